@@ -1,0 +1,86 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const terminalModules = ['neo-blessed', 'blessed', 'cac', 'chalk'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bin/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-empty': ['error', { allowEmptyCatch: false }],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.cjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  // The layer rule of DESIGN.md section 1: core knows no terminal and no outer layer.
+  {
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-console': 'error',
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: terminalModules.map((name) => ({
+            name,
+            message: 'src/core knows no terminal (DESIGN.md §1).',
+          })),
+          patterns: [
+            {
+              group: ['**/tui/**', '**/cli/**', '**/server/**'],
+              message: 'src/core may not import outer layers.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'stdout', message: 'src/core never writes to the terminal.' },
+        {
+          object: 'process',
+          property: 'env',
+          message: 'src/core reads the environment only through deps.env.',
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/tui/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'cac', message: 'Only src/cli parses arguments.' }],
+          patterns: [{ group: ['**/cli/**', '**/server/**'], message: 'tui may import only core.' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/tui/**/*.ts'],
+    ignores: ['src/tui/blessed.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'neo-blessed', message: 'Only src/tui/blessed.ts imports neo-blessed.' },
+            { name: 'blessed', message: 'Only src/tui/blessed.ts imports neo-blessed.' },
+            { name: 'cac', message: 'Only src/cli parses arguments.' },
+          ],
+          patterns: [{ group: ['**/cli/**', '**/server/**'], message: 'tui may import only core.' }],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,75 @@
+/** Error codes across the core; the CLI maps some of them to exit codes. */
+export type ErrorCode =
+  | 'config_invalid'
+  | 'config_unreadable'
+  | 'name_invalid'
+  | 'session_not_found'
+  | 'session_exists'
+  | 'session_locked'
+  | 'session_corrupt'
+  | 'store_unwritable'
+  | 'store_io'
+  | 'provider_unconfigured'
+  | 'provider_unknown'
+  | 'provider_auth'
+  | 'provider_rate_limit'
+  | 'provider_server'
+  | 'provider_timeout'
+  | 'provider_malformed'
+  | 'provider_bad_request'
+  | 'provider_network'
+  | 'aborted'
+  | 'budget_exceeded'
+  | 'attachment_invalid'
+  | 'turn_busy'
+  | 'internal';
+
+export interface OctoErrorOptions {
+  cause?: unknown;
+  /** Extra facts for the message or JSON output (never secrets). */
+  details?: Record<string, unknown>;
+}
+
+/** The one error base of octo: always a code, always the cause when wrapping. */
+export class OctoError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, options: OctoErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'OctoError';
+    this.code = code;
+    this.details = options.details ?? {};
+  }
+}
+
+export function isOctoError(error: unknown, code?: ErrorCode): error is OctoError {
+  return error instanceof OctoError && (code === undefined || error.code === code);
+}
+
+export function getErrorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'string') return error;
+  try {
+    return JSON.stringify(error) ?? String(error);
+  } catch {
+    return String(error);
+  }
+}
+
+export function isAbortError(error: unknown): boolean {
+  if (isOctoError(error, 'aborted')) return true;
+  if (!(error instanceof Error)) return false;
+  return error.name === 'AbortError' || error.name === 'APIUserAbortError';
+}
+
+/** The errno code of a Node system error, if any ("ENOSPC", "EACCES", ...). */
+export function errnoCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+export function assertNever(value: never, what = 'value'): never {
+  throw new OctoError('internal', `Unexpected ${what}: ${JSON.stringify(value)}`);
+}

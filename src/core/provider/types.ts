@@ -1,0 +1,89 @@
+import type { ToolCall, Usage } from '../session/types.js';
+
+/** A built-in or configured OpenAI-compatible endpoint. */
+export interface ProviderInfo {
+  name: string;
+  baseUrl: string;
+  /** Environment variable holding the key; undefined for keyless local servers. */
+  apiKeyEnv?: string;
+  /** Whether this endpoint needs a key at all (ollama and lmstudio do not). */
+  requiresKey: boolean;
+  /** Extra headers sent with every request. */
+  headers?: Record<string, string>;
+}
+
+export interface ResolvedModel {
+  /** The full model string, "provider:model". */
+  modelString: string;
+  provider: ProviderInfo;
+  /** The model id sent to the provider. */
+  modelId: string;
+}
+
+/** USD per million tokens. */
+export interface Pricing {
+  input: number;
+  output: number;
+  cacheRead?: number;
+  cacheWrite?: number;
+}
+
+/** One message in the OpenAI chat format, as assembled for a request. */
+export type ChatContentPart =
+  { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
+
+export type ChatMessage =
+  | { role: 'system'; content: string }
+  | { role: 'user'; content: string | ChatContentPart[] }
+  | {
+      role: 'assistant';
+      content: string | null;
+      tool_calls?: Array<{ id: string; type: 'function'; function: { name: string; arguments: string } }>;
+    }
+  | { role: 'tool'; tool_call_id: string; content: string };
+
+export interface ToolSchema {
+  name: string;
+  description: string;
+  /** JSON schema of the arguments object. */
+  parameters: Record<string, unknown>;
+}
+
+export interface ChatRequest {
+  model: ResolvedModel;
+  messages: ChatMessage[];
+  tools: ToolSchema[];
+  signal?: AbortSignal;
+}
+
+/** What streams out of a request, in order. */
+export type StreamEvent =
+  | { type: 'text'; text: string }
+  | { type: 'reasoning'; text: string }
+  | { type: 'toolCall'; index: number; id: string; name: string }
+  | { type: 'retry'; attempt: number; delayMs: number; reason: string };
+
+export interface CompletionResult {
+  content: string;
+  reasoning: string;
+  toolCalls: ToolCall[];
+  /** Null when the provider sent no usage. */
+  usage: Usage | null;
+  /** The provider's own cost figure (OpenRouter's usage.cost), when sent. */
+  providerCost: number | null;
+  finishReason: string | null;
+  durationMs: number;
+}
+
+/**
+ * Thrown (as OctoError with a provider_* code) when a request fails; `partial` holds
+ * whatever streamed before the failure so the turn loop can keep it as interrupted.
+ */
+export interface PartialCompletion {
+  content: string;
+  reasoning: string;
+}
+
+export interface ChatClient {
+  complete(request: ChatRequest, onEvent: (event: StreamEvent) => void): Promise<CompletionResult>;
+}

@@ -1,0 +1,160 @@
+/** Records of a session file (DESIGN.md §3): one document per record, ordered by seq. */
+
+export type Role = 'system' | 'user' | 'assistant' | 'tool';
+
+export interface Usage {
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+  reasoning: number;
+}
+
+export const ZERO_USAGE: Usage = Object.freeze({
+  input: 0,
+  output: 0,
+  cacheRead: 0,
+  cacheWrite: 0,
+  reasoning: 0,
+});
+
+export function addUsage(a: Usage, b: Usage): Usage {
+  return {
+    input: a.input + b.input,
+    output: a.output + b.output,
+    cacheRead: a.cacheRead + b.cacheRead,
+    cacheWrite: a.cacheWrite + b.cacheWrite,
+    reasoning: a.reasoning + b.reasoning,
+  };
+}
+
+export interface ToolCall {
+  id: string;
+  name: string;
+  /** The raw JSON text the model produced; may be invalid. */
+  arguments: string;
+}
+
+export type AttachmentKind = 'image' | 'video';
+
+export interface AttachmentRef {
+  sha256: string;
+  ext: string;
+  mime: string;
+  type: AttachmentKind;
+  /** Original file name (base name only). */
+  name: string;
+  bytes: number;
+}
+
+/** Where tokens and money went: the main conversation, an agent, or compression. */
+export type CostSource = 'main' | 'agent' | 'compression';
+
+interface RecordBase {
+  seq: number;
+  /** ISO time of writing; informational only. */
+  at: string;
+}
+
+export interface MessageRecord extends RecordBase {
+  kind: 'message';
+  role: Role;
+  content: string;
+  toolCalls?: ToolCall[];
+  toolCallId?: string;
+  /** Tool name, on tool results. */
+  toolName?: string;
+  /** Model string (provider:model) that produced an assistant message. */
+  model?: string;
+  usage?: Usage;
+  /** USD; null when the price is unknown. Present on assistant messages that came from a request. */
+  cost?: number | null;
+  costSource?: CostSource;
+  /** False once compressed away; the record stays (invariant 2). */
+  inContext: boolean;
+  /** A reply cut short (abort, crash, stream error), or a synthetic result for a dangling call. */
+  interrupted?: boolean;
+  synthetic?: boolean;
+  attachments?: AttachmentRef[];
+  reasoning?: string;
+  /** Request latency facts, informational. */
+  durationMs?: number;
+}
+
+export interface CompactionRecord extends RecordBase {
+  kind: 'compaction';
+  summary: string;
+  /** seqs of the messages this compaction took out of the context. */
+  compactedSeqs: number[];
+  tokensBefore: number;
+  tokensAfter: number;
+  model: string;
+  usage: Usage;
+  cost: number | null;
+  /** Set when /uncompress undid it. */
+  undone?: boolean;
+}
+
+export type KnowledgeCategory = 'decision' | 'constraint' | 'preference' | 'finding';
+
+export interface KnowledgeRecord extends RecordBase {
+  kind: 'knowledge';
+  op: 'add' | 'pin' | 'unpin' | 'forget';
+  entryId: string;
+  category?: KnowledgeCategory;
+  text?: string;
+}
+
+export type CommandRecord = RecordBase & { kind: 'command' } & (
+    | {
+        command: 'create';
+        id: string;
+        name: string;
+        projectDir: string;
+        projectId: string;
+        model: string;
+        parentId?: string;
+      }
+    | { command: 'model'; model: string; previous: string }
+    | { command: 'rename'; name: string; previous: string }
+    | { command: 'trash' }
+    | { command: 'restore' }
+  );
+
+export interface AttachmentRecord extends RecordBase, AttachmentRef {
+  kind: 'attachment';
+}
+
+export type SessionRecord =
+  MessageRecord | CompactionRecord | KnowledgeRecord | CommandRecord | AttachmentRecord;
+
+/** A record before the store gives it a seq and time. */
+export type NewRecord = SessionRecord extends infer R
+  ? R extends SessionRecord
+    ? Omit<R, 'seq' | 'at'>
+    : never
+  : never;
+
+/** The index document (DESIGN.md §3); a cache rebuilt from session files. */
+export interface SessionSummary {
+  id: string;
+  name: string;
+  title: string;
+  projectId: string;
+  projectDir: string;
+  createdAt: string;
+  updatedAt: string;
+  /** Store-wide counter bumped on every update: orders "most recent" even when the clock jumps back. */
+  order: number;
+  model: string;
+  messageCount: number;
+  tokens: Usage;
+  /** USD total; null when some request had an unknown price and none is known. */
+  cost: number | null;
+  /** True when at least one request's cost was unknown. */
+  costIncomplete: boolean;
+  contextTokens: number;
+  lastPreview: string;
+  trashedAt: string | null;
+  parentId?: string;
+}

@@ -1,0 +1,79 @@
+import type { NewRecord, SessionRecord, SessionSummary } from '../session/types.js';
+
+/** Where octo keeps its data and configuration (DESIGN.md §3). */
+export interface OctoPaths {
+  /** Data root: index.db, sessions/, trash, logs. */
+  data: string;
+  /** The user config file. */
+  userConfig: string;
+}
+
+export interface LockHolder {
+  pid: number;
+  /** ISO time the lock was taken. */
+  since: string;
+  host: string;
+}
+
+/** Exclusive write access to one session file (invariant 4). */
+export interface SessionWriter {
+  readonly id: string;
+  /** All records, ordered by seq, as loaded plus appended. */
+  records(): readonly SessionRecord[];
+  /** Appends one record (fsync'd) and returns it with its seq and time. */
+  append(record: NewRecord): Promise<SessionRecord>;
+  /** Applies a shallow patch to a record by seq (e.g. inContext: false). */
+  update(seq: number, patch: Partial<SessionRecord>): Promise<SessionRecord>;
+  /** Absolute path of the media folder of this session (created 0700 on demand). */
+  mediaDir(): string;
+  /** Compacts the file if idle, releases the lock. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface ReadOnlySession {
+  readonly id: string;
+  readonly records: readonly SessionRecord[];
+  /** Set when another process holds the lock. */
+  readonly holder: LockHolder | null;
+}
+
+/** Warnings raised while opening (torn tail set aside, permissions tightened, ...). */
+export type StoreWarning =
+  | { kind: 'tornTail'; sessionId: string; setAsidePath: string; bytes: number }
+  | { kind: 'permissionsTightened'; path: string; from: number; to: number }
+  | { kind: 'staleLockTaken'; sessionId: string; holder: LockHolder }
+  | { kind: 'danglingToolCall'; sessionId: string; toolCallId: string }
+  | { kind: 'indexRebuilt'; reason: string };
+
+export interface DoctorReport {
+  ok: boolean;
+  dataDir: string;
+  sessions: number;
+  checks: Array<{ name: string; ok: boolean; detail: string }>;
+}
+
+export interface SessionStore {
+  readonly paths: OctoPaths;
+  /** Summaries from the index (read-only parse: never rewrites index.db). */
+  list(): Promise<SessionSummary[]>;
+  /** Creates a session file with its `create` record; fails with session_exists if the name is taken. */
+  create(init: {
+    name: string;
+    projectDir: string;
+    projectId: string;
+    model: string;
+    parentId?: string;
+  }): Promise<SessionWriter>;
+  /** Opens for writing; throws OctoError session_locked (details.holder) when another live process holds it. */
+  openWriter(id: string): Promise<SessionWriter>;
+  /** Parses the file without NeDB and without writing anything. */
+  openReadOnly(id: string): Promise<ReadOnlySession>;
+  /** Writes (or replaces) the index document of a session. */
+  putSummary(summary: SessionSummary): Promise<void>;
+  removeSummary(id: string): Promise<void>;
+  /** Rebuilds index.db from the session files. */
+  reindex(summarize: (id: string, records: readonly SessionRecord[]) => SessionSummary): Promise<number>;
+  doctor(): Promise<DoctorReport>;
+  /** Warnings gathered since the last call. */
+  drainWarnings(): StoreWarning[];
+}
