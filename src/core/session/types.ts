@@ -2,6 +2,11 @@
 
 export type Role = 'system' | 'user' | 'assistant' | 'tool';
 
+/**
+ * Tokens of one request or a sum of them. `input` is every prompt token the provider counted, cached
+ * ones included; `cacheRead` and `cacheWrite` are the parts of it served from or written to the cache.
+ * `reasoning` is the part of `output` spent on reasoning.
+ */
 export interface Usage {
   input: number;
   output: number;

@@ -68,8 +68,11 @@ export interface SessionStore {
   openWriter(id: string): Promise<SessionWriter>;
   /** Parses the file without NeDB and without writing anything. */
   openReadOnly(id: string): Promise<ReadOnlySession>;
-  /** Writes (or replaces) the index document of a session. */
-  putSummary(summary: SessionSummary): Promise<void>;
+  /**
+   * Writes (or replaces) the index document of a session, under the index lock. The store sets `order`
+   * to one more than the highest in the index and returns the summary as stored.
+   */
+  putSummary(summary: SessionSummary): Promise<SessionSummary>;
   removeSummary(id: string): Promise<void>;
   /** Rebuilds index.db from the session files. */
   reindex(summarize: (id: string, records: readonly SessionRecord[]) => SessionSummary): Promise<number>;
