@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PROVIDER_NAME_PATTERN, parseModelString } from './model-string.js';
 
 /** USD per million tokens. */
 const pricingSchema = z.strictObject({
@@ -46,14 +47,29 @@ const toolsSchema = z.strictObject({
   max_output_chars: z.number().int().positive().default(50_000),
 });
 
+const modelStringSchema = z.string().refine((value) => parseModelString(value) !== null, {
+  message: 'expected "provider:model", e.g. "openai:gpt-4o-mini" or "ollama:qwen2.5-coder:7b"',
+});
+
+const providerNameSchema = z
+  .string()
+  .regex(
+    PROVIDER_NAME_PATTERN,
+    'a provider name is letters, digits, "_" or "-", starting with a letter or digit',
+  );
+
+/*
+ * Every table is strict so that a typo is reported, never ignored (FAULTS row 30). New sections are
+ * added here as one more key; `prefault({})` runs the section's own defaults, so no default is repeated.
+ */
 export const configSchema = z.strictObject({
-  model: z.string().min(3).default('openai:gpt-4o-mini'),
+  model: modelStringSchema.default('openai:gpt-4o-mini'),
   theme: z.string().default('dark'),
   system_prompt: z.string().optional(),
-  providers: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i), providerSchema).default({}),
-  limits: limitsSchema.default({}),
-  request: requestSchema.default({ idle_timeout_ms: 60_000, max_retries: 4, max_retry_delay_ms: 60_000 }),
-  tools: toolsSchema.default({ max_steps: 25, max_output_chars: 50_000 }),
+  providers: z.record(providerNameSchema, providerSchema).default({}),
+  limits: limitsSchema.prefault({}),
+  request: requestSchema.prefault({}),
+  tools: toolsSchema.prefault({}),
 });
 
 export type OctoConfig = z.infer<typeof configSchema>;

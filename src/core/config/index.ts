@@ -1,0 +1,12 @@
+/** Public face of the config domain: where the files are, how they load, what they may contain. */
+export { resolvePaths, projectConfigPath } from './paths.js';
+export { loadConfig, type LoadConfigOptions, type LoadedConfig } from './load.js';
+export {
+  configSchema,
+  defaultConfig,
+  type OctoConfig,
+  type ProviderConfig,
+  type PricingConfig,
+} from './schema.js';
+export { parseModelString, PROVIDER_NAME_PATTERN, type ModelString } from './model-string.js';
+export { formatIssue, type ConfigIssue } from './issues.js';

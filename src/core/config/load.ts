@@ -1,0 +1,93 @@
+import { readFile } from 'node:fs/promises';
+import { parse, TomlError } from 'smol-toml';
+import { errnoCode, getErrorMessage, OctoError } from '../errors.js';
+import { configInvalidError, type ConfigIssue } from './issues.js';
+import { deepMerge, type TomlTable } from './merge.js';
+import { projectConfigPath } from './paths.js';
+import { configSchema, type OctoConfig } from './schema.js';
+import { syntaxIssue } from './syntax.js';
+import { validateLayer } from './validate.js';
+
+export interface LoadConfigOptions {
+  userConfigPath: string;
+  /** The project root; its `.octo/config.toml` is layered over the user file. */
+  projectDir: string;
+}
+
+export interface LoadedConfig {
+  config: OctoConfig;
+  /** The files that exist and were applied, lowest precedence first. */
+  files: string[];
+}
+
+interface Layer {
+  file: string;
+  data: TomlTable;
+  issues: ConfigIssue[];
+}
+
+/**
+ * Built-in defaults < user file < project file. A missing file is skipped; a broken one is an error
+ * listing every issue of every file (FAULTS row 30), never a silent fall-back to the defaults.
+ */
+export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConfig> {
+  // OCTO_HOME may point into the project itself; the same file applied twice would double its issues.
+  const files = [...new Set([options.userConfigPath, projectConfigPath(options.projectDir)])];
+  const texts = await Promise.all(files.map(readConfigText));
+  const layers = files.flatMap((file, index) => {
+    const text = texts[index];
+    return text === undefined || text === null ? [] : [parseLayer(file, text)];
+  });
+  const issues = layers.flatMap((layer) => layer.issues);
+  if (issues.length > 0) throw configInvalidError(issues);
+
+  const merged = layers.reduce<TomlTable>((base, layer) => deepMerge(base, layer.data), {});
+  const result = configSchema.safeParse(merged);
+  // Every file passed on its own, so a failure here is a schema rule across keys that cannot say where.
+  if (!result.success) {
+    throw new OctoError('internal', `The merged configuration is invalid: ${result.error.message}`, {
+      cause: result.error,
+      details: { files: layers.map((layer) => layer.file) },
+    });
+  }
+  return { config: result.data, files: layers.map((layer) => layer.file) };
+}
+
+function parseLayer(file: string, text: string): Layer {
+  const data = parseToml(text);
+  if (data instanceof TomlError) return { file, data: {}, issues: [syntaxIssue(file, text, data)] };
+  return { file, data, issues: validateLayer(configSchema, file, text, data) };
+}
+
+/** A syntax error is an expected outcome here (it becomes an issue); anything else is a bug. */
+function parseToml(text: string): TomlTable | TomlError {
+  try {
+    return parse(text);
+  } catch (error) {
+    if (error instanceof TomlError) return error;
+    throw error;
+  }
+}
+
+/** The file's text, or null when it does not exist (an absent file is simply not a layer). */
+async function readConfigText(file: string): Promise<string | null> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code === 'ENOENT') return null;
+    const reason = code === undefined ? getErrorMessage(error) : (REASONS[code] ?? getErrorMessage(error));
+    throw new OctoError('config_unreadable', `${file}: cannot read the config file: ${reason}`, {
+      cause: error,
+      details: { file, code: code ?? null },
+    });
+  }
+}
+
+const REASONS: Record<string, string> = {
+  EACCES: 'permission denied (EACCES)',
+  EPERM: 'operation not permitted (EPERM)',
+  EISDIR: 'it is a directory, not a file (EISDIR)',
+  ENOTDIR: 'a parent of it is not a directory (ENOTDIR)',
+  ELOOP: 'too many symbolic links (ELOOP)',
+};
