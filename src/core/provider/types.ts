@@ -1,3 +1,5 @@
+import type { OctoConfig } from '../config/schema.js';
+import type { Clock, Env } from '../deps.js';
 import type { ToolCall, Usage } from '../session/types.js';
 
 /** A built-in or configured OpenAI-compatible endpoint. */
@@ -30,7 +32,10 @@ export interface Pricing {
 
 /** One message in the OpenAI chat format, as assembled for a request. */
 export type ChatContentPart =
-  { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
+  | { type: 'text'; text: string }
+  | { type: 'image_url'; image_url: { url: string } }
+  /** Accepted by some OpenAI-compatible gateways for video-capable models. */
+  | { type: 'video_url'; video_url: { url: string } };
 
 export type ChatMessage =
   | { role: 'system'; content: string }
@@ -86,4 +91,22 @@ export interface PartialCompletion {
 
 export interface ChatClient {
   complete(request: ChatRequest, onEvent: (event: StreamEvent) => void): Promise<CompletionResult>;
+}
+
+/** Waits `ms` milliseconds; rejects when `signal` aborts. Injected so tests assert delays without waiting. */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+export interface ChatClientOptions {
+  env: Env;
+  config: OctoConfig;
+  /** Defaults to the global fetch. */
+  fetch?: typeof fetch;
+  /** Backoff waits; defaults to a real, abortable timer. */
+  sleep?: Sleep;
+  /** Jitter source in [0, 1); defaults to Math.random. */
+  random?: () => number;
+  /** Monotonic milliseconds for durations; defaults to performance.now. */
+  now?: () => number;
+  /** Wall clock for Retry-After dates; defaults to the system clock. */
+  clock?: Clock;
 }
