@@ -43,7 +43,9 @@ export type StoreWarning =
   | { kind: 'permissionsTightened'; path: string; from: number; to: number }
   | { kind: 'staleLockTaken'; sessionId: string; holder: LockHolder }
   | { kind: 'danglingToolCall'; sessionId: string; toolCallId: string }
-  | { kind: 'indexRebuilt'; reason: string };
+  | { kind: 'indexRebuilt'; reason: string }
+  /** Something went wrong that did not lose data but needs a look (lock lost, compaction failed, file skipped). */
+  | { kind: 'storeIssue'; path: string; message: string };
 
 export interface DoctorReport {
   ok: boolean;

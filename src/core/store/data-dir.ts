@@ -1,0 +1,19 @@
+import { access, constants } from 'node:fs/promises';
+import type { StoreContext } from './context.js';
+import { unwritableError } from './io.js';
+import { ensurePrivateDir } from './permissions.js';
+
+/**
+ * Makes `<data>` and `<data>/sessions` (0700) before anything is written, turning "cannot" into one
+ * clear error that names the folder and the reason (FAULTS.md row 5).
+ */
+export async function ensureDataDirs(ctx: StoreContext): Promise<void> {
+  const { dataDir, sessionsDir } = ctx.layout;
+  try {
+    await ensurePrivateDir(dataDir, ctx.warnings);
+    await ensurePrivateDir(sessionsDir, ctx.warnings);
+    await access(sessionsDir, constants.W_OK);
+  } catch (error) {
+    throw unwritableError(dataDir, error);
+  }
+}

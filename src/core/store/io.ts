@@ -1,0 +1,101 @@
+import { open, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { OctoError, errnoCode, getErrorMessage } from '../errors.js';
+
+/** DESIGN.md §3: conversations are private; nobody else on the machine may read them. */
+export const FILE_MODE = 0o600;
+export const DIR_MODE = 0o700;
+
+export interface StoreFaults {
+  /**
+   * Called before every write to a file: each file the store writes itself, and each line NeDB
+   * serialises (from inside NeDB, after it has cached the change). Tests throw ENOSPC here.
+   */
+  beforeWrite?: () => void;
+}
+
+const REASONS: Record<string, string> = {
+  ENOTDIR: 'not a directory',
+  EEXIST: 'a file is in the way',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EIO: 'input/output error',
+  EISDIR: 'is a directory',
+  ENOENT: 'no such file or directory',
+};
+
+/** A short human reason for a file-system error: "permission denied (EACCES)". */
+export function ioReason(error: unknown): string {
+  const code = errnoCode(error);
+  const text = code === undefined ? undefined : REASONS[code];
+  return text === undefined ? getErrorMessage(error) : `${text} (${code})`;
+}
+
+export function saveError(file: string, error: unknown): OctoError {
+  return new OctoError('store_io', `Could not save to ${file}: ${ioReason(error)}`, { cause: error });
+}
+
+export function readError(file: string, error: unknown): OctoError {
+  return new OctoError('store_io', `Could not read ${file}: ${ioReason(error)}`, { cause: error });
+}
+
+export function unwritableError(dir: string, error: unknown): OctoError {
+  return new OctoError('store_unwritable', `Cannot write to the data folder ${dir}: ${ioReason(error)}`, {
+    cause: error,
+    details: { path: dir, code: errnoCode(error) },
+  });
+}
+
+/** Durable writes of the store's own files, each preceded by the fault seam. */
+export class StoreIo {
+  constructor(private readonly faults: StoreFaults = {}) {}
+
+  beforeWrite(): void {
+    this.faults.beforeWrite?.();
+  }
+
+  /** Creates a file that must not exist yet (exclusive), 0600, flushed to disk. */
+  async writeNew(file: string, data: string | Buffer): Promise<void> {
+    this.beforeWrite();
+    const handle = await open(file, 'wx', FILE_MODE);
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Replaces a file all at once, NeDB-style: write `file~`, flush, rename over. A crash leaves old or new. */
+  async writeAtomic(file: string, data: string): Promise<void> {
+    const temp = `${file}~`;
+    // A leftover temp file may carry loose permissions that `open` would keep; start from nothing.
+    await rm(temp, { force: true });
+    await this.writeNew(temp, data);
+    await rename(temp, file);
+    await this.syncDir(path.dirname(file));
+  }
+
+  async syncFile(file: string): Promise<void> {
+    const handle = await open(file, 'r+');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Makes a rename durable; Windows cannot open folders for flushing. */
+  async syncDir(dir: string): Promise<void> {
+    if (process.platform === 'win32') return;
+    const handle = await open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+}

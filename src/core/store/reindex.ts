@@ -1,0 +1,38 @@
+import { isOctoError } from '../errors.js';
+import type { SessionRecord, SessionSummary } from '../session/types.js';
+import { indexPrepareContext, type StoreContext } from './context.js';
+import { ensureDataDirs } from './data-dir.js';
+import { writeIndex } from './index-file.js';
+import { withIndexLock } from './index-lock.js';
+import { listSessionFiles, readSessionFile } from './session-file.js';
+
+export type Summarize = (id: string, records: readonly SessionRecord[]) => SessionSummary;
+
+/**
+ * Rebuilds index.db from the session files (it is only a cache, DESIGN.md §3). Files are read without
+ * writing; a damaged one is skipped and reported. The oldest-changed file gets the lowest order, so
+ * "most recent" survives the rebuild. Returns the number of sessions indexed.
+ */
+export async function reindexSessions(ctx: StoreContext, summarize: Summarize): Promise<number> {
+  await ensureDataDirs(ctx);
+  return withIndexLock(ctx.layout, ctx, async () => {
+    const summaries: SessionSummary[] = [];
+    let skipped = 0;
+    for (const file of await listSessionFiles(ctx.layout)) {
+      let records: SessionRecord[];
+      try {
+        records = await readSessionFile(file.path, file.id);
+      } catch (error) {
+        if (!isOctoError(error, 'session_corrupt')) throw error;
+        skipped += 1;
+        ctx.warnings.push({ kind: 'storeIssue', path: file.path, message: `Not indexed: ${error.message}` });
+        continue;
+      }
+      summaries.push({ ...summarize(file.id, records), id: file.id, order: summaries.length + 1 });
+    }
+    await writeIndex(ctx.layout, indexPrepareContext(ctx), summaries);
+    const reason = `rebuilt from ${summaries.length} session files${skipped > 0 ? `, ${skipped} damaged ones skipped` : ''}`;
+    ctx.warnings.push({ kind: 'indexRebuilt', reason });
+    return summaries.length;
+  });
+}

@@ -1,0 +1,180 @@
+import { readFile, rm, rmdir, stat } from 'node:fs/promises';
+import lockfile from 'proper-lockfile';
+import { z } from 'zod';
+import { OctoError, errnoCode, getErrorMessage } from '../errors.js';
+import type { Clock } from '../deps.js';
+import { saveError, type StoreIo } from './io.js';
+import { lockFs } from './lock-fs.js';
+import type { LockHolder } from './types.js';
+import type { WarningSink } from './warnings.js';
+
+export interface LockContext {
+  pid: number;
+  host: string;
+  staleLockMs: number;
+  clock: Clock;
+  io: StoreIo;
+  warnings: WarningSink;
+}
+
+/** The lock of one session file, held by this process (invariant 4). */
+export interface HeldLock {
+  /** Set once proper-lockfile reports the lock compromised (taken over, or not refreshed in time). */
+  lostReason(): string | null;
+  /** Removes the owner file, then the lock; a no-op once lost, since the lock may be someone else's now. */
+  release(): Promise<void>;
+}
+
+const ownerSchema = z.object({ pid: z.number().int(), since: z.string(), host: z.string() });
+
+/**
+ * Takes the session lock. A live holder means `session_locked`; a holder that died on this host
+ * (kill -9), or a lock nobody refreshed within the stale time, is taken over with a warning (row 11).
+ */
+export async function acquireSessionLock(
+  file: string,
+  ownerFile: string,
+  id: string,
+  ctx: LockContext,
+): Promise<HeldLock> {
+  let lost: string | null = null;
+  const onCompromised = (error: Error): void => {
+    lost = getErrorMessage(error);
+    // proper-lockfile's default is to throw from a timer, which would kill the process.
+    ctx.warnings.push({
+      kind: 'storeIssue',
+      path: `${file}.lock`,
+      message: `Lost the lock on session ${id} (${lost}); further writes to it are refused.`,
+    });
+  };
+  const release = await lockOrTakeOver(file, ownerFile, id, ctx, onCompromised);
+  try {
+    // The lock is ours; an owner file still here was left by a holder that never released it.
+    const leftover = await readOwner(ownerFile);
+    if (leftover !== null) ctx.warnings.push({ kind: 'staleLockTaken', sessionId: id, holder: leftover });
+    const owner: LockHolder = {
+      pid: ctx.pid,
+      since: new Date(ctx.clock.now()).toISOString(),
+      host: ctx.host,
+    };
+    await ctx.io.writeAtomic(ownerFile, `${JSON.stringify(owner)}\n`);
+  } catch (error) {
+    await release();
+    throw saveError(ownerFile, error);
+  }
+  return {
+    lostReason: () => lost,
+    release: async () => {
+      if (lost !== null) return;
+      try {
+        // Owner file first: a crash in between leaves a lock without owner, never a stranger's owner file.
+        await rm(ownerFile, { force: true });
+      } finally {
+        await release();
+      }
+    },
+  };
+}
+
+/** Who holds the lock right now, or null when nobody live does (for read-only views and doctor). */
+export async function currentHolder(
+  file: string,
+  ownerFile: string,
+  ctx: LockContext,
+): Promise<LockHolder | null> {
+  const fresh = await lockfile.check(file, { stale: ctx.staleLockMs, realpath: false, fs: lockFs });
+  if (!fresh) return null;
+  const holder = (await readOwner(ownerFile)) ?? (await unknownHolder(file, ctx));
+  return diedHere(holder, ctx.host) ? null : holder;
+}
+
+export async function readOwner(ownerFile: string): Promise<LockHolder | null> {
+  let text: string;
+  try {
+    text = await readFile(ownerFile, 'utf8');
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return null;
+    throw error;
+  }
+  // Written atomically by us; anything unreadable is treated as "holder unknown", which never steals.
+  const parsed = ownerSchema.safeParse(parseJson(text));
+  return parsed.success ? parsed.data : null;
+}
+
+/** True only when we can tell for sure: same host, and the kernel says no such process. */
+export function diedHere(holder: LockHolder, host: string): boolean {
+  if (holder.host !== host || !Number.isSafeInteger(holder.pid) || holder.pid <= 0) return false;
+  try {
+    process.kill(holder.pid, 0);
+    return false;
+  } catch (error) {
+    // EPERM means the process exists but belongs to someone else.
+    return errnoCode(error) === 'ESRCH';
+  }
+}
+
+async function lockOrTakeOver(
+  file: string,
+  ownerFile: string,
+  id: string,
+  ctx: LockContext,
+  onCompromised: (error: Error) => void,
+): Promise<() => Promise<void>> {
+  const options = { stale: ctx.staleLockMs, realpath: false, retries: 0, fs: lockFs, onCompromised };
+  try {
+    return await lockfile.lock(file, options);
+  } catch (error) {
+    if (errnoCode(error) !== 'ELOCKED') throw saveError(`${file}.lock`, error);
+  }
+  const holder = (await readOwner(ownerFile)) ?? (await unknownHolder(file, ctx));
+  if (!diedHere(holder, ctx.host)) throw lockedError(id, holder);
+  // The holder was killed (kill -9) and left a fresh-looking lock: remove it and race for it once more.
+  await removeLockDir(`${file}.lock`);
+  try {
+    return await lockfile.lock(file, options);
+  } catch (error) {
+    if (errnoCode(error) !== 'ELOCKED') throw saveError(`${file}.lock`, error);
+    throw lockedError(id, (await readOwner(ownerFile)) ?? (await unknownHolder(file, ctx)));
+  }
+}
+
+export function lockedError(id: string, holder: LockHolder): OctoError {
+  const who = holder.pid > 0 ? `process ${holder.pid} on ${holder.host}` : 'another process';
+  return new OctoError(
+    'session_locked',
+    `Session ${id} is open for writing by ${who} since ${holder.since}.`,
+    {
+      details: { holder },
+    },
+  );
+}
+
+/** A lock whose owner file is missing (taken a moment ago, or by an older octo): known only by its time. */
+async function unknownHolder(file: string, ctx: LockContext): Promise<LockHolder> {
+  try {
+    const { mtime } = await stat(`${file}.lock`);
+    return { pid: 0, since: mtime.toISOString(), host: '' };
+  } catch (error) {
+    if (errnoCode(error) !== 'ENOENT') throw error;
+    // Released while we looked: the holder is gone, but the caller saw it held a moment ago.
+    return { pid: 0, since: new Date(ctx.clock.now()).toISOString(), host: '' };
+  }
+}
+
+async function removeLockDir(dir: string): Promise<void> {
+  try {
+    await rmdir(dir);
+  } catch (error) {
+    // Someone else removed it first; the lock attempt that follows decides who wins.
+    if (errnoCode(error) !== 'ENOENT') throw saveError(dir, error);
+  }
+}
+
+function parseJson(text: string): unknown {
+  // Not a value worth an error: the caller treats an unreadable owner file as an unknown holder.
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

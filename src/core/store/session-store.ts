@@ -1,0 +1,181 @@
+import { hostname } from 'node:os';
+import { rm, stat } from 'node:fs/promises';
+import { OctoError, errnoCode, getErrorMessage } from '../errors.js';
+import type { Clock } from '../deps.js';
+import { ZERO_USAGE, type SessionSummary } from '../session/types.js';
+import { indexPrepareContext, type StoreContext } from './context.js';
+import { ensureDataDirs } from './data-dir.js';
+import { runDoctor } from './doctor.js';
+import { deleteSummary, readSummaries, upsertSummary } from './index-file.js';
+import { withIndexLock } from './index-lock.js';
+import { StoreIo, readError, saveError, type StoreFaults } from './io.js';
+import { StoreLayout, assertSafeId, newSessionId } from './layout.js';
+import { assertSessionName } from './names.js';
+import { reindexSessions } from './reindex.js';
+import { readSessionFile } from './session-file.js';
+import { acquireSessionLock, currentHolder } from './session-lock.js';
+import { NedbSessionWriter } from './session-writer.js';
+import type { OctoPaths, SessionStore, SessionWriter } from './types.js';
+import { WarningSink } from './warnings.js';
+
+export interface SessionStoreOptions {
+  paths: OctoPaths;
+  clock: Clock;
+  /** Written into lock owner files. */
+  pid: number;
+  /** Defaults to this machine's name; a dead pid can only be recognised on the same host. */
+  host?: string;
+  /** A lock not refreshed for this long is taken over (proper-lockfile enforces at least 2 s). */
+  staleLockMs?: number;
+  faults?: StoreFaults;
+}
+
+type CreateInit = Parameters<SessionStore['create']>[0];
+
+/** proper-lockfile refreshes a held lock every half of this, so only a stopped holder lets it age. */
+const DEFAULT_STALE_LOCK_MS = 10_000;
+/** Fresh ids collide with odds of 2^-60; a few attempts only guard against a broken random source. */
+const ID_ATTEMPTS = 5;
+
+/** The NeDB-backed store of DESIGN.md §3: index, session files, locks, repair and permissions. */
+export function createSessionStore(options: SessionStoreOptions): SessionStore {
+  const ctx: StoreContext = {
+    layout: new StoreLayout(options.paths.data),
+    pid: options.pid,
+    host: options.host ?? hostname(),
+    staleLockMs: options.staleLockMs ?? DEFAULT_STALE_LOCK_MS,
+    clock: options.clock,
+    io: new StoreIo(options.faults),
+    warnings: new WarningSink(),
+  };
+  const underIndexLock = async <T>(update: () => Promise<T>): Promise<T> => {
+    await ensureDataDirs(ctx);
+    return withIndexLock(ctx.layout, ctx, update);
+  };
+  return {
+    paths: options.paths,
+    list: () => readSummaries(ctx.layout),
+    create: (init) => createSession(ctx, init),
+    openWriter: (id) => openWriter(ctx, id),
+    openReadOnly: async (id) => {
+      const file = ctx.layout.sessionPath(id);
+      const records = await readSessionFile(file, id);
+      return { id, records, holder: await currentHolder(file, ctx.layout.ownerPath(id), ctx) };
+    },
+    putSummary: (summary) =>
+      underIndexLock(() =>
+        upsertSummary(ctx.layout, indexPrepareContext(ctx), { ...summary, id: assertSafeId(summary.id) }),
+      ),
+    removeSummary: (id) => underIndexLock(() => deleteSummary(ctx.layout, indexPrepareContext(ctx), id)),
+    reindex: (summarize) => reindexSessions(ctx, summarize),
+    doctor: () => runDoctor(ctx),
+    drainWarnings: () => ctx.warnings.drain(),
+  };
+}
+
+async function openWriter(ctx: StoreContext, id: string): Promise<SessionWriter> {
+  const file = ctx.layout.sessionPath(id);
+  await ensureDataDirs(ctx);
+  try {
+    await stat(file);
+  } catch (error) {
+    // Checked before NeDB runs: NeDB would create a missing file, or adopt a stray `<id>.db~` as the session.
+    if (errnoCode(error) === 'ENOENT')
+      throw new OctoError('session_not_found', `No session file ${file}.`, { cause: error });
+    throw readError(file, error);
+  }
+  return openLocked(ctx, id);
+}
+
+async function openLocked(ctx: StoreContext, id: string): Promise<NedbSessionWriter> {
+  const lock = await acquireSessionLock(ctx.layout.sessionPath(id), ctx.layout.ownerPath(id), id, ctx);
+  try {
+    return await NedbSessionWriter.open(id, lock, ctx);
+  } catch (error) {
+    await lock.release().catch((releaseError: unknown) => issue(ctx, ctx.layout.lockPath(id), releaseError));
+    throw error;
+  }
+}
+
+/**
+ * Creates a session under the index lock, so that of two processes creating the same name at the
+ * same moment one wins and the other gets `session_exists` (FAULTS.md row 10).
+ */
+async function createSession(ctx: StoreContext, init: CreateInit): Promise<SessionWriter> {
+  assertSessionName(init.name);
+  await ensureDataDirs(ctx);
+  return withIndexLock(ctx.layout, ctx, async () => {
+    const taken = (await readSummaries(ctx.layout)).some((s) => s.name === init.name && s.trashedAt === null);
+    if (taken) {
+      throw new OctoError('session_exists', `A session named ${init.name} already exists.`, {
+        details: { name: init.name },
+      });
+    }
+    const id = await createEmptyFile(ctx);
+    let writer: NedbSessionWriter | undefined;
+    try {
+      writer = await openLocked(ctx, id);
+      const { name, projectDir, projectId, model, parentId } = init;
+      const first = await writer.append({
+        kind: 'command',
+        command: 'create',
+        id,
+        name,
+        projectDir,
+        projectId,
+        model,
+        ...(parentId === undefined ? {} : { parentId }),
+      });
+      await upsertSummary(ctx.layout, indexPrepareContext(ctx), initialSummary(id, init, first.at));
+      return writer;
+    } catch (error) {
+      await writer?.close();
+      // Leave no half-made session behind: a file with no index entry would reappear on reindex.
+      await rm(ctx.layout.sessionPath(id), { force: true }).catch((rmError: unknown) =>
+        issue(ctx, ctx.layout.sessionPath(id), rmError),
+      );
+      throw error;
+    }
+  });
+}
+
+async function createEmptyFile(ctx: StoreContext): Promise<string> {
+  for (let attempt = 0; attempt < ID_ATTEMPTS; attempt += 1) {
+    const id = newSessionId();
+    const file = ctx.layout.sessionPath(id);
+    try {
+      await ctx.io.writeNew(file, '');
+      return id;
+    } catch (error) {
+      if (errnoCode(error) !== 'EEXIST') throw saveError(file, error);
+    }
+  }
+  throw new OctoError('internal', `Could not find a free session id in ${ctx.layout.sessionsDir}.`);
+}
+
+/** What `summarize` makes of the create record alone; `order` is set by the index. */
+function initialSummary(id: string, init: CreateInit, at: string): SessionSummary {
+  return {
+    id,
+    name: init.name,
+    title: '',
+    projectId: init.projectId,
+    projectDir: init.projectDir,
+    createdAt: at,
+    updatedAt: at,
+    order: 0,
+    model: init.model,
+    messageCount: 0,
+    tokens: { ...ZERO_USAGE },
+    cost: null,
+    costIncomplete: false,
+    contextTokens: 0,
+    lastPreview: '',
+    trashedAt: null,
+    ...(init.parentId === undefined ? {} : { parentId: init.parentId }),
+  };
+}
+
+function issue(ctx: StoreContext, path: string, error: unknown): void {
+  ctx.warnings.push({ kind: 'storeIssue', path, message: getErrorMessage(error) });
+}

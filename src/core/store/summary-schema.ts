@@ -1,0 +1,51 @@
+import type { SessionSummary } from '../session/types.js';
+import type { DocCheck, NedbDoc } from './line-parser.js';
+
+type Field = [name: string, accepts: (value: unknown) => boolean, expected: string];
+
+const isString = (v: unknown): boolean => typeof v === 'string';
+const isNumber = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
+const isUsage = (v: unknown): boolean =>
+  typeof v === 'object' &&
+  v !== null &&
+  ['input', 'output', 'cacheRead', 'cacheWrite', 'reasoning'].every((k) =>
+    isNumber((v as Record<string, unknown>)[k]),
+  );
+
+/**
+ * index.db is a file like any other: its documents are checked before the UI sees them. Checked by
+ * hand rather than with zod because listing runs at every start-up and a schema's first use costs
+ * tens of milliseconds there (1,000 sessions must list in well under 50 ms).
+ */
+const FIELDS: Field[] = [
+  ['id', isString, 'a string'],
+  ['name', isString, 'a string'],
+  ['title', isString, 'a string'],
+  ['projectId', isString, 'a string'],
+  ['projectDir', isString, 'a string'],
+  ['createdAt', isString, 'a string'],
+  ['updatedAt', isString, 'a string'],
+  ['order', isNumber, 'a number'],
+  ['model', isString, 'a string'],
+  ['messageCount', isNumber, 'a number'],
+  ['tokens', isUsage, 'token counts'],
+  ['cost', (v) => v === null || isNumber(v), 'a number or null'],
+  ['costIncomplete', (v) => typeof v === 'boolean', 'true or false'],
+  ['contextTokens', isNumber, 'a number'],
+  ['lastPreview', isString, 'a string'],
+  ['trashedAt', (v) => v === null || isString(v), 'a string or null'],
+  ['parentId', (v) => v === undefined || isString(v), 'a string'],
+];
+
+export const checkSummaryDoc: DocCheck = (doc) => {
+  for (const [name, accepts, expected] of FIELDS) {
+    if (!accepts(doc[name])) return `${name}: expected ${expected}`;
+  }
+  return null;
+};
+
+export function toSummary(doc: NedbDoc): SessionSummary {
+  const summary: Record<string, unknown> = { ...doc };
+  delete summary._id;
+  return summary as unknown as SessionSummary;
+}

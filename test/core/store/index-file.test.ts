@@ -1,0 +1,163 @@
+import { appendFile, mkdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { describe, expect, it } from 'vitest';
+import type { SessionRecord, SessionSummary } from '../../../src/core/session/types.js';
+import { containing, INIT, storeFixture, userMessage } from './helpers.js';
+
+function summary(id: string, overrides: Partial<SessionSummary> = {}): SessionSummary {
+  return {
+    id,
+    name: id.replace('s_', 'name-'),
+    title: '',
+    projectId: 'p',
+    projectDir: '/p',
+    createdAt: '2025-01-01T00:00:00.000Z',
+    updatedAt: '2025-01-01T00:00:00.000Z',
+    order: 0,
+    model: 'test:m',
+    messageCount: 0,
+    tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
+    cost: null,
+    costIncomplete: false,
+    contextTokens: 0,
+    lastPreview: '',
+    trashedAt: null,
+    ...overrides,
+  };
+}
+
+/** What the session domain's summarize does, reduced to what these tests look at. */
+function summarizeForTest(id: string, records: readonly SessionRecord[]): SessionSummary {
+  const create = records.find((r) => r.kind === 'command' && r.command === 'create');
+  const name = create?.kind === 'command' && create.command === 'create' ? create.name : id;
+  return summary(id, { name, messageCount: records.filter((r) => r.kind === 'message').length, order: 0 });
+}
+
+describe('the session index', () => {
+  it('stores summaries with a store-wide increasing order and replaces by id', async () => {
+    const fx = await storeFixture();
+    const store = fx.store();
+    expect(await store.list()).toEqual([]);
+    expect(await store.putSummary(summary('s_a', { order: 77 }))).toEqual(summary('s_a', { order: 1 }));
+    expect((await store.putSummary(summary('s_b'))).order).toBe(2);
+    expect(await store.putSummary(summary('s_a', { title: 'renamed' }))).toMatchObject({
+      order: 3,
+      title: 'renamed',
+    });
+    const listed = await store.list();
+    expect(listed.map((s) => [s.id, s.order, s.title]).sort()).toEqual([
+      ['s_a', 3, 'renamed'],
+      ['s_b', 2, ''],
+    ]);
+    await store.removeSummary('s_a');
+    expect((await store.list()).map((s) => s.id)).toEqual(['s_b']);
+  });
+
+  it('lists without rewriting index.db', async () => {
+    const fx = await storeFixture();
+    const store = fx.store();
+    await store.putSummary(summary('s_a'));
+    await store.putSummary(summary('s_a', { title: 'second' }));
+    const index = path.join(fx.dataDir, 'index.db');
+    const before = { text: await readFile(index, 'utf8'), mtimeMs: (await stat(index)).mtimeMs };
+    expect(before.text.trim().split('\n')).toHaveLength(2);
+    expect((await store.list()).map((s) => s.title)).toEqual(['second']);
+    expect({ text: await readFile(index, 'utf8'), mtimeMs: (await stat(index)).mtimeMs }).toEqual(before);
+  });
+
+  it('lists 1,000 sessions in well under 50 ms', async () => {
+    const fx = await storeFixture();
+    await mkdir(fx.dataDir, { recursive: true });
+    const lines = Array.from({ length: 1000 }, (_, i) =>
+      JSON.stringify({
+        ...summary(`s_${String(i).padStart(12, '0')}`, { order: i + 1, lastPreview: 'x'.repeat(120) }),
+        _id: `d${i}`,
+      }),
+    );
+    await writeFile(path.join(fx.dataDir, 'index.db'), `${lines.join('\n')}\n`);
+    const store = fx.store();
+    await store.list();
+    const started = performance.now();
+    const listed = await store.list();
+    const elapsed = performance.now() - started;
+    expect(listed).toHaveLength(1000);
+    expect(elapsed).toBeLessThan(50);
+  });
+
+  it('skips a torn last line when listing and sets it aside on the next update', async () => {
+    const fx = await storeFixture();
+    const store = fx.store();
+    await store.putSummary(summary('s_a'));
+    const index = path.join(fx.dataDir, 'index.db');
+    await appendFile(index, '{"id":"s_b","na');
+    expect((await store.list()).map((s) => s.id)).toEqual(['s_a']);
+    store.drainWarnings();
+    await store.putSummary(summary('s_c'));
+    expect((await store.list()).map((s) => s.id).sort()).toEqual(['s_a', 's_c']);
+    expect(store.drainWarnings()).toEqual([
+      { kind: 'indexRebuilt', reason: containing(`${index}.torn-2025-03-01T10-00-00-000Z`) },
+    ]);
+  });
+
+  it('refuses a damaged index with a pointer to reindex, without rewriting it', async () => {
+    const fx = await storeFixture();
+    const store = fx.store();
+    await store.putSummary(summary('s_a'));
+    await store.putSummary(summary('s_b'));
+    const index = path.join(fx.dataDir, 'index.db');
+    const damaged = (await readFile(index, 'utf8')).replace('"s_a"', '"s_a",oops');
+    await writeFile(index, damaged);
+    const expected = { code: 'session_corrupt', message: containing('octo doctor --reindex') };
+    await expect(store.list()).rejects.toMatchObject(expected);
+    await expect(store.putSummary(summary('s_c'))).rejects.toMatchObject(expected);
+    expect(await readFile(index, 'utf8')).toBe(damaged);
+  });
+
+  it('refuses index documents that are not summaries', async () => {
+    const fx = await storeFixture();
+    await mkdir(fx.dataDir, { recursive: true });
+    await writeFile(
+      path.join(fx.dataDir, 'index.db'),
+      '{"_id":"x","id":"s_a","name":42}\n{"_id":"y","id":"s_b"}\n',
+    );
+    await expect(fx.store().list()).rejects.toMatchObject({
+      code: 'session_corrupt',
+      message: containing('line 1 (name:'),
+    });
+  });
+});
+
+describe('reindex', () => {
+  it('rebuilds the index from the session files in order of last change, skipping damaged ones', async () => {
+    const fx = await storeFixture();
+    const store = fx.store();
+    const ids: string[] = [];
+    for (const name of ['oldest', 'newest', 'middle', 'broken']) {
+      const writer = await store.create({ ...INIT, name });
+      await writer.append(userMessage(`hello from ${name}`));
+      await writer.close();
+      ids.push(writer.id);
+    }
+    const [oldest, newest, middle, broken] = ids.map((id) => fx.sessionFile(id));
+    const at = (minutes: number): Date => new Date(Date.parse('2025-03-01T10:00:00Z') + minutes * 60_000);
+    await utimes(oldest ?? '', at(1), at(1));
+    await utimes(middle ?? '', at(2), at(2));
+    await utimes(newest ?? '', at(3), at(3));
+    await writeFile(broken ?? '', 'garbage\n{"_id":"a","seq":1,"kind":"message"}\n');
+    await writeFile(path.join(fx.dataDir, 'index.db'), '');
+    store.drainWarnings();
+
+    expect(await store.reindex(summarizeForTest)).toBe(3);
+    const listed = (await store.list()).sort((a, b) => a.order - b.order);
+    expect(listed.map((s) => [s.name, s.order, s.messageCount])).toEqual([
+      ['oldest', 1, 1],
+      ['middle', 2, 1],
+      ['newest', 3, 1],
+    ]);
+    expect(store.drainWarnings()).toEqual([
+      { kind: 'storeIssue', path: broken, message: containing('damaged at line 1') },
+      { kind: 'indexRebuilt', reason: 'rebuilt from 3 session files, 1 damaged ones skipped' },
+    ]);
+  });
+});

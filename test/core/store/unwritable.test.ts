@@ -1,0 +1,59 @@
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { INIT, storeFixture } from './helpers.js';
+
+const SUMMARY = {
+  id: 's_aaaaaaaaaaaa',
+  name: 'x',
+  title: '',
+  projectId: 'p',
+  projectDir: '/p',
+  createdAt: '2025-01-01T00:00:00.000Z',
+  updatedAt: '2025-01-01T00:00:00.000Z',
+  order: 0,
+  model: 'test:m',
+  messageCount: 0,
+  tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
+  cost: null,
+  costIncomplete: false,
+  contextTokens: 0,
+  lastPreview: '',
+  trashedAt: null,
+};
+
+describe('a data folder that cannot be written (FAULTS 5)', () => {
+  it('names the path and "not a directory" when a file is in the way', async () => {
+    const fx = await storeFixture();
+    const blocker = path.join(fx.root, 'blocker');
+    await writeFile(blocker, 'a file, not a folder');
+    const dataDir = path.join(blocker, 'data');
+    const store = fx.store({ paths: { data: dataDir, userConfig: path.join(fx.root, 'config.toml') } });
+    const expected = {
+      code: 'store_unwritable',
+      message: `Cannot write to the data folder ${dataDir}: not a directory (ENOTDIR)`,
+      details: { path: dataDir, code: 'ENOTDIR' },
+    };
+    await expect(store.create(INIT)).rejects.toMatchObject(expected);
+    await expect(store.openWriter('s_aaaaaaaaaaaa')).rejects.toMatchObject(expected);
+    await expect(store.putSummary(SUMMARY)).rejects.toMatchObject(expected);
+    await expect(store.list()).rejects.toMatchObject(expected);
+  });
+
+  it.skipIf(process.getuid?.() === 0)(
+    'names the path and "permission denied" for a read-only folder',
+    async () => {
+      const fx = await storeFixture();
+      await mkdir(fx.dataDir, { mode: 0o700 });
+      await chmod(fx.dataDir, 0o500);
+      try {
+        await expect(fx.store().create(INIT)).rejects.toMatchObject({
+          code: 'store_unwritable',
+          message: `Cannot write to the data folder ${fx.dataDir}: permission denied (EACCES)`,
+        });
+      } finally {
+        await chmod(fx.dataDir, 0o700);
+      }
+    },
+  );
+});
