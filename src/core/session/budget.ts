@@ -1,0 +1,33 @@
+import type { OctoConfig } from '../config/schema.js';
+import type { BudgetFacts } from '../events.js';
+import type { SessionSummary } from './types.js';
+
+/** A warning is given once usage passes this share of a limit. */
+export const BUDGET_WARNING_SHARE = 0.8;
+
+function totalTokens(summary: SessionSummary): number {
+  return summary.tokens.input + summary.tokens.output;
+}
+
+/** The session-wide limits as facts (used vs max), for those that are configured. */
+export function sessionBudget(limits: OctoConfig['limits'], summary: SessionSummary): BudgetFacts[] {
+  const facts: BudgetFacts[] = [];
+  if (limits.max_session_spending !== undefined) {
+    facts.push({ limit: 'session_spending', used: summary.cost ?? 0, max: limits.max_session_spending });
+  }
+  if (limits.max_session_tokens !== undefined) {
+    facts.push({ limit: 'session_tokens', used: totalTokens(summary), max: limits.max_session_tokens });
+  }
+  return facts;
+}
+
+export function describeBudget(facts: BudgetFacts): string {
+  switch (facts.limit) {
+    case 'session_spending':
+      return `the session has spent $${facts.used.toFixed(4)} of its $${facts.max} limit (limits.max_session_spending)`;
+    case 'request_spending':
+      return `one request cost $${facts.used.toFixed(4)}, over the $${facts.max} limit (limits.max_request_spending)`;
+    case 'session_tokens':
+      return `the session has used ${facts.used} of its ${facts.max} tokens (limits.max_session_tokens)`;
+  }
+}

@@ -1,0 +1,50 @@
+import type { OctoConfig } from '../config/schema.js';
+import type { Env } from '../deps.js';
+import {
+  contextWindowFor,
+  loadChatClient,
+  priceFor,
+  requestCost,
+  resolveModel,
+  supportsVideo,
+  supportsVision,
+} from '../provider/index.js';
+import type { ChatClient, ResolvedModel } from '../provider/types.js';
+import type { Usage } from './types.js';
+
+/** What a session needs from the provider domain, wired by the workspace. */
+export interface ModelService {
+  /** Throws OctoError provider_unknown / provider_unconfigured. */
+  resolve(modelString: string): ResolvedModel;
+  cost(model: ResolvedModel, usage: Usage | null, providerCost: number | null): number | null;
+  contextWindow(model: ResolvedModel): number | null;
+  acceptsVideo(model: ResolvedModel): boolean;
+  acceptsImages(model: ResolvedModel): boolean;
+  /** The chat client, loaded on first use (keeps the openai package off the start-up path). */
+  client(): Promise<ChatClient>;
+}
+
+export interface ModelServiceOptions {
+  config: OctoConfig;
+  env: Env;
+  userConfigPath: string;
+  fetch?: typeof fetch;
+}
+
+/** Binds the provider domain to one configuration and environment. */
+export function createModelService(options: ModelServiceOptions): ModelService {
+  const { config, env } = options;
+  let client: Promise<ChatClient> | null = null;
+  return {
+    resolve: (modelString) => resolveModel(modelString, config, env, options.userConfigPath),
+    cost: (model, usage, providerCost) => requestCost(usage, providerCost, priceFor(model, config)),
+    contextWindow: (model) => contextWindowFor(model, config),
+    acceptsVideo: (model) => supportsVideo(model, config),
+    acceptsImages: (model) => supportsVision(model, config),
+    client: () => {
+      const loading = client ?? loadChatClient({ env, config, ...(options.fetch ? { fetch: options.fetch } : {}) });
+      client = loading;
+      return loading;
+    },
+  };
+}

@@ -1,0 +1,206 @@
+import type { ListOptions, OpenOptions, ProjectInfo, SessionHandle } from '../api.js';
+import { OctoError, isOctoError } from '../errors.js';
+import type { EventBus } from '../events.js';
+import { assertSessionName } from '../store/index.js';
+import type { SessionStore } from '../store/types.js';
+import { closest } from '../text/distance.js';
+import { exportSession } from './export.js';
+import { OpenSession, type HandleDeps } from './handle.js';
+import { danglingToolCalls, interruptedResult } from './repair.js';
+import { summarize } from './summary.js';
+import type { NewRecord, SessionRecord, SessionSummary } from './types.js';
+
+export interface SessionsDeps extends HandleDeps {
+  store: SessionStore;
+  bus: EventBus;
+  project: ProjectInfo;
+  defaultModel: string;
+  now: () => number;
+}
+
+function byRecency(a: SessionSummary, b: SessionSummary): number {
+  return b.order - a.order;
+}
+
+function generatedName(now: number): string {
+  const stamp = new Date(now).toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
+  return `s-${stamp}-${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/** The `sessions` part of the workspace API: finding, opening, naming and trashing sessions. */
+export class Sessions {
+  private readonly open = new Map<string, OpenSession>();
+
+  constructor(private readonly deps: SessionsDeps) {}
+
+  async list(options: ListOptions = {}): Promise<SessionSummary[]> {
+    const all = await this.deps.store.list();
+    return all
+      .filter((s) => options.includeTrash === true || s.trashedAt === null)
+      .filter((s) => options.projectId === undefined || s.projectId === options.projectId)
+      .sort(byRecency);
+  }
+
+  async find(nameOrId: string): Promise<SessionSummary | null> {
+    const live = await this.list();
+    return live.find((s) => s.name === nameOrId) ?? live.find((s) => s.id === nameOrId) ?? null;
+  }
+
+  async closestNames(name: string, limit = 3): Promise<string[]> {
+    return closest(name, (await this.list()).map((s) => s.name), limit);
+  }
+
+  async mostRecent(projectId: string): Promise<SessionSummary | null> {
+    return (await this.list({ projectId }))[0] ?? null;
+  }
+
+  async openSession(nameOrId: string, options: OpenOptions = {}): Promise<SessionHandle> {
+    const found = await this.find(nameOrId);
+    if (found === null) {
+      if (options.create === true) return this.create(nameOrId, options.model === undefined ? {} : { model: options.model });
+      throw await this.notFound(nameOrId);
+    }
+    const handle = await this.attach(found, options.readOnly === true);
+    if (options.model !== undefined && options.model !== handle.model() && !handle.readOnly) {
+      const result = await handle.command(`/model ${options.model}`);
+      if (result.type === 'message' && result.level === 'error') {
+        throw new OctoError('provider_unknown', result.text);
+      }
+    }
+    return handle;
+  }
+
+  async create(name?: string, options: { model?: string } = {}): Promise<SessionHandle> {
+    const chosen = name ?? generatedName(this.deps.now());
+    assertSessionName(chosen);
+    const writer = await this.deps.store.create({
+      name: chosen,
+      projectDir: this.deps.project.dir,
+      projectId: this.deps.project.id,
+      model: options.model ?? this.deps.defaultModel,
+    });
+    const handle = new OpenSession(this.deps, { kind: 'writer', writer }, summarize(writer.id, writer.records()));
+    await handle.saveSummary();
+    this.open.set(handle.id, handle);
+    this.deps.bus.emit('session.opened', { sessionId: handle.id, name: chosen, readOnly: false, holder: null });
+    this.deps.bus.emit('session.listChanged', { reason: 'created' });
+    return handle;
+  }
+
+  async show(nameOrId: string): Promise<{ summary: SessionSummary; records: readonly SessionRecord[] }> {
+    const summary = await this.require(nameOrId, true);
+    const loaded = this.open.get(summary.id);
+    if (loaded !== undefined) return { summary: loaded.summary(), records: loaded.records() };
+    const view = await this.deps.store.openReadOnly(summary.id);
+    return { summary, records: view.records };
+  }
+
+  async rename(nameOrId: string, newName: string): Promise<SessionSummary> {
+    assertSessionName(newName);
+    const summary = await this.require(nameOrId);
+    const taken = await this.find(newName);
+    if (taken !== null && taken.id !== summary.id) {
+      throw new OctoError('session_exists', `A session named ${newName} already exists.`, { details: { name: newName } });
+    }
+    const result = await this.appendCommand(summary, { kind: 'command', command: 'rename', name: newName, previous: summary.name });
+    this.deps.bus.emit('session.listChanged', { reason: 'renamed' });
+    return result;
+  }
+
+  async trash(nameOrId: string): Promise<SessionSummary> {
+    const summary = await this.require(nameOrId);
+    const result = await this.appendCommand(summary, { kind: 'command', command: 'trash' });
+    this.deps.bus.emit('session.listChanged', { reason: 'trashed' });
+    return result;
+  }
+
+  async restore(nameOrId: string): Promise<SessionSummary> {
+    const all = await this.list({ includeTrash: true });
+    const summary = all.find((s) => s.trashedAt !== null && (s.name === nameOrId || s.id === nameOrId));
+    if (summary === undefined) throw new OctoError('session_not_found', `No session named ${nameOrId} is in the trash.`);
+    const clash = await this.find(summary.name);
+    if (clash !== null) {
+      throw new OctoError('session_exists', `A session named ${summary.name} exists; rename it before restoring.`);
+    }
+    const result = await this.appendCommand(summary, { kind: 'command', command: 'restore' });
+    this.deps.bus.emit('session.listChanged', { reason: 'restored' });
+    return result;
+  }
+
+  async export(nameOrId: string, format: 'md' | 'json'): Promise<string> {
+    const { summary, records } = await this.show(nameOrId);
+    return exportSession(summary, records, format);
+  }
+
+  async closeAll(): Promise<void> {
+    const handles = [...this.open.values()];
+    this.open.clear();
+    await Promise.all(handles.map((h) => h.close()));
+  }
+
+  private async attach(summary: SessionSummary, readOnly: boolean): Promise<OpenSession> {
+    const loaded = this.open.get(summary.id);
+    if (loaded !== undefined) return loaded;
+    const handle = readOnly ? await this.openReadOnly(summary) : await this.openWriter(summary);
+    if (!handle.readOnly) this.open.set(handle.id, handle);
+    this.deps.bus.emit('session.opened', {
+      sessionId: handle.id,
+      name: handle.summary().name,
+      readOnly: handle.readOnly,
+      holder: handle.holder,
+    });
+    return handle;
+  }
+
+  private async openWriter(summary: SessionSummary): Promise<OpenSession> {
+    let writer;
+    try {
+      writer = await this.deps.store.openWriter(summary.id);
+    } catch (error) {
+      // Invariant 4: a second process gets a read-only view, told who holds the session.
+      if (isOctoError(error, 'session_locked')) return this.openReadOnly(summary);
+      throw error;
+    }
+    const handle = new OpenSession(this.deps, { kind: 'writer', writer }, summarize(summary.id, writer.records()));
+    for (const call of danglingToolCalls(writer.records())) {
+      // Invariant 3: a call left without a result by a crash gets a synthetic one, written to the file.
+      await writer.append(interruptedResult(call));
+      this.deps.bus.emit('store.warning', { warning: { kind: 'danglingToolCall', sessionId: summary.id, toolCallId: call.id } });
+    }
+    await handle.saveSummary();
+    return handle;
+  }
+
+  private async openReadOnly(summary: SessionSummary): Promise<OpenSession> {
+    const view = await this.deps.store.openReadOnly(summary.id);
+    return new OpenSession(this.deps, { kind: 'readOnly', records: view.records, holder: view.holder }, summary);
+  }
+
+  private async appendCommand(summary: SessionSummary, record: NewRecord): Promise<SessionSummary> {
+    const loaded = this.open.get(summary.id);
+    if (loaded !== undefined) {
+      await loaded.appendAndSave(record);
+      return loaded.summary();
+    }
+    const handle = await this.openWriter(summary);
+    try {
+      await handle.appendAndSave(record);
+      return handle.summary();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private async require(nameOrId: string, includeTrash = false): Promise<SessionSummary> {
+    const all = await this.list({ includeTrash });
+    const found = all.find((s) => s.name === nameOrId) ?? all.find((s) => s.id === nameOrId);
+    if (found === undefined) throw await this.notFound(nameOrId);
+    return found;
+  }
+
+  private async notFound(name: string): Promise<OctoError> {
+    const near = await this.closestNames(name);
+    const hint = near.length > 0 ? ` Did you mean: ${near.join(', ')}?` : ' There are no sessions with a similar name.';
+    return new OctoError('session_not_found', `No session named ${name}.${hint}`, { details: { name, closest: near } });
+  }
+}

@@ -1,0 +1,96 @@
+import { assertNever } from '../errors.js';
+import { sanitizeLine } from '../text/sanitize.js';
+import { addUsage, ZERO_USAGE } from './types.js';
+import type { SessionRecord, SessionSummary, Usage } from './types.js';
+
+/** Characters of the last message shown in lists. */
+const PREVIEW_CHARS = 120;
+/** Characters of the first user message used as a title. */
+const TITLE_CHARS = 80;
+
+function clip(text: string, max: number): string {
+  const line = sanitizeLine(text).trim();
+  return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
+}
+
+/**
+ * Derives a session's index document from its records; the index is only a cache of this (DESIGN.md §3).
+ * `order` is left to the store, which alone knows the store-wide counter.
+ */
+export function summarize(id: string, records: readonly SessionRecord[], contextTokens = 0): SessionSummary {
+  const summary: SessionSummary = {
+    id,
+    name: id,
+    title: '',
+    projectId: '',
+    projectDir: '',
+    createdAt: records[0]?.at ?? new Date(0).toISOString(),
+    updatedAt: records.at(-1)?.at ?? new Date(0).toISOString(),
+    order: 0,
+    model: '',
+    messageCount: 0,
+    tokens: { ...ZERO_USAGE },
+    cost: null,
+    costIncomplete: false,
+    contextTokens,
+    lastPreview: '',
+    trashedAt: null,
+  };
+  let tokens: Usage = ZERO_USAGE;
+  for (const record of records) {
+    switch (record.kind) {
+      case 'message':
+        summary.messageCount += 1;
+        if (record.usage) tokens = addUsage(tokens, record.usage);
+        if (record.cost === null) summary.costIncomplete = true;
+        else if (record.cost !== undefined) summary.cost = (summary.cost ?? 0) + record.cost;
+        if (record.role === 'user' && summary.title === '') summary.title = clip(record.content, TITLE_CHARS);
+        if (record.role === 'user' || (record.role === 'assistant' && record.content !== '')) {
+          summary.lastPreview = clip(record.content, PREVIEW_CHARS);
+        }
+        break;
+      case 'compaction':
+        tokens = addUsage(tokens, record.usage);
+        if (record.cost === null) summary.costIncomplete = true;
+        else summary.cost = (summary.cost ?? 0) + record.cost;
+        break;
+      case 'command':
+        applyCommand(summary, record);
+        break;
+      case 'knowledge':
+      case 'attachment':
+        break;
+      default:
+        assertNever(record, 'record');
+    }
+  }
+  summary.tokens = tokens;
+  return summary;
+}
+
+function applyCommand(summary: SessionSummary, record: Extract<SessionRecord, { kind: 'command' }>): void {
+  switch (record.command) {
+    case 'create':
+      summary.name = record.name;
+      summary.projectId = record.projectId;
+      summary.projectDir = record.projectDir;
+      summary.model = record.model;
+      summary.createdAt = record.at;
+      if (record.parentId !== undefined) summary.parentId = record.parentId;
+      return;
+    case 'model':
+      summary.model = record.model;
+      return;
+    case 'rename':
+      summary.name = record.name;
+      return;
+    case 'trash':
+      summary.trashedAt = record.at;
+      return;
+    case 'restore':
+      summary.trashedAt = null;
+      return;
+    default:
+      assertNever(record, 'command');
+  }
+}

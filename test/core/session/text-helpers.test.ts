@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { closest } from '../../../src/core/text/distance.js';
+import { capText, decodeContent } from '../../../src/core/text/decode.js';
+import { createRedactor } from '../../../src/core/text/redact.js';
+
+describe('createRedactor (FAULTS 28)', () => {
+  const key = 'sk-test-REALLYSECRET-0123456789abcdef';
+  const redactor = createRedactor({
+    OPENAI_API_KEY: key,
+    MY_TOKEN: 'tok_abcdefgh12345',
+    HOME: '/home/u',
+    SHORT_KEY: 'abc',
+  });
+
+  it('replaces values of secret-looking environment variables', () => {
+    expect(redactor.redact(`OPENAI_API_KEY=${key}\nT=tok_abcdefgh12345`)).toBe(
+      'OPENAI_API_KEY=[redacted:OPENAI_API_KEY]\nT=[redacted:MY_TOKEN]',
+    );
+  });
+
+  it('replaces well-known key formats even when not in the environment', () => {
+    const text =
+      'a=sk-proj-abcdefghijklmnopqrstuvwxyz012345 b=ghp_abcdefghijklmnopqrstuvwxyz0123456789 c=AKIAABCDEFGHIJKLMNOP';
+    expect(redactor.redact(text)).toBe('a=[redacted:api-key] b=[redacted:github-token] c=[redacted:aws-key]');
+  });
+
+  it('leaves ordinary text and short values alone', () => {
+    expect(redactor.redact('HOME is /home/u and abc is fine')).toBe('HOME is /home/u and abc is fine');
+  });
+});
+
+describe('text helpers', () => {
+  it('caps text and states the cap', () => {
+    expect(capText('abcdef', 4)).toBe('abcd\n[output capped at 4 characters; 2 more characters omitted]');
+    expect(capText('abc', 4)).toBe('abc');
+  });
+
+  it('treats mostly undecodable bytes as binary', () => {
+    expect(decodeContent(Buffer.from([0xff, 0xfe, 0xfd, 0xfc]))).toEqual({ binary: true, bytes: 4 });
+  });
+
+  it('suggests the closest names first', () => {
+    expect(closest('auth', ['auth-refactor', 'bugfix', 'oauth', 'zzz-unrelated-name'], 3)).toEqual([
+      'auth-refactor',
+      'oauth',
+    ]);
+    expect(closest('nope', ['note', 'auth-refactor'], 3)).toEqual(['note']);
+  });
+});
