@@ -82,7 +82,7 @@ describe('loadConfig', () => {
     await writeProject('[tools]\nmax_steps = 3\n');
     const { config, files } = await loadConfig({ userConfigPath, projectDir });
     expect(files).toEqual([path.join(projectDir, '.octo', 'config.toml')]);
-    expect(config.tools).toEqual({ max_steps: 3, max_output_chars: 50_000 });
+    expect(config.tools).toEqual({ ...defaultConfig().tools, max_steps: 3 });
   });
 
   it('reads a file once when the user file is also the project file', async () => {

@@ -2,11 +2,11 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createToolSet } from '../../../src/core/tools/index.js';
+import { createToolSet, READ_ONLY_TOOLS } from '../../../src/core/tools/index.js';
 
 let root: string;
 let project: string;
-const tools = createToolSet();
+const tools = createToolSet(READ_ONLY_TOOLS);
 const call = (name: string, args: unknown) =>
   tools.call(name, typeof args === 'string' ? args : JSON.stringify(args), {
     projectDir: project,
@@ -101,7 +101,7 @@ describe('tool calls', () => {
   it('names the available tools for an unknown one', async () => {
     expect(await call('rm_rf', {})).toEqual({
       ok: false,
-      content: 'Unknown tool "rm_rf". Available: read_file, list_dir',
+      content: 'Unknown tool "rm_rf". Available: read_file, list_dir, list_files, search_text',
     });
   });
 

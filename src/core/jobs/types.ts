@@ -1,0 +1,26 @@
+import type { Usage } from '../session/types.js';
+
+export type JobKind = 'agent' | 'shell' | 'schedule';
+export type JobStatus = 'running' | 'finished' | 'failed' | 'cancelled';
+
+/** A background job as the jobs pane shows it (`ws.jobs.list()`). */
+export interface JobInfo {
+  id: string;
+  kind: JobKind;
+  title: string;
+  /** The session the job works for. */
+  sessionId: string;
+  /** An agent's own conversation, saved as a child session (viewable with ws.sessions.show). */
+  childSessionId?: string;
+  status: JobStatus;
+  /** Milliseconds since the epoch, from the workspace clock. */
+  startedAt: number;
+  endedAt: number | null;
+  usage: Usage;
+  /** USD; null while unknown. */
+  cost: number | null;
+  /** The latest thing it did ("read_file src/a.ts", "next run at 14:00"). */
+  activity: string;
+  /** Why it failed. */
+  error?: string;
+}

@@ -1,0 +1,37 @@
+/** Public face of the tools domain: built-in developer tools, the tool set, and the approval policy. */
+import { editFileTool } from './edit-file.js';
+import { listDirTool } from './list-dir.js';
+import { listFilesTool } from './list-files.js';
+import { readFileTool } from './read-file.js';
+import { createShellTool, type ShellSettings } from './run-shell.js';
+import { searchTextTool } from './search-text.js';
+import type { Tool } from './types.js';
+import { writeFileTool } from './write-file.js';
+
+export type { Tool, ToolAccess, ToolContext, ToolResult, Prepared, ApprovalCategory } from './types.js';
+export { APPROVAL_CATEGORIES } from './types.js';
+export { createToolSet, type ToolSet, type ToolSetOptions, type ToolSource } from './tool-set.js';
+export { defineTool, failure } from './define.js';
+export { confinePath, confineNewPath } from './confine.js';
+export { Approvals, type ApprovalAnswer, type ApprovalKind, type ApprovalRequest } from './approvals.js';
+export { ApprovalGate, type ApprovalMode, type GateOptions } from './approval-gate.js';
+export { TrustStore, stableHash } from './trust-store.js';
+export {
+  readConfigLayers,
+  NO_LAYERS,
+  tableAt,
+  type ConfigLayers,
+  type ConfigLayer,
+} from './config-layers.js';
+export { ToolSettings, projectToolSettings, type ProjectToolSettings } from './tool-settings.js';
+export { spawnGroup, KILL_GRACE_MS, type GroupProcess, type Exit } from './process-group.js';
+export { serverEnv, shellEnv } from './child-env.js';
+export type { ShellSettings } from './run-shell.js';
+
+/** The tools that only look: free to run, and what the built-in context_gatherer agent gets. */
+export const READ_ONLY_TOOLS: readonly Tool[] = [readFileTool, listDirTool, listFilesTool, searchTextTool];
+
+/** Every built-in tool; the shell tool reads its settings at each call. */
+export function builtinTools(shell: () => ShellSettings): Tool[] {
+  return [...READ_ONLY_TOOLS, writeFileTool, editFileTool, createShellTool(shell)];
+}

@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { errnoCode, OctoError } from '../errors.js';
+
+const TRUST_FILE = 'trust.json';
+
+const fileSchema = z.object({
+  version: z.literal(1),
+  /** key (project dir, kind and name) → hash of what was approved. */
+  approved: z.record(z.string(), z.object({ hash: z.string(), at: z.string() })),
+});
+type TrustFile = z.infer<typeof fileSchema>;
+
+/** A stable hash of a JSON value (object keys sorted), so re-ordering a TOML table is not a change. */
+export function stableHash(value: unknown): string {
+  const canonical = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(canonical);
+    if (typeof v === 'object' && v !== null) {
+      return Object.fromEntries(
+        Object.entries(v)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([k, x]) => [k, canonical(x)]),
+      );
+    }
+    return v;
+  };
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(value)))
+    .digest('hex');
+}
+
+/**
+ * Approvals of project-level commands (FAULTS.md row 31), kept in the data folder (0600): a project's
+ * MCP server or shell setting runs only when the hash of exactly what the user approved matches.
+ */
+export class TrustStore {
+  private cache: TrustFile | null = null;
+
+  constructor(
+    private readonly dataDir: string,
+    private readonly now: () => number,
+  ) {}
+
+  static key(projectDir: string, kind: string, name: string): string {
+    return `${projectDir}\u0000${kind}\u0000${name}`;
+  }
+
+  async isTrusted(key: string, hash: string): Promise<boolean> {
+    return (await this.load()).approved[key]?.hash === hash;
+  }
+
+  async trust(key: string, hash: string): Promise<void> {
+    const data = await this.load();
+    data.approved[key] = { hash, at: new Date(this.now()).toISOString() };
+    await mkdir(this.dataDir, { recursive: true, mode: 0o700 });
+    const file = path.join(this.dataDir, TRUST_FILE);
+    const temp = `${file}.${process.pid}.tmp`;
+    await writeFile(temp, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 });
+    await chmod(temp, 0o600);
+    await rename(temp, file);
+  }
+
+  private async load(): Promise<TrustFile> {
+    if (this.cache !== null) return this.cache;
+    const file = path.join(this.dataDir, TRUST_FILE);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if (errnoCode(error) !== 'ENOENT')
+        throw new OctoError('store_io', `Cannot read ${file}`, { cause: error });
+      this.cache = { version: 1, approved: {} };
+      return this.cache;
+    }
+    const parsed = fileSchema.safeParse(parseJson(text));
+    // A damaged file approves nothing: asking again is safe, trusting garbage is not.
+    this.cache = parsed.success ? parsed.data : { version: 1, approved: {} };
+    return this.cache;
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    if (error instanceof SyntaxError) return null;
+    throw error;
+  }
+}

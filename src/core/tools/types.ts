@@ -1,0 +1,46 @@
+import type { ToolSchema } from '../provider/types.js';
+import type { Usage } from '../session/types.js';
+
+export interface ToolContext {
+  /** The project directory tools are confined to. */
+  projectDir: string;
+  signal: AbortSignal;
+  /** The session whose turn made the call (approvals "always" are remembered per session). */
+  sessionId?: string;
+  /** The model string of that turn (agents default to it). */
+  model?: string;
+  /** Folders outside the project that tools may also use (`tools.allowed_dirs`); set by the tool set. */
+  allowedDirs?: readonly string[];
+}
+
+/** What a tool gives back; a failure is a value the model sees, not an exception. */
+export interface ToolResult {
+  ok: boolean;
+  content: string;
+  /** Tokens spent producing this result (an agent's conversation); counted into the caller's session. */
+  usage?: Usage;
+  /** USD spent producing this result; null when some price was unknown. */
+  cost?: number | null;
+}
+
+/**
+ * What a call needs before it runs: `read` and `agent` run freely; the others ask according to
+ * `[tools.approval]` (DESIGN: reading is free, writing and shell commands ask).
+ */
+export type ToolAccess = 'read' | 'agent' | ApprovalCategory;
+
+export type ApprovalCategory = 'write' | 'shell' | 'mcp';
+
+export const APPROVAL_CATEGORIES: readonly ApprovalCategory[] = ['write', 'shell', 'mcp'];
+
+/** A call whose arguments were checked: what to show when asking, and how to run it. */
+export type Prepared =
+  | { ready: true; summary: string; detail: string; run(): Promise<ToolResult> }
+  | { ready: false; result: ToolResult };
+
+export interface Tool {
+  readonly schema: ToolSchema;
+  readonly access: ToolAccess;
+  /** Validates the arguments (and paths) without side effects, so nobody is asked about a call that cannot run. */
+  prepare(args: unknown, context: ToolContext): Promise<Prepared>;
+}

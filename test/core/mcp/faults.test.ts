@@ -1,0 +1,149 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { MessageRecord } from '../../../src/core/session/types.js';
+import { isTerminalSafe } from '../../../src/core/text/sanitize.js';
+import { startFakeProvider, type FakeProvider } from '../../support/fake-provider.js';
+import { makeTestWorkspace, type TestWorkspace } from '../../support/workspace.js';
+import {
+  alive,
+  gone,
+  EVERYTHING_SERVER,
+  fixture,
+  offeredTools,
+  stdioServer,
+  waitForStatus,
+} from './helpers.js';
+
+let fake: FakeProvider;
+let tw: TestWorkspace | undefined;
+beforeAll(async () => {
+  fake = await startFakeProvider();
+});
+afterAll(() => fake.close());
+afterEach(async () => {
+  await tw?.cleanup();
+  tw = undefined;
+});
+
+/** Short timeouts: what is tested is that they exist, not their default length. */
+const TIMEOUTS = '[mcp]\nconnect_timeout_ms = 1500\ncall_timeout_ms = 800\n';
+
+async function workspace(servers: string, env: Record<string, string> = {}): Promise<TestWorkspace> {
+  const root = await mkdtemp(path.join(tmpdir(), 'octo-mcp-'));
+  tw = await makeTestWorkspace({ providerUrl: fake.url, root, env, extraConfig: `${TIMEOUTS}${servers}` });
+  return tw;
+}
+
+const toolMessages = (records: readonly unknown[]): MessageRecord[] =>
+  (records as MessageRecord[]).filter((r) => r.kind === 'message' && r.role === 'tool');
+
+describe('MCP server faults (FAULTS 19)', () => {
+  it('times out a server that never answers, and leaves none of its processes running', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'octo-mcp-'));
+    const pidFile = path.join(root, 'helper.pid');
+    tw = await makeTestWorkspace({
+      providerUrl: fake.url,
+      root,
+      extraConfig: `${TIMEOUTS}${stdioServer('stuck', [fixture('hang-server.js'), pidFile])}`,
+    });
+    const failed = await waitForStatus(tw.ws, 'stuck', 'failed');
+    expect(failed.reason).toMatch(/^Starting the server took longer than 1.5 s/);
+    expect(failed.tools).toEqual([]);
+    // The server ignores SIGTERM and started a helper: both are gone, by the SIGKILL of the whole group,
+    // and the server, octo's own child, was reaped.
+    const [server, helper] = (await readFile(pidFile, 'utf8')).split(' ').map(Number);
+    expect(await gone(server ?? 0)).toBe(true);
+    expect(await alive(helper ?? 0)).toBe(false);
+  });
+
+  it('fails a server that writes something other than JSON-RPC to stdout', async () => {
+    const t = await workspace(stdioServer('noisy', [fixture('garbage-server.js')]));
+    const failed = await waitForStatus(t.ws, 'noisy', 'failed');
+    expect(failed.reason).toBe(
+      'it wrote something that is not JSON-RPC to stdout: "Server starting... please wait"',
+    );
+  });
+
+  it('fails a server whose program does not exist, saying why', async () => {
+    const t = await workspace('[[mcp.servers]]\nname = "ghost"\ncommand = "/nonexistent/mcp-server"\n');
+    const failed = await waitForStatus(t.ws, 'ghost', 'failed');
+    expect(failed.reason).toMatch(/ENOENT/);
+  });
+
+  it('answers a call to a crashing server with an error, marks it failed and stops offering its tools', async () => {
+    const t = await workspace(stdioServer('tiny', [fixture('tiny-server.js')]));
+    const { pid } = await waitForStatus(t.ws, 'tiny', 'ready');
+    fake.enqueue(
+      { toolCalls: [{ id: 'c1', name: 'tiny__crash', arguments: '{}' }] },
+      { text: 'It crashed.' },
+      { text: 'ok' },
+    );
+    const handle = await t.ws.sessions.open('crash', { create: true });
+    const failed = waitForStatus(t.ws, 'tiny', 'failed');
+    const outcome = await handle.submit('crash it');
+    expect(outcome.status).toBe('finished');
+    expect(toolMessages(handle.records())[0]?.content).toMatch(/^Error: The MCP tool failed/);
+    expect((await failed).reason).toMatch(/exited with code 7/);
+    expect(await gone(pid as number)).toBe(true);
+    const before = fake.requests.length;
+    await handle.submit('and now?');
+    expect(
+      offeredTools(fake.requests[before]?.body as { tools: unknown[] }).filter((n) => n.startsWith('tiny__')),
+    ).toEqual([]);
+  });
+
+  it('times out a hung call, stops the server and tells the model', async () => {
+    const t = await workspace(stdioServer('tiny', [fixture('tiny-server.js')]));
+    const { pid } = await waitForStatus(t.ws, 'tiny', 'ready');
+    fake.enqueue({ toolCalls: [{ id: 'c1', name: 'tiny__hang', arguments: '{}' }] }, { text: 'It hung.' });
+    const handle = await t.ws.sessions.open('hang', { create: true });
+    expect((await handle.submit('call it')).status).toBe('finished');
+    expect(toolMessages(handle.records())[0]?.content).toBe(
+      'Error: The MCP server stopped responding: it did not answer hang within 0.8 s; it was stopped.',
+    );
+    expect(t.ws.mcp.list()[0]).toMatchObject({
+      status: 'failed',
+      reason: 'it did not answer hang within 0.8 s',
+    });
+    expect(await gone(pid as number)).toBe(true);
+  });
+
+  it('runs a tool call through a healthy server and sanitises what it describes', async () => {
+    const t = await workspace(stdioServer('tiny', [fixture('tiny-server.js')]));
+    await waitForStatus(t.ws, 'tiny', 'ready');
+    fake.enqueue(
+      { toolCalls: [{ id: 'c1', name: 'tiny__add', arguments: '{"a":2,"b":40}' }] },
+      { text: '42' },
+    );
+    const handle = await t.ws.sessions.open('add', { create: true });
+    await handle.submit('add');
+    expect(toolMessages(handle.records())[0]?.content).toBe('42');
+    const tools = (fake.requests.at(-1)?.body.tools ?? []) as Array<{
+      function: { name: string; description: string };
+    }>;
+    const evil = tools.find((tool) => tool.function.name === 'tiny__evil');
+    expect(evil?.function.description).toBe('[MCP server tiny] Looks normal red');
+    expect(tools.every((tool) => isTerminalSafe(tool.function.description))).toBe(true);
+  });
+
+  it('passes a server the allowlisted environment and its own variables, never provider keys', async () => {
+    const key = 'sk-proj-abcdefghijklmnopqrstuvwxyz123456';
+    const env = { OPENAI_API_KEY: key, PATH: '/usr/bin:/bin', SOME_TOKEN: 'hunter2-hunter2' };
+    const t = await workspace(
+      stdioServer('every', [EVERYTHING_SERVER, 'stdio'], 'env = { MARKER = "from-config" }'),
+      env,
+    );
+    await waitForStatus(t.ws, 'every', 'ready');
+    fake.enqueue({ toolCalls: [{ id: 'c1', name: 'every__get-env', arguments: '{}' }] }, { text: 'ok' });
+    const handle = await t.ws.sessions.open('env', { create: true });
+    await handle.submit('env?');
+    const seen = JSON.parse(toolMessages(handle.records())[0]?.content ?? '{}') as Record<string, string>;
+    expect(seen.MARKER).toBe('from-config');
+    expect(seen.PATH).toBe('/usr/bin:/bin');
+    expect(seen.OPENAI_API_KEY).toBeUndefined();
+    expect(seen.SOME_TOKEN).toBeUndefined();
+    expect(seen.OCTO_HOME).toBeUndefined();
+  });
+});
