@@ -1,0 +1,173 @@
+/** Workspace events into state: busy marks, streaming text, summaries, context, jobs, warnings. */
+import type { OctoEvents } from '../../core/events.js';
+import { ZERO_USAGE } from '../../core/session/types.js';
+import type { Controller } from './controller.js';
+import { describeWarning } from './warnings.js';
+import { approvalAsked, approvalSettled } from './approvals.js';
+
+/** How often the session list is re-read (cheap: the index is read-only), for other terminals' saves. */
+export const RELIST_MS = 2_000;
+
+export function relist(c: Controller): Promise<void> {
+  return c.ws.sessions.list().then((summaries) => {
+    c.state.summaries = summaries;
+    const s = c.state;
+    if (s.sessionCursor !== null && !summaries.some((x) => x.id === s.sessionCursor))
+      s.sessionCursor = s.currentId;
+    c.requestRender();
+  });
+}
+
+function onSummary(c: Controller, { summary }: OctoEvents['session.updated']): void {
+  const s = c.state;
+  const index = s.summaries.findIndex((x) => x.id === summary.id);
+  s.summaries =
+    index === -1 ? [summary, ...s.summaries] : s.summaries.map((x, i) => (i === index ? summary : x));
+  // The records now hold what streamed so far (the reply was saved): the live buffer starts over.
+  if (s.live.has(summary.id)) s.live.set(summary.id, { text: '', reasoning: '' });
+  if (summary.id === s.currentId) c.refreshContext();
+  c.requestRender();
+}
+
+function turnEnded(c: Controller, sessionId: string, turnId: string): void {
+  if (c.state.turnIds.get(sessionId) !== turnId) return;
+  c.state.turnIds.delete(sessionId);
+  c.state.busy.delete(sessionId);
+  c.state.live.delete(sessionId);
+  if (sessionId === c.state.currentId) c.refreshContext();
+  c.requestRender();
+}
+
+/** Jobs already running when the screen opens (later ones arrive as job.* events). */
+function seedJobs(c: Controller): void {
+  for (const job of c.ws.jobs.list()) {
+    const { id, title, status, startedAt, endedAt, usage, cost, activity } = job;
+    c.state.jobs.set(id, {
+      id,
+      title,
+      status,
+      startedAt,
+      endedAt,
+      tokens: usage.input + usage.output,
+      cost,
+      activity,
+    });
+  }
+}
+
+/** Subscribes the controller; returns the unsubscribe function. */
+export function subscribe(c: Controller): () => void {
+  const { ws, state } = c;
+  seedJobs(c);
+  for (const request of ws.approvals.pending()) approvalAsked(c, request);
+  const offs = [
+    ws.on('approval.requested', ({ requestId, kind, sessionId, tool, summary, detail }) =>
+      approvalAsked(c, { requestId, kind, sessionId, tool, summary, detail }),
+    ),
+    ws.on('approval.settled', ({ requestId }) => approvalSettled(c, requestId)),
+    ws.on('session.updated', (e) => onSummary(c, e)),
+    ws.on('session.listChanged', () => c.run('Reading the session list', () => relist(c))),
+    ws.on('turn.started', ({ sessionId, turnId }) => {
+      state.busy.add(sessionId);
+      state.turnIds.set(sessionId, turnId);
+      state.live.set(sessionId, { text: '', reasoning: '' });
+      c.requestRender();
+    }),
+    ws.on('turn.delta', ({ sessionId, kind, text }) => {
+      const live = state.live.get(sessionId) ?? { text: '', reasoning: '' };
+      state.live.set(
+        sessionId,
+        kind === 'text' ? { ...live, text: live.text + text } : { ...live, reasoning: live.reasoning + text },
+      );
+      if (sessionId === state.currentId) c.requestRender();
+    }),
+    ws.on('turn.toolCall', ({ sessionId }) => sessionId === state.currentId && c.requestRender()),
+    ws.on('turn.toolResult', ({ sessionId }) => sessionId === state.currentId && c.requestRender()),
+    ws.on('turn.usage', ({ sessionId }) => sessionId === state.currentId && c.refreshContext()),
+    ws.on('turn.retry', ({ sessionId, attempt, delayMs, reason }) =>
+      c.note(
+        `Retrying (attempt ${attempt}) in ${Math.ceil(delayMs / 1000)} s: ${reason}`,
+        'warning',
+        sessionId,
+      ),
+    ),
+    ws.on('turn.finished', ({ sessionId, turnId }) => turnEnded(c, sessionId, turnId)),
+    ws.on('turn.failed', ({ sessionId, turnId, message }) => {
+      turnEnded(c, sessionId, turnId);
+      c.note(`Turn failed: ${message}`, 'error', sessionId);
+    }),
+    ws.on('turn.interrupted', ({ sessionId, turnId, reason }) => {
+      turnEnded(c, sessionId, turnId);
+      c.note(
+        reason === 'user'
+          ? 'Turn cancelled; the partial reply is kept, marked interrupted.'
+          : `Turn interrupted (${reason}).`,
+        'warning',
+        sessionId,
+      );
+    }),
+    ws.on('context.changed', ({ sessionId, breakdown }) => {
+      if (sessionId !== state.currentId) return;
+      state.breakdown = breakdown;
+      c.requestRender();
+    }),
+    ws.on('context.compacting', ({ sessionId }) => {
+      if (sessionId === state.currentId) c.setHint('compacting the context…');
+    }),
+    ws.on('context.compacted', ({ sessionId, messages, tokensBefore, tokensAfter }) => {
+      c.history.invalidate(sessionId);
+      if (sessionId === state.currentId) c.setHint(null);
+      c.note(
+        `Context compacted: ${messages} messages summarised (${tokensBefore} → ${tokensAfter} tokens); they stay in the history.`,
+        'info',
+        sessionId,
+      );
+      if (sessionId === state.currentId) c.refreshContext();
+    }),
+    ws.on('context.compactionFailed', ({ sessionId, reason }) => {
+      if (sessionId === state.currentId) c.setHint(null);
+      c.note(`Compaction failed, the context was left as it was: ${reason}`, 'warning', sessionId);
+    }),
+    ws.on('budget.warning', ({ sessionId, limit, used, max }) =>
+      c.note(`Budget ${limit}: ${used} of ${max} used.`, 'warning', sessionId),
+    ),
+    ws.on('budget.exceeded', ({ sessionId, limit, used, max }) =>
+      c.note(`Budget ${limit} exceeded: ${used} of ${max}.`, 'error', sessionId),
+    ),
+    ws.on('store.warning', ({ warning }) => {
+      const { text, tone } = describeWarning(warning);
+      c.note(text, tone);
+    }),
+    ws.on('job.started', ({ jobId, title }) => {
+      const now = c.deps.clock();
+      state.jobs.set(jobId, {
+        id: jobId,
+        title,
+        status: 'running',
+        startedAt: now,
+        endedAt: null,
+        tokens: 0,
+        cost: null,
+        activity: '',
+      });
+      c.requestRender();
+    }),
+    ws.on('job.progress', ({ jobId, activity, usage, cost }) => {
+      const job = state.jobs.get(jobId);
+      if (job === undefined) return;
+      const u = usage ?? ZERO_USAGE;
+      state.jobs.set(jobId, { ...job, activity, tokens: u.input + u.output, cost });
+      c.requestRender();
+    }),
+    ws.on('job.finished', ({ jobId }) => endJob(c, jobId, 'finished', '')),
+    ws.on('job.failed', ({ jobId, message }) => endJob(c, jobId, 'failed', message)),
+  ];
+  return () => offs.forEach((off) => off());
+}
+
+function endJob(c: Controller, jobId: string, status: 'finished' | 'failed', activity: string): void {
+  const job = c.state.jobs.get(jobId);
+  if (job === undefined) return;
+  c.state.jobs.set(jobId, { ...job, status, endedAt: c.deps.clock(), activity: activity || job.activity });
+  c.requestRender();
+}

@@ -1,0 +1,81 @@
+/**
+ * Which session the workspace opens on: named, picker, or the project's most recent (else a new one).
+ * The finding and opening (disk and locks) start before the screen is built, so the two overlap.
+ */
+import type { SessionHandle, Workspace } from '../../core/api.js';
+import type { SessionSummary } from '../../core/session/types.js';
+import type { Controller } from './controller.js';
+import { show } from './sessions.js';
+
+export type Listing = { ok: true; summaries: SessionSummary[] } | { ok: false; error: unknown };
+
+export type FirstSession =
+  { kind: 'open'; handle: SessionHandle } | { kind: 'picker' } | { kind: 'failed'; error: unknown };
+
+export interface StartOptions {
+  sessionName?: string;
+  create?: boolean;
+  picker?: boolean;
+  model?: string;
+}
+
+/** The session list, read once for both the pane and the choice of the first session. */
+export function listSessions(ws: Workspace): Promise<Listing> {
+  return ws.sessions.list().then(
+    (summaries): Listing => ({ ok: true, summaries }),
+    (error: unknown): Listing => ({ ok: false, error }),
+  );
+}
+
+async function open(
+  ws: Workspace,
+  options: StartOptions,
+  listing: Promise<Listing>,
+): Promise<SessionHandle | null> {
+  const model = options.model === undefined ? {} : { model: options.model };
+  if (options.sessionName !== undefined) {
+    return ws.sessions.open(options.sessionName, {
+      ...model,
+      ...(options.create === true ? { create: true } : {}),
+    });
+  }
+  const listed = await listing;
+  // The list is ordered by the store's counter, most recent first (the same order mostRecent uses).
+  const recent = listed.ok
+    ? listed.summaries.find((s) => s.projectId === ws.project.id)
+    : await ws.sessions.mostRecent(ws.project.id);
+  if (recent != null) return ws.sessions.open(recent.id, model);
+  return ws.sessions.create(undefined, model);
+}
+
+export async function openFirst(
+  ws: Workspace,
+  options: StartOptions,
+  listing: Promise<Listing>,
+): Promise<FirstSession> {
+  if (options.picker === true) return { kind: 'picker' };
+  try {
+    const handle = await open(ws, options, listing);
+    return handle === null ? { kind: 'picker' } : { kind: 'open', handle };
+  } catch (error) {
+    // The workspace still opens: the other sessions are usable and the failure is shown on it.
+    return { kind: 'failed', error };
+  }
+}
+
+export function applyFirst(c: Controller, first: FirstSession): void {
+  switch (first.kind) {
+    case 'open':
+      return show(c, first.handle);
+    case 'failed':
+      return c.report(first.error, 'Opening the session');
+    case 'picker': {
+      const { summaries } = c.state;
+      c.state.focus = 'sessions';
+      c.state.sessionCursor =
+        summaries.find((s) => s.projectId === c.ws.project.id)?.id ?? summaries[0]?.id ?? null;
+      c.setHint('pick a session with Up/Down and Enter');
+      return;
+    }
+  }
+}

@@ -1,0 +1,171 @@
+/** Per-pane views as a function of the app state and the screen size: what `Pane.update` receives. */
+import { sanitizeLine } from '../../core/text/sanitize.js';
+import { ZERO_USAGE } from '../../core/session/types.js';
+import { helpLines } from '../keymap.js';
+import type { PaneView } from '../pane.js';
+import { inputLines } from '../input-state.js';
+import { computeLayout, inner, type Layout, type PaneId } from '../layout.js';
+import { seg, type StyledLine } from '../text/styled.js';
+import { contextView } from '../view/context-view.js';
+import type { ConversationItem } from '../view/conversation-items.js';
+import { visibleWindow, type LineCache, type WindowView } from '../view/conversation-window.js';
+import { jobsView } from '../view/jobs-view.js';
+import { scrollToCursor, sessionsView, type SessionsView } from '../view/sessions-view.js';
+import { statusView } from '../view/status-view.js';
+import { conversationOf, currentHandle, type AppState } from './state.js';
+
+export interface ScreenModel {
+  layout: Layout;
+  panes: Record<PaneId, PaneView> | null;
+  status: StyledLine;
+  help: StyledLine[] | null;
+  sessions: SessionsView | null;
+  sessionsTop: number;
+  conversation: WindowView | null;
+}
+
+export interface ViewContext {
+  width: number;
+  height: number;
+  now: number;
+  projectId: string;
+  projectDir: string;
+  spendingLimit: number | undefined;
+  cache: LineCache;
+  /** Items of the current session (after /clear, with notes). */
+  items: readonly ConversationItem[];
+  /** Memoised Sessions view: recomputed only when its inputs change. */
+  sessions: (width: number) => SessionsView;
+}
+
+export function sessionsViewFor(
+  state: AppState,
+  ctx: Pick<ViewContext, 'now' | 'projectId'>,
+  width: number,
+): SessionsView {
+  return sessionsView({
+    summaries: state.summaries,
+    projectId: ctx.projectId,
+    openId: state.currentId,
+    busy: state.busy,
+    cursor: state.sessionCursor,
+    now: ctx.now,
+    width,
+  });
+}
+
+function countInputRows(state: AppState, width: number): number {
+  return inputLines(state.input, width - 2, 100, true, '').length;
+}
+
+function inputTitle(state: AppState): string {
+  const hint = state.hint === null ? '' : ` — ${state.hint.text}`;
+  const handle = currentHandle(state);
+  const mode = handle?.readOnly === true ? ' (read-only)' : '';
+  return ` Input${mode}${hint} `;
+}
+
+function conversationTitle(state: AppState, window: WindowView): string {
+  const summary = state.summaries.find((s) => s.id === state.currentId) ?? currentHandle(state)?.summary();
+  const name = summary === undefined ? '' : ` — ${sanitizeLine(summary.name)}`;
+  const scrolled = window.scroll > 0 ? ` ↑ scrolled ${window.scroll} lines (End returns)` : '';
+  return ` Conversation${name}${scrolled} `;
+}
+
+export function screenModel(state: AppState, ctx: ViewContext): ScreenModel {
+  const layout = computeLayout(ctx.width, ctx.height, countInputRows(state, ctx.width));
+  const handle = currentHandle(state);
+  const summary = handle?.summary() ?? null;
+  const status = statusView({
+    model: handle?.model() ?? '',
+    projectDir: ctx.projectDir,
+    sessionName: summary?.name ?? null,
+    readOnly: handle?.readOnly ?? false,
+    holder: handle?.holder ?? null,
+    busy: state.currentId !== null && state.busy.has(state.currentId),
+    width: ctx.width,
+  });
+  if (layout.kind === 'tooSmall') {
+    return {
+      layout,
+      panes: null,
+      status,
+      help: null,
+      sessions: null,
+      sessionsTop: state.sessionsTop,
+      conversation: null,
+    };
+  }
+  const sessionsBox = inner(layout.sessions);
+  const sessions = ctx.sessions(sessionsBox.width);
+  const sessionsTop = scrollToCursor(
+    state.sessionsTop,
+    sessions.cursorLine,
+    sessionsBox.height,
+    sessions.total,
+  );
+  const convBox = inner(layout.conversation);
+  const conv = state.currentId === null ? null : conversationOf(state, state.currentId);
+  const window = visibleWindow(
+    {
+      items: ctx.items,
+      live: state.currentId === null ? null : (state.live.get(state.currentId) ?? null),
+      width: convBox.width,
+      height: convBox.height,
+      scroll: conv?.scroll ?? 0,
+      expanded: conv?.expanded ?? new Set(),
+      selected: conv?.selected ?? null,
+      busy: state.currentId !== null && state.busy.has(state.currentId),
+    },
+    ctx.cache,
+  );
+  const rightBox = inner(layout.context);
+  const live = state.currentId === null ? undefined : state.live.get(state.currentId);
+  const focused = (id: PaneId): boolean => state.focus === id && !state.helpVisible;
+  const panes: Record<PaneId, PaneView> = {
+    sessions: {
+      title: ' Sessions ',
+      lines: sessions.lines(sessionsTop, sessionsBox.height),
+      focused: focused('sessions'),
+    },
+    conversation: {
+      title: conversationTitle(state, window),
+      lines:
+        window.lines.length === 0
+          ? [[seg('No messages yet. Type below and press Enter.', 'dim')]]
+          : window.lines,
+      focused: focused('conversation'),
+    },
+    context: {
+      title: ' Context ',
+      lines: contextView({
+        breakdown: state.breakdown,
+        tokens: summary?.tokens ?? ZERO_USAGE,
+        cost: summary?.cost ?? null,
+        costIncomplete: summary?.costIncomplete ?? false,
+        spendingLimit: ctx.spendingLimit,
+        streamingChars: live === undefined ? 0 : live.text.length + live.reasoning.length,
+        width: rightBox.width,
+      }),
+      focused: focused('context'),
+    },
+    jobs: {
+      title: ' Jobs ',
+      lines: jobsView([...state.jobs.values()], ctx.now, inner(layout.jobs).width),
+      focused: focused('jobs'),
+    },
+    input: {
+      title: inputTitle(state),
+      lines: inputLines(
+        state.input,
+        layout.input.width - 2,
+        layout.input.height - 2,
+        state.focus === 'input' && !state.helpVisible,
+        'Type a message, or / for commands',
+      ),
+      focused: focused('input'),
+    },
+  };
+  const help = state.helpVisible ? helpLines(Math.min(ctx.width - 4, 100)) : null;
+  return { layout, panes, status, help, sessions, sessionsTop, conversation: window };
+}

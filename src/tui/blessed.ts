@@ -1,0 +1,236 @@
+/**
+ * The only file that imports neo-blessed (lint enforces it): a typed shim of what octo uses, the known
+ * patches (emoji width, blessed's own process handlers), and the render scheduler.
+ */
+import { createRequire } from 'node:module';
+import { pointWidth } from './text/width.js';
+
+export type Cell = [attr: number, ch: string];
+
+export interface KeyEvent {
+  full: string;
+  name?: string;
+  ctrl?: boolean;
+  meta?: boolean;
+  shift?: boolean;
+  sequence?: string;
+}
+
+export interface MouseData {
+  x: number;
+  y: number;
+  action: string;
+}
+
+export interface Program {
+  readonly isAlt: boolean;
+  on(event: 'keypress', listener: (ch: string | undefined, key: KeyEvent) => void): void;
+  removeListener(event: 'keypress', listener: (ch: string | undefined, key: KeyEvent) => void): void;
+  showCursor(): void;
+  hideCursor(): void;
+  disableMouse(): void;
+  normalBuffer(): void;
+  flush(): void;
+}
+
+export interface Look {
+  fg?: string;
+  bg?: string;
+  bold?: boolean;
+  inverse?: boolean;
+  border?: { fg?: string };
+  label?: { fg?: string; bold?: boolean };
+}
+
+export interface BoxOptions {
+  top: number;
+  left: number;
+  width: number;
+  height: number;
+  border?: { type: 'line' };
+  label?: string;
+  tags: true;
+  content?: string;
+  style?: Look;
+  hidden?: boolean;
+  /** Blessed wraps text itself unless told not to; view models wrap. */
+  wrap: false;
+}
+
+export interface Box {
+  top: number;
+  left: number;
+  width: number;
+  height: number;
+  readonly atop: number;
+  readonly aleft: number;
+  readonly itop: number;
+  readonly ileft: number;
+  readonly hidden: boolean;
+  style: Look;
+  setContent(content: string): void;
+  setLabel(label: string): void;
+  show(): void;
+  hide(): void;
+  setFront(): void;
+  destroy(): void;
+  on(event: 'click' | 'wheelup' | 'wheeldown', listener: (data: MouseData) => void): void;
+}
+
+export interface Screen {
+  readonly tput: { brokenACS: boolean };
+  readonly lines: Cell[][];
+  readonly width: number;
+  readonly height: number;
+  readonly program: Program;
+  readonly destroyed?: boolean;
+  render(): void;
+  destroy(): void;
+  alloc(): void;
+  enableMouse(): void;
+  on(event: 'resize', listener: () => void): void;
+}
+
+export interface ScreenOptions {
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+  title?: string;
+}
+
+interface BlessedModule {
+  screen: ((options: Record<string, unknown>) => Screen) & Record<string, unknown>;
+  box: (options: BoxOptions & { parent: Screen }) => Box;
+}
+
+interface UnicodeModule {
+  charWidth: (str: string | number, i?: number) => number;
+  codePointAt: (str: string, i: number) => number;
+  chars: { all: unknown };
+}
+
+const require = createRequire(import.meta.url);
+const blessed = require('neo-blessed') as BlessedModule;
+const unicode = require('neo-blessed/lib/unicode') as UnicodeModule;
+
+// eslint-disable-next-line no-control-regex -- \x03 is blessed's wide-char padding cell
+const EMOJI_WIDE = /(\p{Emoji_Presentation})(?!\u0003)/gu;
+
+function patchUnicode(): void {
+  const original = unicode.charWidth;
+  const marker = unicode as UnicodeModule & { octoPatched?: boolean };
+  if (marker.octoPatched === true) return;
+  marker.octoPatched = true;
+  // Blessed measures emoji as one column while terminals draw two: borders drift. Measure as we wrap.
+  unicode.charWidth = (str, i) => {
+    const point = typeof str === 'number' ? str : unicode.codePointAt(str, i ?? 0);
+    return point === 0x09 ? original(str, i) : pointWidth(point);
+  };
+  // Blessed pads each wide char with a \x03 cell so the next char is not eaten; emoji need it too.
+  const wide = unicode.chars.all as RegExp;
+  unicode.chars.all = {
+    [Symbol.replace](text: string, replacement: string): string {
+      const cjk = text.replace(wide, replacement);
+      return replacement.includes('\u0003')
+        ? cjk.replace(EMOJI_WIDE, replacement)
+        : cjk.replace(EMOJI_WIDE, '??');
+    },
+  };
+}
+
+/** Blessed installs a blanket uncaughtException handler and exiting signal handlers; runTui owns those. */
+function dropBlessedProcessHandlers(): void {
+  const handlers: Array<[string, string]> = [
+    ['uncaughtException', '_exceptionHandler'],
+    ['SIGTERM', '_sigtermHandler'],
+    ['SIGINT', '_sigintHandler'],
+    ['SIGQUIT', '_sigquitHandler'],
+  ];
+  for (const [event, key] of handlers) {
+    const handler = blessed.screen[key];
+    if (typeof handler === 'function') process.removeListener(event, handler as (...args: unknown[]) => void);
+  }
+}
+
+export function createScreen(options: ScreenOptions): Screen {
+  patchUnicode();
+  const screen = blessed.screen({
+    input: options.input,
+    output: options.output,
+    // Fixed terminfo: behaviour must not depend on the TERM of whoever runs the tests.
+    terminal: 'xterm-256color',
+    smartCSR: true,
+    fullUnicode: true,
+    forceUnicode: true,
+    autoPadding: true,
+    warnings: false,
+    title: options.title ?? 'octo',
+  });
+  dropBlessedProcessHandlers();
+  // Blessed draws lines and symbols (·, ◆) through the VT100 alternate charset when terminfo offers it;
+  // every terminal octo targets speaks UTF-8, and ACS shows up as letters in tmux captures and copies.
+  screen.tput.brokenACS = true;
+  return screen;
+}
+
+export function createBox(screen: Screen, options: BoxOptions): Box {
+  return blessed.box({ parent: screen, ...options });
+}
+
+/** The text of screen row `y` as drawn (content cells, wide-char padding removed). */
+export function screenRow(screen: Screen, y: number): string {
+  const row = screen.lines[y] ?? [];
+  return (
+    row
+      .map((cell) => cell[1])
+      .join('')
+      // eslint-disable-next-line no-control-regex -- blessed's empty and wide-padding cells
+      .replace(/[\u0000\u0003]/g, '')
+  );
+}
+
+/** Frame length: renders are coalesced to at most one per this many ms. */
+export const FRAME_MS = 16;
+
+/**
+ * Coalesces render requests: panes ask, one render a frame happens. A request for a keystroke is
+ * urgent: it is drawn on the next turn of the event loop instead of waiting out a frame of streaming.
+ */
+export class RenderScheduler {
+  private timer: NodeJS.Timeout | null = null;
+  private urgentPending = false;
+  private last = -Infinity;
+  private disposed = false;
+
+  constructor(
+    private readonly render: () => void,
+    private readonly now: () => number = () => performance.now(),
+    private readonly frameMs = FRAME_MS,
+  ) {}
+
+  request(urgent = false): void {
+    if (this.disposed) return;
+    if (this.timer !== null) {
+      if (!urgent || this.urgentPending) return;
+      clearTimeout(this.timer);
+    }
+    this.urgentPending = urgent;
+    const wait = urgent ? 0 : Math.max(0, this.last + this.frameMs - this.now());
+    this.timer = setTimeout(() => this.flush(), wait);
+  }
+
+  /** Renders now (if anything is pending or forced), cancelling the pending frame. */
+  flush(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.urgentPending = false;
+    if (this.disposed) return;
+    this.last = this.now();
+    this.render();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}

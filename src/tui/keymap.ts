@@ -1,0 +1,269 @@
+/**
+ * The one keymap table (DESIGN.md §6): the dispatcher reads it, and it draws the help screen and the
+ * README's key list, so the three cannot disagree.
+ */
+import { seg, type StyledLine } from './text/styled.js';
+import { fit } from './text/width.js';
+
+export type Scope = 'global' | 'outsideInput' | 'input' | 'sessions' | 'conversation';
+
+export type ActionId =
+  | 'focusNext'
+  | 'focusPrev'
+  | 'nextSession'
+  | 'prevSession'
+  | 'send'
+  | 'newline'
+  | 'complete'
+  | 'historyPrev'
+  | 'historyNext'
+  | 'clearInput'
+  | 'cancelTurn'
+  | 'ctrlC'
+  | 'pageUp'
+  | 'pageDown'
+  | 'scrollTop'
+  | 'scrollBottom'
+  | 'help'
+  | 'toggleLastTool'
+  | 'cursorUp'
+  | 'cursorDown'
+  | 'activate';
+
+export interface KeyBinding {
+  action: ActionId;
+  /** neo-blessed key names (`C-n`, `S-tab`, `linefeed`, `?`). */
+  keys: readonly string[];
+  /** How the help screen and README write the keys. */
+  label: string;
+  scope: Scope;
+  description: string;
+}
+
+/** Checked in order within a scope; a handler that declines passes the key on (Tab: complete, else focus). */
+export const KEYMAP: readonly KeyBinding[] = [
+  {
+    scope: 'input',
+    action: 'send',
+    keys: ['enter'],
+    label: 'Enter',
+    description: 'send the message or run the /command',
+  },
+  {
+    scope: 'input',
+    action: 'newline',
+    keys: ['linefeed'],
+    label: 'Shift-Enter, Ctrl-J',
+    description: 'new line in the input',
+  },
+  {
+    scope: 'input',
+    action: 'complete',
+    keys: ['tab'],
+    label: 'Tab',
+    description: 'complete a /command (when the input starts with /)',
+  },
+  {
+    scope: 'input',
+    action: 'historyPrev',
+    keys: ['up'],
+    label: 'Up',
+    description: 'previous input from history (on the first line)',
+  },
+  {
+    scope: 'input',
+    action: 'historyNext',
+    keys: ['down'],
+    label: 'Down',
+    description: 'next input from history (on the last line)',
+  },
+  { scope: 'input', action: 'clearInput', keys: ['C-u'], label: 'Ctrl-U', description: 'clear the input' },
+  { scope: 'global', action: 'focusNext', keys: ['tab'], label: 'Tab', description: 'focus the next pane' },
+  {
+    scope: 'global',
+    action: 'focusPrev',
+    keys: ['S-tab'],
+    label: 'Shift-Tab',
+    description: 'focus the previous pane',
+  },
+  {
+    scope: 'global',
+    action: 'nextSession',
+    keys: ['C-n'],
+    label: 'Ctrl-N',
+    description: 'switch to the next session',
+  },
+  {
+    scope: 'global',
+    action: 'prevSession',
+    keys: ['C-p'],
+    label: 'Ctrl-P',
+    description: 'switch to the previous session',
+  },
+  {
+    scope: 'global',
+    action: 'cancelTurn',
+    keys: ['escape'],
+    label: 'Esc',
+    description: 'cancel the running turn (or close help)',
+  },
+  {
+    scope: 'global',
+    action: 'ctrlC',
+    keys: ['C-c'],
+    label: 'Ctrl-C',
+    description: 'cancel the running turn; twice within 2 s quits',
+  },
+  {
+    scope: 'global',
+    action: 'pageUp',
+    keys: ['pageup'],
+    label: 'PageUp',
+    description: 'scroll the conversation up',
+  },
+  {
+    scope: 'global',
+    action: 'pageDown',
+    keys: ['pagedown'],
+    label: 'PageDown',
+    description: 'scroll the conversation down',
+  },
+  {
+    scope: 'global',
+    action: 'toggleLastTool',
+    keys: ['C-o'],
+    label: 'Ctrl-O',
+    description: 'expand or collapse the latest tool call',
+  },
+  { scope: 'global', action: 'help', keys: ['f1'], label: 'F1', description: 'show or hide this help' },
+  {
+    scope: 'outsideInput',
+    action: 'help',
+    keys: ['?'],
+    label: '?',
+    description: 'show or hide this help (outside the input)',
+  },
+  {
+    scope: 'sessions',
+    action: 'cursorUp',
+    keys: ['up', 'k'],
+    label: 'Up, k',
+    description: 'move in the session list',
+  },
+  {
+    scope: 'sessions',
+    action: 'cursorDown',
+    keys: ['down', 'j'],
+    label: 'Down, j',
+    description: 'move in the session list',
+  },
+  {
+    scope: 'sessions',
+    action: 'activate',
+    keys: ['enter'],
+    label: 'Enter',
+    description: 'open the session under the cursor',
+  },
+  {
+    scope: 'conversation',
+    action: 'cursorUp',
+    keys: ['up', 'k'],
+    label: 'Up, k',
+    description: 'select the previous tool call or note',
+  },
+  {
+    scope: 'conversation',
+    action: 'cursorDown',
+    keys: ['down', 'j'],
+    label: 'Down, j',
+    description: 'select the next tool call or note',
+  },
+  {
+    scope: 'conversation',
+    action: 'activate',
+    keys: ['enter', 'space'],
+    label: 'Enter, Space',
+    description: 'expand or collapse the selected tool call',
+  },
+  {
+    scope: 'conversation',
+    action: 'scrollTop',
+    keys: ['home', 'g'],
+    label: 'Home, g',
+    description: 'go to the start of the history',
+  },
+  {
+    scope: 'conversation',
+    action: 'scrollBottom',
+    keys: ['end', 'S-g'],
+    label: 'End, G',
+    description: 'go to the newest message',
+  },
+];
+
+const SCOPE_TITLE: Record<Scope, string> = {
+  global: 'Anywhere',
+  outsideInput: 'Outside the input',
+  input: 'In the input',
+  sessions: 'In the Sessions pane',
+  conversation: 'In the Conversation pane',
+};
+
+const SCOPE_ORDER: readonly Scope[] = ['global', 'outsideInput', 'input', 'sessions', 'conversation'];
+
+/** The bindings that may take `key` with `focus` focused, in the order to try them. */
+export function candidates(
+  key: string,
+  focus: Exclude<Scope, 'global' | 'outsideInput'> | 'context' | 'jobs',
+): KeyBinding[] {
+  const scopes: Scope[] = [];
+  if (focus === 'input' || focus === 'sessions' || focus === 'conversation') scopes.push(focus);
+  if (focus !== 'input') scopes.push('outsideInput');
+  scopes.push('global');
+  return scopes.flatMap((scope) => KEYMAP.filter((b) => b.scope === scope && b.keys.includes(key)));
+}
+
+/** The help screen, drawn from the table. */
+export function helpLines(width: number): StyledLine[] {
+  const keyWidth = Math.max(...KEYMAP.map((b) => b.label.length)) + 2;
+  const lines: StyledLine[] = [];
+  for (const scope of SCOPE_ORDER) {
+    lines.push([seg(SCOPE_TITLE[scope], 'heading')]);
+    for (const b of KEYMAP.filter((k) => k.scope === scope)) {
+      lines.push([
+        seg(fit(`  ${b.label}`, keyWidth + 2), 'statusKey'),
+        seg(fit(b.description, Math.max(1, width - keyWidth - 2))),
+      ]);
+    }
+    lines.push([]);
+  }
+  lines.push([
+    seg('Slash commands: type / and press Tab; /help lists them. Esc, F1 or ? closes this help.', 'dim'),
+  ]);
+  return lines;
+}
+
+/** A markdown table laid out the way prettier writes it, so the README stays prettier-clean. */
+function markdownTable(
+  header: readonly [string, string],
+  rows: ReadonlyArray<readonly [string, string]>,
+): string[] {
+  const cells = [header, ...rows].map(
+    ([a, b]) => [a.replace(/\|/g, '\\|'), b.replace(/\|/g, '\\|')] as const,
+  );
+  const wa = Math.max(3, ...cells.map(([a]) => a.length));
+  const wb = Math.max(3, ...cells.map(([, b]) => b.length));
+  const row = ([a, b]: readonly [string, string]): string => `| ${a.padEnd(wa)} | ${b.padEnd(wb)} |`;
+  const [head, ...body] = cells;
+  return [row(head ?? header), `| ${'-'.repeat(wa)} | ${'-'.repeat(wb)} |`, ...body.map(row)];
+}
+
+/** The README's key list (a markdown table per scope), generated by scripts/keys-md.ts. */
+export function keysMarkdown(): string {
+  const out: string[] = [];
+  for (const scope of SCOPE_ORDER) {
+    const rows = KEYMAP.filter((k) => k.scope === scope).map((b) => [b.label, b.description] as const);
+    out.push(`**${SCOPE_TITLE[scope]}**`, '', ...markdownTable(['Key', 'Action'], rows), '');
+  }
+  return out.join('\n').trimEnd();
+}

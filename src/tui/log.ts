@@ -1,0 +1,33 @@
+/** The TUI's log file: recoverable errors are shown in place and appended here with their stack. */
+import { appendFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { getErrorMessage } from '../core/errors.js';
+
+export class TuiLog {
+  private broken: string | null = null;
+
+  constructor(
+    readonly file: string,
+    private readonly clock: () => number,
+  ) {}
+
+  /** Appends one entry; returns why it could not be written, if it could not (the caller shows it). */
+  write(what: string, error?: unknown): string | null {
+    if (this.broken !== null) return this.broken;
+    const detail =
+      error === undefined
+        ? ''
+        : `\n${error instanceof Error ? (error.stack ?? error.message) : getErrorMessage(error)}`;
+    try {
+      mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
+      appendFileSync(this.file, `${new Date(this.clock()).toISOString()} ${what}${detail}\n`, {
+        mode: 0o600,
+      });
+      return null;
+    } catch (failure) {
+      // Logging must not take the workspace down; the first failure is reported once, on screen.
+      this.broken = `The log file ${this.file} cannot be written: ${getErrorMessage(failure)}`;
+      return this.broken;
+    }
+  }
+}

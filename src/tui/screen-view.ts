@@ -1,0 +1,55 @@
+/** The boxes on the screen and one `paint` that hands each its view; the scheduler decides when to draw. */
+import type { Screen } from './blessed.js';
+import type { ScreenModel } from './app/views.js';
+import { MIN_HEIGHT, MIN_WIDTH, PANE_ORDER, type PaneId } from './layout.js';
+import { Pane } from './pane.js';
+import { seg, wrapLine } from './text/styled.js';
+import type { Theme } from './theme.js';
+
+export class ScreenView {
+  readonly panes: Record<PaneId, Pane>;
+  private readonly status: Pane;
+  private readonly help: Pane;
+  private readonly notice: Pane;
+
+  constructor(
+    readonly screen: Screen,
+    theme: Theme,
+  ) {
+    const make = (): Pane => new Pane(screen, theme);
+    this.panes = { sessions: make(), conversation: make(), context: make(), jobs: make(), input: make() };
+    this.status = new Pane(screen, theme, false);
+    this.help = make();
+    this.notice = new Pane(screen, theme, false);
+  }
+
+  paint(model: ScreenModel): void {
+    const { layout } = model;
+    if (layout.kind === 'tooSmall') {
+      for (const id of PANE_ORDER) this.panes[id].hide();
+      this.status.hide();
+      this.help.hide();
+      const width = Math.max(1, layout.width);
+      this.notice.place({ top: 0, left: 0, width, height: Math.max(1, layout.height) });
+      const text = `Terminal too small (${layout.width}x${layout.height}): octo needs at least ${MIN_WIDTH}x${MIN_HEIGHT}.`;
+      this.notice.update({ title: '', lines: wrapLine([seg(text, 'notice')], width), focused: false });
+      return;
+    }
+    if (model.panes === null) return;
+    this.notice.hide();
+    for (const id of PANE_ORDER) {
+      this.panes[id].place(layout[id]);
+      this.panes[id].update(model.panes[id]);
+    }
+    this.status.place(layout.status);
+    this.status.update({ title: '', lines: [model.status], focused: false });
+    if (model.help === null) this.help.hide();
+    else {
+      const width = Math.min(layout.status.width - 4, 104);
+      const height = Math.min(layout.status.top - 2, model.help.length + 2);
+      this.help.place({ top: 1, left: Math.floor((layout.status.width - width) / 2), width, height });
+      this.help.box.setFront();
+      this.help.update({ title: ' Help — keys ', lines: model.help, focused: true });
+    }
+  }
+}

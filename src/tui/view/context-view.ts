@@ -1,0 +1,103 @@
+/** The Context pane: what the next request carries, against the model's window, and what the session spent. */
+import type { ContextBreakdown } from '../../core/events.js';
+import type { Usage } from '../../core/session/types.js';
+import { seg, type StyledLine, type StyleKey } from '../text/styled.js';
+import { fit } from '../text/width.js';
+import { compactNumber, formatCost } from './format.js';
+
+/** Share of the window (or budget) at which the bar turns to warning, then danger colours. */
+const WARN_SHARE = 0.7;
+const DANGER_SHARE = 0.9;
+/** Rough characters per token, for the estimate of a reply still streaming. */
+const CHARS_PER_TOKEN = 4;
+
+export interface ContextInput {
+  breakdown: ContextBreakdown | null;
+  tokens: Usage;
+  cost: number | null;
+  costIncomplete: boolean;
+  /** config limits.max_session_spending, USD. */
+  spendingLimit: number | undefined;
+  /** Characters of the reply streaming now (0 when idle). */
+  streamingChars: number;
+  width: number;
+}
+
+function shareStyle(share: number): StyleKey {
+  if (share >= DANGER_SHARE) return 'barDanger';
+  return share >= WARN_SHARE ? 'barWarn' : 'barFill';
+}
+
+/** A bar of `width` cells filled to `share` (0..1, clamped). */
+export function bar(share: number, width: number): StyledLine {
+  const clamped = Math.max(0, Math.min(1, share));
+  const filled = Math.round(clamped * width);
+  return [
+    seg('█'.repeat(filled), shareStyle(clamped)),
+    seg('░'.repeat(Math.max(0, width - filled)), 'barEmpty'),
+  ];
+}
+
+function row(label: string, value: string, width: number): StyledLine {
+  const valueWidth = Math.max(5, Math.min(8, width - 12));
+  return [
+    seg(fit(` ${label}`, Math.max(1, width - valueWidth)), 'dim'),
+    seg(fit(value, valueWidth, 'right')),
+  ];
+}
+
+function percent(share: number): string {
+  return `${Math.round(share * 100)}%`;
+}
+
+function windowLines(b: ContextBreakdown, streamed: number, width: number): StyledLine[] {
+  const total = b.total + streamed;
+  if (b.window === null) {
+    return [[seg(`${compactNumber(total)} tokens`, 'strong'), seg(' · window unknown', 'dim')]];
+  }
+  const share = total / b.window;
+  return [
+    [
+      seg(`${compactNumber(total)} / ${compactNumber(b.window)} tokens`, 'strong'),
+      seg(` (${percent(share)})`, 'dim'),
+    ],
+    bar(share, Math.max(4, width)),
+  ];
+}
+
+export function contextView(input: ContextInput): StyledLine[] {
+  const w = Math.max(10, input.width);
+  const lines: StyledLine[] = [];
+  const streamed = Math.ceil(input.streamingChars / CHARS_PER_TOKEN);
+  const b = input.breakdown;
+  if (b === null) lines.push([seg('No session open', 'dim')]);
+  else {
+    lines.push(...windowLines(b, streamed, w));
+    lines.push(row('system', compactNumber(b.system), w));
+    lines.push(row('tools', compactNumber(b.tools), w));
+    lines.push(row(w >= 26 ? 'knowledge+summary' : 'knowledge', compactNumber(b.knowledge), w));
+    lines.push(row('messages', compactNumber(b.messages), w));
+    lines.push(row('attachments', compactNumber(b.attachments), w));
+    if (streamed > 0) lines.push(row('streaming (est.)', `+${compactNumber(streamed)}`, w));
+    if (b.nextCompactionAt !== null) lines.push(row('compacts at', compactNumber(b.nextCompactionAt), w));
+  }
+  const t = input.tokens;
+  lines.push([seg('Session tokens', 'strong')]);
+  lines.push(row('input', compactNumber(t.input), w));
+  lines.push(row('output', compactNumber(t.output), w));
+  lines.push(row('cached', compactNumber(t.cacheRead), w));
+  lines.push(row('reasoning', compactNumber(t.reasoning), w));
+  lines.push(...costLines(input, w));
+  return lines;
+}
+
+function costLines(input: ContextInput, w: number): StyledLine[] {
+  const cost = formatCost(input.cost, input.costIncomplete);
+  if (input.spendingLimit === undefined)
+    return [[seg('Cost ', 'strong'), seg(cost), seg(' · no limit set', 'dim')]];
+  const limit = formatCost(input.spendingLimit);
+  const head: StyledLine = [seg('Cost ', 'strong'), seg(`${cost} of ${limit}`)];
+  if (input.cost === null) return [head, [seg(' unknown price: limit cannot be checked', 'warning')]];
+  const share = input.cost / input.spendingLimit;
+  return [[...head, seg(` (${percent(share)})`, 'dim')], bar(share, Math.max(4, w))];
+}

@@ -1,0 +1,143 @@
+/**
+ * Session records to conversation items: one item per message, tool calls joined with their results,
+ * commands and compactions as notes. Text stays raw here; it is sanitised when lines are made.
+ */
+import type { Role, SessionRecord, ToolCall } from '../../core/session/types.js';
+
+export interface ToolResultFacts {
+  content: string;
+  synthetic: boolean;
+  inContext: boolean;
+}
+
+export type ConversationItem =
+  | {
+      kind: 'message';
+      /** Stable identity (selection, expansion). */
+      key: string;
+      /** Changes whenever what the item shows changes (line cache). */
+      rev: string;
+      role: Role;
+      content: string;
+      reasoning: string;
+      model: string | null;
+      inContext: boolean;
+      interrupted: boolean;
+      attachments: string[];
+    }
+  | {
+      kind: 'tool';
+      key: string;
+      rev: string;
+      call: ToolCall;
+      result: ToolResultFacts | null;
+      inContext: boolean;
+    }
+  | {
+      kind: 'note';
+      key: string;
+      rev?: string;
+      text: string;
+      tone: 'info' | 'compacted' | 'warning' | 'error';
+      detail: string;
+    };
+
+/** Items for the records; a tool result joins the item of its call (it stands alone only if orphaned). */
+export function buildItems(records: readonly SessionRecord[]): ConversationItem[] {
+  const items: ConversationItem[] = [];
+  const callIndex = new Map<string, number>();
+  for (const record of records) {
+    switch (record.kind) {
+      case 'message': {
+        const index = record.role === 'tool' ? callIndex.get(record.toolCallId ?? '') : undefined;
+        if (index !== undefined) {
+          const item = items[index];
+          if (item?.kind === 'tool') {
+            const result = {
+              content: record.content,
+              synthetic: record.synthetic === true,
+              inContext: record.inContext,
+            };
+            items[index] = { ...item, rev: `${item.rev}+${record.seq}:${record.inContext ? 1 : 0}`, result };
+          }
+          break;
+        }
+        const calls = record.toolCalls ?? [];
+        // A reply that only calls tools says nothing itself: its calls speak for it.
+        const silent =
+          record.role === 'assistant' &&
+          record.content === '' &&
+          calls.length > 0 &&
+          (record.reasoning ?? '') === '';
+        if (!silent)
+          items.push({
+            kind: 'message',
+            key: `m${record.seq}`,
+            rev: `${record.inContext ? 1 : 0}`,
+            role: record.role,
+            content: record.content,
+            reasoning: record.reasoning ?? '',
+            model: record.model ?? null,
+            inContext: record.inContext,
+            interrupted: record.interrupted === true,
+            attachments: (record.attachments ?? []).map((a) => a.name),
+          });
+        for (const call of calls) {
+          callIndex.set(call.id, items.length);
+          items.push({
+            kind: 'tool',
+            key: `t${record.seq}:${call.id}`,
+            rev: `${record.inContext ? 1 : 0}`,
+            call,
+            result: null,
+            inContext: record.inContext,
+          });
+        }
+        break;
+      }
+      case 'compaction':
+        items.push({
+          kind: 'note',
+          key: `c${record.seq}`,
+          rev: `${record.undone === true ? 1 : 0}`,
+          tone: 'compacted',
+          text: `${record.undone === true ? 'Undone compaction' : 'Compacted'}: ${record.compactedSeqs.length} messages summarised (${record.tokensBefore} → ${record.tokensAfter} tokens)`,
+          detail: record.summary,
+        });
+        break;
+      case 'command':
+        if (record.command === 'model') {
+          items.push({
+            kind: 'note',
+            key: `k${record.seq}`,
+            tone: 'info',
+            text: `Model changed: ${record.previous} → ${record.model}`,
+            detail: '',
+          });
+        } else if (record.command === 'rename') {
+          items.push({
+            kind: 'note',
+            key: `k${record.seq}`,
+            tone: 'info',
+            text: `Renamed from ${record.previous} to ${record.name}`,
+            detail: '',
+          });
+        }
+        break;
+      case 'knowledge':
+        if (record.op === 'add' && record.text !== undefined) {
+          items.push({
+            kind: 'note',
+            key: `n${record.seq}`,
+            tone: 'info',
+            text: `Knowledge (${record.category ?? 'note'}): ${record.text}`,
+            detail: '',
+          });
+        }
+        break;
+      case 'attachment':
+        break;
+    }
+  }
+  return items;
+}

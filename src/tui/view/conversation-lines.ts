@@ -1,0 +1,217 @@
+/** Conversation items to styled screen lines at a given width (the expensive step, hence cached). */
+import { sanitizeLine, sanitizeText } from '../../core/text/sanitize.js';
+import { renderMarkdown, type MdLine } from '../text/markdown.js';
+import {
+  clipLine,
+  lineWidth,
+  seg,
+  wrapLine,
+  type Segment,
+  type StyledLine,
+  type StyleKey,
+} from '../text/styled.js';
+import { truncate } from '../text/width.js';
+import type { ConversationItem } from './conversation-items.js';
+import { formatChars, withThousands } from './format.js';
+
+/** Characters of one message or tool output drawn on screen; the rest is stated, not drawn (FAULTS 21). */
+export const SCREEN_CAP = 20_000;
+const INDENT = '  ';
+
+export interface LineOptions {
+  expanded: boolean;
+  selected: boolean;
+  /** The session's turn is running: a call without a result is still running. */
+  busy: boolean;
+}
+
+function capped(text: string): { text: string; note: string | null } {
+  if (text.length <= SCREEN_CAP) return { text: sanitizeText(text), note: null };
+  const note = `… showing the first ${withThousands(SCREEN_CAP)} of ${withThousands(text.length)} characters (screen cap)`;
+  return { text: sanitizeText(text.slice(0, SCREEN_CAP)), note };
+}
+
+/** Logical markdown lines wrapped to the pane, indented under their header. */
+export function wrapMd(logical: readonly MdLine[], width: number): Segment[][] {
+  const out: Segment[][] = [];
+  const inner = Math.max(1, width - INDENT.length);
+  for (const line of logical) {
+    if (line.rule === true) {
+      out.push([seg(INDENT), seg('─'.repeat(Math.min(inner, 40)), 'dim')]);
+      continue;
+    }
+    const first = [seg(INDENT), ...(line.first ?? [])];
+    const rest = [seg(INDENT), ...(line.rest ?? line.first ?? [])];
+    out.push(...wrapLine(line.segments, width, { first, rest }));
+  }
+  return out;
+}
+
+function body(text: string, width: number, markdown: boolean, base: StyleKey): Segment[][] {
+  const { text: safe, note } = capped(text);
+  const logical: MdLine[] = markdown
+    ? renderMarkdown(safe, base)
+    : safe.split('\n').map((l) => ({ segments: [seg(l, base)] }));
+  const out = wrapMd(logical, width);
+  if (note !== null) out.push(...wrapLine([seg(note, 'warning')], width, { first: [seg(INDENT)] }));
+  return out;
+}
+
+const ROLE: Record<string, { label: string; style: StyleKey }> = {
+  user: { label: '● You', style: 'user' },
+  assistant: { label: '◆ Assistant', style: 'assistant' },
+  system: { label: '■ System', style: 'system' },
+  tool: { label: '⚙ Tool result', style: 'tool' },
+};
+
+function header(role: string, extra: Segment[]): Segment[] {
+  const look = ROLE[role] ?? { label: role, style: 'text' as const };
+  return [seg(look.label, look.style), ...extra];
+}
+
+/** A one-line summary of tool arguments: `path: src/a.ts, limit: 20`. */
+export function summarizeArguments(raw: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (error) {
+    // Models send half-formed JSON; show it as text rather than hide it.
+    if (error instanceof SyntaxError) return sanitizeLine(raw);
+    throw error;
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    return sanitizeLine(JSON.stringify(parsed));
+  return Object.entries(parsed as Record<string, unknown>)
+    .map(
+      ([k, v]) =>
+        `${sanitizeLine(k)}: ${truncate(sanitizeLine(typeof v === 'string' ? v : (JSON.stringify(v) ?? '')), 40)}`,
+    )
+    .join(', ');
+}
+
+function sanitizeDeep(value: unknown): unknown {
+  if (typeof value === 'string') return sanitizeText(value);
+  if (Array.isArray(value)) return value.map(sanitizeDeep);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [sanitizeLine(k), sanitizeDeep(v)]));
+  }
+  return value;
+}
+
+/** Arguments for the expanded view: indented JSON of sanitised values (JSON would re-escape them as \u001b). */
+export function prettyArguments(raw: string): string {
+  try {
+    return JSON.stringify(sanitizeDeep(JSON.parse(raw)), null, 2);
+  } catch (error) {
+    if (error instanceof SyntaxError) return raw;
+    throw error;
+  }
+}
+
+function resultFacts(item: Extract<ConversationItem, { kind: 'tool' }>, busy: boolean): Segment {
+  const result = item.result;
+  if (result === null) return busy ? seg('running…', 'busy') : seg('no result', 'warning');
+  if (result.synthetic) return seg('interrupted', 'interrupted');
+  const failed = result.content.startsWith('Error: ');
+  return seg(
+    `${failed ? 'failed, ' : ''}${formatChars(result.content.length)}`,
+    failed ? 'toolError' : 'dim',
+  );
+}
+
+function toolLines(
+  item: Extract<ConversationItem, { kind: 'tool' }>,
+  width: number,
+  o: LineOptions,
+): Segment[][] {
+  const name = sanitizeLine(item.call.name);
+  const mark = o.expanded ? '▾' : '▸';
+  const headStyle: StyleKey = o.selected ? 'selected' : 'tool';
+  const head: Segment[] = [
+    seg(`${INDENT}${mark} ⚙ ${name}`, headStyle),
+    seg(' '),
+    seg(summarizeArguments(item.call.arguments), 'dim'),
+  ];
+  const facts = resultFacts(item, o.busy);
+  const room = Math.max(1, width - facts.text.length - 3);
+  const clipped = lineWidth(head) > room ? [...clipLine(head, room - 1), seg('…', 'dim')] : head;
+  const first = [...clipped, seg(' → ', 'dim'), facts];
+  if (!item.inContext) first.push(seg(' (compacted)', 'compacted'));
+  if (!o.expanded) return [first];
+  const out: Segment[][] = [first, [seg(`${INDENT}${INDENT}arguments:`, 'dim')]];
+  out.push(
+    ...body(prettyArguments(item.call.arguments), width - 2, false, 'codeBlock').map((l) => [
+      seg(INDENT),
+      ...l,
+    ]),
+  );
+  if (item.result !== null) {
+    out.push([seg(`${INDENT}${INDENT}result:`, 'dim')]);
+    out.push(...body(item.result.content, width - 2, false, 'codeBlock').map((l) => [seg(INDENT), ...l]));
+  }
+  return out;
+}
+
+const NOTE_STYLE: Record<Extract<ConversationItem, { kind: 'note' }>['tone'], StyleKey> = {
+  info: 'info',
+  compacted: 'compacted',
+  warning: 'warning',
+  error: 'error',
+};
+
+/** Screen lines of one item, without the blank line that separates items. */
+export function itemLines(item: ConversationItem, width: number, o: LineOptions): StyledLine[] {
+  switch (item.kind) {
+    case 'message': {
+      const extra: Segment[] = [];
+      if (item.role === 'assistant' && item.model !== null)
+        extra.push(seg(` · ${sanitizeLine(item.model)}`, 'dim'));
+      if (item.interrupted) extra.push(seg(' · interrupted', 'interrupted'));
+      if (!item.inContext) extra.push(seg(' · compacted (not in context)', 'compacted'));
+      const lines: Segment[][] = [header(item.role, extra)];
+      for (const name of item.attachments) lines.push([seg(`${INDENT}📎 ${sanitizeLine(name)}`, 'dim')]);
+      if (item.content !== '')
+        lines.push(
+          ...body(item.content, width, item.role === 'assistant', item.role === 'system' ? 'dim' : 'text'),
+        );
+      return lines;
+    }
+    case 'tool':
+      return toolLines(item, width, o);
+    case 'note': {
+      const style: StyleKey = NOTE_STYLE[item.tone];
+      const lines: Segment[][] = wrapLine(
+        [seg(`— ${sanitizeLine(item.text)}`, o.selected ? 'selected' : style)],
+        width,
+      );
+      if (o.expanded && item.detail !== '') lines.push(...body(item.detail, width, true, 'dim'));
+      return lines;
+    }
+  }
+}
+
+/** Lines of the reply that is streaming in (not yet a record). */
+export function liveHeader(): Segment[] {
+  return header('assistant', [seg(' · streaming…', 'busy')]);
+}
+
+export function liveLines(text: string, reasoning: string, width: number): StyledLine[] {
+  const lines: Segment[][] = [liveHeader()];
+  if (reasoning !== '' && text === '') {
+    const tail = sanitizeLine(reasoning).slice(-Math.max(40, width * 2));
+    lines.push(
+      ...wrapLine([seg(tail, 'reasoning')], width, {
+        first: [seg(`${INDENT}thinking: `, 'dim')],
+        rest: [seg(INDENT)],
+      }),
+    );
+  }
+  if (text.length > SCREEN_CAP) {
+    // While streaming the newest text matters: show the tail, and say what is left out.
+    lines.push([
+      seg(`${INDENT}… ${withThousands(text.length - SCREEN_CAP)} earlier characters not shown`, 'warning'),
+    ]);
+    lines.push(...body(text.slice(-SCREEN_CAP), width, true, 'text'));
+  } else if (text !== '') lines.push(...body(text, width, true, 'text'));
+  return lines;
+}

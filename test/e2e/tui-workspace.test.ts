@@ -1,0 +1,140 @@
+/* eslint-disable no-control-regex -- the shell must show no terminal control bytes after quitting */
+/** The real binary full screen in tmux at 120x40, against the fake provider (issue 3, "what it must show"). */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
+import { BIN, makeOctoHome, REPO, type OctoHome } from './support.js';
+
+const run = promisify(execFile);
+/** How long the screen may take to show what a step expects before the test fails with the screen. */
+const DEADLINE_MS = 10_000;
+/** Between two captures while waiting. */
+const POLL_MS = 40;
+
+let fake: FakeProvider;
+let home: OctoHome;
+let socket: string;
+
+const tmux = async (...args: string[]): Promise<string> =>
+  (await run('tmux', ['-L', socket, ...args])).stdout;
+const capture = (): Promise<string> => tmux('capture-pane', '-p', '-t', 'octo');
+const keys = (...k: string[]): Promise<string> => tmux('send-keys', '-t', 'octo', ...k);
+
+async function waitFor(what: string, test: (screen: string) => boolean): Promise<string> {
+  const until = Date.now() + DEADLINE_MS;
+  let screen = await capture();
+  while (!test(screen)) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; the screen was:\n${screen}`);
+    await delay(POLL_MS);
+    screen = await capture();
+  }
+  return screen;
+}
+
+/** A row of the Context pane by its label, e.g. " input   1.2k". */
+function contextValue(screen: string, label: string): string {
+  const row = screen.split('\n').find((line) => new RegExp(`│ ${label} +\\S+│$`).test(line));
+  return row?.match(/(\S+)│$/)?.[1] ?? '';
+}
+
+beforeAll(async () => {
+  if (!existsSync(path.join(REPO, 'dist', 'cli', 'main.js')))
+    throw new Error('dist/ is missing: run npm run build first');
+  fake = await startFakeProvider();
+});
+afterAll(async () => {
+  await fake.close();
+});
+beforeEach(async () => {
+  // HISTFILE: an interactive bash killed with the server would write its history into HOME while it is removed.
+  home = await makeOctoHome(fake.url, {
+    env: { NO_COLOR: '', TERM: 'xterm-256color', LANG: 'C.UTF-8', HISTFILE: '/dev/null' },
+  });
+  socket = `octo-test-${randomBytes(6).toString('hex')}`;
+  const env = Object.entries(home.env).map(([k, v]) => `${k}=${v}`);
+  await tmux(
+    'new-session',
+    '-d',
+    '-s',
+    'octo',
+    '-x',
+    '120',
+    '-y',
+    '40',
+    '-c',
+    home.projectDir,
+    'env',
+    '-i',
+    ...env,
+    'bash',
+    '--norc',
+    '--noprofile',
+    '-i',
+  );
+});
+afterEach(async () => {
+  await tmux('kill-server').catch((error: unknown) => {
+    // The server is gone already when its only shell exited; anything else is a real failure.
+    if (!String(error).includes('no server running')) throw error;
+  });
+  await home.cleanup();
+});
+
+describe('octo full screen in tmux', () => {
+  it('shows the panes, streams a reply, updates the context, switches sessions and quits clean', async () => {
+    const reply = (
+      text: string,
+    ): { text: string[]; chunkDelayMs: number; usage: { prompt: number; completion: number } } => ({
+      text: text.split(/(?<= )/),
+      chunkDelayMs: 120,
+      usage: { prompt: 1200, completion: 40 },
+    });
+    fake.enqueue(reply('The first answer streams in word by word.'), reply('Second session answer here.'));
+    await keys(`node ${BIN}; echo EXITED $?`, 'Enter');
+
+    const start = await waitFor('the four panes and the input', (s) =>
+      ['Sessions', 'Conversation', 'Context', 'Jobs', 'Input'].every((t) => s.includes(`─ ${t}`)),
+    );
+    expect(contextValue(start, 'input')).toBe('0');
+
+    await keys('What is first?', 'Enter');
+    await waitFor('the reply streaming', (s) => s.includes('streaming…') && s.includes('The first'));
+    const after = await waitFor(
+      'the whole reply',
+      (s) => s.includes('The first answer streams in word by word.') && !s.includes('streaming…'),
+    );
+    await waitFor('the context pane to count the turn', (s) => contextValue(s, 'input') === '1.2k');
+    expect(contextValue(after, 'messages')).not.toBe('0');
+
+    await keys('/new second', 'Enter');
+    await waitFor('the new session', (s) => s.includes('Conversation — second'));
+    await keys('What is second?', 'Enter');
+    await waitFor(
+      'the second reply',
+      (s) => s.includes('Second session answer here.') && !s.includes('streaming…'),
+    );
+
+    await keys('C-p');
+    const first = await waitFor('the first session again', (s) =>
+      s.includes('The first answer streams in word by word.'),
+    );
+    expect(first).not.toContain('Second session answer here.');
+    await keys('C-n');
+    await waitFor(
+      'the second session again',
+      (s) => s.includes('Conversation — second') && s.includes('Second session answer here.'),
+    );
+
+    await keys('C-c');
+    await waitFor('the quit warning', (s) => s.includes('press Ctrl-C again to quit'));
+    await keys('C-c');
+    const shell = await waitFor('the shell back', (s) => s.includes('EXITED 0'));
+    expect(shell).not.toMatch(/Sessions|\[\?|\u001b|\^\[/);
+    expect(shell.trim().split('\n').at(-1)).toMatch(/^bash-[\d.]+[#$]$/);
+  });
+});

@@ -1,0 +1,202 @@
+import { describe, expect, it } from 'vitest';
+import { lineText, type StyledLine } from '../../src/tui/text/styled.js';
+import { bar, contextView } from '../../src/tui/view/context-view.js';
+import { jobsView } from '../../src/tui/view/jobs-view.js';
+import { scrollToCursor, sessionsView } from '../../src/tui/view/sessions-view.js';
+import { statusView } from '../../src/tui/view/status-view.js';
+import { ZERO_USAGE } from '../../src/core/session/types.js';
+import { FIXED_NOW, summary } from './support/fake-workspace.js';
+
+const text = (lines: readonly StyledLine[]): string[] => lines.map((l) => lineText(l).trimEnd());
+
+describe('sessions view', () => {
+  const summaries = [
+    summary({ id: 'o1', name: 'elsewhere-old', projectId: 'p2', projectDir: '/w/two', order: 1 }),
+    summary({ id: 'm1', name: 'mine-old', order: 2, updatedAt: '2025-05-30T12:00:00Z' }),
+    summary({ id: 'o2', name: 'elsewhere-new', projectId: 'p2', projectDir: '/w/two', order: 5 }),
+    summary({ id: 'x1', name: 'third-project', projectId: 'p3', projectDir: '/w/three', order: 4 }),
+    summary({
+      id: 'm2',
+      name: 'mine-new',
+      order: 6,
+      messageCount: 12,
+      tokens: { ...ZERO_USAGE, input: 3000, output: 400 },
+      cost: 0.1234,
+      updatedAt: '2025-06-01T11:55:00Z',
+    }),
+    summary({ id: 'm3', name: 'unpriced', order: 3, cost: null }),
+  ];
+  const view = (over: Partial<Parameters<typeof sessionsView>[0]> = {}) =>
+    sessionsView({
+      summaries,
+      projectId: 'proj',
+      openId: 'm2',
+      busy: new Set(['m1']),
+      cursor: 'm2',
+      now: FIXED_NOW,
+      width: 30,
+      ...over,
+    });
+
+  it("lists this project's sessions first, then other projects grouped by directory, most recent first", () => {
+    expect(view().order).toEqual(['m2', 'm3', 'm1', 'o2', 'o1', 'x1']);
+    expect(text(view().lines(0, 100)).filter((_, i) => view().owners[i] === null)).toEqual([
+      'This project',
+      '/w/two',
+      '/w/three',
+    ]);
+  });
+
+  it('shows name, age, messages, tokens and cost, marking the open and the busy session', () => {
+    const lines = text(view().lines(0, 100));
+    expect(lines.slice(1, 3)).toEqual(['▶  mine-new                 5m', '   12 msg · 3.4k tok · $0.12']);
+    expect(lines).toContain(' ⟳ mine-old                 2d');
+  });
+
+  it('shows an unknown cost as ?, never as $0', () => {
+    const lines = text(view().lines(0, 100));
+    const at = lines.findIndex((l) => l.includes('unpriced'));
+    expect(lines[at + 1]).toBe('   0 msg · 0 tok · ?');
+  });
+
+  it('highlights the cursor row and reports its line', () => {
+    const v = view({ cursor: 'm3' });
+    expect(v.cursorLine).toBe(3);
+    expect(v.lines(3, 1)[0]?.every((s) => s.style === 'selected')).toBe(true);
+  });
+
+  it('says when this project has no sessions yet', () => {
+    expect(text(view({ summaries: [] }).lines(0, 100))).toEqual(['This project', '  (no sessions yet)']);
+  });
+
+  it('scrolls the list only as far as needed to keep the cursor visible', () => {
+    expect(scrollToCursor(0, 4, 10, 100)).toBe(0);
+    expect(scrollToCursor(0, 30, 10, 100)).toBe(22);
+    expect(scrollToCursor(22, 10, 10, 100)).toBe(9);
+    expect(scrollToCursor(95, -1, 10, 20)).toBe(10);
+  });
+});
+
+describe('context view', () => {
+  const breakdown = {
+    system: 1200,
+    tools: 800,
+    knowledge: 300,
+    messages: 47_700,
+    attachments: 0,
+    total: 50_000,
+    window: 100_000,
+    nextCompactionAt: null,
+  };
+  const base = {
+    breakdown,
+    tokens: { input: 12_000, output: 3_000, cacheRead: 4_000, cacheWrite: 0, reasoning: 500 },
+    cost: 0.5,
+    costIncomplete: false,
+    spendingLimit: 2,
+    streamingChars: 0,
+    width: 26,
+  };
+
+  it('shows tokens against the window as a bar, the breakdown, session tokens and cost against the limit', () => {
+    expect(text(contextView(base))).toEqual([
+      '50k / 100k tokens (50%)',
+      '█████████████░░░░░░░░░░░░░',
+      ' system               1.2k',
+      ' tools                 800',
+      ' knowledge+summary     300',
+      ' messages              48k',
+      ' attachments             0',
+      'Session tokens',
+      ' input                 12k',
+      ' output               3.0k',
+      ' cached               4.0k',
+      ' reasoning             500',
+      'Cost $0.50 of $2.00 (25%)',
+      '███████░░░░░░░░░░░░░░░░░░░',
+    ]);
+  });
+
+  it('says the window is unknown rather than drawing a bar against nothing', () => {
+    expect(text(contextView({ ...base, breakdown: { ...breakdown, window: null } }))[0]).toBe(
+      '50k tokens · window unknown',
+    );
+  });
+
+  it('adds an estimate for the reply while it streams', () => {
+    const lines = text(contextView({ ...base, streamingChars: 4000 }));
+    expect(lines[0]).toBe('51k / 100k tokens (51%)');
+    expect(lines).toContain(' streaming (est.)    +1.0k');
+  });
+
+  it('cannot check an unknown cost against the limit, and says so', () => {
+    expect(text(contextView({ ...base, cost: null })).slice(-2)).toEqual([
+      'Cost ? of $2.00',
+      ' unknown price: limit cannot be checked',
+    ]);
+  });
+
+  it('turns the bar to warning and danger colours as it fills', () => {
+    expect(bar(0.5, 10)[0]?.style).toBe('barFill');
+    expect(bar(0.75, 10)[0]?.style).toBe('barWarn');
+    expect(bar(0.95, 10)[0]?.style).toBe('barDanger');
+    expect(lineText(bar(2, 10))).toBe('██████████');
+  });
+});
+
+describe('jobs view', () => {
+  it('says so when there are no background jobs', () => {
+    expect(text(jobsView([], FIXED_NOW, 30))).toEqual(['No background jobs']);
+  });
+
+  it('shows a job with status, elapsed time, tokens and cost', () => {
+    const job = {
+      id: 'j',
+      title: 'review auth',
+      status: 'running' as const,
+      startedAt: FIXED_NOW - 75_000,
+      endedAt: null,
+      tokens: 4200,
+      cost: null,
+      activity: 'reading',
+    };
+    expect(text(jobsView([job], FIXED_NOW, 40))).toEqual([
+      '⟳ review auth',
+      '  1m15s · 4.2k tok · ? · reading',
+    ]);
+  });
+});
+
+describe('status bar', () => {
+  const base = {
+    model: 'test:fake-model',
+    projectDir: '/home/dev/proj',
+    sessionName: 'auth',
+    readOnly: false,
+    holder: null,
+    busy: false,
+    width: 120,
+  };
+
+  it('shows the model, project, session, lock state and key hints from the keymap', () => {
+    const line = lineText(statusView(base));
+    expect(line).toMatch(
+      /^ test:fake-model {2}proj\/auth {2}✎ writable +F1 help {2}Enter send {2}Tab focus {2}Ctrl-N next {2}Ctrl-P prev {2}Esc cancel $/,
+    );
+    expect(line).toHaveLength(120);
+  });
+
+  it('drops hints from the end when narrow, keeping help', () => {
+    const line = lineText(statusView({ ...base, width: 70 }));
+    expect(line).toContain('F1 help');
+    expect(line).not.toContain('Esc cancel');
+    expect(line).toHaveLength(70);
+  });
+
+  it('names the holder of a read-only session', () => {
+    const line = lineText(
+      statusView({ ...base, readOnly: true, holder: { pid: 4242, since: '', host: 'box' } }),
+    );
+    expect(line).toContain('read-only (held by pid 4242@box)');
+  });
+});

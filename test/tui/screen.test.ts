@@ -1,0 +1,214 @@
+/* eslint-disable no-control-regex -- these tests look for terminal control bytes on purpose */
+import { afterEach, describe, expect, it } from 'vitest';
+import { summary } from './support/fake-workspace.js';
+import { fixtureWorkspace } from './support/fixture.js';
+import { history } from './support/records.js';
+import { KEY, startHeadless, type Headless } from './support/headless.js';
+
+let screen: Headless | null = null;
+
+async function open(width: number, height: number, options = {}): Promise<Headless> {
+  const ws = fixtureWorkspace();
+  screen = await startHeadless(ws, { width, height }, options);
+  await screen.flush();
+  return screen;
+}
+
+afterEach(async () => {
+  if (screen === null) return;
+  const running = screen;
+  screen = null;
+  running.tui.controller.onExit(0);
+  await running.tui.exited;
+});
+
+describe('the workspace on a headless screen', () => {
+  it('draws the four panes, the input and the status bar at 120x40', async () => {
+    const s = await open(120, 40);
+    await expect(s.text()).toMatchFileSnapshot('__snapshots__/workspace-120x40.txt');
+  });
+
+  it('draws the same workspace at 80x24', async () => {
+    const s = await open(80, 24);
+    await expect(s.text()).toMatchFileSnapshot('__snapshots__/workspace-80x24.txt');
+  });
+
+  it('cycles focus with Tab and Shift-Tab (the focused pane draws its border in the focus colour)', async () => {
+    const s = await open(120, 40);
+    expect(s.tui.controller.state.focus).toBe('input');
+    await s.press(KEY.tab);
+    expect(s.tui.controller.state.focus).toBe('sessions');
+    await s.press(KEY.tab, KEY.tab);
+    expect(s.tui.controller.state.focus).toBe('context');
+    await s.press(KEY.shiftTab, KEY.shiftTab, KEY.shiftTab);
+    expect(s.tui.controller.state.focus).toBe('input');
+  });
+
+  it('switches sessions with Ctrl-N and Ctrl-P, in the order the list shows', async () => {
+    const s = await open(120, 40);
+    expect(s.rows()[0]).toContain('Conversation — auth-refactor');
+    await s.press(KEY.ctrlN);
+    expect(s.rows()[0]).toContain('Conversation — bugfix-login-timeout');
+    expect(s.text()).toMatch(/│▶ {2}bugfix-login-tim/);
+    await s.press(KEY.ctrlN);
+    expect(s.rows()[0]).toContain('Conversation — docs-pass');
+    await s.press(KEY.ctrlP, KEY.ctrlP);
+    expect(s.rows()[0]).toContain('Conversation — auth-refactor');
+  });
+
+  it('sends the input with Enter and shows the reply as it streams', async () => {
+    const s = await open(120, 40);
+    await s.press('h', 'e', 'l', 'l', 'o', KEY.enter);
+    const handle = s.tui.controller.state.handles.get('a');
+    expect(handle?.isBusy()).toBe(true);
+    const ws = s.tui.controller.ws as unknown as ReturnType<typeof fixtureWorkspace>;
+    ws.handle('a').stream('Hi **there**');
+    await s.flush();
+    expect(s.text()).toContain('◆ Assistant · streaming…');
+    expect(s.text()).toContain('  Hi there');
+    expect(s.text()).toMatch(/│▶⟳ auth-refactor/);
+    ws.handle('a').stream(', done.');
+    ws.handle('a').finish();
+    await s.flush();
+    expect(s.text()).not.toContain('streaming…');
+    expect(s.text()).toContain('  Hi there, done.');
+    expect(s.text()).toMatch(/input +2\.4k/);
+  });
+
+  it('inserts a newline with Ctrl-J (and Shift-Enter sent as CSI-u) instead of sending', async () => {
+    const s = await open(120, 40);
+    await s.press('a', KEY.ctrlJ, 'b', '\u001b[13;2u', 'c');
+    expect(s.tui.controller.state.input.text).toBe('a\nb\nc');
+    expect(s.rows().filter((r) => /│ {2}[bc]/.test(r))).toHaveLength(2);
+  });
+
+  it('recalls earlier input with Up', async () => {
+    const s = await open(120, 40);
+    await s.press('/', 'c', 'l', 'e', 'a', 'r', KEY.enter, KEY.up);
+    expect(s.tui.controller.state.input.text).toBe('/clear');
+  });
+
+  it('completes slash commands with Tab', async () => {
+    const s = await open(120, 40);
+    await s.press('/', 'm', 'o', KEY.tab);
+    expect(s.tui.controller.state.input.text).toBe('/model ');
+    await s.press(KEY.ctrlU, '/', 'n', KEY.tab);
+    expect(s.tui.controller.state.input.text).toBe('/new ');
+  });
+
+  it('says an unknown command is unknown and sends nothing to the model', async () => {
+    const s = await open(120, 40);
+    await s.press(...'/frobnicate'.split(''), KEY.enter);
+    expect(s.text()).toContain('Unknown command /frobnicate; nothing was sent to the model.');
+    expect(s.tui.controller.state.handles.get('a')?.isBusy()).toBe(false);
+  });
+
+  it('creates a session with /new NAME and shows it open', async () => {
+    const s = await open(120, 40);
+    await s.press(...'/new second'.split(''), KEY.enter);
+    expect(s.rows()[0]).toContain('Conversation — second');
+    expect(s.text()).toMatch(/│▶ {2}second/);
+  });
+
+  it('clears the screen with /clear but keeps the history reachable', async () => {
+    const s = await open(120, 40);
+    await s.press(...'/clear'.split(''), KEY.enter);
+    expect(s.text()).not.toContain('Where is the session token checked?');
+    expect(s.text()).toContain('earlier items hidden by /clear');
+    await s.press(KEY.tab, KEY.tab, '\u001b[1~');
+    expect(s.text()).toContain('Where is the session token checked?');
+  });
+
+  it('expands the selected tool call with Enter in the conversation pane', async () => {
+    const s = await open(120, 40);
+    await s.press(KEY.tab, KEY.tab, KEY.up, KEY.enter);
+    expect(s.text()).toContain('▾ ⚙ read_file path: src/auth/session.ts');
+    expect(s.text()).toContain('return verify(token);');
+    await s.press(KEY.enter);
+    expect(s.text()).toContain('▸ ⚙ read_file');
+  });
+
+  it('shows the help screen with F1 and with ? outside the input, drawn from the keymap', async () => {
+    const s = await open(120, 40);
+    await s.press(KEY.f1);
+    expect(s.text()).toContain('Help — keys');
+    expect(s.text()).toContain('switch to the next session');
+    await s.press(KEY.esc);
+    expect(s.text()).not.toContain('Help — keys');
+    await s.press('?');
+    expect(s.tui.controller.state.input.text).toBe('?');
+    await s.press(KEY.tab, '?');
+    expect(s.text()).toContain('Help — keys');
+  });
+
+  it('picks a session with a mouse click in the Sessions pane', async () => {
+    const s = await open(120, 40);
+    const y = s.rows().findIndex((r) => r.includes('│   bugfix-login'));
+    await s.press(`\u001b[<0;6;${y + 1}M`, `\u001b[<0;6;${y + 1}m`);
+    expect(s.rows()[0]).toContain('Conversation — bugfix-login-timeout');
+    expect(s.tui.controller.state.focus).toBe('sessions');
+  });
+
+  it('opens the session under the cursor with Enter in the Sessions pane', async () => {
+    const s = await open(120, 40);
+    await s.press(KEY.tab, KEY.down, KEY.enter);
+    expect(s.rows()[0]).toContain('Conversation — bugfix-login-timeout');
+  });
+
+  it('scrolls the conversation with the mouse wheel and with PageUp/PageDown', async () => {
+    const ws = fixtureWorkspace();
+    ws.add(summary({ id: 'long', name: 'long', order: 9 }), history(40));
+    screen = await startHeadless(ws, { width: 80, height: 24 });
+    const s = screen;
+    await s.flush();
+    const y = 8;
+    const scroll = (): number | undefined => s.tui.controller.state.conversations.get('long')?.scroll;
+    const bottom = s.text();
+    await s.press(`\u001b[<64;40;${y}M`);
+    expect(scroll()).toBe(3);
+    expect(s.text()).not.toBe(bottom);
+    await s.press(KEY.pageDown);
+    expect(scroll()).toBe(0);
+    expect(s.text()).toBe(bottom);
+    await s.press(KEY.pageUp);
+    expect(scroll()).toBe(16);
+  });
+
+  it('forgets a first Ctrl-C once another key is pressed', async () => {
+    const s = await open(120, 40);
+    await s.press(KEY.ctrlC, 'x', KEY.ctrlC);
+    expect(s.text()).toContain('press Ctrl-C again to quit');
+    expect(s.tui.controller.state.ctrlCAt).not.toBeNull();
+  });
+
+  it('asks approval questions in the input title and answers them with y / a / n', async () => {
+    const s = await open(120, 40);
+    const ws = s.tui.controller.ws as unknown as ReturnType<typeof fixtureWorkspace>;
+    const ask = { sessionId: 'a', kind: 'tool' as const, tool: 'shell', summary: 'rm -rf build', detail: '' };
+    ws.bus.emit('approval.requested', { ...ask, requestId: 'r1' });
+    ws.bus.emit('approval.requested', { ...ask, requestId: 'r2', tool: 'write_file' });
+    await s.flush();
+    expect(s.text()).toContain('allow shell: rm -rf build? y once · a always · n deny');
+    await s.press('n');
+    expect(s.text()).toContain('allow write_file: rm -rf build?');
+    await s.press('a');
+    expect(ws.answers).toEqual([
+      ['r1', 'deny'],
+      ['r2', 'always'],
+    ]);
+    expect(s.text()).not.toContain('allow ');
+    expect(s.tui.controller.state.input.text).toBe('');
+  });
+
+  it('uses no colour with NO_COLOR, and still marks focus and selection', async () => {
+    const s = await open(120, 40, { noColor: true });
+    await s.press(KEY.tab);
+    const sgr = [...s.output.bytes().matchAll(/\u001b\[([0-9;]*)m/g)].flatMap((m) =>
+      (m[1] ?? '').split(';').map(Number),
+    );
+    const colours = sgr.filter((n) => (n >= 30 && n <= 49 && n !== 39 && n !== 49) || (n >= 90 && n <= 107));
+    expect(colours).toEqual([]);
+    expect(sgr).toContain(7);
+    expect(sgr).toContain(1);
+  });
+});

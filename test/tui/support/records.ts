@@ -1,0 +1,26 @@
+/** Record builders for view-model tests. */
+import type { MessageRecord, SessionRecord } from '../../../src/core/session/types.js';
+
+let seq = 0;
+
+export function msg(
+  role: MessageRecord['role'],
+  content: string,
+  extra: Partial<MessageRecord> = {},
+): MessageRecord {
+  seq += 1;
+  return { kind: 'message', seq, at: '2025-06-01T11:00:00Z', role, content, inContext: true, ...extra };
+}
+
+/** A long history of alternating questions and answers (for virtualisation and benchmarks). */
+export function history(count: number): SessionRecord[] {
+  return Array.from({ length: count }, (_, i) =>
+    i % 2 === 0
+      ? msg('user', `Question ${i}: how does part ${i} work?`)
+      : msg(
+          'assistant',
+          `Answer ${i}.\n\n- point **one** about ${i}\n- point two\n\n\`\`\`ts\nconst v${i} = ${i};\n\`\`\``,
+          { model: 'test:fake-model' },
+        ),
+  );
+}
