@@ -1,0 +1,62 @@
+/** Shared bits of the benchmarks: the machine, medians, and timed runs of the real binary. */
+import { spawn } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { BIN } from '../test/e2e/support.js';
+
+export function machine(): string {
+  const cpu = cpus();
+  // Other work on a shared 2-core machine moves the figures a lot; the load says how much.
+  const load = loadavg()[0]?.toFixed(1) ?? '?';
+  return `${cpu[0]?.model.trim() ?? 'unknown cpu'}, ${cpu.length} cores, node ${process.version}, ${process.platform}, load ${load}`;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? 0)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+export function ms(value: number): string {
+  return `${value.toFixed(1)} ms`;
+}
+
+export interface TimedRun {
+  ms: number;
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Wall time from spawn to exit of `node bin/octo.js ...args`. */
+export function timeOcto(
+  args: readonly string[],
+  cwd: string,
+  env: Record<string, string>,
+): Promise<TimedRun> {
+  return timeCommand(process.execPath, [BIN, ...args], cwd, env);
+}
+
+export function timeCommand(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+  env: Record<string, string>,
+): Promise<TimedRun> {
+  const started = performance.now();
+  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ ms: performance.now() - started, code, stdout, stderr }));
+  });
+}
+
+export function report(title: string, lines: readonly string[]): void {
+  process.stdout.write([`## ${title}`, `machine: ${machine()}`, ...lines, ''].join('\n'));
+}

@@ -1,0 +1,21 @@
+/** `octo doctor [--reindex]`: one line per check, exit 1 when any failed. */
+import type { Workspace } from '../../core/api.js';
+import { sanitizeLine } from '../../core/text/sanitize.js';
+import { EXIT, type ExitCode, type Output } from '../io.js';
+
+export async function runDoctor(ws: Workspace, output: Output, reindex: boolean): Promise<ExitCode> {
+  const report = await ws.doctor({ reindex });
+  const { out } = output;
+  output.line(
+    `Data folder ${sanitizeLine(report.dataDir)}: ${report.sessions} sessions${reindex ? ' (index rebuilt)' : ''}`,
+  );
+  for (const check of report.checks) {
+    const mark = check.ok ? out.green('ok  ') : out.red('FAIL');
+    output.line(
+      `${mark}  ${sanitizeLine(check.name)}${check.detail !== '' ? `: ${sanitizeLine(check.detail)}` : ''}`,
+    );
+  }
+  const failed = report.checks.filter((c) => !c.ok).length;
+  output.line(failed === 0 ? 'All checks passed.' : `${failed} check${failed === 1 ? '' : 's'} failed.`);
+  return failed === 0 && report.ok ? EXIT.ok : EXIT.failure;
+}

@@ -1,0 +1,127 @@
+/** `octo` and `octo run`: pick the session, then open the workspace or run one turn (-p). */
+import type { Readable } from 'node:stream';
+import type { SessionHandle, Workspace } from '../../core/api.js';
+import { OctoError } from '../../core/errors.js';
+import { sanitizeLine } from '../../core/text/sanitize.js';
+import { EXIT, type ExitCode, type Output } from '../io.js';
+import type { RunOptions } from '../parse.js';
+import { launchTui, type TuiChoice } from '../tui.js';
+import { assertNames, withWorkspace } from '../workspace.js';
+import { sessionTable } from './sessions.js';
+import { runOneTurn } from './turn.js';
+
+async function readAll(stream: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** -p TEXT, else text piped on stdin (DESIGN.md §5); undefined when there is neither. */
+async function promptOf(options: RunOptions, output: Output): Promise<string | undefined> {
+  if (options.prompt !== undefined && options.prompt.trim() !== '') return options.prompt;
+  if (output.io.stdinIsTTY) return undefined;
+  const piped = await readAll(output.io.stdin);
+  return piped.trim() === '' ? undefined : piped;
+}
+
+async function notFound(ws: Workspace, name: string): Promise<OctoError> {
+  const trashed = (await ws.sessions.list({ includeTrash: true })).find(
+    (s) => s.name === name && s.trashedAt !== null,
+  );
+  if (trashed) {
+    return new OctoError(
+      'session_not_found',
+      `Session ${name} is in the trash. Restore it with: octo sessions restore ${name}`,
+    );
+  }
+  const near = await ws.sessions.closestNames(name);
+  const hint =
+    near.length > 0 ? ` Closest names: ${near.join(', ')}.` : ' There are no sessions with a similar name.';
+  return new OctoError('session_not_found', `No session named ${name}.${hint}`, {
+    details: { name, closest: near },
+  });
+}
+
+/** The session a one-shot turn runs in; --resume never creates one (FAULTS.md row 7). */
+async function chooseSession(ws: Workspace, options: RunOptions): Promise<SessionHandle> {
+  const model = options.model === undefined ? {} : { model: options.model };
+  if (options.name !== undefined) return ws.sessions.open(options.name, { create: true, ...model });
+  if (typeof options.resume === 'string') {
+    if ((await ws.sessions.find(options.resume)) === null) throw await notFound(ws, options.resume);
+    return ws.sessions.open(options.resume, model);
+  }
+  if (options.resumeRecent) {
+    const recent = await ws.sessions.mostRecent(ws.project.id);
+    if (recent === null) {
+      throw new OctoError(
+        'session_not_found',
+        `No session of ${ws.project.dir} yet; start one with --name NAME.`,
+      );
+    }
+    return ws.sessions.open(recent.id, model);
+  }
+  return ws.sessions.create(undefined, model);
+}
+
+/** Without a terminal there is no picker: show the candidates and how to choose one. */
+async function listCandidates(ws: Workspace, output: Output): Promise<ExitCode> {
+  const sessions = await ws.sessions.list({ projectId: ws.project.id });
+  if (sessions.length === 0) {
+    output.error(
+      `--resume without a name needs a terminal, and ${sanitizeLine(ws.project.dir)} has no sessions yet.`,
+    );
+    return EXIT.failure;
+  }
+  output.error(
+    '--resume without a name opens a picker, which needs a terminal. Name the session: octo run --resume NAME',
+  );
+  output.note(sessionTable(sessions, output.io.now(), false).join('\n'));
+  return EXIT.failure;
+}
+
+function tuiChoice(options: RunOptions): TuiChoice {
+  const common = {
+    ...(options.model !== undefined ? { model: options.model } : {}),
+    ...(options.theme !== undefined ? { theme: options.theme } : {}),
+  };
+  if (options.name !== undefined) return { ...common, sessionName: options.name, create: true };
+  if (typeof options.resume === 'string') return { ...common, sessionName: options.resume };
+  if (options.resume === true) return { ...common, picker: true };
+  // Bare `octo` opens the project's latest session (or a new one); so does `octo run` with nothing chosen.
+  return { ...common, resumeRecent: true };
+}
+
+/** The TUI's own exit code passes through (it restores the terminal before returning). */
+async function openFullScreen(ws: Workspace, options: RunOptions, output: Output): Promise<number> {
+  if (typeof options.resume === 'string' && (await ws.sessions.find(options.resume)) === null) {
+    throw await notFound(ws, options.resume);
+  }
+  return launchTui(ws, output.io, tuiChoice(options));
+}
+
+export async function runRun(
+  options: RunOptions,
+  output: Output,
+  onSecondaryError: (error: unknown) => void,
+): Promise<number> {
+  const { io } = output;
+  await assertNames([options.name, typeof options.resume === 'string' ? options.resume : undefined]);
+  const prompt = await promptOf(options, output);
+  if (prompt === undefined && (!io.stdinIsTTY || !io.stdoutIsTTY)) {
+    if (options.resume === true)
+      return withWorkspace(io, onSecondaryError, (ws) => listCandidates(ws, output));
+    output.error(
+      'No terminal to open the workspace in. Run one turn with -p TEXT, or pipe the text on stdin.',
+    );
+    return EXIT.usage;
+  }
+  if (prompt === undefined) {
+    if (options.json) output.note('--json applies to -p; opening the workspace.');
+    return withWorkspace(io, onSecondaryError, (ws) => openFullScreen(ws, options, output));
+  }
+  if (options.resume === true) return withWorkspace(io, onSecondaryError, (ws) => listCandidates(ws, output));
+  return withWorkspace(io, onSecondaryError, async (ws) => {
+    const handle = await chooseSession(ws, options);
+    return runOneTurn(ws, handle, { prompt, json: options.json, attach: options.attach }, output);
+  });
+}

@@ -1,0 +1,91 @@
+/** `octo sessions ...`: list, show, rename, rm, restore, export. */
+import type { Workspace } from '../../core/api.js';
+import { assertNever } from '../../core/errors.js';
+import type { SessionSummary } from '../../core/session/types.js';
+import { sanitizeLine, sanitizeText } from '../../core/text/sanitize.js';
+import { historyJson, historyText } from '../format/history.js';
+import { formatCount, relativeAge, sessionCost, table, totalTokens } from '../format/values.js';
+import { EXIT, type ExitCode, type Output } from '../io.js';
+import type { SessionsAction } from '../parse.js';
+
+/** Columns holding numbers, right-aligned. */
+const NUMERIC_COLUMNS = new Set([2, 3, 4]);
+
+export function sessionTable(
+  sessions: readonly SessionSummary[],
+  now: number,
+  withProject: boolean,
+): string[] {
+  const header = [
+    'NAME',
+    'UPDATED',
+    'MESSAGES',
+    'TOKENS',
+    'COST',
+    'MODEL',
+    ...(withProject ? ['PROJECT'] : []),
+  ];
+  const rows = sessions.map((s) => [
+    sanitizeLine(s.name),
+    relativeAge(s.updatedAt, now),
+    String(s.messageCount),
+    formatCount(totalTokens(s.tokens)),
+    sessionCost(s),
+    sanitizeLine(s.model),
+    ...(withProject ? [sanitizeLine(s.projectDir)] : []),
+  ]);
+  return table(header, rows, NUMERIC_COLUMNS);
+}
+
+async function list(ws: Workspace, output: Output, all: boolean, json: boolean): Promise<ExitCode> {
+  const sessions = await ws.sessions.list(all ? {} : { projectId: ws.project.id });
+  if (json) {
+    output.json(sessions);
+    return EXIT.ok;
+  }
+  if (sessions.length === 0) {
+    const where = all ? '' : ` for ${sanitizeLine(ws.project.dir)}`;
+    output.note(`No sessions${where} yet. Start one with: octo run --name NAME`);
+    return EXIT.ok;
+  }
+  output.lines(sessionTable(sessions, output.io.now(), all));
+  return EXIT.ok;
+}
+
+export async function runSessions(ws: Workspace, output: Output, command: SessionsAction): Promise<ExitCode> {
+  switch (command.action) {
+    case 'list':
+      return list(ws, output, command.all, command.json);
+    case 'show': {
+      const { summary, records } = await ws.sessions.show(command.name);
+      if (command.json) output.json(historyJson(ws.paths.data, summary, records));
+      else output.write(historyText(ws.paths.data, summary, records));
+      return EXIT.ok;
+    }
+    case 'rename': {
+      const renamed = await ws.sessions.rename(command.name, command.newName);
+      output.line(`Renamed ${command.name} to ${sanitizeLine(renamed.name)}.`);
+      return EXIT.ok;
+    }
+    case 'rm': {
+      const trashed = await ws.sessions.trash(command.name);
+      output.line(
+        `Moved ${sanitizeLine(trashed.name)} to the trash. Restore it with: octo sessions restore ${sanitizeLine(trashed.name)}`,
+      );
+      return EXIT.ok;
+    }
+    case 'restore': {
+      const restored = await ws.sessions.restore(command.name);
+      output.line(`Restored ${sanitizeLine(restored.name)}.`);
+      return EXIT.ok;
+    }
+    case 'export': {
+      const text = await ws.sessions.export(command.name, command.format);
+      // JSON escapes control characters itself; Markdown carries model text, which may hold escapes.
+      output.write(command.format === 'json' ? text : sanitizeText(text));
+      return EXIT.ok;
+    }
+    default:
+      return assertNever(command, 'sessions command');
+  }
+}

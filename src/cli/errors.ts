@@ -1,0 +1,70 @@
+/** The only place where errors become messages and exit codes (STYLE.md: only the CLI maps them). */
+import { appendFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Env } from '../core/deps.js';
+import { getErrorMessage, isOctoError, type ErrorCode } from '../core/errors.js';
+import { sanitizeText } from '../core/text/sanitize.js';
+import { EXIT, type ExitCode, type Output } from './io.js';
+
+export function exitCodeFor(code: ErrorCode): ExitCode {
+  switch (code) {
+    case 'budget_exceeded':
+      return EXIT.budget;
+    case 'aborted':
+      return EXIT.interrupted;
+    case 'config_invalid':
+    case 'config_unreadable':
+    case 'name_invalid':
+    case 'session_not_found':
+    case 'session_exists':
+    case 'session_locked':
+    case 'session_corrupt':
+    case 'store_unwritable':
+    case 'store_io':
+    case 'provider_unconfigured':
+    case 'provider_unknown':
+    case 'provider_auth':
+    case 'provider_rate_limit':
+    case 'provider_server':
+    case 'provider_timeout':
+    case 'provider_malformed':
+    case 'provider_bad_request':
+    case 'provider_network':
+    case 'attachment_invalid':
+    case 'turn_busy':
+    case 'internal':
+      return EXIT.failure;
+  }
+}
+
+/** Where unexpected errors are written in full, since the terminal never sees a stack trace. */
+export async function cliLogPath(env: Env, home: string): Promise<string> {
+  const { resolvePaths } = await import('../core/config/index.js');
+  return path.join(resolvePaths(env, home).data, 'logs', 'cli.log');
+}
+
+async function writeLog(file: string, error: unknown): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  const detail = error instanceof Error ? (error.stack ?? error.message) : getErrorMessage(error);
+  await appendFile(file, `${new Date().toISOString()} pid ${process.pid}\n${detail}\n\n`, { mode: 0o600 });
+}
+
+/**
+ * Says what went wrong, on stderr and in one short message, and returns the exit code. Expected
+ * failures (OctoError) carry a message written for the user; anything else is a bug in octo.
+ */
+export async function reportError(error: unknown, output: Output): Promise<ExitCode> {
+  if (isOctoError(error) && error.code !== 'internal') {
+    output.error(sanitizeText(error.message));
+    return exitCodeFor(error.code);
+  }
+  output.error(`internal error: ${sanitizeText(getErrorMessage(error))}`);
+  try {
+    const file = await cliLogPath(output.io.env, output.io.home);
+    await writeLog(file, error);
+    output.note(`The details are in ${file}; please include them if you report this.`);
+  } catch (logError) {
+    output.note(`The details could not be logged either: ${sanitizeText(getErrorMessage(logError))}`);
+  }
+  return EXIT.failure;
+}

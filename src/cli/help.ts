@@ -1,0 +1,91 @@
+/** Help texts, written by hand: cac's generated help goes to console and lacks examples. */
+import type { HelpTopic } from './parse.js';
+
+const MAIN = `octo — a terminal workspace for long-running, AI-assisted development
+
+Usage
+  octo                                 open the workspace on this project's latest session
+  octo run [options]                   open a session, or run one turn with -p
+  octo sessions list [--all] [--json]  sessions of this project (all projects with --all)
+  octo sessions show NAME [--json]     the full history of a session
+  octo sessions rename NAME NEW_NAME
+  octo sessions rm NAME                move to the trash (restore with: octo sessions restore NAME)
+  octo sessions export NAME [--format md|json]
+  octo doctor [--reindex]              check the store, permissions, locks and providers
+  octo --version | --help
+
+Run options
+  --name NAME          create the session NAME, or resume it if it exists
+  --resume [NAME]      resume NAME (must exist); without NAME, pick one
+  --resume-recent      resume the most recently updated session of this project
+  --model PROVIDER:MODEL   e.g. openai:gpt-4o-mini, openrouter:anthropic/claude-sonnet-4, ollama:qwen2.5-coder:7b
+  -p, --prompt TEXT    run one turn without the full screen (text on stdin works too)
+  --json               with -p: print one JSON result instead of streaming the reply
+  --attach FILE        attach an image (png, jpeg, gif, webp) or a video; repeatable
+  --theme THEME        colour theme of the workspace
+
+Examples
+  octo run --name auth-refactor -p "Read src/auth.ts and list what to change"
+  octo run --resume auth-refactor -p "Go on with step 2"
+  git diff | octo run --resume-recent
+  octo run --name ui --attach screenshot.png -p "What is wrong with this layout?"
+  octo run --name ci -p "Summarise the failure" --json | jq .reply
+  octo sessions list --all
+
+Exit codes
+  0 success · 1 error (message on stderr) · 2 usage · 3 spending or token limit reached · 130 interrupted
+
+Session names: 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit.
+Configuration: $OCTO_HOME/config.toml, else $XDG_CONFIG_HOME/octo/config.toml, plus .octo/config.toml.
+`;
+
+const RUN = `Usage: octo run [--name NAME | --resume [NAME] | --resume-recent] [--model PROVIDER:MODEL]
+                [-p TEXT] [--json] [--attach FILE]... [--theme THEME]
+
+Without -p (and with no text on stdin) the session opens in the full-screen workspace.
+With -p the turn runs here: the reply streams to stdout as plain text, tool calls and
+warnings go to stderr. Ctrl-C stops the turn, keeps the partial reply and exits 130.
+
+Examples
+  octo run --name auth-refactor -p "Where is the token refreshed?"
+  octo run --resume auth-refactor -p "Now write the fix" --json
+  echo "Explain this error: ..." | octo run --resume-recent
+`;
+
+const SESSIONS = `Usage
+  octo sessions list [--all] [--json]
+  octo sessions show NAME [--json]
+  octo sessions rename NAME NEW_NAME
+  octo sessions rm NAME
+  octo sessions restore NAME
+  octo sessions export NAME [--format md|json]
+
+Examples
+  octo sessions list --json | jq '.[] | {name, cost}'
+  octo sessions export auth-refactor > auth-refactor.md
+`;
+
+const DOCTOR = `Usage: octo doctor [--reindex]
+
+Checks the data folder, permissions, session files and locks, and the configured providers.
+--reindex rebuilds the session index from the session files. Exits 1 if any check fails.
+`;
+
+export function helpText(topic: HelpTopic): string {
+  switch (topic) {
+    case 'main':
+      return MAIN;
+    case 'run':
+      return RUN;
+    case 'sessions':
+      return SESSIONS;
+    case 'doctor':
+      return DOCTOR;
+  }
+}
+
+/** The short usage shown after a command-line mistake. */
+export function usageHint(topic: HelpTopic): string {
+  const command = topic === 'main' ? '' : ` ${topic}`;
+  return `Run 'octo${command} --help' for usage.`;
+}

@@ -1,0 +1,51 @@
+/**
+ * The octo executable (bin/octo.js imports this). Everything heavy is imported lazily by runCli,
+ * so `octo --help` and `octo sessions list` start fast.
+ */
+import { homedir } from 'node:os';
+import type { Writable } from 'node:stream';
+import { runCli } from './run-cli.js';
+import type { CliIo, CliSignal } from './io.js';
+
+/** Resolves once everything written so far has been handed to the OS. */
+function drained(stream: Writable): Promise<void> {
+  return new Promise((resolve) => stream.write('', () => resolve()));
+}
+
+/**
+ * `octo sessions list | head -1` closes stdout early: that is the reader's choice, not an error.
+ * Any other write failure is reported on stderr and ends the run.
+ */
+function guardOutput(stream: Writable, name: string): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    process.stderr.write(`octo: cannot write to ${name}: ${error.message}\n`);
+    process.exit(1);
+  });
+}
+
+guardOutput(process.stdout, 'stdout');
+
+const io: CliIo = {
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdinIsTTY: process.stdin.isTTY === true,
+  stdoutIsTTY: process.stdout.isTTY === true,
+  stderrIsTTY: process.stderr.isTTY === true,
+  env: { ...process.env },
+  cwd: process.cwd(),
+  home: homedir(),
+  pid: process.pid,
+  now: () => Date.now(),
+  onSignal: (signal: CliSignal, listener: () => void) => {
+    process.on(signal, listener);
+    return () => process.off(signal, listener);
+  },
+  forceExit: (code) => process.exit(code),
+};
+
+const code = await runCli(process.argv.slice(2), io);
+await Promise.all([drained(process.stdout), drained(process.stderr)]);
+// Exit explicitly: a keep-alive socket or a watcher left open by a library must not keep octo running.
+process.exit(code);

@@ -1,0 +1,67 @@
+/**
+ * The command line as a function of an explicit argv and injected io, so tests run it in-process.
+ * Each command is imported when chosen: --help and usage errors load none of them.
+ */
+import { reportError } from './errors.js';
+import { helpText, usageHint } from './help.js';
+import { EXIT, Output, type CliIo } from './io.js';
+import { parseArgv, UsageError, type Invocation } from './parse.js';
+import { packageVersion } from './version.js';
+import { assertNames, withWorkspace } from './workspace.js';
+
+async function dispatch(
+  invocation: Invocation,
+  output: Output,
+  onSecondaryError: (error: unknown) => void,
+): Promise<number> {
+  const { io } = output;
+  switch (invocation.kind) {
+    case 'help':
+      output.write(helpText(invocation.topic));
+      return EXIT.ok;
+    case 'version':
+      output.line(await packageVersion());
+      return EXIT.ok;
+    case 'run': {
+      const { runRun } = await import('./commands/run.js');
+      return runRun(invocation.options, output, onSecondaryError);
+    }
+    case 'sessions': {
+      const command = invocation.sessions;
+      const { runSessions } = await import('./commands/sessions.js');
+      await assertNames([
+        'name' in command ? command.name : undefined,
+        command.action === 'rename' ? command.newName : undefined,
+      ]);
+      return withWorkspace(io, onSecondaryError, (ws) => runSessions(ws, output, command));
+    }
+    case 'doctor': {
+      const { runDoctor } = await import('./commands/doctor.js');
+      return withWorkspace(io, onSecondaryError, (ws) => runDoctor(ws, output, invocation.reindex));
+    }
+  }
+}
+
+/** Runs octo once and returns its exit code; never throws and never prints a stack trace. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const output = new Output(io);
+  // Errors outside the main flow (a failing event listener, a close after a failure) are reported too,
+  // and turn a successful run into a failed one: something went wrong that the user should know of.
+  const secondary: Array<Promise<number>> = [];
+  const onSecondaryError = (error: unknown): void => {
+    secondary.push(reportError(error, output));
+  };
+  let code: number;
+  try {
+    code = await dispatch(parseArgv(argv), output, onSecondaryError);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      output.error(error.message);
+      output.note(usageHint(error.topic));
+      return EXIT.usage;
+    }
+    code = await reportError(error, output);
+  }
+  const extra = await Promise.all(secondary);
+  return code === EXIT.ok && extra.length > 0 ? EXIT.failure : code;
+}

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { parseArgv, UsageError, type Invocation } from '../../src/cli/parse.js';
+
+function usageError(argv: string[]): UsageError {
+  try {
+    parseArgv(argv);
+  } catch (error) {
+    if (error instanceof UsageError) return error;
+    throw error;
+  }
+  throw new Error(`expected a usage error for ${argv.join(' ')}`);
+}
+
+const run = (
+  options: Partial<Extract<Invocation, { kind: 'run' }>['options']>,
+  explicit = true,
+): Invocation => ({
+  kind: 'run',
+  options: { explicit, resumeRecent: false, json: false, attach: [], ...options },
+});
+
+describe('parseArgv', () => {
+  it('reads a run with every option', () => {
+    const argv = [
+      'run',
+      '--name',
+      'auth',
+      '--model',
+      'openrouter:a/b',
+      '-p',
+      'hi',
+      '--json',
+      '--attach',
+      'a.png',
+    ];
+    expect(parseArgv([...argv, '--attach', 'b.gif', '--theme', 'light'])).toEqual(
+      run({
+        name: 'auth',
+        model: 'openrouter:a/b',
+        prompt: 'hi',
+        json: true,
+        attach: ['a.png', 'b.gif'],
+        theme: 'light',
+      }),
+    );
+  });
+
+  it('keeps numeric-looking names and prompts as the text typed', () => {
+    expect(parseArgv(['run', '--name', '007', '-p', '1e3'])).toEqual(run({ name: '007', prompt: '1e3' }));
+    expect(parseArgv(['run', '--resume=0x10', '--prompt=42'])).toEqual(run({ resume: '0x10', prompt: '42' }));
+    expect(parseArgv(['sessions', 'show', '007'])).toEqual({
+      kind: 'sessions',
+      sessions: { action: 'show', name: '007', json: false },
+    });
+  });
+
+  it('treats -p "" as an empty prompt, not as 0', () => {
+    expect(parseArgv(['-p', ''])).toEqual(run({ prompt: '' }, false));
+  });
+
+  it('tells bare --resume (the picker) from --resume NAME', () => {
+    expect(parseArgv(['run', '--resume'])).toEqual(run({ resume: true }));
+    expect(parseArgv(['run', '--resume', '-p', 'x'])).toEqual(run({ resume: true, prompt: 'x' }));
+    expect(parseArgv(['run', '--resume', 'auth'])).toEqual(run({ resume: 'auth' }));
+    expect(parseArgv(['--resume-recent'])).toEqual(run({ resumeRecent: true }, false));
+  });
+
+  it('refuses two ways of choosing the session at once', () => {
+    expect(usageError(['run', '--name', 'a', '--resume', 'b']).message).toMatch(/only one of/);
+    expect(usageError(['run', '--resume', 'a', '--resume-recent']).message).toMatch(/only one of/);
+  });
+
+  it('refuses unknown options and options without their value', () => {
+    expect(usageError(['run', '--nmae', 'x']).message).toBe('Unknown option --nmae');
+    expect(usageError(['sessions', 'list', '--format', 'md']).message).toMatch(/--format does not apply/);
+    expect(usageError(['run', '--name']).message).toMatch(/--name/);
+    expect(usageError(['run', '-p']).message).toMatch(/-p/);
+  });
+
+  it('names the closest command when the command is unknown', () => {
+    expect(usageError(['sesions']).message).toBe('Unknown command: sesions. Did you mean: octo sessions?');
+    expect(usageError(['sessions', 'lsit']).message).toMatch(/Did you mean: octo sessions list/);
+    expect(usageError(['sessions', 'show']).message).toBe('Usage: octo sessions show NAME [--json]');
+    expect(usageError(['sessions', 'export', 'a', '--format', 'pdf']).message).toBe(
+      '--format is md or json.',
+    );
+  });
+
+  it('reads sessions commands and doctor', () => {
+    expect(parseArgv(['sessions'])).toEqual({
+      kind: 'sessions',
+      sessions: { action: 'list', all: false, json: false },
+    });
+    expect(parseArgv(['sessions', 'list', '--all', '--json'])).toEqual({
+      kind: 'sessions',
+      sessions: { action: 'list', all: true, json: true },
+    });
+    expect(parseArgv(['sessions', 'rename', 'a', 'b'])).toEqual({
+      kind: 'sessions',
+      sessions: { action: 'rename', name: 'a', newName: 'b' },
+    });
+    expect(parseArgv(['sessions', 'export', 'a', '--format', 'json'])).toEqual({
+      kind: 'sessions',
+      sessions: { action: 'export', name: 'a', format: 'json' },
+    });
+    expect(parseArgv(['doctor', '--reindex'])).toEqual({ kind: 'doctor', reindex: true });
+  });
+
+  it('answers --help per command and --version', () => {
+    expect(parseArgv(['--help'])).toEqual({ kind: 'help', topic: 'main' });
+    expect(parseArgv(['sessions', '--help'])).toEqual({ kind: 'help', topic: 'sessions' });
+    expect(parseArgv(['run', '-h'])).toEqual({ kind: 'help', topic: 'run' });
+    expect(parseArgv(['-v'])).toEqual({ kind: 'version' });
+  });
+});
