@@ -3,21 +3,102 @@
  */
 import type { OctoConfig } from './config/schema.js';
 import type { OctoError } from './errors.js';
-import type { ContextBreakdown, OctoEventName, Listener } from './events.js';
+import type { BudgetFacts, ContextBreakdown, OctoEventName, Listener } from './events.js';
 import type { DoctorReport, LockHolder, OctoPaths } from './store/types.js';
 import type { SessionRecord, SessionSummary } from './session/types.js';
+import type {
+  CompactionFigures,
+  ContextFilter,
+  ContextRow,
+  KnowledgeChange,
+  KnowledgeEntry,
+  SessionInfo,
+} from './commands/results.js';
+import type { BudgetLimit } from './context/index.js';
+import type { JobInfo, ScheduleInfo } from './jobs/index.js';
+import type { McpServerInfo } from './mcp/index.js';
+import type { ApprovalAnswer, ApprovalRequest } from './tools/index.js';
+
+export type * from './commands/results.js';
+export type { BudgetLimit } from './context/index.js';
+export type { JobInfo, JobKind, JobStatus, ScheduleInfo } from './jobs/index.js';
+export type { McpServerInfo, McpStatus, McpOrigin } from './mcp/index.js';
+export type { ApprovalAnswer, ApprovalCategory, ApprovalKind, ApprovalRequest } from './tools/index.js';
 
 export interface ProjectInfo {
-  /** Stable identity of the project (survives moves once issue 6 lands). */
+  /**
+   * Stable identity of the project: for a git repository with commits `g_…` (its first commit, remote
+   * URL and worktree name), so it survives moving or renaming the checkout; elsewhere `p_…` (the path).
+   */
   id: string;
   /** The project's root directory (git root, or the directory itself outside git). */
   dir: string;
+  /** Worktrees of one repository share this; list them together. Absent outside git. */
+  group?: string;
+  /** What the identity was made of (absent outside git, or when it could not be found). */
+  git?: { firstCommit: string; remote: string | null; worktree: string | null };
+  /** Why the repository identity could not be found (git missing, too slow); the path id is used. */
+  identityProblem?: string;
 }
 
 export interface ListOptions {
-  /** Only sessions of this project; omitted means all projects. */
+  /** Only sessions of this project (its older ids included); omitted means all projects. */
   projectId?: string;
   includeTrash?: boolean;
+  /** Only the trash (sessions moved there by `trash`, newest first). */
+  onlyTrash?: boolean;
+  /** Check each project directory on disk and set `projectMissing` (a stat per directory: not for start-up). */
+  checkProjectDirs?: boolean;
+}
+
+/** `fork`: the new session holds the history up to and including `atSeq` (all of it when absent). */
+export interface ForkOptions {
+  atSeq?: number;
+}
+
+export interface SearchOptions {
+  /** Hits returned, best first (default 20). */
+  limit?: number;
+  /** Only sessions of this project. */
+  projectId?: string;
+  includeTrash?: boolean;
+}
+
+/** One record that matches a search: open the session and scroll to `seq`. */
+export interface SearchHit {
+  sessionId: string;
+  sessionName: string;
+  seq: number;
+  /** A message's role, or `summary` (a compression), `knowledge`, `attachment`. */
+  kind: 'user' | 'assistant' | 'tool' | 'system' | 'summary' | 'knowledge' | 'attachment';
+  /** The tool of a tool result, or of the calls of an assistant message that matched on them. */
+  toolName?: string;
+  /** One line of text around the first match, terminal-safe. */
+  snippet: string;
+  /** Character ranges of the snippet that match a search word, for highlighting. */
+  matches: Array<[start: number, end: number]>;
+  /** Higher is better (BM25). */
+  score: number;
+  at: string;
+}
+
+/** What happened in the project since the session's last message (shown on resume). */
+export interface CatchUp {
+  /** Time of the session's last message. */
+  since: string;
+  projectDir: string;
+  /** The project directory is not there any more. */
+  dirMissing: boolean;
+  /** Newest first, at most a few; `commitCount` is the full number. */
+  commits: Array<{ sha: string; subject: string; author: string; at: string }>;
+  commitCount: number;
+  /** Files changed in those commits or in the working tree since then (relative; capped). */
+  filesChanged: string[];
+  filesChangedCount: number;
+  /** Of the files the model read, those changed since it read them. */
+  readFilesChanged: string[];
+  /** Why part of this is unknown (git missing or too slow), or null. */
+  problem: string | null;
 }
 
 export interface OpenOptions {
@@ -42,21 +123,54 @@ export interface TurnOutcome {
 export interface SubmitOptions {
   /** Paths of files to attach (images, videos). */
   attachments?: string[];
+  /** A model for this turn only (custom commands with `model`); the session's model is unchanged. */
+  model?: string;
 }
 
 /** The typed result of a slash command; the TUI renders it, the CLI prints it or its JSON. */
 export type CommandResult =
   | { type: 'message'; level: 'info' | 'warning' | 'error'; text: string }
   | { type: 'modelChanged'; model: string; previous: string }
-  | { type: 'unknown'; name: string; suggestions: string[] };
+  | { type: 'unknown'; name: string; suggestions: string[] }
+  /** /info. */
+  | { type: 'info'; info: SessionInfo }
+  /** /context [filter]: the request's parts and messages, largest first for `large`. */
+  | { type: 'context'; filter: ContextFilter; rows: ContextRow[]; breakdown: ContextBreakdown }
+  /** /knowledge, and after pin / unpin / forget (`changed`). */
+  | { type: 'knowledge'; entries: KnowledgeEntry[]; changed: KnowledgeChange | null }
+  /** /summarize: the context was compressed now. */
+  | { type: 'compacted'; compaction: CompactionFigures }
+  /** /done: a checkpoint; when `followUp` is set the caller submits it as the next message. */
+  | { type: 'checkpoint'; compaction: CompactionFigures | null; followUp?: string }
+  /** /uncompress: the last compression was undone. */
+  | { type: 'uncompressed'; restored: number; tokensBefore: number; tokensAfter: number }
+  /** /run NAME: the caller submits `text` (with `model` for that turn only, when set). */
+  | { type: 'submit'; command: string; text: string; model?: string }
+  /** /mcp, /mcp list: every MCP server with its status and tools. */
+  | { type: 'mcpServers'; servers: McpServerInfo[] }
+  /** /schedule list: this session's schedules. */
+  | { type: 'schedules'; schedules: ScheduleInfo[] }
+  /** /jobs: running and recent background jobs. */
+  | { type: 'jobs'; jobs: JobInfo[] };
 
 export interface SessionHandle {
   readonly id: string;
   readonly readOnly: boolean;
   /** Present when read-only because another process writes this session. */
   readonly holder: LockHolder | null;
+  /**
+   * A read-only view follows the writer: records() and summary() change as it writes, each time with
+   * 'session.updated'. To continue it here, fork it (`ws.sessions.fork`).
+   */
   summary(): SessionSummary;
   records(): readonly SessionRecord[];
+  /**
+   * Files the model read that changed on disk since it read them, relative to the project (for the
+   * context pane; 'session.filesStale' says when the list changes). Empty for a read-only view.
+   */
+  staleFiles(): string[];
+  /** What happened in the project since the last message, once worked out ('session.catchUp'); null if nothing. */
+  catchUp(): CatchUp | null;
   isBusy(): boolean;
   model(): string;
   /** Runs one turn; progress arrives as turn.* events, the promise settles when the turn ends. */
@@ -64,7 +178,18 @@ export interface SessionHandle {
   /** Cancels the running turn; its partial reply is kept, marked interrupted. */
   interrupt(): void;
   command(line: string): Promise<CommandResult>;
+  /** What the next request holds, by category; counting starts in the background and `context.changed` follows. */
   context(): ContextBreakdown;
+  /** The session-wide `[limits]` in force, with what is used of each. */
+  limits(): BudgetFacts[];
+  /**
+   * After `budget.exceeded`, when the user agreed to go on (the workspace asks; a non-interactive run
+   * never calls this): `max` holds for that limit until the session is closed. Not persisted.
+   */
+  raiseLimit(limit: BudgetLimit, max: number): void;
+  /** Calls the model on the conversation as it stands, without a new message (after raiseLimit). */
+  continueTurn(): Promise<TurnOutcome>;
+  /** Interrupts a running turn or compression, waits for it, saves and releases the session. */
   close(): Promise<void>;
 }
 
@@ -91,9 +216,47 @@ export interface Workspace {
     trash(nameOrId: string): Promise<SessionSummary>;
     restore(nameOrId: string): Promise<SessionSummary>;
     export(nameOrId: string, format: 'md' | 'json'): Promise<string>;
+    /**
+     * A new session `newName` (parentId = the origin) holding the origin's history up to `atSeq`
+     * (records copied, media linked). Works on a session another terminal is writing. Not opened.
+     */
+    fork(nameOrId: string, newName: string, options?: ForkOptions): Promise<SessionSummary>;
+    /** Full text over all sessions (messages, tool outputs, file paths in tool calls), best first. */
+    search(text: string, options?: SearchOptions): Promise<SearchHit[]>;
+    /** Re-attaches a session to the project in `dir` (a moved checkout, by hand); tells the model. */
+    move(nameOrId: string, dir: string): Promise<SessionSummary>;
   };
+  /** Background jobs: agent runs and schedules, running and recent (not kept across restarts). */
+  readonly jobs: {
+    list(): JobInfo[];
+    get(id: string): JobInfo | null;
+    /** False when no running job has this id. An agent's caller gets "cancelled" as its tool result. */
+    cancel(id: string): boolean;
+  };
+  /** MCP servers; each connects in the background and reports through 'mcp.status'. */
+  readonly mcp: {
+    list(): McpServerInfo[];
+    /**
+     * Resolves when no server is still connecting (bounded by `[mcp] connect_timeout_ms`). Start-up
+     * never waits for servers; `octo run -p` awaits this before its turn so the model sees their tools.
+     */
+    settled(): Promise<McpServerInfo[]>;
+  };
+  /** Questions raised by 'approval.requested' (tool calls, a project's servers and settings). */
+  readonly approvals: {
+    /** Those still waiting, for a UI that subscribes after they were raised. */
+    pending(): ApprovalRequest[];
+    /** False when the question is no longer waiting. */
+    answer(requestId: string, answer: ApprovalAnswer): boolean;
+  };
+  /**
+   * Subscribing to 'session.listChanged' also starts watching index.db, so that sessions created or
+   * changed by another terminal arrive as `{ reason: 'external' }` within a second (one-shot commands
+   * that never subscribe pay nothing for it).
+   */
   on<K extends OctoEventName>(name: K, listener: Listener<K>): () => void;
+  /** With `reindex`, index.db and the search index are rebuilt from the session files. */
   doctor(options: { reindex: boolean }): Promise<DoctorReport>;
-  /** Interrupts running turns, releases locks, closes files. */
+  /** Interrupts running turns, cancels jobs and schedules, stops MCP servers, releases locks, closes files. */
   close(): Promise<void>;
 }

@@ -17,6 +17,18 @@ export interface WorkspaceDeps {
   fetch?: typeof fetch;
   /** Process id written into locks. */
   pid: number;
+  /** Timers of scheduled work (`/schedule`); defaults to the global ones. Tests pass fake timers. */
+  timers?: Timers;
+}
+
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
+
+export const systemTimers: Timers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};

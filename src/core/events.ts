@@ -1,5 +1,6 @@
+import type { CatchUp } from './api.js';
 import type { LockHolder, StoreWarning } from './store/types.js';
-import type { SessionSummary, ToolCall, Usage } from './session/types.js';
+import type { CompactionTrigger, SessionSummary, ToolCall, Usage } from './session/types.js';
 
 /** Context breakdown by category, in tokens (feeds the context pane and /context). */
 export interface ContextBreakdown {
@@ -13,6 +14,12 @@ export interface ContextBreakdown {
   window: number | null;
   /** Token count at which the next automatic compression happens, if any. */
   nextCompactionAt: number | null;
+  /** The part of `knowledge` that is the latest compression summary. */
+  summary?: number;
+  /** True when every figure is a tokenizer count; false while estimates stand in. */
+  exact?: boolean;
+  /** The pressure levels in force, lowest first (empty when compression is off). */
+  levels?: Array<{ threshold: number; targetRatio: number }>;
 }
 
 export interface BudgetFacts {
@@ -25,7 +32,14 @@ export interface BudgetFacts {
 export interface OctoEvents {
   'session.opened': { sessionId: string; name: string; readOnly: boolean; holder: LockHolder | null };
   'session.updated': { summary: SessionSummary };
-  'session.listChanged': { reason: 'created' | 'renamed' | 'trashed' | 'restored' | 'external' };
+  /** `external`: another terminal changed the index (ws.on for this event starts watching it). */
+  'session.listChanged': {
+    reason: 'created' | 'renamed' | 'trashed' | 'restored' | 'moved' | 'purged' | 'external';
+  };
+  /** The files the model read that changed on disk since (the full list, relative to the project). */
+  'session.filesStale': { sessionId: string; paths: string[] };
+  /** What happened in the project since the session's last message; also `handle.catchUp()`. */
+  'session.catchUp': { sessionId: string; catchUp: CatchUp };
   'turn.started': { sessionId: string; turnId: string };
   'turn.delta': { sessionId: string; turnId: string; kind: 'text' | 'reasoning'; text: string };
   'turn.toolCall': { sessionId: string; turnId: string; call: ToolCall };
@@ -45,15 +59,61 @@ export interface OctoEvents {
   'turn.failed': { sessionId: string; turnId: string; code: string; message: string };
   'turn.interrupted': { sessionId: string; turnId: string; reason: 'user' | 'error' | 'budget' };
   'context.changed': { sessionId: string; breakdown: ContextBreakdown };
-  'context.compacted': { sessionId: string; tokensBefore: number; tokensAfter: number };
-  'knowledge.changed': { sessionId: string };
-  'job.started': { jobId: string; sessionId: string; kind: string; title: string };
+  /** A summary is being written (a model call: seconds); `level` is the threshold passed, for auto. */
+  'context.compacting': {
+    sessionId: string;
+    trigger: CompactionTrigger;
+    level: number | null;
+    tokens: number;
+  };
+  'context.compacted': {
+    sessionId: string;
+    tokensBefore: number;
+    tokensAfter: number;
+    trigger: CompactionTrigger;
+    level: number | null;
+    /** Messages taken out of the context (they stay in the session, inContext: false). */
+    messages: number;
+    cost: number | null;
+  };
+  /** The summary call failed or returned nothing usable: the context was left as it was. */
+  'context.compactionFailed': { sessionId: string; trigger: CompactionTrigger; reason: string };
+  'knowledge.changed': { sessionId: string; entries: number };
+  /** `sessionId` is the session the job works for; an agent's own conversation is `childSessionId`. */
+  'job.started': { jobId: string; sessionId: string; kind: string; title: string; childSessionId?: string };
   'job.progress': { jobId: string; sessionId: string; activity: string; usage: Usage; cost: number | null };
-  'job.finished': { jobId: string; sessionId: string };
-  'job.failed': { jobId: string; sessionId: string; message: string };
-  'mcp.status': { server: string; status: 'connecting' | 'ready' | 'failed'; tools: number; reason?: string };
+  'job.finished': { jobId: string; sessionId: string; usage?: Usage; cost?: number | null };
+  'job.failed': { jobId: string; sessionId: string; message: string; cancelled?: boolean };
+  'mcp.status': {
+    server: string;
+    status: 'connecting' | 'ready' | 'failed' | 'needs-approval' | 'disabled';
+    tools: number;
+    reason?: string;
+  };
+  /** Files added, changed or removed in a watched project (relative; at most a few hundred per event). */
   'project.filesChanged': { projectId: string; paths: string[] };
-  'approval.requested': { sessionId: string; requestId: string; tool: string; summary: string };
+  /** The watcher of a project directory: `capped` when the tree was too large to watch whole. */
+  'project.watch': {
+    projectDir: string;
+    state: 'starting' | 'watching' | 'capped' | 'failed' | 'closed';
+    paths: number;
+    reason?: string;
+  };
+  /** `sessionId` is null for workspace-wide questions (a project's MCP server or tool settings). */
+  'approval.requested': {
+    sessionId: string | null;
+    requestId: string;
+    kind: 'tool' | 'mcpServer' | 'projectSetting';
+    tool: string;
+    summary: string;
+    detail: string;
+  };
+  /** Answered through the API, or cancelled (its turn stopped, the workspace closed): dismiss the prompt. */
+  'approval.settled': {
+    sessionId: string | null;
+    requestId: string;
+    answer: 'once' | 'always' | 'deny' | 'cancelled';
+  };
   'budget.warning': { sessionId: string } & BudgetFacts;
   'budget.exceeded': { sessionId: string } & BudgetFacts;
   'store.warning': { warning: StoreWarning };
@@ -66,13 +126,13 @@ export type Listener<K extends OctoEventName> = (payload: OctoEvents[K]) => void
 export class EventBus {
   private readonly listeners = new Map<OctoEventName, Set<(payload: never) => void>>();
 
-  constructor(private readonly onListenerError: (error: unknown) => void = () => undefined) {}
+  constructor(private readonly onListenerError: (error: unknown) => void) {}
 
   on<K extends OctoEventName>(name: K, listener: Listener<K>): () => void {
     const set = this.listeners.get(name) ?? new Set();
-    set.add(listener as (payload: never) => void);
+    set.add(listener);
     this.listeners.set(name, set);
-    return () => set.delete(listener as (payload: never) => void);
+    return () => set.delete(listener);
   }
 
   emit<K extends OctoEventName>(name: K, payload: OctoEvents[K]): void {

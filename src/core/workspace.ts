@@ -1,45 +1,91 @@
 /** The composition root (DESIGN.md §1): wires the domains and returns the workspace API. */
+import path from 'node:path';
 import type { Workspace } from './api.js';
 import { loadConfig, resolvePaths } from './config/index.js';
 import type { OctoConfig } from './config/schema.js';
 import type { WorkspaceDeps } from './deps.js';
 import { EventBus } from './events.js';
-import { resolveProject } from './project/index.js';
+import { identifyProject, ProjectWatchers } from './project/index.js';
 import { createModelService } from './session/models.js';
 import { defaultSystemPrompt } from './session/request.js';
-import { Sessions } from './session/sessions.js';
+import { IndexWatch } from './session/list-watch.js';
+import { Sessions, type SessionsDeps } from './session/sessions.js';
 import { summarize } from './session/summary.js';
 import { createSessionStore } from './store/index.js';
 import { createRedactor } from './text/redact.js';
-import { createToolSet } from './tools/index.js';
+import { createTokenCounter, type Tokenizer } from './tokens/index.js';
+import { createServices, type ServicesOptions } from './workspace-services.js';
 
-export interface WorkspaceOptions {
+/** `allow` and `interactive` decide how tool calls that need approval are handled (see ServicesOptions). */
+export interface WorkspaceOptions extends ServicesOptions {
   /** Report errors thrown by event listeners (the TUI logs them). */
   onListenerError?: (error: unknown) => void;
   /** Use this configuration instead of loading files (tests). */
   config?: OctoConfig;
+  /** Count tokens with this instead of tiktoken's thread (tests that watch when counting happens). */
+  tokenizer?: Tokenizer;
 }
 
-export async function createWorkspace(deps: WorkspaceDeps, options: WorkspaceOptions = {}): Promise<Workspace> {
+export async function createWorkspace(
+  deps: WorkspaceDeps,
+  options: WorkspaceOptions = {},
+): Promise<Workspace> {
   const paths = resolvePaths(deps.env, deps.home);
-  const project = resolveProject(deps.cwd);
-  const config = options.config ?? (await loadConfig({ userConfigPath: paths.userConfig, projectDir: project.dir })).config;
+  const projectCacheFile = path.join(paths.data, 'projects.json');
+  // Reads .git files and a small cache; git itself runs only the first time a checkout is seen.
+  const identified = await identifyProject(deps.cwd, { cacheFile: projectCacheFile, env: deps.env });
+  const project =
+    identified.problem === null
+      ? identified.project
+      : { ...identified.project, identityProblem: identified.problem };
+  const config =
+    options.config ??
+    (await loadConfig({ userConfigPath: paths.userConfig, projectDir: project.dir })).config;
   // A listener that throws is a bug in the UI: by default it surfaces as an uncaught error, not silence.
   const bus = new EventBus(options.onListenerError ?? rethrowLater);
   const store = createSessionStore({ paths, clock: deps.clock, pid: deps.pid });
-  const models = createModelService({ config, env: deps.env, userConfigPath: paths.userConfig, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
-  const sessions = new Sessions({
+  const indexWatch = new IndexWatch(store, bus);
+  const models = createModelService({
+    config,
+    env: deps.env,
+    userConfigPath: paths.userConfig,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  });
+  // The tokenizer thread starts on the first exact count, never here: start-up stays light.
+  const counter = createTokenCounter(options.tokenizer);
+  const services = await createServices({
+    deps,
+    config,
+    paths,
+    projectDir: project.dir,
+    bus,
+    fromFiles: options.config === undefined,
+    options,
+  });
+  const sessionDeps: SessionsDeps = {
     bus,
     config,
+    counter,
+    dataDir: paths.data,
     store,
-    tools: createToolSet(),
+    tools: services.tools,
+    services: services.commands,
     redactor: createRedactor(deps.env),
     models,
     systemPrompt: (dir) => config.system_prompt ?? defaultSystemPrompt(dir),
     project,
     defaultModel: config.model,
     now: () => deps.clock.now(),
-  });
+    watchers: projectWatchers(config, bus),
+    env: deps.env,
+    projectCacheFile,
+    onListed: (summaries) => indexWatch.listed(summaries),
+    ...(config.trash.purge_after_days === undefined ? {} : { purgeAfterDays: config.trash.purge_after_days }),
+  };
+  const sessions = new Sessions(sessionDeps);
+  if (sessionDeps.purgeAfterDays !== undefined) await sessions.purgeTrash();
+  services.attachSessions(() => sessionDeps);
+  services.start();
   const forwardWarnings = (): void => {
     for (const warning of store.drainWarnings()) bus.emit('store.warning', { warning });
   };
@@ -50,6 +96,7 @@ export async function createWorkspace(deps: WorkspaceDeps, options: WorkspaceOpt
     config,
     paths,
     project,
+    ...services.api,
     sessions: {
       list: (o) => sessions.list(o),
       find: (n) => sessions.find(n),
@@ -62,16 +109,46 @@ export async function createWorkspace(deps: WorkspaceDeps, options: WorkspaceOpt
       trash: (n) => sessions.trash(n),
       restore: (n) => sessions.restore(n),
       export: (n, f) => sessions.export(n, f),
+      fork: (n, m, o) => sessions.fork(n, m, o),
+      search: (t, o) => sessions.search(t, o),
+      move: (n, d) => sessions.move(n, d),
     },
-    on: (name, listener) => bus.on(name, listener),
+    on: (name, listener) => {
+      if (name === 'session.listChanged') indexWatch.start();
+      return bus.on(name, listener);
+    },
     doctor: async ({ reindex }) => {
       if (reindex) await store.reindex((id, records) => summarize(id, records));
+      await sessions.purgeTrash();
       const report = await store.doctor();
       forwardWarnings();
       return report;
     },
-    close: () => sessions.closeAll(),
+    close: async () => {
+      await indexWatch.close();
+      await sessions.closeAll();
+      await sessionDeps.watchers.closeAll();
+      await services.close();
+      await counter.close();
+    },
   };
+}
+
+/** Paths named in one 'project.filesChanged': a checkout of thousands is reported as its first ones. */
+const MAX_CHANGED_PATHS = 500;
+
+function projectWatchers(config: OctoConfig, bus: EventBus): ProjectWatchers {
+  return new ProjectWatchers({
+    enabled: config.project.watch,
+    maxPaths: config.project.watch_max_paths,
+    depth: config.project.watch_depth,
+    onStatus: (projectDir, status) => bus.emit('project.watch', { projectDir, ...status }),
+    onChanges: (projectId, dir, paths) =>
+      bus.emit('project.filesChanged', {
+        projectId,
+        paths: paths.slice(0, MAX_CHANGED_PATHS).map((file) => path.relative(dir, file)),
+      }),
+  });
 }
 
 function rethrowLater(error: unknown): void {

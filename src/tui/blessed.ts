@@ -108,9 +108,9 @@ interface UnicodeModule {
   chars: { all: unknown };
 }
 
-const require = createRequire(import.meta.url);
-const blessed = require('neo-blessed') as BlessedModule;
-const unicode = require('neo-blessed/lib/unicode') as UnicodeModule;
+const requireCjs = createRequire(import.meta.url);
+const blessed = requireCjs('neo-blessed') as BlessedModule;
+const unicode = requireCjs('neo-blessed/lib/unicode') as UnicodeModule;
 
 // eslint-disable-next-line no-control-regex -- \x03 is blessed's wide-char padding cell
 const EMOJI_WIDE = /(\p{Emoji_Presentation})(?!\u0003)/gu;

@@ -1,51 +1,38 @@
 import type { CommandResult } from '../api.js';
-import { getErrorMessage, isOctoError } from '../errors.js';
-import type { ResolvedModel } from '../provider/types.js';
-import type { NewRecord } from '../session/types.js';
 import { closest } from '../text/distance.js';
 import { sanitizeLine } from '../text/sanitize.js';
+import { contextCommand } from './context.js';
+import { doneCommand } from './done.js';
+import { infoCommand } from './info.js';
+import { knowledgeCommand } from './knowledge.js';
+import { mcpCommand } from './mcp.js';
+import { modelCommand } from './model.js';
+import { runCommand } from './run.js';
+import { jobsCommand, scheduleCommand } from './schedule.js';
+import { summarizeCommand } from './summarize.js';
+import { message, type CommandContext, type CommandSpec } from './types.js';
+import { uncompressCommand } from './uncompress.js';
 
-/** What a slash command may see and do of its session. */
-export interface CommandContext {
-  readOnly: boolean;
-  busy: boolean;
-  currentModel: string;
-  resolve(model: string): ResolvedModel;
-  append(record: NewRecord): Promise<void>;
-}
-
-interface CommandSpec {
-  name: string;
-  usage: string;
-  summary: string;
-  run(args: string, context: CommandContext): Promise<CommandResult>;
-}
-
-const message = (level: 'info' | 'warning' | 'error', text: string): CommandResult => ({ type: 'message', level, text });
-
-const modelCommand: CommandSpec = {
-  name: 'model',
-  usage: '/model provider:model',
-  summary: 'switch the model of this session (recorded in the session)',
-  async run(args, context) {
-    const model = args.trim();
-    if (model === '') return message('info', `Model: ${context.currentModel}. Change it with /model provider:model.`);
-    if (context.readOnly) return message('error', 'This view is read-only; the model cannot be changed here.');
-    if (context.busy) return message('error', 'A turn is running; change the model when it has finished.');
-    try {
-      context.resolve(model);
-    } catch (error) {
-      // An unconfigured key is fine to switch to (it is explained when a turn starts); a bad name is not.
-      if (!isOctoError(error, 'provider_unconfigured')) return message('error', getErrorMessage(error));
-    }
-    if (model === context.currentModel) return message('info', `Already using ${model}.`);
-    await context.append({ kind: 'command', command: 'model', model, previous: context.currentModel });
-    return { type: 'modelChanged', model, previous: context.currentModel };
-  },
-};
+export type { CommandContext, CommandSpec } from './types.js';
+export type { CommandServices } from './services.js';
+export type * from './results.js';
+export { CONTEXT_FILTERS } from './results.js';
+export { sessionInfo } from './info.js';
 
 /** Slash commands the core runs; the TUI adds its own navigation commands around these. */
-export const CORE_COMMANDS: readonly CommandSpec[] = [modelCommand];
+export const CORE_COMMANDS: readonly CommandSpec[] = [
+  modelCommand,
+  infoCommand,
+  contextCommand,
+  summarizeCommand,
+  doneCommand,
+  knowledgeCommand,
+  uncompressCommand,
+  runCommand,
+  mcpCommand,
+  scheduleCommand,
+  jobsCommand,
+];
 
 export function coreCommandHelp(): Array<{ usage: string; summary: string }> {
   return CORE_COMMANDS.map(({ usage, summary }) => ({ usage, summary }));
@@ -63,7 +50,11 @@ export async function runSessionCommand(
   const spec = CORE_COMMANDS.find((c) => c.name === name);
   if (spec === undefined) {
     const names = [...CORE_COMMANDS.map((c) => c.name), ...knownElsewhere];
-    return { type: 'unknown', name: sanitizeLine(name), suggestions: closest(name, names, 3).map((n) => `/${n}`) };
+    return {
+      type: 'unknown',
+      name: sanitizeLine(name),
+      suggestions: closest(name, names, 3).map((n) => `/${n}`),
+    };
   }
   return spec.run(match[2] ?? '', context);
 }

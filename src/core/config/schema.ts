@@ -13,6 +13,8 @@ const modelInfoSchema = z.strictObject({
   context_window: z.number().int().positive().optional(),
   vision: z.boolean().optional(),
   video: z.boolean().optional(),
+  /** The tiktoken encoding that counts this model's tokens; by model family when not set. */
+  encoding: z.enum(['o200k_base', 'cl100k_base']).optional(),
 });
 
 const providerSchema = z.strictObject({
@@ -40,11 +42,72 @@ const requestSchema = z.strictObject({
   max_retry_delay_ms: z.number().int().positive().default(60_000),
 });
 
+/** ask: the user is asked each time (or "always" for the session); allow: runs; deny: never runs. */
+const approvalModeSchema = z.enum(['ask', 'allow', 'deny']);
+
+const approvalSchema = z.strictObject({
+  /** write_file and edit_file. */
+  write: approvalModeSchema.default('ask'),
+  /** run_shell. */
+  shell: approvalModeSchema.default('ask'),
+  /** MCP tools not marked read-only by their server. */
+  mcp: approvalModeSchema.default('ask'),
+  /** Per tool name ("run_shell", "fs__write_file"), over the category. */
+  by_tool: z.record(z.string(), approvalModeSchema).default({}),
+});
+
+const shellSchema = z.strictObject({
+  program: z.string().min(1).default('/bin/sh'),
+  /** Default and maximum run time of one command. */
+  timeout_ms: z.number().int().positive().default(120_000),
+  /** Output kept (its beginning and end); the result is capped again by max_output_chars. */
+  max_output_bytes: z.number().int().positive().default(200_000),
+});
+
 const toolsSchema = z.strictObject({
   /** Model calls per turn before the loop stops. */
   max_steps: z.number().int().positive().max(500).default(25),
   /** Characters of one tool result kept for the context and the store. */
   max_output_chars: z.number().int().positive().default(50_000),
+  approval: approvalSchema.prefault({}),
+  shell: shellSchema.prefault({}),
+  /** Folders outside the project that file tools may use (relative ones are taken from the project). */
+  allowed_dirs: z.array(z.string().min(1)).default([]),
+});
+
+/** Letters, digits, "_" and "-": safe inside tool names (SERVER__TOOL) and TOML keys. */
+const MCP_SERVER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
+
+const mcpServerSchema = z
+  .strictObject({
+    name: z.string().regex(MCP_SERVER_NAME, 'a server name is up to 32 letters, digits, "_" or "-"'),
+    /** A stdio server: the program and its arguments. */
+    command: z.string().min(1).optional(),
+    args: z.array(z.string()).default([]),
+    /** Added to the few variables a server inherits (provider keys are never passed on). */
+    env: z.record(z.string(), z.string()).default({}),
+    cwd: z.string().optional(),
+    /** A streamable HTTP server. */
+    url: z.url().optional(),
+    headers: z.record(z.string(), z.string()).default({}),
+    enabled: z.boolean().default(true),
+  })
+  .refine((server) => (server.command === undefined) !== (server.url === undefined), {
+    message: 'a server has either command (stdio) or url (streamable HTTP), not both',
+    path: ['command'],
+  });
+
+const mcpSchema = z.strictObject({
+  servers: z
+    .array(mcpServerSchema)
+    .default([])
+    .refine((servers) => new Set(servers.map((s) => s.name)).size === servers.length, {
+      message: 'two servers have the same name',
+    }),
+  /** Start-up and handshake of one server, listing its tools included. */
+  connect_timeout_ms: z.number().int().positive().default(30_000),
+  /** One tool call. */
+  call_timeout_ms: z.number().int().positive().default(120_000),
 });
 
 const modelStringSchema = z.string().refine((value) => parseModelString(value) !== null, {
@@ -58,6 +121,60 @@ const providerNameSchema = z
     'a provider name is letters, digits, "_" or "-", starting with a letter or digit',
   );
 
+const pressureLevelSchema = z.strictObject({
+  /** Tokens of the assembled context above which this level compresses. */
+  threshold: z.number().int().positive(),
+  /** The context shrinks by this factor when the level is passed. */
+  target_ratio: z.number().min(1.2).max(20),
+});
+
+const compressionSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Knowledge entries carried across compressions; pinned ones are kept beyond it. */
+  knowledge_retention: z.number().int().min(0).max(500).default(25),
+  /** The model that writes summaries; the session's own model when not set. */
+  model: modelStringSchema.optional(),
+  /** Tokens kept free for the reply: no level sits above the window minus this. */
+  reply_reserve: z.number().int().positive().default(8192),
+  /** Sorted by threshold when used; when not set, levels at 60% and 85% of the usable window. */
+  pressure_levels: z.array(pressureLevelSchema).min(1).optional(),
+});
+
+const customCommandSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{0,31}$/, 'a command name is lower-case letters, digits, "_" or "-"'),
+  prompt: z.string().min(1),
+  description: z.string().optional(),
+  /** Runs the prompt with this model, for that turn only. */
+  model: modelStringSchema.optional(),
+});
+
+const agentSchema = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'an agent name is lower-case letters, digits and "_"'),
+  /** Tells the model when to use it (the description of its agent_NAME tool). */
+  description: z.string().min(1),
+  system_prompt: z.string().min(1),
+  /** The calling session's model when not set. */
+  model: modelStringSchema.optional(),
+  /** Tool names it may use (built-in or SERVER__TOOL); read-only built-ins when not set. */
+  tools: z.array(z.string()).optional(),
+});
+
+const projectSchema = z.strictObject({
+  /** Watch the project of a session open for writing, to mark files the model read as stale. */
+  watch: z.boolean().default(true),
+  /** Paths watched at most (inotify watches are a per-user budget); beyond it only files the model read. */
+  watch_max_paths: z.number().int().positive().default(10_000),
+  /** Folder levels below the project root that are watched. */
+  watch_depth: z.number().int().min(0).max(100).default(20),
+});
+
+const trashSchema = z.strictObject({
+  /** Sessions in the trash longer than this are deleted for good. Not set: never. */
+  purge_after_days: z.number().int().positive().optional(),
+});
+
 /*
  * Every table is strict so that a typo is reported, never ignored (FAULTS row 30). New sections are
  * added here as one more key; `prefault({})` runs the section's own defaults, so no default is repeated.
@@ -70,11 +187,23 @@ export const configSchema = z.strictObject({
   limits: limitsSchema.prefault({}),
   request: requestSchema.prefault({}),
   tools: toolsSchema.prefault({}),
+  mcp: mcpSchema.prefault({}),
+  /** `[[agents]]`: sub-agents offered to the model as agent_NAME tools. */
+  agents: z.array(agentSchema).default([]),
+  compression: compressionSchema.prefault({}),
+  project: projectSchema.prefault({}),
+  trash: trashSchema.prefault({}),
+  /** `[[commands]]`: custom slash commands run with /run NAME. */
+  commands: z.array(customCommandSchema).default([]),
 });
 
 export type OctoConfig = z.infer<typeof configSchema>;
 export type ProviderConfig = z.infer<typeof providerSchema>;
 export type PricingConfig = z.infer<typeof pricingSchema>;
+export type CompressionConfig = z.infer<typeof compressionSchema>;
+export type CustomCommandConfig = z.infer<typeof customCommandSchema>;
+export type McpServerConfig = z.infer<typeof mcpServerSchema>;
+export type AgentConfig = z.infer<typeof agentSchema>;
 
 /** The configuration when no file sets anything. */
 export function defaultConfig(): OctoConfig {

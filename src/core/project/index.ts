@@ -1,2 +1,11 @@
-/** Public face of the project domain: which project a directory belongs to. */
-export { resolveProject, projectIdOf } from './identity.js';
+/** Public face of the project domain: identity of a directory, its watcher, and what changed in it. */
+export {
+  identifyProject,
+  projectIdOf,
+  resolveProject,
+  type IdentifyOptions,
+  type ResolvedProject,
+} from './identity.js';
+export { changesSince, type ProjectChanges } from './changes-since.js';
+export { ProjectWatchers, type ProjectWatchersOptions, type WatchLease } from './watchers.js';
+export type { WatchLimits, WatchStatus } from './watcher.js';

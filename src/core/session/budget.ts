@@ -26,7 +26,7 @@ export function describeBudget(facts: BudgetFacts): string {
     case 'session_spending':
       return `the session has spent $${facts.used.toFixed(4)} of its $${facts.max} limit (limits.max_session_spending)`;
     case 'request_spending':
-      return `one request cost $${facts.used.toFixed(4)}, over the $${facts.max} limit (limits.max_request_spending)`;
+      return `the next request would cost about $${facts.used.toFixed(4)} for its prompt alone, over the $${facts.max} limit (limits.max_request_spending)`;
     case 'session_tokens':
       return `the session has used ${facts.used} of its ${facts.max} tokens (limits.max_session_tokens)`;
   }

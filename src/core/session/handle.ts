@@ -1,16 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { CommandResult, SessionHandle, SubmitOptions, TurnOutcome } from '../api.js';
+import type { CatchUp, CommandResult, SessionHandle, SubmitOptions, TurnOutcome } from '../api.js';
 import type { OctoConfig } from '../config/schema.js';
-import type { ContextBreakdown, EventBus } from '../events.js';
+import { SessionContext, type BudgetLimit } from '../context/index.js';
+import type { BudgetFacts, ContextBreakdown, EventBus } from '../events.js';
 import { getErrorMessage, isAbortError, isOctoError, OctoError } from '../errors.js';
 import type { LockHolder, SessionStore, SessionWriter } from '../store/types.js';
 import type { Redactor } from '../text/redact.js';
 import type { ToolSet } from '../tools/index.js';
-import { estimateContext } from './context-estimate.js';
+import { tokenCachePath, type TokenCounter } from '../tokens/index.js';
 import { mediaPath, readAttachment, saveMedia } from './media.js';
 import type { ModelService } from './models.js';
-import { runSessionCommand } from '../commands/index.js';
+import { runSessionCommand, type CommandServices } from '../commands/index.js';
+import type { ScheduleTarget } from '../jobs/index.js';
+import type { ProjectLink } from './project-link.js';
 import { summarize } from './summary.js';
 import { runTurn } from './turn.js';
 import type { AttachmentRef, NewRecord, SessionRecord, SessionSummary } from './types.js';
@@ -23,9 +26,17 @@ export interface HandleDeps {
   redactor: Redactor;
   models: ModelService;
   systemPrompt: (projectDir: string) => string;
+  /** The workspace's token counter (one tokenizer thread for all sessions). */
+  counter: TokenCounter;
+  /** The data folder, for the per-session token cache. */
+  dataDir: string;
+  /** MCP servers, schedules and jobs, for /mcp, /schedule and /jobs. */
+  services?: CommandServices;
 }
 
-type Access = { kind: 'writer'; writer: SessionWriter } | { kind: 'readOnly'; records: readonly SessionRecord[]; holder: LockHolder | null };
+type Access =
+  | { kind: 'writer'; writer: SessionWriter }
+  | { kind: 'readOnly'; records: readonly SessionRecord[]; holder: LockHolder | null };
 
 /** One open session: the only place its turn loop runs (one turn at a time). */
 export class OpenSession implements SessionHandle {
@@ -34,6 +45,9 @@ export class OpenSession implements SessionHandle {
   private controller: AbortController | null = null;
   private running: Promise<TurnOutcome> | null = null;
   private readonly mediaUrls = new Map<string, string>();
+  private project: ProjectLink | null = null;
+  private readonly closers: Array<() => Promise<void> | void> = [];
+  private readonly ctx: SessionContext;
 
   constructor(
     private readonly deps: HandleDeps,
@@ -42,6 +56,21 @@ export class OpenSession implements SessionHandle {
   ) {
     this.id = summary.id;
     this.current = summary;
+    this.ctx = new SessionContext({
+      sessionId: summary.id,
+      bus: deps.bus,
+      config: deps.config,
+      counter: deps.counter,
+      models: deps.models,
+      cacheFile: tokenCachePath(deps.dataDir, summary.id),
+      records: () => this.records(),
+      writer: () => (access.kind === 'writer' ? access.writer : null),
+      systemPrompt: () => deps.systemPrompt(this.current.projectDir),
+      tools: () => deps.tools.schemas(),
+      model: () => this.current.model,
+      loadMedia: (ref) =>
+        access.kind === 'writer' ? this.loadMedia(access.writer, ref) : Promise.reject(this.readOnlyError()),
+    });
   }
 
   get readOnly(): boolean {
@@ -60,8 +89,37 @@ export class OpenSession implements SessionHandle {
     return this.access.kind === 'writer' ? this.access.writer.records() : this.access.records;
   }
 
+  /** Ties a session open for writing to its project (watcher, stale files, catch-up, notes); a move relinks it. */
+  async linkProject(link: ProjectLink | null): Promise<void> {
+    const previous = this.project;
+    this.project = link;
+    await previous?.close();
+  }
+
+  /** Runs when the handle closes (a read-only view's file watch). */
+  onClose(closer: () => Promise<void> | void): void {
+    this.closers.push(closer);
+  }
+
+  staleFiles(): string[] {
+    return this.project?.staleFiles() ?? [];
+  }
+
+  catchUp(): CatchUp | null {
+    return this.project?.catchUp() ?? null;
+  }
+
+  /** A read-only view follows its writer: the file changed, here is what it holds now. */
+  refreshReadOnly(records: readonly SessionRecord[], holder: LockHolder | null): void {
+    if (this.access.kind !== 'readOnly') return;
+    this.access.records = records;
+    this.access.holder = holder;
+    this.current = { ...summarize(this.id, records, this.current.contextTokens), order: this.current.order };
+    this.deps.bus.emit('session.updated', { summary: this.current });
+  }
+
   isBusy(): boolean {
-    return this.running !== null;
+    return this.running !== null || this.ctx.busy();
   }
 
   model(): string {
@@ -69,14 +127,29 @@ export class OpenSession implements SessionHandle {
   }
 
   context(): ContextBreakdown {
-    const window = this.windowOfCurrentModel();
-    const prompt = this.deps.systemPrompt(this.current.projectDir);
-    return estimateContext(prompt, this.deps.tools.schemas(), this.records(), window);
+    return this.ctx.breakdown();
   }
 
-  async submit(text: string, options: SubmitOptions = {}): Promise<TurnOutcome> {
+  limits(): BudgetFacts[] {
+    return this.ctx.limits(this.current);
+  }
+
+  raiseLimit(limit: BudgetLimit, max: number): void {
+    this.ctx.raiseLimit(limit, max);
+  }
+
+  continueTurn(): Promise<TurnOutcome> {
+    return this.begin(null, {});
+  }
+
+  submit(text: string, options: SubmitOptions = {}): Promise<TurnOutcome> {
+    return this.begin(text, options);
+  }
+
+  private async begin(text: string | null, options: SubmitOptions): Promise<TurnOutcome> {
     const turnId = randomUUID();
-    if (this.running !== null) return this.refuse(turnId, new OctoError('turn_busy', 'A turn is already running in this session.'));
+    if (this.isBusy())
+      return this.refuse(turnId, new OctoError('turn_busy', 'A turn is already running in this session.'));
     if (this.access.kind === 'readOnly') return this.refuse(turnId, this.readOnlyError());
     const writer = this.access.writer;
     const controller = new AbortController();
@@ -93,16 +166,43 @@ export class OpenSession implements SessionHandle {
 
   interrupt(): void {
     this.controller?.abort();
+    this.ctx.abort();
   }
 
   async command(line: string): Promise<CommandResult> {
     return runSessionCommand(line, {
+      sessionId: this.id,
+      ...(this.deps.services === undefined ? {} : { services: this.deps.services }),
+      ...(this.readOnly ? {} : { scheduleTarget: this.scheduleTarget() }),
       readOnly: this.readOnly,
       busy: this.isBusy(),
       currentModel: this.current.model,
+      config: this.deps.config,
+      summary: () => this.current,
+      records: () => this.records(),
+      context: this.ctx,
       resolve: (model) => this.deps.models.resolve(model),
       append: (record) => this.appendAndSave(record),
+      update: async (seq, patch) => {
+        if (this.access.kind === 'readOnly') throw this.readOnlyError();
+        await this.access.writer.update(seq, patch);
+      },
+      refresh: async () => {
+        await this.saveSummary();
+      },
     });
+  }
+
+  /** Where /schedule sends its text: this session, once no turn runs. */
+  private scheduleTarget(): ScheduleTarget {
+    return {
+      sessionId: this.id,
+      isBusy: () => this.isBusy(),
+      whenIdle: async () => {
+        while (this.running !== null) await this.running;
+      },
+      submit: (text) => this.submit(text),
+    };
   }
 
   /** Appends records outside a turn (commands, repairs) and refreshes the summary. */
@@ -117,11 +217,14 @@ export class OpenSession implements SessionHandle {
       this.interrupt();
       await this.running;
     }
+    await this.ctx.close();
+    await this.project?.close();
+    for (const closer of this.closers.splice(0)) await closer();
     if (this.access.kind === 'writer') await this.access.writer.close();
   }
 
   async saveSummary(): Promise<SessionSummary> {
-    const fresh = summarize(this.id, this.records(), this.context().total);
+    const fresh = summarize(this.id, this.records(), this.ctx.breakdown(false).total);
     this.current = await this.deps.store.putSummary(fresh);
     this.deps.bus.emit('session.updated', { summary: this.current });
     return this.current;
@@ -130,14 +233,15 @@ export class OpenSession implements SessionHandle {
   private async startTurn(
     writer: SessionWriter,
     turnId: string,
-    text: string,
+    text: string | null,
     options: SubmitOptions,
     signal: AbortSignal,
   ): Promise<TurnOutcome> {
     const { bus } = this.deps;
     bus.emit('turn.started', { sessionId: this.id, turnId });
     try {
-      const model = this.deps.models.resolve(this.current.model);
+      // A custom command (/run) may name a model for its one turn; the session's model stays.
+      const model = this.deps.models.resolve(options.model ?? this.current.model);
       const attachments = await this.prepareAttachments(writer, options.attachments ?? [], model);
       const outcome = await runTurn(
         {
@@ -149,8 +253,8 @@ export class OpenSession implements SessionHandle {
           projectDir: this.current.projectDir,
           tools: this.deps.tools,
           redactor: this.deps.redactor,
-          systemPrompt: this.deps.systemPrompt(this.current.projectDir),
-          loadMedia: (ref) => this.loadMedia(writer, ref),
+          beforeRequest: () => this.writeProjectNotes(writer),
+          prepareRequest: (summary) => this.ctx.prepareRequest(summary, turnId, model, signal),
           client: () => this.deps.models.client(),
           costOf: (result) => this.deps.models.cost(model, result.usage ?? null, result.providerCost),
           saveSummary: () => this.saveSummary(),
@@ -170,10 +274,14 @@ export class OpenSession implements SessionHandle {
   private settleError(turnId: string, error: unknown, signal: AbortSignal): TurnOutcome {
     if (signal.aborted || isAbortError(error)) {
       this.deps.bus.emit('turn.interrupted', { sessionId: this.id, turnId, reason: 'user' });
-      const octo = isOctoError(error) ? error : new OctoError('aborted', 'The turn was cancelled.', { cause: error });
+      const octo = isOctoError(error)
+        ? error
+        : new OctoError('aborted', 'The turn was cancelled.', { cause: error });
       return { status: 'interrupted', turnId, reply: '', error: octo };
     }
-    const octo = isOctoError(error) ? error : new OctoError('internal', getErrorMessage(error), { cause: error });
+    const octo = isOctoError(error)
+      ? error
+      : new OctoError('internal', getErrorMessage(error), { cause: error });
     this.emitFailed(turnId, octo);
     if (isOctoError(error) && error.details.partial !== undefined) {
       this.deps.bus.emit('turn.interrupted', { sessionId: this.id, turnId, reason: 'error' });
@@ -182,7 +290,12 @@ export class OpenSession implements SessionHandle {
   }
 
   private emitFailed(turnId: string, error: OctoError): void {
-    this.deps.bus.emit('turn.failed', { sessionId: this.id, turnId, code: error.code, message: error.message });
+    this.deps.bus.emit('turn.failed', {
+      sessionId: this.id,
+      turnId,
+      code: error.code,
+      message: error.message,
+    });
   }
 
   private async refreshSummaryAfterTurn(): Promise<void> {
@@ -235,22 +348,20 @@ export class OpenSession implements SessionHandle {
     return url;
   }
 
-  private windowOfCurrentModel(): number | null {
-    try {
-      return this.deps.models.contextWindow(this.deps.models.resolve(this.current.model));
-    } catch (error) {
-      // An unconfigured provider has no known window; the turn reports the real problem when sent.
-      if (isOctoError(error)) return null;
-      throw error;
-    }
+  private async writeProjectNotes(writer: SessionWriter): Promise<void> {
+    for (const note of (await this.project?.notes()) ?? []) await writer.append(note);
   }
 
   private readOnlyError(): OctoError {
     const holder = this.holder;
     const who = holder ? ` by process ${holder.pid} since ${holder.since}` : '';
-    return new OctoError('session_locked', `Session ${this.current.name} is open for writing${who}; this view is read-only.`, {
-      details: { holder },
-    });
+    return new OctoError(
+      'session_locked',
+      `Session ${this.current.name} is open for writing${who}; this view is read-only.`,
+      {
+        details: { holder },
+      },
+    );
   }
 
   private refuse(turnId: string, error: OctoError): TurnOutcome {

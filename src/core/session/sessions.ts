@@ -1,21 +1,44 @@
-import type { ListOptions, OpenOptions, ProjectInfo, SessionHandle } from '../api.js';
+import type {
+  ForkOptions,
+  ListOptions,
+  OpenOptions,
+  SearchHit,
+  SearchOptions,
+  SessionHandle,
+} from '../api.js';
+import type { Env } from '../deps.js';
 import { OctoError, isOctoError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import { assertSessionName } from '../store/index.js';
 import type { SessionStore } from '../store/types.js';
 import { closest } from '../text/distance.js';
+import { identifyProject, type ProjectWatchers, type ResolvedProject } from '../project/index.js';
 import { exportSession } from './export.js';
+import { followWriter } from './follow.js';
+import { forkSession } from './fork.js';
 import { OpenSession, type HandleDeps } from './handle.js';
+import { ProjectLink } from './project-link.js';
+import { isDirectory, movedHere, reattachRecord, withMissingDirs } from './reattach.js';
 import { danglingToolCalls, interruptedResult } from './repair.js';
+import { searchSessions } from './search.js';
+import { purgeTrash } from './trash-purge.js';
 import { summarize } from './summary.js';
 import type { NewRecord, SessionRecord, SessionSummary } from './types.js';
 
 export interface SessionsDeps extends HandleDeps {
   store: SessionStore;
   bus: EventBus;
-  project: ProjectInfo;
+  project: ResolvedProject;
   defaultModel: string;
   now: () => number;
+  watchers: ProjectWatchers;
+  env: Env;
+  /** `<data>/projects.json`, for identifying the directory of a move by hand. */
+  projectCacheFile: string;
+  /** `[trash] purge_after_days`: never purged when absent. */
+  purgeAfterDays?: number;
+  /** Told of every listing (the index watch takes it as seen). */
+  onListed?: (summaries: readonly SessionSummary[]) => void;
 }
 
 function byRecency(a: SessionSummary, b: SessionSummary): number {
@@ -30,15 +53,23 @@ function generatedName(now: number): string {
 /** The `sessions` part of the workspace API: finding, opening, naming and trashing sessions. */
 export class Sessions {
   private readonly open = new Map<string, OpenSession>();
+  /** Read-only views following another terminal's writer, closed with the workspace. */
+  private readonly followers = new Set<OpenSession>();
 
   constructor(private readonly deps: SessionsDeps) {}
 
   async list(options: ListOptions = {}): Promise<SessionSummary[]> {
     const all = await this.deps.store.list();
-    return all
-      .filter((s) => options.includeTrash === true || s.trashedAt === null)
-      .filter((s) => options.projectId === undefined || s.projectId === options.projectId)
+    this.deps.onListed?.(all);
+    const listed = all
+      .filter((s) =>
+        options.onlyTrash === true
+          ? s.trashedAt !== null
+          : options.includeTrash === true || s.trashedAt === null,
+      )
+      .filter((s) => options.projectId === undefined || this.inProject(s, options.projectId))
       .sort(byRecency);
+    return options.checkProjectDirs === true ? withMissingDirs(listed) : listed;
   }
 
   async find(nameOrId: string): Promise<SessionSummary | null> {
@@ -47,17 +78,33 @@ export class Sessions {
   }
 
   async closestNames(name: string, limit = 3): Promise<string[]> {
-    return closest(name, (await this.list()).map((s) => s.name), limit);
+    return closest(
+      name,
+      (await this.list()).map((s) => s.name),
+      limit,
+    );
   }
 
   async mostRecent(projectId: string): Promise<SessionSummary | null> {
-    return (await this.list({ projectId }))[0] ?? null;
+    const { project } = this.deps;
+    for (const summary of await this.list({ projectId })) {
+      // Another checkout of the same repository (a second clone) keeps its own sessions.
+      if (
+        projectId !== project.id ||
+        summary.projectDir === project.dir ||
+        !(await isDirectory(summary.projectDir))
+      ) {
+        return summary;
+      }
+    }
+    return null;
   }
 
   async openSession(nameOrId: string, options: OpenOptions = {}): Promise<SessionHandle> {
     const found = await this.find(nameOrId);
     if (found === null) {
-      if (options.create === true) return this.create(nameOrId, options.model === undefined ? {} : { model: options.model });
+      if (options.create === true)
+        return this.create(nameOrId, options.model === undefined ? {} : { model: options.model });
       throw await this.notFound(nameOrId);
     }
     const handle = await this.attach(found, options.readOnly === true);
@@ -78,11 +125,22 @@ export class Sessions {
       projectDir: this.deps.project.dir,
       projectId: this.deps.project.id,
       model: options.model ?? this.deps.defaultModel,
+      ...(this.deps.project.group === undefined ? {} : { projectGroup: this.deps.project.group }),
     });
-    const handle = new OpenSession(this.deps, { kind: 'writer', writer }, summarize(writer.id, writer.records()));
+    const handle = new OpenSession(
+      this.deps,
+      { kind: 'writer', writer },
+      summarize(writer.id, writer.records()),
+    );
     await handle.saveSummary();
-    this.open.set(handle.id, handle);
-    this.deps.bus.emit('session.opened', { sessionId: handle.id, name: chosen, readOnly: false, holder: null });
+    await this.linkProject(handle, false);
+    this.track(handle);
+    this.deps.bus.emit('session.opened', {
+      sessionId: handle.id,
+      name: chosen,
+      readOnly: false,
+      holder: null,
+    });
     this.deps.bus.emit('session.listChanged', { reason: 'created' });
     return handle;
   }
@@ -100,9 +158,16 @@ export class Sessions {
     const summary = await this.require(nameOrId);
     const taken = await this.find(newName);
     if (taken !== null && taken.id !== summary.id) {
-      throw new OctoError('session_exists', `A session named ${newName} already exists.`, { details: { name: newName } });
+      throw new OctoError('session_exists', `A session named ${newName} already exists.`, {
+        details: { name: newName },
+      });
     }
-    const result = await this.appendCommand(summary, { kind: 'command', command: 'rename', name: newName, previous: summary.name });
+    const result = await this.appendCommand(summary, {
+      kind: 'command',
+      command: 'rename',
+      name: newName,
+      previous: summary.name,
+    });
     this.deps.bus.emit('session.listChanged', { reason: 'renamed' });
     return result;
   }
@@ -111,16 +176,57 @@ export class Sessions {
     const summary = await this.require(nameOrId);
     const result = await this.appendCommand(summary, { kind: 'command', command: 'trash' });
     this.deps.bus.emit('session.listChanged', { reason: 'trashed' });
+    await this.purgeTrash();
+    return result;
+  }
+
+  /** Deletes what has been in the trash longer than `[trash] purge_after_days` (nothing when unset). */
+  async purgeTrash(): Promise<string[]> {
+    return purgeTrash(
+      this.deps,
+      await this.list({ onlyTrash: true }),
+      this.deps.purgeAfterDays,
+      this.deps.now(),
+    );
+  }
+
+  async fork(nameOrId: string, newName: string, options: ForkOptions = {}): Promise<SessionSummary> {
+    assertSessionName(newName);
+    return forkSession(this.deps, await this.show(nameOrId), newName, options.atSeq);
+  }
+
+  async search(text: string, options: SearchOptions = {}): Promise<SearchHit[]> {
+    const scope = options.projectId === undefined ? {} : { projectId: options.projectId };
+    const summaries = await this.list({ ...scope, includeTrash: options.includeTrash === true });
+    return searchSessions(this.deps.store, summaries, text, options);
+  }
+
+  /** Re-attaches a session to the project in `dir` by hand; an open one's watcher follows. */
+  async move(nameOrId: string, dir: string): Promise<SessionSummary> {
+    const summary = await this.require(nameOrId);
+    const { project } = await identifyProject(dir, {
+      cacheFile: this.deps.projectCacheFile,
+      env: this.deps.env,
+    });
+    if (project.dir === summary.projectDir && project.id === summary.projectId) return summary;
+    const result = await this.appendCommand(summary, reattachRecord(summary, project));
+    const loaded = this.open.get(summary.id);
+    if (loaded !== undefined) await this.linkProject(loaded, false);
+    this.deps.bus.emit('session.listChanged', { reason: 'moved' });
     return result;
   }
 
   async restore(nameOrId: string): Promise<SessionSummary> {
     const all = await this.list({ includeTrash: true });
     const summary = all.find((s) => s.trashedAt !== null && (s.name === nameOrId || s.id === nameOrId));
-    if (summary === undefined) throw new OctoError('session_not_found', `No session named ${nameOrId} is in the trash.`);
+    if (summary === undefined)
+      throw new OctoError('session_not_found', `No session named ${nameOrId} is in the trash.`);
     const clash = await this.find(summary.name);
     if (clash !== null) {
-      throw new OctoError('session_exists', `A session named ${summary.name} exists; rename it before restoring.`);
+      throw new OctoError(
+        'session_exists',
+        `A session named ${summary.name} exists; rename it before restoring.`,
+      );
     }
     const result = await this.appendCommand(summary, { kind: 'command', command: 'restore' });
     this.deps.bus.emit('session.listChanged', { reason: 'restored' });
@@ -133,8 +239,9 @@ export class Sessions {
   }
 
   async closeAll(): Promise<void> {
-    const handles = [...this.open.values()];
+    const handles = [...this.open.values(), ...this.followers];
     this.open.clear();
+    this.followers.clear();
     await Promise.all(handles.map((h) => h.close()));
   }
 
@@ -142,7 +249,20 @@ export class Sessions {
     const loaded = this.open.get(summary.id);
     if (loaded !== undefined) return loaded;
     const handle = readOnly ? await this.openReadOnly(summary) : await this.openWriter(summary);
-    if (!handle.readOnly) this.open.set(handle.id, handle);
+    if (handle.readOnly) {
+      await followWriter(this.deps.store, this.deps.bus, handle);
+      this.followers.add(handle);
+      handle.onClose(() => {
+        this.followers.delete(handle);
+      });
+    } else {
+      if (await movedHere(handle.summary(), this.deps.project)) {
+        await handle.appendAndSave(reattachRecord(handle.summary(), this.deps.project));
+        this.deps.bus.emit('session.listChanged', { reason: 'moved' });
+      }
+      await this.linkProject(handle, true);
+      this.track(handle);
+    }
     this.deps.bus.emit('session.opened', {
       sessionId: handle.id,
       name: handle.summary().name,
@@ -161,11 +281,17 @@ export class Sessions {
       if (isOctoError(error, 'session_locked')) return this.openReadOnly(summary);
       throw error;
     }
-    const handle = new OpenSession(this.deps, { kind: 'writer', writer }, summarize(summary.id, writer.records()));
+    const handle = new OpenSession(
+      this.deps,
+      { kind: 'writer', writer },
+      summarize(summary.id, writer.records()),
+    );
     for (const call of danglingToolCalls(writer.records())) {
       // Invariant 3: a call left without a result by a crash gets a synthetic one, written to the file.
       await writer.append(interruptedResult(call));
-      this.deps.bus.emit('store.warning', { warning: { kind: 'danglingToolCall', sessionId: summary.id, toolCallId: call.id } });
+      this.deps.bus.emit('store.warning', {
+        warning: { kind: 'danglingToolCall', sessionId: summary.id, toolCallId: call.id },
+      });
     }
     await handle.saveSummary();
     return handle;
@@ -173,7 +299,11 @@ export class Sessions {
 
   private async openReadOnly(summary: SessionSummary): Promise<OpenSession> {
     const view = await this.deps.store.openReadOnly(summary.id);
-    return new OpenSession(this.deps, { kind: 'readOnly', records: view.records, holder: view.holder }, summary);
+    return new OpenSession(
+      this.deps,
+      { kind: 'readOnly', records: view.records, holder: view.holder },
+      summary,
+    );
   }
 
   private async appendCommand(summary: SessionSummary, record: NewRecord): Promise<SessionSummary> {
@@ -191,6 +321,35 @@ export class Sessions {
     }
   }
 
+  /** A handle closed by its user is no longer the session's writer here. */
+  private track(handle: OpenSession): void {
+    this.open.set(handle.id, handle);
+    handle.onClose(() => {
+      if (this.open.get(handle.id) === handle) this.open.delete(handle.id);
+    });
+  }
+
+  /** Only sessions opened for the user are tied to their project: not the brief opens of rename or trash. */
+  private async linkProject(handle: OpenSession, catchUp: boolean): Promise<void> {
+    const { projectId, projectDir } = handle.summary();
+    const link = new ProjectLink(this.deps, {
+      id: handle.id,
+      projectId,
+      projectDir,
+      records: () => handle.records(),
+      catchUp,
+    });
+    await handle.linkProject(link);
+  }
+
+  private inProject(summary: SessionSummary, projectId: string): boolean {
+    const { project } = this.deps;
+    return (
+      summary.projectId === projectId ||
+      (projectId === project.id && project.aliases.includes(summary.projectId))
+    );
+  }
+
   private async require(nameOrId: string, includeTrash = false): Promise<SessionSummary> {
     const all = await this.list({ includeTrash });
     const found = all.find((s) => s.name === nameOrId) ?? all.find((s) => s.id === nameOrId);
@@ -200,7 +359,10 @@ export class Sessions {
 
   private async notFound(name: string): Promise<OctoError> {
     const near = await this.closestNames(name);
-    const hint = near.length > 0 ? ` Did you mean: ${near.join(', ')}?` : ' There are no sessions with a similar name.';
-    return new OctoError('session_not_found', `No session named ${name}.${hint}`, { details: { name, closest: near } });
+    const hint =
+      near.length > 0 ? ` Did you mean: ${near.join(', ')}?` : ' There are no sessions with a similar name.';
+    return new OctoError('session_not_found', `No session named ${name}.${hint}`, {
+      details: { name, closest: near },
+    });
   }
 }

@@ -1,7 +1,7 @@
 import { assertNever } from '../errors.js';
 import { sanitizeLine } from '../text/sanitize.js';
 import { addUsage, ZERO_USAGE } from './types.js';
-import type { SessionRecord, SessionSummary, Usage } from './types.js';
+import type { ProjectNotice, SessionRecord, SessionSummary, Usage } from './types.js';
 
 /** Characters of the last message shown in lists. */
 const PREVIEW_CHARS = 120;
@@ -48,6 +48,7 @@ export function summarize(id: string, records: readonly SessionRecord[], context
         if (record.role === 'user' || (record.role === 'assistant' && record.content !== '')) {
           summary.lastPreview = clip(record.content, PREVIEW_CHARS);
         }
+        if (record.notice?.kind === 'moved') applyMove(summary, record.notice);
         break;
       case 'compaction':
         tokens = addUsage(tokens, record.usage);
@@ -68,6 +69,14 @@ export function summarize(id: string, records: readonly SessionRecord[], context
   return summary;
 }
 
+/** A re-attached session belongs to the project where it was moved. */
+function applyMove(summary: SessionSummary, move: Extract<ProjectNotice, { kind: 'moved' }>): void {
+  summary.projectDir = move.to;
+  summary.projectId = move.projectId;
+  if (move.projectGroup === undefined) delete summary.projectGroup;
+  else summary.projectGroup = move.projectGroup;
+}
+
 function applyCommand(summary: SessionSummary, record: Extract<SessionRecord, { kind: 'command' }>): void {
   switch (record.command) {
     case 'create':
@@ -77,6 +86,7 @@ function applyCommand(summary: SessionSummary, record: Extract<SessionRecord, { 
       summary.model = record.model;
       summary.createdAt = record.at;
       if (record.parentId !== undefined) summary.parentId = record.parentId;
+      if (record.projectGroup !== undefined) summary.projectGroup = record.projectGroup;
       return;
     case 'model':
       summary.model = record.model;

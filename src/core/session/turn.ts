@@ -7,9 +7,8 @@ import type { Redactor } from '../text/redact.js';
 import { capText } from '../text/decode.js';
 import type { ToolSet } from '../tools/index.js';
 import type { TurnOutcome } from '../api.js';
-import { BUDGET_WARNING_SHARE, describeBudget, sessionBudget } from './budget.js';
+import type { PreparedRequest } from '../context/index.js';
 import { interruptedResult } from './repair.js';
-import { buildChatMessages, type MediaLoader } from './request.js';
 import type { AttachmentRef, MessageRecord, SessionSummary, ToolCall } from './types.js';
 
 /** Characters of a tool result carried in events for previews. */
@@ -24,8 +23,13 @@ export interface TurnContext {
   projectDir: string;
   tools: ToolSet;
   redactor: Redactor;
-  systemPrompt: string;
-  loadMedia: MediaLoader;
+  /**
+   * Writes what octo must tell the model about the project (files it read changed on disk, a catch-up
+   * after a resume) as records, before each request: the request is built from records alone (invariant 5).
+   */
+  beforeRequest?: () => Promise<void>;
+  /** Limits, automatic compression and the assembled request, before each model call. */
+  prepareRequest: (summary: SessionSummary) => Promise<PreparedRequest>;
   client: () => Promise<ChatClient>;
   /** Cost of one request in USD, null when unknown. */
   costOf: (result: { usage: MessageRecord['usage'] | null; providerCost: number | null }) => number | null;
@@ -35,7 +39,8 @@ export interface TurnContext {
 }
 
 export interface TurnInput {
-  text: string;
+  /** The user's message; null continues the conversation as it stands (after a limit was raised). */
+  text: string | null;
   attachments: AttachmentRef[];
   model: ResolvedModel;
 }
@@ -50,22 +55,24 @@ function partialOf(error: unknown): PartialCompletion | null {
 export async function runTurn(ctx: TurnContext, input: TurnInput): Promise<TurnOutcome> {
   const { writer, bus, sessionId, turnId } = ctx;
   // Invariant 1: the user message is on disk before anything is sent.
-  await writer.append({
-    kind: 'message',
-    role: 'user',
-    content: ctx.redactor.redact(input.text),
-    inContext: true,
-    ...(input.attachments.length > 0 ? { attachments: input.attachments } : {}),
-  });
+  if (input.text !== null) {
+    await writer.append({
+      kind: 'message',
+      role: 'user',
+      content: ctx.redactor.redact(input.text),
+      inContext: true,
+      ...(input.attachments.length > 0 ? { attachments: input.attachments } : {}),
+    });
+  }
   let summary = await ctx.saveSummary();
   const client = await ctx.client();
   let reply = '';
-  const warned = new Set<string>();
 
   for (let step = 1; step <= ctx.config.tools.max_steps; step += 1) {
-    const over = checkBudget(ctx, summary, warned);
-    if (over !== null) return { status: 'failed', turnId, reply, error: over };
-    const messages = await buildChatMessages(ctx.systemPrompt, writer.records(), ctx.loadMedia);
+    await ctx.beforeRequest?.();
+    const prepared = await ctx.prepareRequest(summary);
+    if (!prepared.ok) return { status: 'failed', turnId, reply, error: prepared.error };
+    const { messages } = prepared;
     let streamed = '';
     const onEvent = (event: StreamEvent): void => {
       if (event.type === 'text') streamed += event.text;
@@ -100,13 +107,20 @@ export async function runTurn(ctx: TurnContext, input: TurnInput): Promise<TurnO
       ...(result.reasoning !== '' ? { reasoning: ctx.redactor.redact(result.reasoning) } : {}),
       durationMs: result.durationMs,
     });
-    if (result.usage) bus.emit('turn.usage', { sessionId, turnId, usage: result.usage, cost, model: input.model.modelString });
+    if (result.usage)
+      bus.emit('turn.usage', {
+        sessionId,
+        turnId,
+        usage: result.usage,
+        cost,
+        model: input.model.modelString,
+      });
     summary = await ctx.saveSummary();
     if (result.toolCalls.length === 0) {
       bus.emit('turn.finished', { sessionId, turnId, steps: step });
       return { status: 'finished', turnId, reply };
     }
-    await runToolCalls(ctx, result.toolCalls);
+    await runToolCalls(ctx, result.toolCalls, input.model.modelString);
     summary = await ctx.saveSummary();
   }
   const limit = ctx.config.tools.max_steps;
@@ -114,24 +128,11 @@ export async function runTurn(ctx: TurnContext, input: TurnInput): Promise<TurnO
     status: 'failed',
     turnId,
     reply,
-    error: new OctoError('internal', `Stopped after ${limit} model calls in one turn (tools.max_steps = ${limit}).`),
+    error: new OctoError(
+      'internal',
+      `Stopped after ${limit} model calls in one turn (tools.max_steps = ${limit}).`,
+    ),
   };
-}
-
-function checkBudget(ctx: TurnContext, summary: SessionSummary, warned: Set<string>): OctoError | null {
-  for (const facts of sessionBudget(ctx.config.limits, summary)) {
-    if (facts.used >= facts.max) {
-      ctx.bus.emit('budget.exceeded', { sessionId: ctx.sessionId, ...facts });
-      return new OctoError('budget_exceeded', `Stopped before the next model call: ${describeBudget(facts)}.`, {
-        details: { ...facts },
-      });
-    }
-    if (facts.used >= facts.max * BUDGET_WARNING_SHARE && !warned.has(facts.limit)) {
-      warned.add(facts.limit);
-      ctx.bus.emit('budget.warning', { sessionId: ctx.sessionId, ...facts });
-    }
-  }
-  return null;
 }
 
 /** Keeps what streamed before a failure or an abort, marked interrupted (FAULTS.md rows 12, 16, 24). */
@@ -148,7 +149,7 @@ async function keepPartial(ctx: TurnContext, model: ResolvedModel, content: stri
   });
 }
 
-async function runToolCalls(ctx: TurnContext, calls: readonly ToolCall[]): Promise<void> {
+async function runToolCalls(ctx: TurnContext, calls: readonly ToolCall[], model: string): Promise<void> {
   const { bus, sessionId, turnId } = ctx;
   for (const [index, call] of calls.entries()) {
     if (ctx.signal.aborted) {
@@ -159,7 +160,12 @@ async function runToolCalls(ctx: TurnContext, calls: readonly ToolCall[]): Promi
     bus.emit('turn.toolCall', { sessionId, turnId, call });
     let result;
     try {
-      result = await ctx.tools.call(call.name, call.arguments, { projectDir: ctx.projectDir, signal: ctx.signal });
+      result = await ctx.tools.call(call.name, call.arguments, {
+        projectDir: ctx.projectDir,
+        signal: ctx.signal,
+        sessionId,
+        model,
+      });
     } catch (error) {
       if (!isAbortError(error) && !ctx.signal.aborted) throw error;
       for (const rest of calls.slice(index)) await ctx.writer.append(interruptedResult(rest));
@@ -173,6 +179,10 @@ async function runToolCalls(ctx: TurnContext, calls: readonly ToolCall[]): Promi
       toolCallId: call.id,
       toolName: call.name,
       inContext: true,
+      // An agent's spending, carried on its result so the session's totals (and /info by source) include it.
+      ...(result.usage === undefined
+        ? {}
+        : { usage: result.usage, cost: result.cost ?? null, costSource: 'agent' as const }),
     });
     bus.emit('turn.toolResult', {
       sessionId,

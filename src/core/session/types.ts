@@ -84,7 +84,19 @@ export interface MessageRecord extends RecordBase {
   reasoning?: string;
   /** Request latency facts, informational. */
   durationMs?: number;
+  /** On a system message octo wrote itself about the project (role `system`, in context). */
+  notice?: ProjectNotice;
 }
+
+/**
+ * What octo told the model about the project, as a record so that the request is built from records
+ * alone (invariant 5): files it read changed on disk, a catch-up on resume, the checkout moved.
+ * A `moved` notice also re-attaches the session: the summary takes its directory and project id.
+ */
+export type ProjectNotice =
+  | { kind: 'filesChanged'; paths: string[] }
+  | { kind: 'catchUp'; commits: number; files: number; dirMissing: boolean }
+  | { kind: 'moved'; from: string; to: string; projectId: string; projectGroup?: string };
 
 export interface CompactionRecord extends RecordBase {
   kind: 'compaction';
@@ -98,7 +110,18 @@ export interface CompactionRecord extends RecordBase {
   cost: number | null;
   /** Set when /uncompress undid it. */
   undone?: boolean;
+  /** What started it: a pressure level before a model call, /summarize, or /done (a checkpoint). */
+  trigger?: CompactionTrigger;
+  /** The threshold of the pressure level that was passed, for automatic ones. */
+  level?: number;
+  /**
+   * Why the summary was not usable. Such a record only keeps the cost of the attempt: it compacts
+   * nothing and has no summary in the context.
+   */
+  failed?: string;
 }
+
+export type CompactionTrigger = 'auto' | 'summarize' | 'done';
 
 export type KnowledgeCategory = 'decision' | 'constraint' | 'preference' | 'finding';
 
@@ -119,6 +142,8 @@ export type CommandRecord = RecordBase & { kind: 'command' } & (
         projectId: string;
         model: string;
         parentId?: string;
+        /** Worktrees of one repository share a group (absent outside git and in older sessions). */
+        projectGroup?: string;
       }
     | { command: 'model'; model: string; previous: string }
     | { command: 'rename'; name: string; previous: string }
@@ -161,5 +186,10 @@ export interface SessionSummary {
   contextTokens: number;
   lastPreview: string;
   trashedAt: string | null;
+  /** The session this one was forked from. */
   parentId?: string;
+  /** Worktrees of one repository share it: list them together. */
+  projectGroup?: string;
+  /** Set by `list({ checkProjectDirs: true })`: the project directory is not on disk. */
+  projectMissing?: boolean;
 }

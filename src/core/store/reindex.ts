@@ -4,7 +4,16 @@ import { indexPrepareContext, type StoreContext } from './context.js';
 import { ensureDataDirs } from './data-dir.js';
 import { writeIndex } from './index-file.js';
 import { withIndexLock } from './index-lock.js';
+import type { SearchRebuild } from './search-index.js';
 import { listSessionFiles, readSessionFile } from './session-file.js';
+
+/** Gives the search index lock back before a failure goes on up. */
+function abortWith(search: SearchRebuild): (error: unknown) => Promise<never> {
+  return async (error) => {
+    await search.abort();
+    throw error;
+  };
+}
 
 export type Summarize = (id: string, records: readonly SessionRecord[]) => SessionSummary;
 
@@ -17,19 +26,26 @@ export async function reindexSessions(ctx: StoreContext, summarize: Summarize): 
   await ensureDataDirs(ctx);
   return withIndexLock(ctx.layout, ctx, async () => {
     const summaries: SessionSummary[] = [];
+    const search = await ctx.search.rebuild();
     let skipped = 0;
-    for (const file of await listSessionFiles(ctx.layout)) {
+    const files = await listSessionFiles(ctx.layout).catch(abortWith(search));
+    for (const file of files) {
       let records: SessionRecord[];
       try {
         records = await readSessionFile(file.path, file.id);
       } catch (error) {
-        if (!isOctoError(error, 'session_corrupt')) throw error;
+        if (!isOctoError(error, 'session_corrupt')) {
+          await search.abort();
+          throw error;
+        }
         skipped += 1;
         ctx.warnings.push({ kind: 'storeIssue', path: file.path, message: `Not indexed: ${error.message}` });
         continue;
       }
       summaries.push({ ...summarize(file.id, records), id: file.id, order: summaries.length + 1 });
+      await search.add(file.id, records).catch(abortWith(search));
     }
+    await search.finish();
     await writeIndex(ctx.layout, indexPrepareContext(ctx), summaries);
     const reason = `rebuilt from ${summaries.length} session files${skipped > 0 ? `, ${skipped} damaged ones skipped` : ''}`;
     ctx.warnings.push({ kind: 'indexRebuilt', reason });

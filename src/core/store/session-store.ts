@@ -1,17 +1,23 @@
 import { hostname } from 'node:os';
+import path from 'node:path';
 import { rm, stat } from 'node:fs/promises';
 import { OctoError, errnoCode, getErrorMessage } from '../errors.js';
 import type { Clock } from '../deps.js';
 import { ZERO_USAGE, type SessionSummary } from '../session/types.js';
 import { indexPrepareContext, type StoreContext } from './context.js';
 import { ensureDataDirs } from './data-dir.js';
+import { deleteSession } from './delete-session.js';
 import { runDoctor } from './doctor.js';
+import { watchNames } from './file-watch.js';
 import { deleteSummary, readSummaries, upsertSummary } from './index-file.js';
 import { withIndexLock } from './index-lock.js';
 import { StoreIo, readError, saveError, type StoreFaults } from './io.js';
 import { StoreLayout, assertSafeId, newSessionId } from './layout.js';
 import { assertSessionName } from './names.js';
+import { indexedWriter } from './indexed-writer.js';
 import { reindexSessions } from './reindex.js';
+import { SearchIndex } from './search-index.js';
+import { searchStore } from './search.js';
 import { readSessionFile } from './session-file.js';
 import { acquireSessionLock, currentHolder } from './session-lock.js';
 import { NedbSessionWriter } from './session-writer.js';
@@ -39,15 +45,20 @@ const ID_ATTEMPTS = 5;
 
 /** The NeDB-backed store of DESIGN.md §3: index, session files, locks, repair and permissions. */
 export function createSessionStore(options: SessionStoreOptions): SessionStore {
+  const warnings = new WarningSink();
+  const staleLockMs = options.staleLockMs ?? DEFAULT_STALE_LOCK_MS;
   const ctx: StoreContext = {
     layout: new StoreLayout(options.paths.data),
     pid: options.pid,
     host: options.host ?? hostname(),
-    staleLockMs: options.staleLockMs ?? DEFAULT_STALE_LOCK_MS,
+    staleLockMs,
     clock: options.clock,
     io: new StoreIo(options.faults),
-    warnings: new WarningSink(),
+    warnings,
+    search: new SearchIndex(path.join(options.paths.data, 'search'), { warnings, staleLockMs }),
   };
+  const watchFailed = (file: string) => (error: Error) =>
+    warnings.push({ kind: 'storeIssue', path: file, message: `Stopped following changes: ${error.message}` });
   const underIndexLock = async <T>(update: () => Promise<T>): Promise<T> => {
     await ensureDataDirs(ctx);
     return withIndexLock(ctx.layout, ctx, update);
@@ -68,6 +79,28 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
       ),
     removeSummary: (id) => underIndexLock(() => deleteSummary(ctx.layout, indexPrepareContext(ctx), id)),
     reindex: (summarize) => reindexSessions(ctx, summarize),
+    search: (text, searchOptions) => searchStore(ctx.search, ctx.layout, warnings, text, searchOptions),
+    mediaDir: (id) => ctx.layout.mediaDir(id),
+    watchSession: async (id, onChange) => {
+      await ensureDataDirs(ctx);
+      const file = ctx.layout.sessionPath(id);
+      return watchNames(
+        ctx.layout.sessionsDir,
+        [path.basename(file), `${path.basename(file)}~`],
+        onChange,
+        watchFailed(file),
+      );
+    },
+    watchIndex: async (onChange) => {
+      await ensureDataDirs(ctx);
+      return watchNames(
+        ctx.layout.dataDir,
+        ['index.db', 'index.db~'],
+        onChange,
+        watchFailed(ctx.layout.indexPath),
+      );
+    },
+    deleteSession: (id) => deleteSession(ctx, id),
     doctor: () => runDoctor(ctx),
     drainWarnings: () => ctx.warnings.drain(),
   };
@@ -87,10 +120,10 @@ async function openWriter(ctx: StoreContext, id: string): Promise<SessionWriter>
   return openLocked(ctx, id);
 }
 
-async function openLocked(ctx: StoreContext, id: string): Promise<NedbSessionWriter> {
+async function openLocked(ctx: StoreContext, id: string): Promise<SessionWriter> {
   const lock = await acquireSessionLock(ctx.layout.sessionPath(id), ctx.layout.ownerPath(id), id, ctx);
   try {
-    return await NedbSessionWriter.open(id, lock, ctx);
+    return indexedWriter(await NedbSessionWriter.open(id, lock, ctx), ctx.search);
   } catch (error) {
     await lock.release().catch((releaseError: unknown) => issue(ctx, ctx.layout.lockPath(id), releaseError));
     throw error;
@@ -112,10 +145,10 @@ async function createSession(ctx: StoreContext, init: CreateInit): Promise<Sessi
       });
     }
     const id = await createEmptyFile(ctx);
-    let writer: NedbSessionWriter | undefined;
+    let writer: SessionWriter | undefined;
     try {
       writer = await openLocked(ctx, id);
-      const { name, projectDir, projectId, model, parentId } = init;
+      const { name, projectDir, projectId, model, parentId, projectGroup } = init;
       const first = await writer.append({
         kind: 'command',
         command: 'create',
@@ -125,6 +158,7 @@ async function createSession(ctx: StoreContext, init: CreateInit): Promise<Sessi
         projectId,
         model,
         ...(parentId === undefined ? {} : { parentId }),
+        ...(projectGroup === undefined ? {} : { projectGroup }),
       });
       await upsertSummary(ctx.layout, indexPrepareContext(ctx), initialSummary(id, init, first.at));
       return writer;
@@ -173,6 +207,7 @@ function initialSummary(id: string, init: CreateInit, at: string): SessionSummar
     lastPreview: '',
     trashedAt: null,
     ...(init.parentId === undefined ? {} : { parentId: init.parentId }),
+    ...(init.projectGroup === undefined ? {} : { projectGroup: init.projectGroup }),
   };
 }
 

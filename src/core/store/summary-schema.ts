@@ -35,6 +35,7 @@ const FIELDS: Field[] = [
   ['lastPreview', isString, 'a string'],
   ['trashedAt', (v) => v === null || isString(v), 'a string or null'],
   ['parentId', (v) => v === undefined || isString(v), 'a string'],
+  ['projectGroup', (v) => v === undefined || isString(v), 'a string'],
 ];
 
 export const checkSummaryDoc: DocCheck = (doc) => {

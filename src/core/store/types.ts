@@ -1,4 +1,9 @@
 import type { NewRecord, SessionRecord, SessionSummary } from '../session/types.js';
+import type { FileWatch } from './file-watch.js';
+import type { StoreSearchHit, StoreSearchOptions } from './search.js';
+
+export type { FileWatch } from './file-watch.js';
+export type { StoreSearchHit, StoreSearchOptions } from './search.js';
 
 /** Where octo keeps its data and configuration (DESIGN.md §3). */
 export interface OctoPaths {
@@ -65,6 +70,7 @@ export interface SessionStore {
     projectId: string;
     model: string;
     parentId?: string;
+    projectGroup?: string;
   }): Promise<SessionWriter>;
   /** Opens for writing; throws OctoError session_locked (details.holder) when another live process holds it. */
   openWriter(id: string): Promise<SessionWriter>;
@@ -76,8 +82,18 @@ export interface SessionStore {
    */
   putSummary(summary: SessionSummary): Promise<SessionSummary>;
   removeSummary(id: string): Promise<void>;
-  /** Rebuilds index.db from the session files. */
+  /** Rebuilds index.db and the search index from the session files. */
   reindex(summarize: (id: string, records: readonly SessionRecord[]) => SessionSummary): Promise<number>;
+  /** Ranked full-text hits from the search index, with snippets (see store/search-index.ts). */
+  search(text: string, options: StoreSearchOptions): Promise<StoreSearchHit[]>;
+  /** Where a session's media files are (it may not exist). */
+  mediaDir(id: string): string;
+  /** Calls `onChange` soon after another process writes the session file (read-only views follow it). */
+  watchSession(id: string, onChange: () => void): Promise<FileWatch>;
+  /** Calls `onChange` soon after index.db changes (sessions listed by other terminals). */
+  watchIndex(onChange: () => void): Promise<FileWatch>;
+  /** Deletes a session's files and index entry for good (trash purge only); session_locked if open. */
+  deleteSession(id: string): Promise<void>;
   doctor(): Promise<DoctorReport>;
   /** Warnings gathered since the last call. */
   drainWarnings(): StoreWarning[];

@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { EventBus, type OctoEvents } from '../../../src/core/events.js';
 import { formatDuration, JobManager, parseDuration } from '../../../src/core/jobs/index.js';
 
+const rethrow = (error: unknown): never => {
+  throw error;
+};
+
 const usage = (input: number, output: number) => ({
   input,
   output,
@@ -12,7 +16,7 @@ const usage = (input: number, output: number) => ({
 
 describe('JobManager', () => {
   it('tracks a job from start to finish with summed usage and cost, and reports it in events', () => {
-    const bus = new EventBus();
+    const bus = new EventBus(rethrow);
     const events: Array<[string, unknown]> = [];
     for (const name of ['job.started', 'job.progress', 'job.finished', 'job.failed'] as const) {
       bus.on(name, (payload: OctoEvents[typeof name]) => events.push([name, payload]));
@@ -49,7 +53,7 @@ describe('JobManager', () => {
   });
 
   it('cancels a running job through its signal, once', () => {
-    const jobs = new JobManager(new EventBus(), { now: () => 0 });
+    const jobs = new JobManager(new EventBus(rethrow), { now: () => 0 });
     const job = jobs.start({ kind: 'schedule', title: 't', sessionId: 's' });
     expect(jobs.cancel(job.id)).toBe(true);
     expect(job.signal.aborted).toBe(true);
@@ -60,7 +64,7 @@ describe('JobManager', () => {
   });
 
   it('keeps the 50 most recent finished jobs', () => {
-    const jobs = new JobManager(new EventBus(), { now: () => 0 });
+    const jobs = new JobManager(new EventBus(rethrow), { now: () => 0 });
     for (let i = 0; i < 60; i += 1) jobs.start({ kind: 'agent', title: `${i}`, sessionId: 's' }).finish();
     const running = jobs.start({ kind: 'agent', title: 'live', sessionId: 's' });
     const ids = jobs.list().map((j) => j.id);

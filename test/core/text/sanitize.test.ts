@@ -1,3 +1,4 @@
+/* eslint-disable no-control-regex -- matching control characters is this file's purpose */
 import { describe, expect, it } from 'vitest';
 import { isTerminalSafe, sanitizeLine, sanitizeText } from '../../../src/core/text/sanitize.js';
 

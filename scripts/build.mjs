@@ -1,0 +1,37 @@
+// Builds dist/ as a few ESM bundles instead of ~250 modules: loading them is what start-up spends most on.
+// Packages with native parts, data files or dynamic requires, and those loaded only on demand, stay
+// external and load from node_modules.
+import { rm } from 'node:fs/promises';
+import { build } from 'esbuild';
+
+const EXTERNAL = [
+  'neo-blessed',
+  'tiktoken',
+  'openai',
+  '@modelcontextprotocol/sdk',
+  'chokidar',
+  'cac',
+  'chalk',
+];
+
+await rm('dist', { recursive: true, force: true });
+await build({
+  entryPoints: ['src/cli/main.ts', 'src/core/workspace.ts', 'src/tui/index.ts'],
+  outbase: 'src',
+  outdir: 'dist',
+  // Chunks live one folder deep like the entries, so paths relative to import.meta.url
+  // (themes/, package.json) resolve the same from every file.
+  chunkNames: 'chunks/[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  external: EXTERNAL,
+  // Bundled CommonJS packages (NeDB, proper-lockfile) call require(); ESM has none, so give each file one.
+  banner: {
+    js: "import { createRequire as __octoCreateRequire } from 'node:module'; const require = __octoCreateRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+});

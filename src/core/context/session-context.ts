@@ -1,0 +1,308 @@
+import type { OctoConfig } from '../config/schema.js';
+import { OctoError, getErrorMessage, isAbortError } from '../errors.js';
+import type { BudgetFacts, ContextBreakdown, EventBus } from '../events.js';
+import type { ChatMessage, ResolvedModel, ToolSchema } from '../provider/types.js';
+import type { ModelService } from '../session/models.js';
+import type { MediaLoader } from '../session/request.js';
+import type { SessionRecord, SessionSummary } from '../session/types.js';
+import type { SessionWriter } from '../store/types.js';
+import { readTokenCache, writeTokenCache, type TokenCounter, type TokenEncoding } from '../tokens/index.js';
+import { assemble, type Assembly } from './assemble.js';
+import { chatMessages } from './chat.js';
+import { measureExactly, runCompaction, type CompactionDeps, type CompactionOutcome } from './compaction.js';
+import { levelPassed, nextCompactionAt, pressureLevels } from './levels.js';
+import { BUDGET_WARNING_SHARE } from '../session/budget.js';
+import { BudgetGuard, type BudgetLimit } from './limits.js';
+import { ContextMeter, type Measured } from './measure.js';
+import { modelFacts, type ModelFacts } from './model-facts.js';
+
+export interface SessionContextDeps {
+  sessionId: string;
+  bus: EventBus;
+  config: OctoConfig;
+  counter: TokenCounter;
+  models: ModelService;
+  /** This session's file of exact counts. */
+  cacheFile: string;
+  records(): readonly SessionRecord[];
+  /** Null for a read-only view: it measures, but never compacts or writes. */
+  writer(): SessionWriter | null;
+  systemPrompt(): string;
+  tools(): ToolSchema[];
+  /** The session's model string. */
+  model(): string;
+  loadMedia: MediaLoader;
+}
+
+export type PreparedRequest = { ok: true; messages: ChatMessage[] } | { ok: false; error: OctoError };
+
+/**
+ * The context of one open session: what the next request holds, its measure, automatic compression
+ * before model calls, compression on demand, and the spending limits.
+ */
+export class SessionContext {
+  private readonly meter: ContextMeter;
+  private readonly guard: BudgetGuard;
+  private readonly offCounted: () => void;
+  private cacheLoaded: Promise<void> | null = null;
+  /** Background counting being prepared (cache read, keys made in slices). */
+  private warming: Promise<void> | null = null;
+  private countsChanged = false;
+  /** The turn whose automatic compression failed or found nothing: it is not tried again in that turn. */
+  private settledTurn: string | null = null;
+  private controller: AbortController | null = null;
+  private work: Promise<unknown> | null = null;
+
+  constructor(private readonly deps: SessionContextDeps) {
+    this.meter = new ContextMeter(deps.counter);
+    this.guard = new BudgetGuard(deps.config.limits, deps.bus, deps.sessionId);
+    this.offCounted = deps.counter.onCounted(() => {
+      this.countsChanged = true;
+      deps.bus.emit('context.changed', { sessionId: deps.sessionId, breakdown: this.breakdown(false) });
+    });
+  }
+
+  assembly(): Assembly {
+    return assemble(
+      this.deps.records(),
+      this.deps.systemPrompt(),
+      this.deps.config.compression.knowledge_retention,
+    );
+  }
+
+  /** The measure for display: exact where counted, estimated elsewhere; with `schedule`, counting starts in the background. */
+  measured(schedule = true): { assembly: Assembly; measured: Measured; facts: ModelFacts } {
+    const facts = this.facts();
+    const assembly = this.assembly();
+    const measured = this.meter.measure(assembly, this.deps.tools(), facts.encoding, 'peek');
+    if (schedule && !measured.exact && this.warming === null) {
+      this.warming = this.countInBackground(facts, assembly).finally(() => (this.warming = null));
+    }
+    return { assembly, measured, facts };
+  }
+
+  /** How the figures are counted now: the encoding, whether all are exact, and why not when the tokenizer failed. */
+  counting(): { encoding: TokenEncoding; exact: boolean; unavailable: string | null } {
+    const { measured, facts } = this.measured(false);
+    return { encoding: facts.encoding, exact: measured.exact, unavailable: this.deps.counter.failure() };
+  }
+
+  breakdown(schedule = true): ContextBreakdown {
+    const { measured: m, facts } = this.measured(schedule);
+    const levels = pressureLevels(this.deps.config.compression, facts.window);
+    return {
+      system: m.system,
+      tools: m.tools,
+      knowledge: m.knowledge + m.summary,
+      messages: m.messages,
+      attachments: m.attachments,
+      total: m.total,
+      window: facts.window,
+      nextCompactionAt: nextCompactionAt(levels),
+      summary: m.summary,
+      exact: m.exact,
+      levels,
+    };
+  }
+
+  /**
+   * Everything before a model call of a turn: the session limits, automatic compression when the
+   * context has passed a level, the request itself, and the per-request limit on its estimated cost.
+   */
+  async prepareRequest(
+    summary: SessionSummary,
+    turnId: string,
+    model: ResolvedModel,
+    signal: AbortSignal,
+  ): Promise<PreparedRequest> {
+    const over = this.guard.check(this.guard.sessionFacts(summary));
+    if (over !== null) return { ok: false, error: over };
+    await this.compactIfNeeded(turnId, signal);
+    const facts = this.facts();
+    const assembly = this.assembly();
+    const messages = await chatMessages(assembly, this.deps.loadMedia);
+    const cost = await this.requestCost(model, assembly, facts);
+    const overRequest = this.guard.check(this.guard.requestFacts(cost));
+    if (overRequest !== null) return { ok: false, error: overRequest };
+    await this.saveCounts();
+    return { ok: true, messages };
+  }
+
+  /** /summarize and /done: compress now, outside a turn; interrupt() or close() stop the summary call. */
+  compactNow(trigger: 'summarize' | 'done', focus: string): Promise<CompactionOutcome> {
+    return this.exclusive(async (signal) => {
+      const deps = await this.compactionDeps();
+      if (deps === null) return { status: 'failed', reason: 'this view is read-only' };
+      return this.afterCompaction(await runCompaction(deps, { trigger, level: null, focus, signal }));
+    });
+  }
+
+  limits(summary: SessionSummary): BudgetFacts[] {
+    return this.guard.sessionFacts(summary);
+  }
+
+  raiseLimit(limit: BudgetLimit, max: number): void {
+    this.guard.raise(limit, max);
+  }
+
+  /** Announces a change made outside compaction (/uncompress, /knowledge). */
+  changed(knowledge: boolean): void {
+    const { sessionId, bus } = this.deps;
+    if (knowledge) bus.emit('knowledge.changed', { sessionId, entries: this.assembly().entries.length });
+    bus.emit('context.changed', { sessionId, breakdown: this.breakdown(false) });
+  }
+
+  busy(): boolean {
+    return this.work !== null;
+  }
+
+  /** Runs `task` as the session's one piece of model work outside a turn. */
+  exclusive<T>(task: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    if (this.work !== null)
+      return Promise.reject(new OctoError('turn_busy', 'A compression is already running in this session.'));
+    const controller = new AbortController();
+    this.controller = controller;
+    const run = task(controller.signal).finally(() => {
+      this.work = null;
+      this.controller = null;
+    });
+    this.work = run;
+    return run;
+  }
+
+  abort(): void {
+    this.controller?.abort();
+  }
+
+  /** Stops a running compression, waits for it to settle, saves the counts. */
+  async close(): Promise<void> {
+    this.abort();
+    this.offCounted();
+    const work = this.work;
+    if (work !== null) await work.then(noop, noop);
+    await this.saveCounts();
+  }
+
+  private async compactIfNeeded(turnId: string, signal: AbortSignal): Promise<void> {
+    if (this.settledTurn === turnId) return;
+    const facts = this.facts();
+    const levels = pressureLevels(this.deps.config.compression, facts.window);
+    const lowest = levels[0];
+    if (lowest === undefined) return;
+    await this.loadCounts();
+    // The bound never undercounts: below the lowest level by it, the exact count is below too.
+    const bound = this.meter.measure(this.assembly(), this.deps.tools(), facts.encoding, 'bound');
+    if (bound.total <= lowest.threshold) return;
+    const deps = await this.compactionDeps();
+    if (deps === null) return;
+    const exact = await measureExactly(deps, this.assembly());
+    this.countsChanged = true;
+    const level = levelPassed(levels, exact.total);
+    if (level === null) return;
+    const outcome = this.afterCompaction(
+      await runCompaction(deps, { trigger: 'auto', level, focus: '', signal }),
+    );
+    if (outcome.status !== 'compacted') this.settledTurn = turnId;
+  }
+
+  /**
+   * What the request's prompt would cost, uncached. Exact counts are awaited only when the byte bound
+   * comes near the per-request limit: elsewhere the bound already shows it is far below.
+   */
+  private async requestCost(
+    model: ResolvedModel,
+    assembly: Assembly,
+    facts: ModelFacts,
+  ): Promise<number | null> {
+    const max = this.guard.requestMax();
+    if (max === null) return null;
+    const tools = this.deps.tools();
+    const costOf = (tokens: number): number | null =>
+      this.deps.models.cost(
+        model,
+        { input: tokens, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
+        null,
+      );
+    const bound = costOf(this.meter.measure(assembly, tools, facts.encoding, 'bound').total);
+    if (bound === null || bound < max * BUDGET_WARNING_SHARE) return bound;
+    await this.deps.counter.ensure(facts.encoding, this.meter.items(assembly, tools, facts.encoding));
+    this.countsChanged = true;
+    return costOf(this.meter.measure(assembly, tools, facts.encoding, 'bound').total);
+  }
+
+  private afterCompaction(outcome: CompactionOutcome): CompactionOutcome {
+    if (outcome.status === 'compacted') {
+      this.countsChanged = true;
+      this.deps.bus.emit('context.changed', {
+        sessionId: this.deps.sessionId,
+        breakdown: this.breakdown(false),
+      });
+    }
+    return outcome;
+  }
+
+  private async compactionDeps(): Promise<CompactionDeps | null> {
+    const writer = this.deps.writer();
+    if (writer === null) return null;
+    await this.loadCounts();
+    const { sessionId, bus, config, counter, models } = this.deps;
+    return {
+      sessionId,
+      bus,
+      config,
+      counter,
+      models,
+      meter: this.meter,
+      writer,
+      systemPrompt: this.deps.systemPrompt(),
+      tools: this.deps.tools(),
+      encoding: this.facts().encoding,
+      sessionModel: this.deps.model(),
+    };
+  }
+
+  private facts(): ModelFacts {
+    return modelFacts(this.deps.model(), this.deps.models, this.deps.config);
+  }
+
+  private async countInBackground(facts: ModelFacts, assembly: Assembly): Promise<void> {
+    await this.loadCounts();
+    const items = await this.meter.itemsInSlices(assembly, this.deps.tools(), facts.encoding);
+    this.deps.counter.schedule(facts.encoding, items);
+  }
+
+  private loadCounts(): Promise<void> {
+    this.cacheLoaded ??= readTokenCache(this.deps.cacheFile).then(
+      (entries) => this.deps.counter.seed(entries),
+      (error: unknown) => this.cacheIssue(error),
+    );
+    return this.cacheLoaded;
+  }
+
+  /** Only the writer keeps the cache file; it holds the counts of what is in context now. */
+  private async saveCounts(): Promise<void> {
+    if (!this.countsChanged || this.deps.writer() === null) return;
+    this.countsChanged = false;
+    const { encoding } = this.facts();
+    const keys = this.meter.items(this.assembly(), this.deps.tools(), encoding).map((i) => i.key);
+    try {
+      await writeTokenCache(this.deps.cacheFile, this.deps.counter.exactOf(keys));
+    } catch (error) {
+      if (isAbortError(error)) throw error;
+      this.cacheIssue(error);
+    }
+  }
+
+  /** The cache only saves time: a problem with it is reported and the session goes on. */
+  private cacheIssue(error: unknown): void {
+    this.deps.bus.emit('store.warning', {
+      warning: {
+        kind: 'storeIssue',
+        path: this.deps.cacheFile,
+        message: `Token cache: ${getErrorMessage(error)}`,
+      },
+    });
+  }
+}
+
+function noop(): void {}

@@ -1,0 +1,84 @@
+import { getErrorMessage } from '../errors.js';
+import type { EventBus } from '../events.js';
+import type { FileWatch, SessionStore } from '../store/types.js';
+import type { SessionSummary } from './types.js';
+
+/**
+ * Other terminals' sessions: index.db is watched, and when it holds a summary newer than any this
+ * workspace wrote or listed (the store-wide `order`), or a different number of them, the list changed
+ * elsewhere: 'session.listChanged' { reason: 'external' }. Started on demand: a one-shot command never
+ * pays for a watch. Once the watch is up the index is checked once, so a change made while it was
+ * starting is not missed.
+ */
+export class IndexWatch {
+  private watch: FileWatch | null = null;
+  private starting: Promise<void> | null = null;
+  private highest = 0;
+  private count = -1;
+  private queue = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private readonly store: SessionStore,
+    private readonly bus: EventBus,
+  ) {
+    bus.on('session.updated', ({ summary }) => {
+      this.highest = Math.max(this.highest, summary.order);
+    });
+  }
+
+  start(): void {
+    this.starting ??= this.begin().catch((error: unknown) => this.warn(error));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.starting;
+    this.watch?.close();
+    await this.queue;
+  }
+
+  /** What the workspace listed is not news to it. */
+  listed(summaries: readonly SessionSummary[]): void {
+    this.seen(summaries);
+  }
+
+  private async begin(): Promise<void> {
+    const watch = await this.store.watchIndex(() => {
+      this.queue = this.queue.then(() => this.check());
+    });
+    if (this.closed) {
+      watch.close();
+      return;
+    }
+    this.watch = watch;
+    this.queue = this.queue.then(() => this.check());
+  }
+
+  private async check(): Promise<void> {
+    try {
+      if (this.seen(await this.store.list())) this.bus.emit('session.listChanged', { reason: 'external' });
+    } catch (error) {
+      this.warn(error);
+    }
+  }
+
+  /** Records what the index holds; true when that is news. */
+  private seen(summaries: readonly SessionSummary[]): boolean {
+    const highest = summaries.reduce((max, s) => Math.max(max, s.order), 0);
+    const news = highest > this.highest || (this.count >= 0 && summaries.length !== this.count);
+    this.highest = Math.max(this.highest, highest);
+    this.count = summaries.length;
+    return news;
+  }
+
+  private warn(error: unknown): void {
+    this.bus.emit('store.warning', {
+      warning: {
+        kind: 'storeIssue',
+        path: 'index.db',
+        message: `Sessions of other terminals may not show: ${getErrorMessage(error)}`,
+      },
+    });
+  }
+}

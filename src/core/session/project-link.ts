@@ -1,0 +1,205 @@
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { CatchUp } from '../api.js';
+import type { Env } from '../deps.js';
+import { errnoCode, getErrorMessage } from '../errors.js';
+import type { EventBus } from '../events.js';
+import { changesSince, type ProjectWatchers, type WatchLease } from '../project/index.js';
+import { fileToolPath, filesRead } from './files-read.js';
+import { catchUpMatters, catchUpNote, filesChangedNote } from './project-notes.js';
+import { StaleFiles } from './stale-files.js';
+import type { NewRecord, SessionRecord } from './types.js';
+
+export interface ProjectLinkDeps {
+  bus: EventBus;
+  watchers: ProjectWatchers;
+  env: Env;
+  /** The data folder: what the model saw of each file is kept in cache/project/<session>.json. */
+  dataDir: string;
+}
+
+export interface LinkedSession {
+  id: string;
+  projectId: string;
+  projectDir: string;
+  records(): readonly SessionRecord[];
+  /** Work out what happened since the last message (on resume; not after a move by hand). */
+  catchUp: boolean;
+}
+
+/**
+ * A session open for writing, tied to its project: the project is watched while it is open, files
+ * the model read that change are marked stale, and on resume a catch-up is worked out. What the model
+ * must hear of it comes out of `notes()`, to be written as records before the next request.
+ */
+export class ProjectLink {
+  private lease: WatchLease | null = null;
+  private readonly stale: StaleFiles;
+  /** Tool call id -> the file it names, until its result says whether it worked. */
+  private readonly calls = new Map<string, string>();
+  private readonly offs: Array<() => void> = [];
+  private result: CatchUp | null = null;
+  private catchUpTold = false;
+  private closed = false;
+  private readonly ready: Promise<void>;
+
+  constructor(
+    private readonly deps: ProjectLinkDeps,
+    private readonly session: LinkedSession,
+  ) {
+    const { bus } = deps;
+    const { id, projectDir: dir } = session;
+    this.stale = new StaleFiles(
+      dir,
+      (paths) => bus.emit('session.filesStale', { sessionId: id, paths }),
+      (rel, error) => this.warn(path.join(dir, rel), error),
+    );
+    this.offs.push(
+      bus.on('turn.toolCall', (event) => {
+        const rel = event.sessionId === id ? fileToolPath(dir, event.call.name, event.call.arguments) : null;
+        if (rel !== null) this.calls.set(event.call.id, rel);
+      }),
+      bus.on('turn.toolResult', (event) => {
+        const rel = event.sessionId === id ? this.calls.get(event.toolCallId) : undefined;
+        if (rel === undefined) return;
+        this.calls.delete(event.toolCallId);
+        if (!event.ok) return;
+        this.lease?.watchFiles([path.join(dir, rel)]);
+        void this.stale.read(rel);
+      }),
+    );
+    this.ready = this.start().catch((error: unknown) => this.warn(dir, error));
+  }
+
+  /** Files the model read that changed on disk since it read them (relative, sorted). */
+  staleFiles(): string[] {
+    return this.stale.list();
+  }
+
+  catchUp(): CatchUp | null {
+    return this.result;
+  }
+
+  /** What the model has not been told yet; it counts as told once returned (the caller writes it). */
+  async notes(): Promise<NewRecord[]> {
+    await this.ready;
+    await this.stale.settled();
+    const notes: NewRecord[] = [];
+    if (this.result !== null && !this.catchUpTold) {
+      this.catchUpTold = true;
+      notes.push(catchUpNote(this.result));
+      this.stale.markTold(this.result.readFilesChanged);
+    }
+    const untold = this.stale.takeUntold();
+    if (untold.length > 0) notes.push(filesChangedNote(untold));
+    return notes;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const off of this.offs) off();
+    await this.ready;
+    await this.stale.settled();
+    await this.lease?.release();
+    await this.saveBaselines();
+  }
+
+  private async start(): Promise<void> {
+    const dir = this.session.projectDir;
+    const records = (): readonly SessionRecord[] => this.session.records();
+    const dirMissing = !(await isDirectory(dir));
+    const read = filesRead(records(), dir);
+    if (!dirMissing && !this.closed) {
+      this.lease = this.deps.watchers.acquire(dir, this.session.projectId);
+      this.offs.push(this.lease.onChange((paths) => this.changed(paths)));
+      this.lease.watchFiles([...read.keys()].map((rel) => path.join(dir, rel)));
+    }
+    await this.stale.load(read, await this.savedBaselines());
+    const since = this.session.catchUp ? lastMessageAt(records()) : null;
+    if (since === null) return;
+    const changes = dirMissing ? null : await changesSince(dir, since, this.deps.env);
+    const catchUp: CatchUp = {
+      since,
+      projectDir: dir,
+      dirMissing,
+      commits: changes?.commits ?? [],
+      commitCount: changes?.commitCount ?? 0,
+      filesChanged: changes?.files ?? [],
+      filesChangedCount: changes?.fileCount ?? 0,
+      readFilesChanged: this.stale.list(),
+      problem: changes?.problem ?? null,
+    };
+    if (!catchUpMatters(catchUp)) return;
+    this.result = catchUp;
+    this.deps.bus.emit('session.catchUp', { sessionId: this.session.id, catchUp });
+  }
+
+  private baselineFile(): string {
+    return path.join(this.deps.dataDir, 'cache', 'project', `${this.session.id}.json`);
+  }
+
+  private async savedBaselines(): Promise<Record<string, string>> {
+    let text: string;
+    try {
+      text = await readFile(this.baselineFile(), 'utf8');
+    } catch (error) {
+      if (errnoCode(error) === 'ENOENT') return {};
+      throw error;
+    }
+    try {
+      const parsed: unknown = JSON.parse(text);
+      return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, string>) : {};
+    } catch (error) {
+      // A damaged cache is an empty one: modification times decide instead.
+      this.warn(this.baselineFile(), error);
+      return {};
+    }
+  }
+
+  /** A cache: when it cannot be written, the next resume falls back to modification times. */
+  private async saveBaselines(): Promise<void> {
+    const file = this.baselineFile();
+    try {
+      await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+      await writeFile(file, JSON.stringify(this.stale.baselines()), { mode: 0o600 });
+    } catch (error) {
+      this.warn(file, error);
+    }
+  }
+
+  private changed(paths: readonly string[]): void {
+    for (const file of paths) {
+      const rel = path.relative(this.session.projectDir, file);
+      if (this.stale.tracks(rel)) void this.stale.recheck(rel);
+    }
+  }
+
+  private warn(file: string, error: unknown): void {
+    this.deps.bus.emit('store.warning', {
+      warning: {
+        kind: 'storeIssue',
+        path: file,
+        message: `Cannot follow changes in the project: ${getErrorMessage(error)}`,
+      },
+    });
+  }
+}
+
+/** The time of the last message: what "since the session's last turn" counts from. */
+function lastMessageAt(records: readonly SessionRecord[]): string | null {
+  for (let i = records.length - 1; i >= 0; i -= 1) {
+    const record = records[i];
+    if (record?.kind === 'message' && record.notice === undefined) return record.at;
+  }
+  return null;
+}
+
+async function isDirectory(dir: string): Promise<boolean> {
+  try {
+    return (await stat(dir)).isDirectory();
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') return false;
+    throw error;
+  }
+}

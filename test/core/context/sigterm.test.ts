@@ -1,0 +1,93 @@
+import { spawn } from 'node:child_process';
+import { access, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { SessionRecord } from '../../../src/core/session/types.js';
+import { startFakeProvider, type FakeProvider, type FakeRequest } from '../../support/fake-provider.js';
+import { makeTestWorkspace, testConfig, type TestWorkspace } from '../../support/workspace.js';
+import { isCompression, words } from './support.js';
+
+const REPO = path.resolve(import.meta.dirname, '..', '..', '..');
+const CHILD = path.join(import.meta.dirname, 'fixtures', 'sigterm-child.ts');
+const LEVEL = '[[compression.pressure_levels]]\nthreshold = 1500\ntarget_ratio = 2';
+
+let fake: FakeProvider;
+let tw: TestWorkspace | undefined;
+beforeAll(async () => {
+  fake = await startFakeProvider();
+});
+afterAll(async () => {
+  await fake.close();
+});
+afterEach(async () => {
+  fake.setFallback(null);
+  await tw?.cleanup();
+  tw = undefined;
+});
+
+const exists = (file: string): Promise<boolean> =>
+  access(file).then(
+    () => true,
+    () => false,
+  );
+
+describe('SIGTERM during compression (FAULTS 25)', () => {
+  it('leaves the session file intact and the lock released', async () => {
+    tw = await makeTestWorkspace({
+      providerUrl: fake.url,
+      extraConfig: `[compression]\nenabled = false\n${LEVEL}`,
+    });
+    fake.setFallback({ text: `noted ${words(150)}`, usage: { prompt: 10, completion: 150 } });
+    const setup = await tw.ws.sessions.open('busy', { create: true });
+    for (let n = 1; n <= 8; n += 1) await setup.submit(`Q ${n}: ${words(150, n)}`);
+    const id = setup.id;
+    const before: readonly SessionRecord[] = [...setup.records()];
+    await tw.ws.close();
+    await writeFile(path.join(tw.dataDir, 'config.toml'), testConfig(fake.url, `[compression]\n${LEVEL}`));
+
+    let compressing: () => void = () => undefined;
+    const summaryAsked = new Promise<void>((resolve) => (compressing = resolve));
+    fake.setFallback((request: FakeRequest) => {
+      if (!isCompression(request)) return { status: 500 };
+      compressing();
+      return { hang: true };
+    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', CHILD, tw.dataDir, tw.root, tw.projectDir, 'busy'],
+      {
+        cwd: REPO,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on('close', (code, signal) => resolve({ code, signal })),
+    );
+    await summaryAsked;
+    child.kill('SIGTERM');
+    expect(await exited, output).toEqual({ code: 0, signal: null });
+    expect(output).toBe('turn interrupted\n');
+
+    const sessions = path.join(tw.dataDir, 'sessions');
+    expect(await exists(path.join(sessions, `${id}.db.lock`))).toBe(false);
+    expect(await exists(path.join(sessions, `${id}.owner.json`))).toBe(false);
+    const again = await tw.reopen({ extraConfig: `[compression]\nenabled = false` });
+    tw = again;
+    const warnings: string[] = [];
+    again.ws.on('store.warning', ({ warning }) => warnings.push(warning.kind));
+    const reopened = await again.ws.sessions.open('busy');
+    expect(reopened.readOnly).toBe(false);
+    expect(warnings).toEqual([]);
+    const strip = (records: readonly SessionRecord[]): unknown[] =>
+      records.map(({ at: _at, ...rest }) => rest);
+    const after = reopened.records();
+    // Only the message written before the summary was asked for is new; nothing was compacted.
+    expect(strip(after.slice(0, before.length))).toEqual(strip(before));
+    expect(after.slice(before.length)).toMatchObject([
+      { kind: 'message', role: 'user', content: 'Q last: carry on', inContext: true },
+    ]);
+  }, 30_000);
+});

@@ -1,0 +1,185 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Workspace } from '../../../src/core/api.js';
+import type { MessageRecord } from '../../../src/core/session/types.js';
+import { startFakeProvider, type FakeProvider } from '../../support/fake-provider.js';
+import { makeLab, makeRepo, nextEvent, type Lab } from './support.js';
+
+let fake: FakeProvider;
+let lab: Lab;
+
+beforeAll(async () => {
+  fake = await startFakeProvider();
+});
+afterAll(async () => {
+  await fake.close();
+});
+afterEach(async () => {
+  await lab.cleanup();
+});
+
+/** The issue's promise: a change to a file the model read is marked stale within a second. */
+const WITHIN_A_SECOND = 1_000;
+
+type WireMessage = { role: string; content: unknown };
+const requestMessages = (index: number): WireMessage[] =>
+  (fake.requests[index]?.body.messages ?? []) as WireMessage[];
+const notes = (records: readonly unknown[]): MessageRecord[] =>
+  (records as MessageRecord[]).filter((r) => r.kind === 'message' && r.notice !== undefined);
+
+async function project(files: Record<string, string>): Promise<string> {
+  const dir = await makeRepo(path.join(lab.root, 'repo'), lab.root);
+  for (const [file, content] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+    await writeFile(path.join(dir, file), content);
+  }
+  return dir;
+}
+
+function readsThenAnswers(file: string, id: string): void {
+  fake.enqueue(
+    { toolCalls: [{ id, name: 'read_file', arguments: JSON.stringify({ path: file }) }] },
+    { text: `I read ${file}.` },
+  );
+}
+
+async function watching(ws: Workspace, open: () => Promise<unknown>): Promise<void> {
+  const ready = nextEvent(ws, 'project.watch', (e) => e.state === 'watching' || e.state === 'capped');
+  await open();
+  await ready;
+}
+
+describe('the project watcher', () => {
+  it('marks a file the model read stale within a second and tells the model with the next request', async () => {
+    lab = await makeLab(fake.url);
+    const dir = await project({ 'src/auth.ts': 'export const ttl = 15;\n' });
+    const ws = await lab.workspace(dir);
+    let handle = null as Awaited<ReturnType<Workspace['sessions']['create']>> | null;
+    await watching(ws, async () => (handle = await ws.sessions.create('auth')));
+    if (handle === null) throw new Error('no session');
+    readsThenAnswers('src/auth.ts', 'call_read');
+    await handle.submit('What is the ttl?');
+
+    const stale = nextEvent(
+      ws,
+      'session.filesStale',
+      (e) => e.paths.includes('src/auth.ts'),
+      WITHIN_A_SECOND,
+    );
+    await writeFile(path.join(dir, 'src/auth.ts'), 'export const ttl = 60;\n');
+    expect(await stale).toEqual({ sessionId: handle.id, paths: ['src/auth.ts'] });
+    expect(handle.staleFiles()).toEqual(['src/auth.ts']);
+
+    fake.enqueue({ text: 'Noted.' }, { text: 'Still noted.' });
+    await handle.submit('And now?');
+    const sent = requestMessages(2);
+    expect(sent.map((m) => m.role)).toEqual([
+      'system',
+      'user',
+      'assistant',
+      'tool',
+      'assistant',
+      'user',
+      'system',
+    ]);
+    expect(sent.at(-1)?.content).toContain('src/auth.ts');
+    expect(JSON.stringify(sent.at(-1))).not.toContain('60');
+    expect(notes(handle.records()).map((r) => r.notice)).toEqual([
+      { kind: 'filesChanged', paths: ['src/auth.ts'] },
+    ]);
+
+    // Told once: the next request repeats nothing, though the file is still not re-read.
+    await handle.submit('Once more.');
+    expect(requestMessages(3).filter((m) => m.role === 'system')).toHaveLength(2);
+    expect(handle.staleFiles()).toEqual(['src/auth.ts']);
+  });
+
+  it('does not take the model’s own write for a change, and clears a file once it is read again', async () => {
+    lab = await makeLab(fake.url);
+    const dir = await project({ 'notes.md': 'v1\n' });
+    const ws = await lab.workspace(dir, { extraConfig: '[tools.approval]\nwrite = "allow"' });
+    let handle = null as Awaited<ReturnType<Workspace['sessions']['create']>> | null;
+    await watching(ws, async () => (handle = await ws.sessions.create('notes')));
+    if (handle === null) throw new Error('no session');
+    readsThenAnswers('notes.md', 'call_1');
+    await handle.submit('Read the notes.');
+
+    const written = nextEvent(ws, 'project.filesChanged', (e) => e.paths.includes('notes.md'));
+    fake.enqueue(
+      {
+        toolCalls: [
+          {
+            id: 'call_2',
+            name: 'write_file',
+            arguments: JSON.stringify({ path: 'notes.md', content: 'v2\n' }),
+          },
+        ],
+      },
+      { text: 'Rewritten.' },
+    );
+    await handle.submit('Rewrite them.');
+    await written;
+    fake.enqueue({ text: 'ok' });
+    await handle.submit('Anything changed?');
+    expect(requestMessages(4).filter((m) => m.role === 'system')).toHaveLength(1);
+    expect(handle.staleFiles()).toEqual([]);
+
+    const stale = nextEvent(ws, 'session.filesStale', (e) => e.paths.length === 1, WITHIN_A_SECOND);
+    await writeFile(path.join(dir, 'notes.md'), 'v3 by the user\n');
+    await stale;
+    const cleared = nextEvent(ws, 'session.filesStale', (e) => e.paths.length === 0);
+    readsThenAnswers('notes.md', 'call_3');
+    await handle.submit('Read them again.');
+    await cleared;
+    expect(handle.staleFiles()).toEqual([]);
+  });
+
+  it('skips ignored folders, and stops when the last session of the project closes', async () => {
+    lab = await makeLab(fake.url);
+    const dir = await project({
+      '.gitignore': 'generated/\n',
+      'src/a.ts': 'a\n',
+      'generated/x.js': 'x\n',
+      'node_modules/p/i.js': 'p\n',
+    });
+    const ws = await lab.workspace(dir);
+    const changes: string[][] = [];
+    ws.on('project.filesChanged', (e) => changes.push(e.paths));
+    let handle = null as Awaited<ReturnType<Workspace['sessions']['create']>> | null;
+    await watching(ws, async () => (handle = await ws.sessions.create('ignore')));
+
+    await writeFile(path.join(dir, 'node_modules/p/i.js'), 'p2\n');
+    await writeFile(path.join(dir, 'generated/x.js'), 'x2\n');
+    const seen = nextEvent(ws, 'project.filesChanged', (e) => e.paths.includes(path.join('src', 'a.ts')));
+    await writeFile(path.join(dir, 'src/a.ts'), 'a2\n');
+    await seen;
+    expect(changes.flat()).toEqual([path.join('src', 'a.ts')]);
+
+    const stopped = nextEvent(ws, 'project.watch', (e) => e.state === 'closed');
+    await handle?.close();
+    expect(await stopped).toMatchObject({ projectDir: dir, state: 'closed' });
+  });
+
+  it('watches a very large tree only in part, says so, and still follows the files the model read', async () => {
+    lab = await makeLab(fake.url);
+    const files = Object.fromEntries(
+      Array.from({ length: 30 }, (_, i) => [`src/f${String(i).padStart(2, '0')}.ts`, `${i}\n`]),
+    );
+    const dir = await project(files);
+    const ws = await lab.workspace(dir, { extraConfig: '[project]\nwatch_max_paths = 5' });
+    const capped = nextEvent(ws, 'project.watch', (e) => e.state === 'capped');
+    const handle = await ws.sessions.create('big');
+    expect(await capped).toMatchObject({
+      state: 'capped',
+      paths: 5,
+      reason: expect.stringContaining('5') as string,
+    });
+
+    readsThenAnswers('src/f29.ts', 'call_big');
+    await handle.submit('Read the last file.');
+    const stale = nextEvent(ws, 'session.filesStale', (e) => e.paths.includes('src/f29.ts'), WITHIN_A_SECOND);
+    await writeFile(path.join(dir, 'src/f29.ts'), 'changed\n');
+    await stale;
+  });
+});
