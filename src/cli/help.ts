@@ -6,11 +6,17 @@ const MAIN = `octo — a terminal workspace for long-running, AI-assisted develo
 Usage
   octo                                 open the workspace on this project's latest session
   octo run [options]                   open a session, or run one turn with -p
-  octo sessions list [--all] [--json]  sessions of this project (all projects with --all)
+  octo sessions list [--all] [--json] [--trash]
+                                       sessions of this project (all projects with --all)
   octo sessions show NAME [--json]     the full history of a session
   octo sessions rename NAME NEW_NAME
   octo sessions rm NAME                move to the trash (restore with: octo sessions restore NAME)
   octo sessions export NAME [--format md|json]
+  octo sessions fork NAME NEW_NAME [--at SEQ]
+                                       a new session with NAME's history (up to record SEQ)
+  octo sessions search TEXT [--json] [--all]
+                                       full text over this project's sessions (all with --all)
+  octo sessions move NAME DIR          attach a session to the project in DIR (a moved checkout)
   octo doctor [--reindex]              check the store, permissions, locks and providers
   octo --version | --help
 
@@ -23,6 +29,8 @@ Run options
   --json               with -p: print one JSON result instead of streaming the reply
   --attach FILE        attach an image (png, jpeg, gif, webp) or a video; repeatable
   --theme THEME        colour theme of the workspace
+  --allow LIST         grant tools without asking: write, shell, mcp (comma-separated);
+                       with -p, a tool call that is not granted is refused and the model told so
 
 Examples
   octo run --name auth-refactor -p "Read src/auth.ts and list what to change"
@@ -30,6 +38,7 @@ Examples
   git diff | octo run --resume-recent
   octo run --name ui --attach screenshot.png -p "What is wrong with this layout?"
   octo run --name ci -p "Summarise the failure" --json | jq .reply
+  octo run --name fix --allow write,shell -p "Make the failing test pass"
   octo sessions list --all
 
 Exit codes
@@ -40,34 +49,49 @@ Configuration: $OCTO_HOME/config.toml, else $XDG_CONFIG_HOME/octo/config.toml, p
 `;
 
 const RUN = `Usage: octo run [--name NAME | --resume [NAME] | --resume-recent] [--model PROVIDER:MODEL]
-                [-p TEXT] [--json] [--attach FILE]... [--theme THEME]
+                [-p TEXT] [--json] [--attach FILE]... [--theme THEME] [--allow write,shell,mcp]
 
 Without -p (and with no text on stdin) the session opens in the full-screen workspace.
 With -p the turn runs here: the reply streams to stdout as plain text, tool calls and
 warnings go to stderr. Ctrl-C stops the turn, keeps the partial reply and exits 130.
+MCP servers are waited for (up to their connect timeout) so the model sees their tools.
+Writing files, shell commands and MCP tools that change things need --allow with -p;
+otherwise the model is told the tool was not allowed.
 
 Examples
   octo run --name auth-refactor -p "Where is the token refreshed?"
-  octo run --resume auth-refactor -p "Now write the fix" --json
+  octo run --resume auth-refactor -p "Now write the fix" --allow write --json
   echo "Explain this error: ..." | octo run --resume-recent
 `;
 
 const SESSIONS = `Usage
-  octo sessions list [--all] [--json]
+  octo sessions list [--all] [--json] [--trash]
   octo sessions show NAME [--json]
   octo sessions rename NAME NEW_NAME
   octo sessions rm NAME
   octo sessions restore NAME
   octo sessions export NAME [--format md|json]
+  octo sessions fork NAME NEW_NAME [--at SEQ]
+  octo sessions search TEXT [--json] [--all]
+  octo sessions move NAME DIR
+
+fork copies the history up to record SEQ (the #numbers of 'sessions show'; all of it without --at).
+search looks through messages, tool outputs and file paths of this project's sessions (--all: every
+project) and names the session and record of each hit. move re-attaches a session to the project in
+DIR, for a checkout moved where octo could not recognise it. --trash lists what 'rm' moved away.
 
 Examples
   octo sessions list --json | jq '.[] | {name, cost}'
   octo sessions export auth-refactor > auth-refactor.md
+  octo sessions fork auth-refactor auth-alt --at 12
+  octo sessions search "refresh token" --all
+  octo sessions move auth-refactor ~/src/app
 `;
 
 const DOCTOR = `Usage: octo doctor [--reindex]
 
-Checks the data folder, permissions, session files and locks, and the configured providers.
+Checks the data folder, permissions, session files and locks, and the configured providers, and
+warns when this project's identity could not be found (its sessions are then tied to its path).
 --reindex rebuilds the session index from the session files. Exits 1 if any check fails.
 `;
 

@@ -1,5 +1,6 @@
 /** Turns an explicit argv into one typed invocation; every mistake is a UsageError (exit 2). */
 import { cac, type Command } from 'cac';
+import type { ApprovalCategory } from '../core/api.js';
 import { closest } from '../core/text/distance.js';
 import { optionValues } from './raw-options.js';
 
@@ -15,15 +16,20 @@ export interface RunOptions {
   json: boolean;
   attach: string[];
   theme?: string;
+  /** Tool categories granted without asking (`--allow write,shell`). */
+  allow: ApprovalCategory[];
 }
 
 export type SessionsAction =
-  | { action: 'list'; all: boolean; json: boolean }
+  | { action: 'list'; all: boolean; json: boolean; trash: boolean }
   | { action: 'show'; name: string; json: boolean }
   | { action: 'rename'; name: string; newName: string }
   | { action: 'rm'; name: string }
   | { action: 'restore'; name: string }
-  | { action: 'export'; name: string; format: 'md' | 'json' };
+  | { action: 'export'; name: string; format: 'md' | 'json' }
+  | { action: 'fork'; name: string; newName: string; atSeq?: number }
+  | { action: 'search'; text: string; json: boolean; all: boolean }
+  | { action: 'move'; name: string; dir: string };
 
 export type HelpTopic = 'main' | 'run' | 'sessions' | 'doctor';
 
@@ -46,9 +52,31 @@ export class UsageError extends Error {
 }
 
 const COMMANDS = ['run', 'sessions', 'doctor'] as const;
-const SESSION_ACTIONS = ['list', 'show', 'rename', 'rm', 'restore', 'export'] as const;
+const SESSION_ACTIONS = [
+  'list',
+  'show',
+  'rename',
+  'rm',
+  'restore',
+  'export',
+  'fork',
+  'search',
+  'move',
+] as const;
+/** What `--allow` may grant: the approval categories of the core. */
+const ALLOW_ITEMS: readonly ApprovalCategory[] = ['write', 'shell', 'mcp'];
 /** Options whose values are text: mri would turn "007" into 7, so their raw text is read back. */
-const STRING_OPTIONS = { name: ['--name'], model: ['--model'], theme: ['--theme'], format: ['--format'] };
+const STRING_OPTIONS = {
+  name: ['--name'],
+  model: ['--model'],
+  theme: ['--theme'],
+  format: ['--format'],
+  allow: ['--allow'],
+  at: ['--at'],
+};
+/** Flags of `octo sessions`, each accepted only by the actions that use it. */
+const SESSIONS_FLAGS = ['all', 'json', 'format', 'trash', 'at'] as const;
+type SessionsFlag = (typeof SESSIONS_FLAGS)[number];
 
 function addRunOptions(command: Command): Command {
   return command
@@ -59,7 +87,8 @@ function addRunOptions(command: Command): Command {
     .option('-p, --prompt <text>', 'run one turn without the full screen')
     .option('--json', 'print one JSON result instead of streaming')
     .option('--attach <file>', 'attach an image or video (repeatable)')
-    .option('--theme <theme>', 'colour theme of the workspace');
+    .option('--theme <theme>', 'colour theme of the workspace')
+    .option('--allow <categories>', 'grant write, shell and mcp tools without asking');
 }
 
 function buildParser(): ReturnType<typeof cac> {
@@ -71,7 +100,9 @@ function buildParser(): ReturnType<typeof cac> {
     .command('sessions [action] [...args]', 'list and manage sessions')
     .option('--all', 'all projects')
     .option('--json', 'machine-readable output')
-    .option('--format <format>', 'md or json');
+    .option('--format <format>', 'md or json')
+    .option('--trash', 'the sessions in the trash')
+    .option('--at <seq>', 'fork at this record');
   cli.command('doctor', 'check the store').option('--reindex', 'rebuild the session index');
   return cli;
 }
@@ -147,6 +178,7 @@ function runOptions(argv: readonly string[], options: ParsedOptions, explicit: b
   const prompt = lastText(argv, ['-p', '--prompt'], '-p');
   const model = lastText(argv, STRING_OPTIONS.model, '--model');
   const theme = lastText(argv, STRING_OPTIONS.theme, '--theme');
+  const allow = allowList(lastText(argv, STRING_OPTIONS.allow, '--allow'), topic);
   return {
     explicit,
     ...(name !== undefined ? { name } : {}),
@@ -157,7 +189,34 @@ function runOptions(argv: readonly string[], options: ParsedOptions, explicit: b
     json: options.json === true,
     attach,
     ...(theme !== undefined ? { theme } : {}),
+    allow,
   };
+}
+
+/** `write,shell` → ['write', 'shell']; anything else is a usage error naming the valid items. */
+function allowList(text: string | undefined, topic: HelpTopic): ApprovalCategory[] {
+  if (text === undefined) return [];
+  const items = text.split(',').map((item) => item.trim());
+  const granted: ApprovalCategory[] = [];
+  for (const item of items) {
+    const known = ALLOW_ITEMS.find((category) => category === item);
+    if (known === undefined) {
+      throw new UsageError(
+        `--allow takes ${ALLOW_ITEMS.join(', ')} separated by commas, not "${item}".`,
+        topic,
+      );
+    }
+    if (!granted.includes(known)) granted.push(known);
+  }
+  return granted;
+}
+
+/** `--at 12`: a record number, a positive integer. */
+function seqOf(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[1-9][0-9]*$/.test(text))
+    throw new UsageError('--at takes a record number (1 or more).', 'sessions');
+  return Number(text);
 }
 
 function sessionsAction(
@@ -167,8 +226,8 @@ function sessionsAction(
 ): SessionsAction {
   const [action = 'list', ...rest] = args;
   const json = options.json === true;
-  const allowed = (flags: Partial<Record<'all' | 'json' | 'format', boolean>>): void => {
-    for (const flag of ['all', 'json', 'format'] as const) {
+  const allowed = (flags: Partial<Record<SessionsFlag, boolean>>): void => {
+    for (const flag of SESSIONS_FLAGS) {
       if (options[flag] !== undefined && flags[flag] !== true) {
         throw new UsageError(`--${flag} does not apply to sessions ${action}.`, 'sessions');
       }
@@ -180,9 +239,9 @@ function sessionsAction(
   };
   switch (action) {
     case 'list':
-      allowed({ all: true, json: true });
-      operands(0, 'list [--all] [--json]');
-      return { action, all: options.all === true, json };
+      allowed({ all: true, json: true, trash: true });
+      operands(0, 'list [--all] [--json] [--trash]');
+      return { action, all: options.all === true, json, trash: options.trash === true };
     case 'show': {
       allowed({ json: true });
       const [name = ''] = operands(1, 'show NAME [--json]');
@@ -205,6 +264,24 @@ function sessionsAction(
       const format = lastText(argv, STRING_OPTIONS.format, '--format') ?? 'md';
       if (format !== 'md' && format !== 'json') throw new UsageError('--format is md or json.', 'sessions');
       return { action, name, format };
+    }
+    case 'fork': {
+      allowed({ at: true });
+      const [name = '', newName = ''] = operands(2, 'fork NAME NEW_NAME [--at SEQ]');
+      const atSeq = seqOf(lastText(argv, STRING_OPTIONS.at, '--at'));
+      return { action, name, newName, ...(atSeq !== undefined ? { atSeq } : {}) };
+    }
+    case 'search': {
+      allowed({ all: true, json: true });
+      if (rest.length === 0)
+        throw new UsageError('Usage: octo sessions search TEXT [--json] [--all]', 'sessions');
+      // Several words unquoted are one search, as a search box would take them.
+      return { action, text: rest.join(' '), json, all: options.all === true };
+    }
+    case 'move': {
+      allowed({});
+      const [name = '', dir = ''] = operands(2, 'move NAME DIR');
+      return { action, name, dir };
     }
     default: {
       const near = closest(action, SESSION_ACTIONS, 1);

@@ -31,7 +31,7 @@ async function dispatch(
       const { runSessions } = await import('./commands/sessions.js');
       await assertNames([
         'name' in command ? command.name : undefined,
-        command.action === 'rename' ? command.newName : undefined,
+        'newName' in command ? command.newName : undefined,
       ]);
       return withWorkspace(io, onSecondaryError, (ws) => runSessions(ws, output, command));
     }

@@ -1,5 +1,6 @@
 /** Opens the core lazily: --help, --version and usage errors never load it (start-up time). */
 import type { Workspace } from '../core/api.js';
+import type { WorkspaceOptions } from '../core/workspace.js';
 import type { CliIo } from './io.js';
 
 /**
@@ -11,14 +12,18 @@ export async function assertNames(names: ReadonlyArray<string | undefined>): Pro
   for (const name of names) if (name !== undefined) assertSessionName(name);
 }
 
+/** How tool calls that need approval are handled: granted (`--allow`), asked (the full screen) or refused. */
+export type ApprovalMode = Pick<WorkspaceOptions, 'allow' | 'interactive'>;
+
 export async function openWorkspace(
   io: CliIo,
   onListenerError: (error: unknown) => void,
+  approval: ApprovalMode = {},
 ): Promise<Workspace> {
   const { createWorkspace } = await import('../core/workspace.js');
   return createWorkspace(
     { env: io.env, home: io.home, cwd: io.cwd, clock: { now: () => io.now() }, pid: io.pid },
-    { onListenerError },
+    { onListenerError, ...approval },
   );
 }
 
@@ -30,8 +35,9 @@ export async function withWorkspace<T>(
   io: CliIo,
   onSecondaryError: (error: unknown) => void,
   use: (ws: Workspace) => Promise<T>,
+  approval: ApprovalMode = {},
 ): Promise<T> {
-  const ws = await openWorkspace(io, onSecondaryError);
+  const ws = await openWorkspace(io, onSecondaryError, approval);
   let result: T;
   try {
     result = await use(ws);

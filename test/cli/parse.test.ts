@@ -16,7 +16,7 @@ const run = (
   explicit = true,
 ): Invocation => ({
   kind: 'run',
-  options: { explicit, resumeRecent: false, json: false, attach: [], ...options },
+  options: { explicit, resumeRecent: false, json: false, attach: [], allow: [], ...options },
 });
 
 describe('parseArgv', () => {
@@ -89,11 +89,11 @@ describe('parseArgv', () => {
   it('reads sessions commands and doctor', () => {
     expect(parseArgv(['sessions'])).toEqual({
       kind: 'sessions',
-      sessions: { action: 'list', all: false, json: false },
+      sessions: { action: 'list', all: false, json: false, trash: false },
     });
     expect(parseArgv(['sessions', 'list', '--all', '--json'])).toEqual({
       kind: 'sessions',
-      sessions: { action: 'list', all: true, json: true },
+      sessions: { action: 'list', all: true, json: true, trash: false },
     });
     expect(parseArgv(['sessions', 'rename', 'a', 'b'])).toEqual({
       kind: 'sessions',
@@ -104,6 +104,45 @@ describe('parseArgv', () => {
       sessions: { action: 'export', name: 'a', format: 'json' },
     });
     expect(parseArgv(['doctor', '--reindex'])).toEqual({ kind: 'doctor', reindex: true });
+  });
+
+  it('reads --allow as a list of categories and refuses anything else', () => {
+    expect(parseArgv(['run', '-p', 'x', '--allow', 'write,shell,write'])).toEqual(
+      run({ prompt: 'x', allow: ['write', 'shell'] }),
+    );
+    expect(parseArgv(['run', '--allow=mcp'])).toEqual(run({ allow: ['mcp'] }));
+    const wrong = usageError(['run', '-p', 'x', '--allow', 'write,network']);
+    expect(wrong.message).toBe('--allow takes write, shell, mcp separated by commas, not "network".');
+    expect(wrong.topic).toBe('run');
+    expect(usageError(['run', '--allow']).message).toMatch(/--allow/);
+  });
+
+  it('reads fork, search, move and the trash listing', () => {
+    expect(parseArgv(['sessions', 'fork', 'a', 'b', '--at', '12'])).toEqual({
+      kind: 'sessions',
+      sessions: { action: 'fork', name: 'a', newName: 'b', atSeq: 12 },
+    });
+    expect(parseArgv(['sessions', 'fork', 'a', 'b'])).toEqual({
+      kind: 'sessions',
+      sessions: { action: 'fork', name: 'a', newName: 'b' },
+    });
+    expect(usageError(['sessions', 'fork', 'a', 'b', '--at', '0']).message).toMatch(/record number/);
+    expect(usageError(['sessions', 'fork', 'a', 'b', '--at', '1.5']).message).toMatch(/record number/);
+    expect(parseArgv(['sessions', 'search', 'refresh', '007', '--json', '--all'])).toEqual({
+      kind: 'sessions',
+      sessions: { action: 'search', text: 'refresh 007', json: true, all: true },
+    });
+    expect(usageError(['sessions', 'search']).message).toMatch(/search TEXT/);
+    expect(usageError(['sessions', 'search', 'x', '--at', '3']).message).toMatch(/--at does not apply/);
+    expect(parseArgv(['sessions', 'move', 'a', '../elsewhere'])).toEqual({
+      kind: 'sessions',
+      sessions: { action: 'move', name: 'a', dir: '../elsewhere' },
+    });
+    expect(parseArgv(['sessions', 'list', '--trash'])).toEqual({
+      kind: 'sessions',
+      sessions: { action: 'list', all: false, json: false, trash: true },
+    });
+    expect(usageError(['sessions', 'show', 'a', '--trash']).message).toMatch(/--trash does not apply/);
   });
 
   it('answers --help per command and --version', () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
+import { makeRepo } from '../core/project/support.js';
 import { fakeIo, type FakeIoOptions } from './fake-io.js';
 
 let root: string;
@@ -74,5 +75,25 @@ describe('runCli', () => {
     const result = await octo(['sessions', 'rename', 'ok', '../up']);
     expect(result.code).toBe(1);
     await expect(readdir(dataDir)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('refuses a bad name for a fork before touching the data folder', async () => {
+    const result = await octo(['sessions', 'fork', 'ok', '../up']);
+    expect(result.code).toBe(1);
+    await expect(readdir(dataDir)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it("doctor warns when the project's identity could not be found, and why", async () => {
+    const repo = await makeRepo(path.join(root, 'repo'), root);
+    // Without git on PATH the first commit cannot be read: the project falls back to its path.
+    const result = await octo(['doctor'], { cwd: repo, env: { OCTO_HOME: dataDir, PATH: '/nonexistent' } });
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `^warn {2}project identity: ${repo}: the repository's first commit is unknown \\(.+\\); the sessions of ${repo} are tied to its path$`,
+        'm',
+      ),
+    );
+    const healthy = await octo(['doctor'], { cwd: repo });
+    expect(healthy.stdout).not.toContain('project identity');
   });
 });

@@ -9,6 +9,13 @@ export async function runDoctor(ws: Workspace, output: Output, reindex: boolean)
   output.line(
     `Data folder ${sanitizeLine(report.dataDir)}: ${report.sessions} sessions${reindex ? ' (index rebuilt)' : ''}`,
   );
+  const { identityProblem } = ws.project;
+  if (identityProblem !== undefined) {
+    // Not a failure: sessions still work, but tied to the path, so a moved checkout loses them.
+    output.line(
+      `${out.yellow('warn')}  project identity: ${sanitizeLine(identityProblem)}; the sessions of ${sanitizeLine(ws.project.dir)} are tied to its path`,
+    );
+  }
   for (const check of report.checks) {
     const mark = check.ok ? out.green('ok  ') : out.red('FAIL');
     output.line(

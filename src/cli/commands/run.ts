@@ -117,11 +117,37 @@ export async function runRun(
   }
   if (prompt === undefined) {
     if (options.json) output.note('--json applies to -p; opening the workspace.');
-    return withWorkspace(io, onSecondaryError, (ws) => openFullScreen(ws, options, output));
+    // The full screen answers 'approval.requested' itself: it asks the user.
+    return withWorkspace(io, onSecondaryError, (ws) => openFullScreen(ws, options, output), {
+      allow: options.allow,
+      interactive: true,
+    });
   }
   if (options.resume === true) return withWorkspace(io, onSecondaryError, (ws) => listCandidates(ws, output));
-  return withWorkspace(io, onSecondaryError, async (ws) => {
-    const handle = await chooseSession(ws, options);
-    return runOneTurn(ws, handle, { prompt, json: options.json, attach: options.attach }, output);
-  });
+  // Nobody can answer a question here: what --allow does not grant is refused, and the model told so.
+  return withWorkspace(
+    io,
+    onSecondaryError,
+    async (ws) => {
+      const handle = await chooseSession(ws, options);
+      await reportMcp(ws, output);
+      return runOneTurn(ws, handle, { prompt, json: options.json, attach: options.attach }, output);
+    },
+    { allow: options.allow, interactive: false },
+  );
+}
+
+/**
+ * Waits for the MCP servers (bounded by their connect timeout) so the model is offered their tools,
+ * and names each one that failed, with its reason, in one stderr line.
+ */
+async function reportMcp(ws: Workspace, output: Output): Promise<void> {
+  const servers = await ws.mcp.settled();
+  for (const server of servers) {
+    const name = sanitizeLine(server.name);
+    const reason = server.reason === undefined ? '' : `: ${sanitizeLine(server.reason)}`;
+    if (server.status === 'failed') output.note(`warning: MCP server ${name} failed${reason}`);
+    if (server.status === 'needs-approval')
+      output.note(`warning: MCP server ${name} is not started until approved in the workspace (octo run)`);
+  }
 }

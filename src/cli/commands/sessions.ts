@@ -1,5 +1,6 @@
-/** `octo sessions ...`: list, show, rename, rm, restore, export. */
-import type { Workspace } from '../../core/api.js';
+/** `octo sessions ...`: list, show, rename, rm, restore, export, fork, search, move. */
+import path from 'node:path';
+import type { SearchHit, Workspace } from '../../core/api.js';
 import { assertNever } from '../../core/errors.js';
 import type { SessionSummary } from '../../core/session/types.js';
 import { sanitizeLine, sanitizeText } from '../../core/text/sanitize.js';
@@ -37,15 +38,24 @@ export function sessionTable(
   return table(header, rows, NUMERIC_COLUMNS);
 }
 
-async function list(ws: Workspace, output: Output, all: boolean, json: boolean): Promise<ExitCode> {
-  const sessions = await ws.sessions.list(all ? {} : { projectId: ws.project.id });
+type ListAction = Extract<SessionsAction, { action: 'list' }>;
+
+async function list(ws: Workspace, output: Output, { all, json, trash }: ListAction): Promise<ExitCode> {
+  const sessions = await ws.sessions.list({
+    ...(all ? {} : { projectId: ws.project.id }),
+    ...(trash ? { onlyTrash: true } : {}),
+  });
   if (json) {
     output.json(sessions);
     return EXIT.ok;
   }
   if (sessions.length === 0) {
-    const where = all ? '' : ` for ${sanitizeLine(ws.project.dir)}`;
-    output.note(`No sessions${where} yet. Start one with: octo run --name NAME`);
+    const where = all ? '' : ` of ${sanitizeLine(ws.project.dir)}`;
+    output.note(
+      trash
+        ? `No sessions${where} in the trash.`
+        : `No sessions${where} yet. Start one with: octo run --name NAME`,
+    );
     return EXIT.ok;
   }
   output.lines(sessionTable(sessions, output.io.now(), all));
@@ -55,7 +65,7 @@ async function list(ws: Workspace, output: Output, all: boolean, json: boolean):
 export async function runSessions(ws: Workspace, output: Output, command: SessionsAction): Promise<ExitCode> {
   switch (command.action) {
     case 'list':
-      return list(ws, output, command.all, command.json);
+      return list(ws, output, command);
     case 'show': {
       const { summary, records } = await ws.sessions.show(command.name);
       if (command.json) output.json(historyJson(ws.paths.data, summary, records));
@@ -85,7 +95,58 @@ export async function runSessions(ws: Workspace, output: Output, command: Sessio
       output.write(command.format === 'json' ? text : sanitizeText(text));
       return EXIT.ok;
     }
+    case 'fork': {
+      const forked = await ws.sessions.fork(
+        command.name,
+        command.newName,
+        command.atSeq === undefined ? {} : { atSeq: command.atSeq },
+      );
+      const at = command.atSeq === undefined ? '' : ` up to #${command.atSeq}`;
+      output.line(
+        `Forked ${sanitizeLine(command.name)}${at} as ${sanitizeLine(forked.name)}. Continue it with: octo run --resume ${sanitizeLine(forked.name)}`,
+      );
+      return EXIT.ok;
+    }
+    case 'search':
+      return search(ws, output, command);
+    case 'move': {
+      const moved = await ws.sessions.move(command.name, path.resolve(output.io.cwd, command.dir));
+      output.line(`Moved ${sanitizeLine(moved.name)} to ${sanitizeLine(moved.projectDir)}.`);
+      return EXIT.ok;
+    }
     default:
       return assertNever(command, 'sessions command');
   }
+}
+
+/** Columns holding numbers in the search table. */
+const SEARCH_NUMERIC = new Set([1]);
+
+export function searchTable(hits: readonly SearchHit[]): string[] {
+  const rows = hits.map((hit) => [
+    sanitizeLine(hit.sessionName),
+    `#${hit.seq}`,
+    hit.toolName === undefined ? hit.kind : `${hit.kind} ${sanitizeLine(hit.toolName)}`,
+    sanitizeLine(hit.snippet),
+  ]);
+  return table(['SESSION', 'SEQ', 'KIND', 'MATCH'], rows, SEARCH_NUMERIC);
+}
+
+async function search(
+  ws: Workspace,
+  output: Output,
+  { text, json, all }: Extract<SessionsAction, { action: 'search' }>,
+): Promise<ExitCode> {
+  const hits = await ws.sessions.search(text, all ? {} : { projectId: ws.project.id });
+  if (json) {
+    output.json(hits);
+    return EXIT.ok;
+  }
+  if (hits.length === 0) {
+    const where = all ? '' : ` of ${sanitizeLine(ws.project.dir)} (--all searches every project)`;
+    output.note(`Nothing found in the sessions${where}.`);
+    return EXIT.ok;
+  }
+  output.lines(searchTable(hits));
+  return EXIT.ok;
 }

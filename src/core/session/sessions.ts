@@ -120,11 +120,13 @@ export class Sessions {
   async create(name?: string, options: { model?: string } = {}): Promise<SessionHandle> {
     const chosen = name ?? generatedName(this.deps.now());
     assertSessionName(chosen);
+    const model = options.model ?? this.deps.defaultModel;
+    this.checkModel(model);
     const writer = await this.deps.store.create({
       name: chosen,
       projectDir: this.deps.project.dir,
       projectId: this.deps.project.id,
-      model: options.model ?? this.deps.defaultModel,
+      model,
       ...(this.deps.project.group === undefined ? {} : { projectGroup: this.deps.project.group }),
     });
     const handle = new OpenSession(
@@ -340,6 +342,18 @@ export class Sessions {
       catchUp,
     });
     await handle.linkProject(link);
+  }
+
+  /**
+   * Refuses a model octo cannot name before any file is made; a missing API key is not a reason to
+   * refuse a session (it is explained when the first turn starts, and may be set by then).
+   */
+  private checkModel(model: string): void {
+    try {
+      this.deps.models.resolve(model);
+    } catch (error) {
+      if (!isOctoError(error, 'provider_unconfigured')) throw error;
+    }
   }
 
   private inProject(summary: SessionSummary, projectId: string): boolean {

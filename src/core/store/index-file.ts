@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { access, constants, readFile, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { OctoError, errnoCode, isOctoError } from '../errors.js';
 import type { SessionSummary } from '../session/types.js';
 import { readError, saveError, unwritableError } from './io.js';
@@ -13,13 +14,13 @@ const DOC_ID_BYTES = 12;
 
 /** All summaries, parsed without NeDB so that listing never rewrites index.db; a torn tail is skipped. */
 export async function readSummaries(layout: StoreLayout): Promise<SessionSummary[]> {
+  // No data folder yet is an empty store, and listing must not create it.
+  if (!(await dataDirExists(layout))) return [];
   let data: Buffer;
   try {
     data = await readFile(layout.indexPath);
   } catch (error) {
-    // No index yet is an empty store; a file where the data folder should be is a setup error to report.
     if (errnoCode(error) === 'ENOENT') return [];
-    if (errnoCode(error) === 'ENOTDIR') throw unwritableError(layout.dataDir, error);
     throw readError(layout.indexPath, error);
   }
   const parsed = parseNedbFile(data, checkSummaryDoc);
@@ -99,6 +100,32 @@ async function persist(
   } catch (error) {
     throw saveError(layout.indexPath, error);
   }
+}
+
+/**
+ * False only when the data folder is absent; a file in its place or above it, or a folder that cannot
+ * be read, is a setup error naming the folder (FAULTS.md row 5), never "no sessions".
+ */
+async function dataDirExists(layout: StoreLayout): Promise<boolean> {
+  let info: Stats;
+  try {
+    info = await stat(layout.dataDir);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return false;
+    throw unwritableError(layout.dataDir, error);
+  }
+  if (!info.isDirectory()) {
+    const notDir = Object.assign(new Error(`ENOTDIR: not a directory, ${layout.dataDir}`), {
+      code: 'ENOTDIR',
+    });
+    throw unwritableError(layout.dataDir, notDir);
+  }
+  try {
+    await access(layout.dataDir, constants.R_OK | constants.X_OK);
+  } catch (error) {
+    throw readError(layout.dataDir, error);
+  }
+  return true;
 }
 
 function damagedIndex(layout: StoreLayout, where: string, cause?: unknown): OctoError {

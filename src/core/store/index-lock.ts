@@ -6,8 +6,13 @@ import { lockFs } from './lock-fs.js';
 import type { LockContext } from './session-lock.js';
 
 /**
- * Index updates take milliseconds; this waits about five seconds for another process's one
- * (10 ms growing by 1.3 up to 250 ms, 30 times) before giving up.
+ * Index updates take milliseconds, so a holder that has not refreshed the lock for two seconds (the
+ * least proper-lockfile allows; it refreshes every second) was killed mid-update and is taken over.
+ */
+export const INDEX_STALE_MS = 2_000;
+/**
+ * Waits about five seconds (10 ms growing by 1.3 up to 250 ms, 30 times): longer than the stale time,
+ * so a lock left by a killed process is always taken over before anyone gives up.
  */
 const INDEX_LOCK_RETRIES = { retries: 30, factor: 1.3, minTimeout: 10, maxTimeout: 250 };
 
@@ -25,7 +30,7 @@ export async function withIndexLock<T>(
       lockfilePath: layout.indexLockPath,
       realpath: false,
       fs: lockFs,
-      stale: ctx.staleLockMs,
+      stale: INDEX_STALE_MS,
       retries: INDEX_LOCK_RETRIES,
       // proper-lockfile would otherwise throw from a timer and end the process.
       onCompromised: (error) => warn(`Lost the session index lock: ${getErrorMessage(error)}`),

@@ -1,9 +1,10 @@
 import { readFile, rm, rmdir, stat } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import lockfile from 'proper-lockfile';
 import { z } from 'zod';
 import { OctoError, errnoCode, getErrorMessage } from '../errors.js';
 import type { Clock } from '../deps.js';
-import { saveError, type StoreIo } from './io.js';
+import { readError, saveError, type StoreIo } from './io.js';
 import { lockFs } from './lock-fs.js';
 import type { LockHolder } from './types.js';
 import type { WarningSink } from './warnings.js';
@@ -25,11 +26,20 @@ export interface HeldLock {
   release(): Promise<void>;
 }
 
+/**
+ * A live holder writes its owner file milliseconds after taking the lock; a lock still without one
+ * after this long was left by a holder killed in between, and is taken over like a dead one.
+ */
+export const OWNERLESS_GRACE_MS = 1_000;
+/** How often a younger lock without owner is looked at again while its holder may be writing one. */
+const OWNER_POLL_MS = 25;
+
 const ownerSchema = z.object({ pid: z.number().int(), since: z.string(), host: z.string() });
 
 /**
  * Takes the session lock. A live holder means `session_locked`; a holder that died on this host
- * (kill -9), or a lock nobody refreshed within the stale time, is taken over with a warning (row 11).
+ * (kill -9), one killed before it wrote its owner file, or a lock nobody refreshed within the stale
+ * time, is taken over with a warning (row 11).
  */
 export async function acquireSessionLock(
   file: string,
@@ -47,10 +57,10 @@ export async function acquireSessionLock(
       message: `Lost the lock on session ${id} (${lost}); further writes to it are refused.`,
     });
   };
-  const release = await lockOrTakeOver(file, ownerFile, id, ctx, onCompromised);
+  const { release, takenFrom } = await lockOrTakeOver(file, ownerFile, id, ctx, onCompromised);
   try {
     // The lock is ours; an owner file still here was left by a holder that never released it.
-    const leftover = await readOwner(ownerFile);
+    const leftover = (await readOwner(ownerFile)) ?? takenFrom;
     if (leftover !== null) ctx.warnings.push({ kind: 'staleLockTaken', sessionId: id, holder: leftover });
     const owner: LockHolder = {
       pid: ctx.pid,
@@ -84,8 +94,11 @@ export async function currentHolder(
 ): Promise<LockHolder | null> {
   const fresh = await lockfile.check(file, { stale: ctx.staleLockMs, realpath: false, fs: lockFs });
   if (!fresh) return null;
-  const holder = (await readOwner(ownerFile)) ?? (await unknownHolder(file, ctx));
-  return diedHere(holder, ctx.host) ? null : holder;
+  const owner = await readOwner(ownerFile);
+  if (owner !== null) return diedHere(owner, ctx.host) ? null : owner;
+  const age = await lockAge(file);
+  if (age === null || age >= OWNERLESS_GRACE_MS) return null;
+  return unknownHolder(file, ctx);
 }
 
 export async function readOwner(ownerFile: string): Promise<LockHolder | null> {
@@ -96,7 +109,7 @@ export async function readOwner(ownerFile: string): Promise<LockHolder | null> {
     if (errnoCode(error) === 'ENOENT') return null;
     throw error;
   }
-  // Written atomically by us; anything unreadable is treated as "holder unknown", which never steals.
+  // Written atomically by us; anything unreadable is treated as "holder unknown", judged by the lock's age.
   const parsed = ownerSchema.safeParse(parseJson(text));
   return parsed.success ? parsed.data : null;
 }
@@ -113,29 +126,83 @@ export function diedHere(holder: LockHolder, host: string): boolean {
   }
 }
 
+interface Taken {
+  release: () => Promise<void>;
+  /** The holder whose lock was taken over when it left no owner file, for the staleLockTaken warning. */
+  takenFrom: LockHolder | null;
+}
+
 async function lockOrTakeOver(
   file: string,
   ownerFile: string,
   id: string,
   ctx: LockContext,
   onCompromised: (error: Error) => void,
-): Promise<() => Promise<void>> {
+): Promise<Taken> {
   const options = { stale: ctx.staleLockMs, realpath: false, retries: 0, fs: lockFs, onCompromised };
   try {
-    return await lockfile.lock(file, options);
+    return { release: await lockfile.lock(file, options), takenFrom: null };
   } catch (error) {
     if (errnoCode(error) !== 'ELOCKED') throw saveError(`${file}.lock`, error);
   }
-  const holder = (await readOwner(ownerFile)) ?? (await unknownHolder(file, ctx));
-  if (!diedHere(holder, ctx.host)) throw lockedError(id, holder);
+  const state = await settledHolder(file, ownerFile, ctx);
+  if (!state.dead) throw lockedError(id, state.holder);
   // The holder was killed (kill -9) and left a fresh-looking lock: remove it and race for it once more.
-  await removeLockDir(`${file}.lock`);
+  await removeLockDir(`${file}.lock`, state.mtimeMs);
   try {
-    return await lockfile.lock(file, options);
+    const takenFrom = state.owned || state.mtimeMs === null ? null : state.holder;
+    return { release: await lockfile.lock(file, options), takenFrom };
   } catch (error) {
     if (errnoCode(error) !== 'ELOCKED') throw saveError(`${file}.lock`, error);
     throw lockedError(id, (await readOwner(ownerFile)) ?? (await unknownHolder(file, ctx)));
   }
+}
+
+interface HolderState {
+  holder: LockHolder;
+  /** Known to be gone: its pid is dead on this host, or it never wrote an owner file within the grace. */
+  dead: boolean;
+  /** The holder came from an owner file (which the warning after takeover reads itself). */
+  owned: boolean;
+  /** The lock folder's time when judged: a different one later is a new lock, not this one. */
+  mtimeMs: number | null;
+}
+
+/**
+ * Who holds a lock we could not take. A lock younger than the grace may still be getting its owner
+ * file, so it is watched until the file appears or the grace is over; only then is it judged.
+ */
+async function settledHolder(file: string, ownerFile: string, ctx: LockContext): Promise<HolderState> {
+  for (;;) {
+    const mtimeMs = await lockTime(file);
+    const owner = await readOwner(ownerFile);
+    if (owner !== null) return { holder: owner, dead: diedHere(owner, ctx.host), owned: true, mtimeMs };
+    const age = mtimeMs === null ? null : ageOf(mtimeMs);
+    if (age === null || age >= OWNERLESS_GRACE_MS) {
+      return { holder: await unknownHolder(file, ctx), dead: true, owned: false, mtimeMs };
+    }
+    await delay(Math.min(OWNER_POLL_MS, OWNERLESS_GRACE_MS - age));
+  }
+}
+
+/** Milliseconds since the lock folder was made or last refreshed, or null once it is gone. */
+async function lockAge(file: string): Promise<number | null> {
+  const mtimeMs = await lockTime(file);
+  return mtimeMs === null ? null : ageOf(mtimeMs);
+}
+
+async function lockTime(file: string): Promise<number | null> {
+  try {
+    return (await stat(`${file}.lock`)).mtimeMs;
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return null;
+    throw readError(`${file}.lock`, error);
+  }
+}
+
+function ageOf(mtimeMs: number): number {
+  // proper-lockfile stamps the folder with the wall clock, so it is compared with the wall clock.
+  return Math.max(0, Date.now() - mtimeMs);
 }
 
 export function lockedError(id: string, holder: LockHolder): OctoError {
@@ -161,8 +228,10 @@ async function unknownHolder(file: string, ctx: LockContext): Promise<LockHolder
   }
 }
 
-async function removeLockDir(dir: string): Promise<void> {
+/** Removes the lock folder judged dead, unless it has since been replaced by someone's new lock. */
+async function removeLockDir(dir: string, judgedMtimeMs: number | null): Promise<void> {
   try {
+    if ((await stat(dir)).mtimeMs !== judgedMtimeMs) return;
     await rmdir(dir);
   } catch (error) {
     // Someone else removed it first; the lock attempt that follows decides who wins.

@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { StoreWarning } from '../../../src/core/store/index.js';
+import { INDEX_STALE_MS } from '../../../src/core/store/index-lock.js';
+import { OWNERLESS_GRACE_MS } from '../../../src/core/store/session-lock.js';
 import {
   anyString,
   containing,
@@ -173,4 +175,83 @@ describe('stale locks (FAULTS 11)', () => {
     await expect(writer.append(userMessage('after'))).rejects.toMatchObject({ code: 'session_locked' });
     await writer.close();
   });
+});
+
+describe('locks left by a process killed while taking them (kill-resume benchmark)', () => {
+  it('takes over a session lock whose holder was killed before writing its owner file', async () => {
+    const fx = await storeFixture();
+    const store = fx.store();
+    const created = await store.create(INIT);
+    await created.close();
+    const child = spawnStoreChild(['stall', fx.dataDir, created.id]);
+    expect(await child.nextLine()).toBe('stalled');
+    await expect(stat(`${fx.sessionFile(created.id)}.lock`)).resolves.toBeDefined();
+    await expect(stat(ownerPath(fx.dataDir, created.id))).rejects.toMatchObject({ code: 'ENOENT' });
+    child.process.kill('SIGKILL');
+    await child.exited;
+
+    // Within the default 10 s stale time: only the missing owner file gives the dead holder away.
+    const writer = await store.openWriter(created.id);
+    expect(store.drainWarnings()).toEqual([
+      { kind: 'staleLockTaken', sessionId: created.id, holder: { pid: 0, since: anyString(), host: '' } },
+    ]);
+    expect(writer.records().map((r) => r.kind)).toEqual(['command']);
+    await writer.close();
+  });
+
+  it('takes over a lock that has gone without an owner file for longer than the grace', async () => {
+    const fx = await storeFixture();
+    const store = fx.store();
+    const created = await store.create(INIT);
+    await created.close();
+    const lockDir = `${fx.sessionFile(created.id)}.lock`;
+    await mkdir(lockDir);
+    const aWhileAgo = new Date(Date.now() - 3 * OWNERLESS_GRACE_MS);
+    await utimes(lockDir, aWhileAgo, aWhileAgo);
+    expect((await store.openReadOnly(created.id)).holder).toBeNull();
+
+    const writer = await store.openWriter(created.id);
+    expect(store.drainWarnings()).toEqual([
+      {
+        kind: 'staleLockTaken',
+        sessionId: created.id,
+        holder: { pid: 0, since: aWhileAgo.toISOString(), host: '' },
+      },
+    ]);
+    await writer.close();
+  });
+
+  it('waits for the owner file of a lock taken a moment ago, and names the live holder it shows', async () => {
+    const fx = await storeFixture();
+    const store = fx.store();
+    const created = await store.create(INIT);
+    await created.close();
+    await mkdir(`${fx.sessionFile(created.id)}.lock`);
+    expect((await store.openReadOnly(created.id)).holder).toEqual({ pid: 0, since: anyString(), host: '' });
+
+    const opening = store.openWriter(created.id).catch((e: unknown) => e);
+    const holder = { pid: process.pid, since: '2025-03-01T10:00:00.000Z', host: hostname() };
+    await writeFile(ownerPath(fx.dataDir, created.id), JSON.stringify(holder));
+    expect(await opening).toMatchObject({ code: 'session_locked', details: { holder } });
+  });
+
+  it(
+    'takes over the index lock of a process killed in the middle of an index update',
+    async () => {
+      const fx = await storeFixture();
+      const store = fx.store();
+      await (await store.create(INIT)).close();
+      const child = spawnStoreChild(['stall-index', fx.dataDir, 'killed-while-creating']);
+      expect(await child.nextLine()).toBe('stalled');
+      await expect(stat(path.join(fx.dataDir, 'index.lock'))).resolves.toBeDefined();
+      child.process.kill('SIGKILL');
+      await child.exited;
+
+      // Waits out the index lock's short stale time; with the session locks' ten seconds it gave up as busy.
+      const second = await store.create({ ...INIT, name: 'after-the-kill' });
+      await second.close();
+      expect((await store.list()).map((s) => s.name)).toEqual(['auth-refactor', 'after-the-kill']);
+    },
+    INDEX_STALE_MS * 4,
+  );
 });

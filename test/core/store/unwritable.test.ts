@@ -1,4 +1,4 @@
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { INIT, storeFixture } from './helpers.js';
@@ -50,6 +50,41 @@ describe('a data folder that cannot be written (FAULTS 5)', () => {
         await expect(fx.store().create(INIT)).rejects.toMatchObject({
           code: 'store_unwritable',
           message: `Cannot write to the data folder ${fx.dataDir}: permission denied (EACCES)`,
+        });
+      } finally {
+        await chmod(fx.dataDir, 0o700);
+      }
+    },
+  );
+});
+
+describe('listing the sessions of a data folder (FAULTS 5)', () => {
+  it('lists a data folder that does not exist yet as empty, without making it', async () => {
+    const fx = await storeFixture();
+    expect(await fx.store().list()).toEqual([]);
+    await expect(stat(fx.dataDir)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('names the path and "not a directory" when the data folder is a file', async () => {
+    const fx = await storeFixture();
+    await writeFile(fx.dataDir, 'a file, not a folder');
+    await expect(fx.store().list()).rejects.toMatchObject({
+      code: 'store_unwritable',
+      message: `Cannot write to the data folder ${fx.dataDir}: not a directory (ENOTDIR)`,
+      details: { path: fx.dataDir, code: 'ENOTDIR' },
+    });
+  });
+
+  it.skipIf(process.getuid?.() === 0)(
+    'names the path and "permission denied" for an unreadable folder',
+    async () => {
+      const fx = await storeFixture();
+      await mkdir(fx.dataDir, { mode: 0o700 });
+      await chmod(fx.dataDir, 0o000);
+      try {
+        await expect(fx.store().list()).rejects.toMatchObject({
+          code: 'store_io',
+          message: `Could not read ${fx.dataDir}: permission denied (EACCES)`,
         });
       } finally {
         await chmod(fx.dataDir, 0o700);
