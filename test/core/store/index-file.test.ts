@@ -66,7 +66,9 @@ describe('the session index', () => {
     expect({ text: await readFile(index, 'utf8'), mtimeMs: (await stat(index)).mtimeMs }).toEqual(before);
   });
 
-  it('lists 1,000 sessions in well under 50 ms', async () => {
+  // The figure that matters is measured by bench/sessions-list.ts; this bound catches a regression to
+  // quadratic or NeDB-loading work (seconds), with room for the suite's own load on two cores.
+  it('lists 1,000 sessions in well under the 150 ms the whole command may take', async () => {
     const fx = await storeFixture();
     await mkdir(fx.dataDir, { recursive: true });
     const lines = Array.from({ length: 1000 }, (_, i) =>
@@ -82,7 +84,7 @@ describe('the session index', () => {
     const listed = await store.list();
     const elapsed = performance.now() - started;
     expect(listed).toHaveLength(1000);
-    expect(elapsed).toBeLessThan(50);
+    expect(elapsed).toBeLessThan(150);
   });
 
   it('skips a torn last line when listing and sets it aside on the next update', async () => {
