@@ -1,7 +1,7 @@
 /** Slash commands as the TUI sees them: its own navigation commands plus the core's, and Tab completion. */
 import { coreCommandHelp } from '../core/commands/index.js';
 
-export type TuiCommandName = 'help' | 'list' | 'session' | 'new' | 'rename' | 'clear' | 'exit';
+export type TuiCommandName = 'help' | 'list' | 'session' | 'new' | 'rename' | 'fork' | 'clear' | 'exit';
 
 export interface CommandHelp {
   name: string;
@@ -19,6 +19,11 @@ export const TUI_COMMANDS: ReadonlyArray<CommandHelp & { name: TuiCommandName }>
     summary: 'start a new session (a name is generated when none is given)',
   },
   { name: 'rename', usage: '/rename NAME', summary: 'rename this session' },
+  {
+    name: 'fork',
+    usage: '/fork [NAME]',
+    summary: 'copy this session (also one another terminal writes) and continue in the copy',
+  },
   { name: 'clear', usage: '/clear', summary: 'clear the screen (the history is kept)' },
   { name: 'exit', usage: '/exit', summary: 'leave octo' },
 ];

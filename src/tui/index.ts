@@ -68,6 +68,8 @@ export async function startTui(ws: Workspace, options: TuiOptions): Promise<Runn
     else c.report(listed.error, 'Reading the session list');
     applyFirst(c, await first);
     c.start();
+    c.state.checkDirs = true;
+    c.run('Reading the session list', () => relist(c));
     const timer = setInterval(() => c.run('Reading the session list', () => relist(c)), RELIST_MS);
     timer.unref();
     cleanups.push(() => clearInterval(timer));

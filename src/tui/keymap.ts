@@ -5,7 +5,7 @@
 import { seg, type StyledLine } from './text/styled.js';
 import { fit } from './text/width.js';
 
-export type Scope = 'global' | 'outsideInput' | 'input' | 'sessions' | 'conversation';
+export type Scope = 'global' | 'outsideInput' | 'approval' | 'input' | 'sessions' | 'conversation' | 'jobs';
 
 export type ActionId =
   | 'focusNext'
@@ -28,7 +28,12 @@ export type ActionId =
   | 'toggleLastTool'
   | 'cursorUp'
   | 'cursorDown'
-  | 'activate';
+  | 'activate'
+  | 'approveOnce'
+  | 'approveAlways'
+  | 'approveDeny'
+  | 'cancelJob'
+  | 'search';
 
 export interface KeyBinding {
   action: ActionId;
@@ -137,6 +142,13 @@ export const KEYMAP: readonly KeyBinding[] = [
   },
   { scope: 'global', action: 'help', keys: ['f1'], label: 'F1', description: 'show or hide this help' },
   {
+    scope: 'global',
+    action: 'search',
+    keys: ['C-f'],
+    label: 'Ctrl-F',
+    description: 'search all sessions; Enter on a hit opens it there',
+  },
+  {
     scope: 'outsideInput',
     action: 'help',
     keys: ['?'],
@@ -163,6 +175,13 @@ export const KEYMAP: readonly KeyBinding[] = [
     keys: ['enter'],
     label: 'Enter',
     description: 'open the session under the cursor',
+  },
+  {
+    scope: 'sessions',
+    action: 'search',
+    keys: ['/'],
+    label: '/',
+    description: 'search all sessions (as Ctrl-F)',
   },
   {
     scope: 'conversation',
@@ -199,25 +218,76 @@ export const KEYMAP: readonly KeyBinding[] = [
     label: 'End, G',
     description: 'go to the newest message',
   },
+  {
+    scope: 'approval',
+    action: 'approveOnce',
+    keys: ['y'],
+    label: 'y',
+    description: 'allow the tool call this once',
+  },
+  {
+    scope: 'approval',
+    action: 'approveAlways',
+    keys: ['a'],
+    label: 'a',
+    description: 'allow this tool for the rest of the session',
+  },
+  {
+    scope: 'approval',
+    action: 'approveDeny',
+    keys: ['n'],
+    label: 'n',
+    description: 'deny it (the model is told)',
+  },
+  { scope: 'jobs', action: 'cursorUp', keys: ['up', 'k'], label: 'Up, k', description: 'select a job' },
+  { scope: 'jobs', action: 'cursorDown', keys: ['down', 'j'], label: 'Down, j', description: 'select a job' },
+  {
+    scope: 'jobs',
+    action: 'activate',
+    keys: ['enter'],
+    label: 'Enter',
+    description: "show the selected job's transcript (Esc closes it)",
+  },
+  {
+    scope: 'jobs',
+    action: 'cancelJob',
+    keys: ['x'],
+    label: 'x',
+    description: 'cancel the selected job',
+  },
 ];
 
 const SCOPE_TITLE: Record<Scope, string> = {
   global: 'Anywhere',
   outsideInput: 'Outside the input',
+  approval: 'While a tool asks for approval',
   input: 'In the input',
   sessions: 'In the Sessions pane',
   conversation: 'In the Conversation pane',
+  jobs: 'In the Jobs pane',
 };
 
-const SCOPE_ORDER: readonly Scope[] = ['global', 'outsideInput', 'input', 'sessions', 'conversation'];
+const SCOPE_ORDER: readonly Scope[] = [
+  'global',
+  'outsideInput',
+  'approval',
+  'input',
+  'sessions',
+  'conversation',
+  'jobs',
+];
 
-/** The bindings that may take `key` with `focus` focused, in the order to try them. */
+/**
+ * The bindings that may take `key` with `focus` focused, in the order to try them; while a question
+ * waits (`asking`), its answers come first.
+ */
 export function candidates(
   key: string,
-  focus: Exclude<Scope, 'global' | 'outsideInput'> | 'context' | 'jobs',
+  focus: Exclude<Scope, 'global' | 'outsideInput' | 'approval'> | 'context',
+  asking = false,
 ): KeyBinding[] {
-  const scopes: Scope[] = [];
-  if (focus === 'input' || focus === 'sessions' || focus === 'conversation') scopes.push(focus);
+  const scopes: Scope[] = asking ? ['approval'] : [];
+  if (focus !== 'context') scopes.push(focus);
   if (focus !== 'input') scopes.push('outsideInput');
   scopes.push('global');
   return scopes.flatMap((scope) => KEYMAP.filter((b) => b.scope === scope && b.keys.includes(key)));

@@ -1,6 +1,6 @@
 /** The boxes on the screen and one `paint` that hands each its view; the scheduler decides when to draw. */
 import type { Screen } from './blessed.js';
-import type { ScreenModel } from './app/views.js';
+import { overlaySize, type ScreenModel } from './app/views.js';
 import { MIN_HEIGHT, MIN_WIDTH, PANE_ORDER, type PaneId } from './layout.js';
 import { Pane } from './pane.js';
 import { seg, wrapLine } from './text/styled.js';
@@ -11,6 +11,7 @@ export class ScreenView {
   private readonly status: Pane;
   private readonly help: Pane;
   private readonly notice: Pane;
+  private readonly overlay: Pane;
 
   constructor(
     readonly screen: Screen,
@@ -21,6 +22,7 @@ export class ScreenView {
     this.status = new Pane(screen, theme, false);
     this.help = make();
     this.notice = new Pane(screen, theme, false);
+    this.overlay = make();
   }
 
   paint(model: ScreenModel): void {
@@ -29,6 +31,7 @@ export class ScreenView {
       for (const id of PANE_ORDER) this.panes[id].hide();
       this.status.hide();
       this.help.hide();
+      this.overlay.hide();
       const width = Math.max(1, layout.width);
       this.notice.place({ top: 0, left: 0, width, height: Math.max(1, layout.height) });
       const text = `Terminal too small (${layout.width}x${layout.height}): octo needs at least ${MIN_WIDTH}x${MIN_HEIGHT}.`;
@@ -50,6 +53,17 @@ export class ScreenView {
       this.help.place({ top: 1, left: Math.floor((layout.status.width - width) / 2), width, height });
       this.help.box.setFront();
       this.help.update({ title: ' Help — keys ', lines: model.help, focused: true });
+    }
+    if (model.overlay === null) this.overlay.hide();
+    else {
+      // The same figures as overlaySize, plus the border; a short view gets a short box.
+      const size = overlaySize(layout.status.width, layout.status.top + 1);
+      const height = Math.min(size.height, model.overlay.lines.length) + 2;
+      const top = Math.max(1, Math.floor((layout.status.top - height) / 2));
+      const left = Math.floor((layout.status.width - size.width - 2) / 2);
+      this.overlay.place({ top, left, width: size.width + 2, height });
+      this.overlay.box.setFront();
+      this.overlay.update({ title: model.overlay.title, lines: model.overlay.lines, focused: true });
     }
   }
 }

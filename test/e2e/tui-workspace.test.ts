@@ -137,4 +137,39 @@ describe('octo full screen in tmux', () => {
     expect(shell).not.toMatch(/Sessions|\[\?|\u001b|\^\[/);
     expect(shell.trim().split('\n').at(-1)).toMatch(/^bash-[\d.]+[#$]$/);
   });
+
+  it('asks before a write: n leaves the file unwritten and the model is told; y writes it', async () => {
+    const write = (id: string): { toolCalls: Array<{ id: string; name: string; arguments: string }> } => ({
+      toolCalls: [{ id, name: 'write_file', arguments: '{"path":"out.txt","content":"hello"}' }],
+    });
+    fake.enqueue(write('w1'), { text: 'Understood, not written.' }, write('w2'), { text: 'Written now.' });
+    const file = path.join(home.projectDir, 'out.txt');
+    await keys(`node ${BIN}; echo EXITED $?`, 'Enter');
+    await waitFor('the input', (s) => s.includes('─ Input'));
+
+    await keys('Write it', 'Enter');
+    const asked = await waitFor('the approval box', (s) => s.includes('A tool call needs your approval'));
+    expect(asked).toContain('tool write_file');
+    expect(asked).toContain('create out.txt with 5 bytes');
+    await keys('n');
+    // The reply is drawn a moment before the turn ends: the next message waits for the turn.
+    await waitFor(
+      'the turn to end after the denial',
+      (s) => s.includes('Understood, not written.') && !s.includes('⟳ working'),
+    );
+    expect(existsSync(file)).toBe(false);
+    const denied = fake.requests.at(-1)?.body.messages?.at(-1) as { role: string; content: string };
+    expect(denied.role).toBe('tool');
+    expect(denied.content).toMatch(/the user declined/);
+
+    await keys('Write it again', 'Enter');
+    await waitFor('the approval box again', (s) => s.includes('A tool call needs your approval'));
+    await keys('y');
+    await waitFor('the reply after the write', (s) => s.includes('Written now.'));
+    expect(existsSync(file)).toBe(true);
+
+    await keys('C-c');
+    await keys('C-c');
+    await waitFor('the shell back', (s) => s.includes('EXITED 0'));
+  });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { lineText, type StyledLine } from '../../src/tui/text/styled.js';
 import { bar, contextView } from '../../src/tui/view/context-view.js';
-import { jobsView } from '../../src/tui/view/jobs-view.js';
+import { jobsView, type JobRow, type McpRow } from '../../src/tui/view/jobs-view.js';
 import { scrollToCursor, sessionsView } from '../../src/tui/view/sessions-view.js';
 import { statusView } from '../../src/tui/view/status-view.js';
 import { ZERO_USAGE } from '../../src/core/session/types.js';
@@ -65,6 +65,54 @@ describe('sessions view', () => {
     expect(v.lines(3, 1)[0]?.every((s) => s.style === 'selected')).toBe(true);
   });
 
+  it('lists forks indented under their origin, worktrees of one repository together, and marks a missing project', () => {
+    const v = view({
+      summaries: [
+        summary({ id: 'r', name: 'root', order: 1 }),
+        summary({ id: 'f1', name: 'root-fork', order: 5, parentId: 'r' }),
+        summary({ id: 'f2', name: 'fork-of-fork', order: 6, parentId: 'f1' }),
+        summary({ id: 'n', name: 'newer', order: 7 }),
+        summary({ id: 'w1', name: 'wt-a', projectId: 'g1', projectGroup: 'G', projectDir: '/w/a', order: 4 }),
+        summary({ id: 'w2', name: 'wt-b', projectId: 'g2', projectGroup: 'G', projectDir: '/w/b', order: 3 }),
+        summary({
+          id: 'gone',
+          name: 'old',
+          projectId: 'p9',
+          projectDir: '/w/gone',
+          order: 2,
+          projectMissing: true,
+        }),
+      ],
+      openId: null,
+      cursor: null,
+      busy: new Set(),
+    });
+    expect(v.order).toEqual(['n', 'r', 'f1', 'f2', 'w1', 'w2', 'gone']);
+    const firstRows = (_: string, i: number): boolean =>
+      v.owners[i] === null || v.owners[i] !== v.owners[i - 1];
+    expect(text(v.lines(0, 100)).filter(firstRows)).toEqual([
+      'This project',
+      '   newer                    1h',
+      '   root                     1h',
+      '   ↳ root-fork              1h',
+      '     ↳ fork-of-fork         1h',
+      '/w/a',
+      '   wt-a                     1h',
+      '   wt-b                     1h',
+      '/w/gone (missing)',
+      '   old                      1h',
+    ]);
+  });
+
+  it('counts the sessions of other worktrees of this repository as this project', () => {
+    const v = view({
+      summaries: [summary({ id: 'w', name: 'wt', projectId: 'g2', projectGroup: 'G', order: 1 })],
+      projectGroup: 'G',
+    });
+    expect(text(v.lines(0, 1))).toEqual(['This project']);
+    expect(v.order).toEqual(['w']);
+  });
+
   it('says when this project has no sessions yet', () => {
     expect(text(view({ summaries: [] }).lines(0, 100))).toEqual(['This project', '  (no sessions yet)']);
   });
@@ -95,6 +143,7 @@ describe('context view', () => {
     costIncomplete: false,
     spendingLimit: 2,
     streamingChars: 0,
+    stale: [] as string[],
     width: 26,
   };
 
@@ -136,6 +185,14 @@ describe('context view', () => {
     ]);
   });
 
+  it('lists the files the model read that changed on disk since, sanitised', () => {
+    expect(text(contextView({ ...base, stale: ['src/a.ts', 'evil\u001b[2J.ts'] })).slice(-3)).toEqual([
+      'Stale files (2)',
+      ' src/a.ts',
+      ' evil.ts',
+    ]);
+  });
+
   it('turns the bar to warning and danger colours as it fills', () => {
     expect(bar(0.5, 10)[0]?.style).toBe('barFill');
     expect(bar(0.75, 10)[0]?.style).toBe('barWarn');
@@ -145,24 +202,54 @@ describe('context view', () => {
 });
 
 describe('jobs view', () => {
+  const input = { jobs: [], mcp: [], cursor: null, focused: false, now: FIXED_NOW, width: 40 };
+  const job: JobRow = {
+    id: 'j',
+    kind: 'agent',
+    title: 'review auth',
+    sessionId: 'a',
+    childSessionId: 'child',
+    status: 'running',
+    startedAt: FIXED_NOW - 75_000,
+    endedAt: null,
+    tokens: 4200,
+    cost: null,
+    activity: 'reading',
+  };
+
   it('says so when there are no background jobs', () => {
-    expect(text(jobsView([], FIXED_NOW, 30))).toEqual(['No background jobs']);
+    expect(text(jobsView({ ...input, width: 30 }))).toEqual(['No background jobs']);
   });
 
-  it('shows a job with status, elapsed time, tokens and cost', () => {
-    const job = {
-      id: 'j',
-      title: 'review auth',
-      status: 'running' as const,
-      startedAt: FIXED_NOW - 75_000,
-      endedAt: null,
-      tokens: 4200,
-      cost: null,
-      activity: 'reading',
-    };
-    expect(text(jobsView([job], FIXED_NOW, 40))).toEqual([
-      '⟳ review auth',
-      '  1m15s · 4.2k tok · ? · reading',
+  it('shows a job with kind, status, elapsed time, tokens, cost and last activity', () => {
+    expect(text(jobsView({ ...input, jobs: [job] }))).toEqual([
+      ' ⟳ agent: review auth',
+      '   1m15s · 4.2k tok · ? · reading',
+    ]);
+  });
+
+  it('marks the selected job when the pane has focus, and names an ended status', () => {
+    const done: JobRow = { ...job, status: 'cancelled', endedAt: FIXED_NOW - 5_000, cost: 0.01 };
+    expect(text(jobsView({ ...input, jobs: [done], cursor: 'j', focused: true, width: 60 }))).toEqual([
+      '▶– agent: review auth',
+      '   cancelled · 1m10s · 4.2k tok · $0.01 · reading',
+    ]);
+  });
+
+  it('shows each MCP server: connecting, ready with its tools, failed with the reason, needing approval', () => {
+    const mcp: McpRow[] = [
+      { name: 'fs', status: 'ready', tools: 3, reason: null },
+      { name: 'remote', status: 'failed', tools: 0, reason: 'ECONNREFUSED\u001b[31m' },
+      { name: 'proj', status: 'needs-approval', tools: 0, reason: null },
+      { name: 'slow', status: 'connecting', tools: 0, reason: null },
+    ];
+    expect(text(jobsView({ ...input, mcp, width: 60 }))).toEqual([
+      'No background jobs',
+      'MCP servers',
+      '● fs ready (3 tools)',
+      '✗ remote failed: ECONNREFUSED',
+      '? proj needs approval',
+      '… slow connecting',
     ]);
   });
 });

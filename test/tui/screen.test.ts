@@ -181,23 +181,67 @@ describe('the workspace on a headless screen', () => {
     expect(s.tui.controller.state.ctrlCAt).not.toBeNull();
   });
 
-  it('asks approval questions in the input title and answers them with y / a / n', async () => {
+  it('asks approval questions in a box over the panes and answers them with y / a / n, oldest first', async () => {
     const s = await open(120, 40);
     const ws = s.tui.controller.ws as unknown as ReturnType<typeof fixtureWorkspace>;
-    const ask = { sessionId: 'a', kind: 'tool' as const, tool: 'shell', summary: 'rm -rf build', detail: '' };
+    const ask = {
+      sessionId: 'a',
+      kind: 'tool' as const,
+      tool: 'run_shell',
+      summary: 'run rm -rf build',
+      detail: 'rm -rf build\u001b]0;pwned\u0007 && echo done',
+    };
     ws.bus.emit('approval.requested', { ...ask, requestId: 'r1' });
-    ws.bus.emit('approval.requested', { ...ask, requestId: 'r2', tool: 'write_file' });
+    ws.bus.emit('approval.requested', {
+      ...ask,
+      requestId: 'r2',
+      tool: 'write_file',
+      summary: 'create a.txt',
+    });
     await s.flush();
-    expect(s.text()).toContain('allow shell: rm -rf build? y once · a always · n deny');
+    const box = s.text();
+    expect(box).toContain('Approval needed');
+    expect(box).toContain('A tool call needs your approval');
+    expect(box).toContain('tool run_shell');
+    expect(box).toContain('rm -rf build && echo done');
+    expect(box).not.toContain('pwned');
+    expect(box).toContain('y  once   a  always (this session)   n  deny');
+    expect(box).toContain('1 more waiting after this one');
+    // Keys other than the answers do not act behind the box, nor type into the input.
+    await s.press('x', KEY.enter);
+    expect(s.tui.controller.state.input.text).toBe('');
+    expect(ws.answers).toEqual([]);
     await s.press('n');
-    expect(s.text()).toContain('allow write_file: rm -rf build?');
+    expect(s.text()).toContain('tool write_file');
+    expect(s.text()).toContain('create a.txt');
     await s.press('a');
     expect(ws.answers).toEqual([
       ['r1', 'deny'],
       ['r2', 'always'],
     ]);
-    expect(s.text()).not.toContain('allow ');
+    expect(s.text()).not.toContain('A tool call needs your approval');
     expect(s.tui.controller.state.input.text).toBe('');
+  });
+
+  it('dismisses the box when the question is settled elsewhere (its turn stopped)', async () => {
+    const s = await open(120, 40);
+    const ws = s.tui.controller.ws as unknown as ReturnType<typeof fixtureWorkspace>;
+    const ask = {
+      sessionId: 'a',
+      kind: 'tool' as const,
+      tool: 'write_file',
+      summary: 'create a.txt',
+      detail: '',
+    };
+    ws.bus.emit('approval.requested', { ...ask, requestId: 'r1' });
+    await s.flush();
+    expect(s.text()).toContain('A tool call needs your approval');
+    ws.bus.emit('approval.settled', { sessionId: 'a', requestId: 'r1', answer: 'cancelled' });
+    await s.flush();
+    expect(s.text()).not.toContain('A tool call needs your approval');
+    await s.press('y');
+    expect(ws.answers).toEqual([]);
+    expect(s.tui.controller.state.input.text).toBe('y');
   });
 
   it('uses no colour with NO_COLOR, and still marks focus and selection', async () => {

@@ -97,7 +97,11 @@ export class Controller {
     );
     if (this.sessionsMemo !== null && this.sessionsMemo.key === key && this.memoSummaries === s.summaries)
       return this.sessionsMemo.view;
-    const view = sessionsViewFor(s, { now, projectId: this.ws.project.id }, width);
+    const view = sessionsViewFor(
+      s,
+      { now, projectId: this.ws.project.id, projectGroup: this.ws.project.group },
+      width,
+    );
     this.sessionsMemo = { key, view };
     this.memoSummaries = s.summaries;
     return view;
@@ -133,7 +137,12 @@ export class Controller {
   }
 
   /** A transient line in a session's conversation (command results, errors, warnings). */
-  note(text: string, tone: Tone, sessionId: string | null = this.state.currentId): void {
+  note(
+    text: string,
+    tone: Tone,
+    sessionId: string | null = this.state.currentId,
+    body: readonly string[] = [],
+  ): void {
     if (sessionId === null) {
       this.state.hint = { text: sanitizeLine(text), tone };
       this.requestRender();
@@ -144,7 +153,14 @@ export class Controller {
     const key = `x${++this.noteCounter}`;
     conversationOf(this.state, sessionId).notes.push({
       after,
-      item: { kind: 'note', key, tone, text: sanitizeLine(text), detail: '' },
+      item: {
+        kind: 'note',
+        key,
+        tone,
+        text: sanitizeLine(text),
+        detail: '',
+        ...(body.length > 0 ? { body: body.map(sanitizeLine) } : {}),
+      },
     });
     if (sessionId === this.state.currentId) conversationOf(this.state, sessionId).scroll = 0;
     this.requestRender();

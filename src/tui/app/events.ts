@@ -4,12 +4,18 @@ import { ZERO_USAGE } from '../../core/session/types.js';
 import type { Controller } from './controller.js';
 import { describeWarning } from './warnings.js';
 import { approvalAsked, approvalSettled } from './approvals.js';
+import { budgetListeners } from './budget.js';
+import { compressionListeners } from './compression.js';
+import { noteCatchUp } from './catch-up.js';
+import { loadTranscript } from './jobs.js';
+import type { JobStatus } from '../view/jobs-view.js';
 
 /** How often the session list is re-read (cheap: the index is read-only), for other terminals' saves. */
 export const RELIST_MS = 2_000;
 
+/** After the first paint the list also checks each project directory (a stat each: not at start-up). */
 export function relist(c: Controller): Promise<void> {
-  return c.ws.sessions.list().then((summaries) => {
+  return c.ws.sessions.list({ checkProjectDirs: c.state.checkDirs }).then((summaries) => {
     c.state.summaries = summaries;
     const s = c.state;
     if (s.sessionCursor !== null && !summaries.some((x) => x.id === s.sessionCursor))
@@ -38,20 +44,27 @@ function turnEnded(c: Controller, sessionId: string, turnId: string): void {
   c.requestRender();
 }
 
-/** Jobs already running when the screen opens (later ones arrive as job.* events). */
+/** Jobs and MCP servers already there when the screen opens (later changes arrive as events). */
 function seedJobs(c: Controller): void {
   for (const job of c.ws.jobs.list()) {
-    const { id, title, status, startedAt, endedAt, usage, cost, activity } = job;
+    const { id, kind, title, sessionId, childSessionId, status, startedAt, endedAt, usage, cost } = job;
     c.state.jobs.set(id, {
       id,
+      kind,
       title,
+      sessionId,
+      childSessionId: childSessionId ?? null,
       status,
       startedAt,
       endedAt,
       tokens: usage.input + usage.output,
       cost,
-      activity,
+      activity: job.error ?? job.activity,
     });
+  }
+  for (const server of c.ws.mcp.list()) {
+    const { name, status, tools, reason } = server;
+    c.state.mcp.set(name, { name, status, tools: tools.length, reason: reason ?? null });
   }
 }
 
@@ -92,8 +105,10 @@ export function subscribe(c: Controller): () => void {
       ),
     ),
     ws.on('turn.finished', ({ sessionId, turnId }) => turnEnded(c, sessionId, turnId)),
-    ws.on('turn.failed', ({ sessionId, turnId, message }) => {
+    ws.on('turn.failed', ({ sessionId, turnId, code, message }) => {
       turnEnded(c, sessionId, turnId);
+      // A limit reached is already a question on screen (app/budget.ts): no second, alarming line.
+      if (code === 'budget_exceeded' && state.budgetAsk?.sessionId === sessionId) return;
       c.note(`Turn failed: ${message}`, 'error', sessionId);
     }),
     ws.on('turn.interrupted', ({ sessionId, turnId, reason }) => {
@@ -111,38 +126,20 @@ export function subscribe(c: Controller): () => void {
       state.breakdown = breakdown;
       c.requestRender();
     }),
-    ws.on('context.compacting', ({ sessionId }) => {
-      if (sessionId === state.currentId) c.setHint('compacting the context…');
-    }),
-    ws.on('context.compacted', ({ sessionId, messages, tokensBefore, tokensAfter }) => {
-      c.history.invalidate(sessionId);
-      if (sessionId === state.currentId) c.setHint(null);
-      c.note(
-        `Context compacted: ${messages} messages summarised (${tokensBefore} → ${tokensAfter} tokens); they stay in the history.`,
-        'info',
-        sessionId,
-      );
-      if (sessionId === state.currentId) c.refreshContext();
-    }),
-    ws.on('context.compactionFailed', ({ sessionId, reason }) => {
-      if (sessionId === state.currentId) c.setHint(null);
-      c.note(`Compaction failed, the context was left as it was: ${reason}`, 'warning', sessionId);
-    }),
-    ws.on('budget.warning', ({ sessionId, limit, used, max }) =>
-      c.note(`Budget ${limit}: ${used} of ${max} used.`, 'warning', sessionId),
-    ),
-    ws.on('budget.exceeded', ({ sessionId, limit, used, max }) =>
-      c.note(`Budget ${limit} exceeded: ${used} of ${max}.`, 'error', sessionId),
-    ),
+    ...compressionListeners(c),
+    ...budgetListeners(c),
     ws.on('store.warning', ({ warning }) => {
       const { text, tone } = describeWarning(warning);
       c.note(text, tone);
     }),
-    ws.on('job.started', ({ jobId, title }) => {
+    ws.on('job.started', ({ jobId, title, kind, sessionId, childSessionId }) => {
       const now = c.deps.clock();
       state.jobs.set(jobId, {
         id: jobId,
+        kind,
         title,
+        sessionId,
+        childSessionId: childSessionId ?? null,
         status: 'running',
         startedAt: now,
         endedAt: null,
@@ -158,16 +155,36 @@ export function subscribe(c: Controller): () => void {
       const u = usage ?? ZERO_USAGE;
       state.jobs.set(jobId, { ...job, activity, tokens: u.input + u.output, cost });
       c.requestRender();
+      // An open transcript follows the agent as it works.
+      if (state.transcript?.jobId === jobId) c.run('Reading the transcript', () => loadTranscript(c, jobId));
     }),
-    ws.on('job.finished', ({ jobId }) => endJob(c, jobId, 'finished', '')),
-    ws.on('job.failed', ({ jobId, message }) => endJob(c, jobId, 'failed', message)),
+    ws.on('job.finished', ({ jobId, usage, cost }) => {
+      const job = state.jobs.get(jobId);
+      if (job !== undefined && usage !== undefined)
+        state.jobs.set(jobId, { ...job, tokens: usage.input + usage.output, cost: cost ?? job.cost });
+      endJob(c, jobId, 'finished', '');
+    }),
+    ws.on('job.failed', ({ jobId, message, cancelled }) =>
+      endJob(c, jobId, cancelled === true ? 'cancelled' : 'failed', message),
+    ),
+    ws.on('mcp.status', ({ server, status, tools, reason }) => {
+      state.mcp.set(server, { name: server, status, tools, reason: reason ?? null });
+      c.requestRender();
+    }),
+    ws.on('session.filesStale', ({ sessionId, paths }) => {
+      state.stale.set(sessionId, paths);
+      if (sessionId === state.currentId) c.requestRender();
+    }),
+    ws.on('session.catchUp', ({ sessionId, catchUp }) => noteCatchUp(c, sessionId, catchUp)),
   ];
   return () => offs.forEach((off) => off());
 }
 
-function endJob(c: Controller, jobId: string, status: 'finished' | 'failed', activity: string): void {
+function endJob(c: Controller, jobId: string, status: JobStatus, activity: string): void {
   const job = c.state.jobs.get(jobId);
   if (job === undefined) return;
   c.state.jobs.set(jobId, { ...job, status, endedAt: c.deps.clock(), activity: activity || job.activity });
   c.requestRender();
+  const open = c.state.transcript;
+  if (open?.jobId === jobId) c.run('Reading the transcript', () => loadTranscript(c, jobId));
 }

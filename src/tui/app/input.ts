@@ -1,11 +1,18 @@
 /** What Enter does with the input: a prompt to the model, a TUI command, or a core command. */
 import type { CommandResult } from '../../core/api.js';
 import { assertNever } from '../../core/errors.js';
-import { compactNumber, formatCost } from '../view/format.js';
+import {
+  compactionFigures,
+  contextNote,
+  infoNote,
+  knowledgeNote,
+  type ResultNote,
+} from '../view/command-result.js';
+import { compactNumber } from '../view/format.js';
 import { allCommands, completeCommand, parseInput, type TuiCommandName } from '../commands.js';
 import { setText, submit } from '../input-state.js';
 import type { Controller } from './controller.js';
-import { createSession, listSessions, renameCurrent, switchToName } from './sessions.js';
+import { createSession, forkCurrent, listSessions, renameCurrent, switchToName } from './sessions.js';
 import { conversationOf } from './state.js';
 
 export function send(c: Controller): void {
@@ -48,7 +55,10 @@ function sendPrompt(c: Controller, text: string, fromInput: boolean, model?: str
   if (handle === null)
     return c.note('No session is open: pick one in the Sessions pane or type /new NAME.', 'warning');
   if (handle.readOnly)
-    return c.note('This view is read-only (another process writes this session); nothing was sent.', 'error');
+    return c.note(
+      'This view is read-only (another process writes this session); nothing was sent. /fork [NAME] continues it here.',
+      'error',
+    );
   // The text stays in the input, so nothing typed is lost while a turn runs.
   if (handle.isBusy()) return c.setHint('a turn is running: wait, or Esc to cancel it', 'warning');
   if (fromInput) take(c);
@@ -82,6 +92,8 @@ function runTuiCommand(c: Controller, name: TuiCommandName, args: string): void 
       return c.run('Creating a session', () => createSession(c, args === '' ? undefined : args));
     case 'rename':
       return c.run('Renaming', () => renameCurrent(c, args));
+    case 'fork':
+      return c.run('Forking', () => forkCurrent(c, args));
     case 'clear': {
       const id = c.state.currentId;
       if (id === null) return;
@@ -99,8 +111,8 @@ function runTuiCommand(c: Controller, name: TuiCommandName, args: string): void 
   }
 }
 
-function figures(f: { messages: number; tokensBefore: number; tokensAfter: number }): string {
-  return `${f.messages} messages summarised, ${compactNumber(f.tokensBefore)} → ${compactNumber(f.tokensAfter)} tokens`;
+function resultNote(c: Controller, { text, body }: ResultNote): void {
+  c.note(text, 'info', c.state.currentId, body);
 }
 
 function showResult(c: Controller, result: CommandResult): void {
@@ -117,31 +129,28 @@ function showResult(c: Controller, result: CommandResult): void {
           : ' /help lists the commands.';
       return c.note(`Unknown command /${result.name}; nothing was sent to the model.${hint}`, 'warning');
     }
-    case 'info': {
-      const i = result.info;
-      const cost = formatCost(i.cost.total, i.cost.incomplete);
-      return c.note(
-        `${i.name} · ${i.model} · ${i.messages.total} messages (${i.messages.compacted} compacted) · ${compactNumber(i.tokens.input)} in / ${compactNumber(i.tokens.output)} out · ${cost}`,
-        'info',
-      );
-    }
+    case 'info':
+      return resultNote(c, infoNote(result.info));
     case 'context':
-      return c.note(
-        `Context (${result.filter}): ${result.rows.map((r) => `#${r.index} ${r.kind} ${compactNumber(r.tokens)}`).join(' · ') || 'nothing'}`,
-        'info',
-      );
+      return resultNote(c, contextNote(result.filter, result.rows, result.breakdown.total));
     case 'knowledge':
-      return c.note(
-        `Knowledge: ${result.entries.length} entries${result.changed === null ? '' : ` (${result.changed.op} ${result.changed.id})`}`,
+      return resultNote(c, knowledgeNote(result.entries, result.changed));
+    case 'compacted':
+      return c.note(`Summarised now: ${compactionFigures(result.compaction)}`, 'info');
+    case 'uncompressed': {
+      const handle = c.current();
+      if (handle !== null) c.history.invalidate(handle.id);
+      c.note(
+        `Compression undone: ${result.restored} messages back in context (${compactNumber(result.tokensBefore)} → ${compactNumber(result.tokensAfter)} tokens)`,
         'info',
       );
-    case 'compacted':
-      return c.note(`Compacted: ${figures(result.compaction)}`, 'info');
-    case 'uncompressed':
-      return c.note(`Compression undone: ${result.restored} messages back in context`, 'info');
+      return c.refreshContext();
+    }
     case 'checkpoint':
       c.note(
-        result.compaction === null ? 'Checkpoint saved.' : `Checkpoint: ${figures(result.compaction)}`,
+        result.compaction === null
+          ? 'Checkpoint recorded (nothing to compress).'
+          : `Checkpoint recorded: ${compactionFigures(result.compaction)}`,
         'info',
       );
       if (result.followUp !== undefined) sendPrompt(c, result.followUp, false);

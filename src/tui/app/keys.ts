@@ -5,7 +5,10 @@ import * as edit from '../input-state.js';
 import { candidates, type ActionId } from '../keymap.js';
 import { PANE_ORDER } from '../layout.js';
 import type { Controller } from './controller.js';
-import { answerKey } from './approvals.js';
+import { answerFirst } from './approvals.js';
+import { budgetKey } from './budget.js';
+import { cancelSelectedJob, moveJobCursor, openTranscript } from './jobs.js';
+import { openSearch, searchKey } from './search.js';
 import { complete, send } from './input.js';
 import { moveSelection, scrollBy, scrollToEdge, toggleLastTool, toggleSelected } from './scrolling.js';
 import { step, switchTo } from './sessions.js';
@@ -37,6 +40,7 @@ function ctrlC(c: Controller): true {
 
 function cancelTurn(c: Controller): true {
   if (c.state.helpVisible) c.state.helpVisible = false;
+  else if (c.state.transcript !== null) c.state.transcript = null;
   else {
     const handle = c.current();
     if (handle !== null && handle.isBusy()) handle.interrupt();
@@ -111,18 +115,45 @@ function perform(c: Controller, action: ActionId): boolean {
     case 'toggleLastTool':
       return toggleLastTool(c);
     case 'cursorUp':
-      return s.focus === 'sessions' ? sessionsCursor(c, -1) : moveSelection(c, -1);
+      return cursor(c, -1);
     case 'cursorDown':
-      return s.focus === 'sessions' ? sessionsCursor(c, 1) : moveSelection(c, 1);
+      return cursor(c, 1);
     case 'activate':
       if (s.focus === 'conversation') return toggleSelected(c);
+      if (s.focus === 'jobs') return openTranscript(c);
       if (s.sessionCursor !== null) {
         const id = s.sessionCursor;
         c.run('Opening the session', () => switchTo(c, id));
       }
       return true;
+    case 'approveOnce':
+      return answerFirst(c, 'once');
+    case 'approveAlways':
+      return answerFirst(c, 'always');
+    case 'approveDeny':
+      return answerFirst(c, 'deny');
+    case 'cancelJob':
+      return cancelSelectedJob(c);
+    case 'search':
+      return openSearch(c);
   }
 }
+
+function cursor(c: Controller, delta: 1 | -1): true {
+  switch (c.state.focus) {
+    case 'sessions':
+      return sessionsCursor(c, delta);
+    case 'jobs':
+      return moveJobCursor(c, delta);
+    case 'conversation':
+    case 'context':
+    case 'input':
+      return moveSelection(c, delta);
+  }
+}
+
+/** Keys that still work while a question waits: the rest would act behind the box. */
+const WHILE_ASKING = new Set(['C-c', 'escape', 'f1', 'pageup', 'pagedown']);
 
 const EDITING: Record<string, (s: edit.InputState) => edit.InputState> = {
   backspace: edit.backspace,
@@ -166,11 +197,16 @@ export function onKey(c: Controller, ch: string | undefined, key: KeyEvent): voi
     c.state.ctrlCAt = null;
     c.setHint(null);
   }
-  if (answerKey(c, key.full)) return;
+  // A limit question waits behind tool approvals (those block the turn that would continue).
+  if (c.state.approvals.length === 0 && budgetKey(c, key.full)) return;
   const focus = c.state.focus;
-  for (const binding of candidates(key.full, focus)) {
+  const asking = c.state.approvals.length > 0;
+  if (!asking && searchKey(c, ch, key)) return;
+  for (const binding of candidates(key.full, focus, asking)) {
+    if (asking && binding.scope !== 'approval' && !WHILE_ASKING.has(key.full)) return;
     if (perform(c, binding.action)) return;
   }
+  if (asking) return;
   if (c.state.helpVisible) return;
   editInput(c, ch, key);
 }

@@ -120,3 +120,22 @@ export function toggleLastTool(c: Controller): true {
   c.requestRender();
   return true;
 }
+
+/** Scrolls so that the message with `seq` (or the first after it) is at the top, selected when it can be. */
+export function scrollToSeq(c: Controller, seq: number): void {
+  const cur = current(c);
+  if (cur === null) return;
+  const { conv, id } = cur;
+  // Home's view: a hit hidden by /clear is still reachable.
+  conv.clearedAt = 0;
+  const items = c.currentItems();
+  const at = items.findIndex((item) => Number(/^[a-z](\d+)/.exec(item.key)?.[1] ?? -1) >= seq);
+  if (at === -1) return;
+  const item = items[at];
+  if (selectable(item) && item !== undefined) conv.selected = item.key;
+  const input = windowInput(c, conv, items, id);
+  const below = linesBelow(input, c.linesOf(id), at);
+  const own = linesBelow(input, c.linesOf(id), at - 1) - below;
+  conv.scroll = Math.max(0, below + own - paneSize(c).height);
+  c.requestRender();
+}

@@ -4,6 +4,7 @@ import { sanitizeLine } from '../../core/text/sanitize.js';
 import { truncate } from '../text/width.js';
 import { formatAge } from '../view/format.js';
 import type { Controller } from './controller.js';
+import { noteCatchUp } from './catch-up.js';
 import { relist } from './events.js';
 
 /** Shows `handle` (already open). A handle left behind stays open: its turn may still be streaming. */
@@ -13,14 +14,31 @@ export function show(c: Controller, handle: SessionHandle): void {
   s.currentId = handle.id;
   s.sessionCursor = handle.id;
   if (handle.isBusy()) s.busy.add(handle.id);
-  if (handle.readOnly) {
-    const who =
-      handle.holder === null
-        ? 'another process'
-        : `process ${handle.holder.pid} on ${sanitizeLine(handle.holder.host)}`;
-    c.note(`Read-only: ${who} is writing this session.`, 'warning');
-  }
+  if (handle.readOnly) c.note(readOnlyText(handle), 'warning');
+  noteCatchUp(c, handle.id, handle.catchUp());
   c.refreshContext();
+}
+
+export function readOnlyText(handle: SessionHandle): string {
+  const who =
+    handle.holder === null
+      ? 'another process'
+      : `process ${handle.holder.pid} on ${sanitizeLine(handle.holder.host)} (since ${sanitizeLine(handle.holder.since)})`;
+  return `Read-only: ${who} is writing this session; this view follows it. /fork [NAME] to continue here.`;
+}
+
+/** /fork [NAME]: a copy of the current session's history, opened in its place. */
+export async function forkCurrent(c: Controller, name: string): Promise<void> {
+  const handle = c.current();
+  if (handle === null) {
+    c.note('Open a session first: /fork copies the session on screen.', 'warning');
+    return;
+  }
+  const origin = handle.summary().name;
+  const forked = await c.ws.sessions.fork(handle.id, name === '' ? `${origin}-fork` : name);
+  await switchTo(c, forked.id);
+  c.note(`Forked ${origin} as ${forked.name}: this session continues from here.`, 'info');
+  await relist(c);
 }
 
 export async function switchTo(c: Controller, id: string): Promise<void> {

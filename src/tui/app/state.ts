@@ -1,12 +1,14 @@
 /** The TUI's state as plain values: the view functions read it, the controller replaces parts of it. */
 import type { ApprovalRequest, SessionHandle } from '../../core/api.js';
-import type { ContextBreakdown } from '../../core/events.js';
+import type { BudgetFacts, ContextBreakdown } from '../../core/events.js';
 import type { SessionSummary } from '../../core/session/types.js';
 import { emptyInput, type InputState } from '../input-state.js';
 import type { PaneId } from '../layout.js';
 import type { ConversationItem } from '../view/conversation-items.js';
 import type { LiveReply } from '../view/conversation-window.js';
-import type { JobRow } from '../view/jobs-view.js';
+import type { JobRow, McpRow } from '../view/jobs-view.js';
+import type { SearchBox } from '../view/overlay-view.js';
+import type { SessionRecord } from '../../core/session/types.js';
 
 export interface Note {
   /** Shown after this many items of the session's history. */
@@ -44,8 +46,24 @@ export interface AppState {
   /** When the first Ctrl-C of a possible double press came (clock ms). */
   ctrlCAt: number | null;
   jobs: Map<string, JobRow>;
+  /** The selected job in the Jobs pane. */
+  jobCursor: string | null;
+  /** A job's transcript shown over the panes (records null while loading). */
+  transcript: { jobId: string; title: string; records: readonly SessionRecord[] | null } | null;
+  /** MCP servers by name, in the order they were first reported. */
+  mcp: Map<string, McpRow>;
+  /** Files the model read that changed on disk since, per session (from session.filesStale). */
+  stale: Map<string, string[]>;
+  /** The search box, while open. */
+  search: SearchBox | null;
+  /** Set after the first paint: from then on the list marks projects whose directory is gone. */
+  checkDirs: boolean;
+  /** Sessions whose catch-up was shown (it comes from the handle and from an event). */
+  caughtUp: Set<string>;
   /** Questions waiting for the user, oldest first. */
   approvals: ApprovalRequest[];
+  /** A spending or token limit was reached: y raises it and continues, n stops (app/budget.ts). */
+  budgetAsk: ({ sessionId: string } & BudgetFacts) | null;
   /** One line shown above the input (completion choices, Ctrl-C warning). */
   hint: { text: string; tone: 'info' | 'warning' | 'error' } | null;
 }
@@ -67,7 +85,15 @@ export function initialState(): AppState {
     helpVisible: false,
     ctrlCAt: null,
     jobs: new Map(),
+    jobCursor: null,
+    transcript: null,
+    mcp: new Map(),
+    stale: new Map(),
+    search: null,
+    checkDirs: false,
+    caughtUp: new Set(),
     approvals: [],
+    budgetAsk: null,
     hint: null,
   };
 }

@@ -10,6 +10,7 @@ import { contextView } from '../view/context-view.js';
 import type { ConversationItem } from '../view/conversation-items.js';
 import { visibleWindow, type LineCache, type WindowView } from '../view/conversation-window.js';
 import { jobsView } from '../view/jobs-view.js';
+import { approvalOverlay, searchOverlay, transcriptOverlay, type OverlayView } from '../view/overlay-view.js';
 import { scrollToCursor, sessionsView, type SessionsView } from '../view/sessions-view.js';
 import { statusView } from '../view/status-view.js';
 import { conversationOf, currentHandle, type AppState } from './state.js';
@@ -22,6 +23,8 @@ export interface ScreenModel {
   sessions: SessionsView | null;
   sessionsTop: number;
   conversation: WindowView | null;
+  /** A box over the panes: the oldest approval question, else a job's transcript. */
+  overlay: OverlayView | null;
 }
 
 export interface ViewContext {
@@ -40,12 +43,13 @@ export interface ViewContext {
 
 export function sessionsViewFor(
   state: AppState,
-  ctx: Pick<ViewContext, 'now' | 'projectId'>,
+  ctx: Pick<ViewContext, 'now' | 'projectId'> & { projectGroup?: string | undefined },
   width: number,
 ): SessionsView {
   return sessionsView({
     summaries: state.summaries,
     projectId: ctx.projectId,
+    ...(ctx.projectGroup === undefined ? {} : { projectGroup: ctx.projectGroup }),
     openId: state.currentId,
     busy: state.busy,
     cursor: state.sessionCursor,
@@ -69,7 +73,8 @@ function conversationTitle(state: AppState, window: WindowView): string {
   const summary = state.summaries.find((s) => s.id === state.currentId) ?? currentHandle(state)?.summary();
   const name = summary === undefined ? '' : ` — ${sanitizeLine(summary.name)}`;
   const scrolled = window.scroll > 0 ? ` ↑ scrolled ${window.scroll} lines (End returns)` : '';
-  return ` Conversation${name}${scrolled} `;
+  const readOnly = currentHandle(state)?.readOnly === true ? ' — read-only, /fork to continue here' : '';
+  return ` Conversation${name}${readOnly}${scrolled} `;
 }
 
 export function screenModel(state: AppState, ctx: ViewContext): ScreenModel {
@@ -94,6 +99,7 @@ export function screenModel(state: AppState, ctx: ViewContext): ScreenModel {
       sessions: null,
       sessionsTop: state.sessionsTop,
       conversation: null,
+      overlay: null,
     };
   }
   const sessionsBox = inner(layout.sessions);
@@ -145,13 +151,22 @@ export function screenModel(state: AppState, ctx: ViewContext): ScreenModel {
         costIncomplete: summary?.costIncomplete ?? false,
         spendingLimit: ctx.spendingLimit,
         streamingChars: live === undefined ? 0 : live.text.length + live.reasoning.length,
+        stale:
+          state.currentId === null ? [] : (state.stale.get(state.currentId) ?? handle?.staleFiles() ?? []),
         width: rightBox.width,
       }),
       focused: focused('context'),
     },
     jobs: {
       title: ' Jobs ',
-      lines: jobsView([...state.jobs.values()], ctx.now, inner(layout.jobs).width),
+      lines: jobsView({
+        jobs: [...state.jobs.values()],
+        mcp: [...state.mcp.values()],
+        cursor: state.jobCursor,
+        focused: focused('jobs'),
+        now: ctx.now,
+        width: inner(layout.jobs).width,
+      }),
       focused: focused('jobs'),
     },
     input: {
@@ -167,5 +182,20 @@ export function screenModel(state: AppState, ctx: ViewContext): ScreenModel {
     },
   };
   const help = state.helpVisible ? helpLines(Math.min(ctx.width - 4, 100)) : null;
-  return { layout, panes, status, help, sessions, sessionsTop, conversation: window };
+  const overlay = overlayFor(state, ctx);
+  return { layout, panes, status, help, sessions, sessionsTop, conversation: window, overlay };
+}
+
+/** Inner size of the box over the panes (the screen view places it with the same figures). */
+export function overlaySize(width: number, height: number): { width: number; height: number } {
+  return { width: Math.min(width - 8, 96), height: Math.max(3, height - 6) };
+}
+
+function overlayFor(state: AppState, ctx: ViewContext): OverlayView | null {
+  const size = overlaySize(ctx.width, ctx.height);
+  const question = state.approvals[0];
+  if (question !== undefined) return approvalOverlay(question, state.approvals.length, size.width);
+  if (state.search !== null) return searchOverlay(state.search, size.width, size.height);
+  const t = state.transcript;
+  return t === null ? null : transcriptOverlay(t.title, t.records, size.width, size.height);
 }

@@ -1,6 +1,7 @@
 /** The Context pane: what the next request carries, against the model's window, and what the session spent. */
 import type { ContextBreakdown } from '../../core/events.js';
 import type { Usage } from '../../core/session/types.js';
+import { sanitizeLine } from '../../core/text/sanitize.js';
 import { seg, type StyledLine, type StyleKey } from '../text/styled.js';
 import { fit } from '../text/width.js';
 import { compactNumber, formatCost } from './format.js';
@@ -20,6 +21,8 @@ export interface ContextInput {
   spendingLimit: number | undefined;
   /** Characters of the reply streaming now (0 when idle). */
   streamingChars: number;
+  /** Files the model read that changed on disk since (relative to the project). */
+  stale: readonly string[];
   width: number;
 }
 
@@ -50,15 +53,25 @@ function percent(share: number): string {
   return `${Math.round(share * 100)}%`;
 }
 
+/** A token figure, marked "~" while the tokenizer has not counted it yet (breakdown.exact false). */
+function tokens(n: number, b: ContextBreakdown): string {
+  return `${b.exact === false ? '~' : ''}${compactNumber(n)}`;
+}
+
+/** "76.8k": where the next compression happens deserves one decimal more than the rows. */
+export function threshold(n: number): string {
+  return n >= 1000 && n < 1_000_000 ? `${(n / 1000).toFixed(1)}k` : compactNumber(n);
+}
+
 function windowLines(b: ContextBreakdown, streamed: number, width: number): StyledLine[] {
   const total = b.total + streamed;
   if (b.window === null) {
-    return [[seg(`${compactNumber(total)} tokens`, 'strong'), seg(' · window unknown', 'dim')]];
+    return [[seg(`${tokens(total, b)} tokens`, 'strong'), seg(' · window unknown', 'dim')]];
   }
   const share = total / b.window;
   return [
     [
-      seg(`${compactNumber(total)} / ${compactNumber(b.window)} tokens`, 'strong'),
+      seg(`${tokens(total, b)} / ${compactNumber(b.window)} tokens`, 'strong'),
       seg(` (${percent(share)})`, 'dim'),
     ],
     bar(share, Math.max(4, width)),
@@ -73,13 +86,15 @@ export function contextView(input: ContextInput): StyledLine[] {
   if (b === null) lines.push([seg('No session open', 'dim')]);
   else {
     lines.push(...windowLines(b, streamed, w));
-    lines.push(row('system', compactNumber(b.system), w));
-    lines.push(row('tools', compactNumber(b.tools), w));
-    lines.push(row(w >= 26 ? 'knowledge+summary' : 'knowledge', compactNumber(b.knowledge), w));
-    lines.push(row('messages', compactNumber(b.messages), w));
-    lines.push(row('attachments', compactNumber(b.attachments), w));
+    lines.push(row('system', tokens(b.system, b), w));
+    lines.push(row('tools', tokens(b.tools, b), w));
+    lines.push(row(w >= 26 ? 'knowledge+summary' : 'knowledge', tokens(b.knowledge, b), w));
+    if ((b.summary ?? 0) > 0) lines.push(row(' of which summary', tokens(b.summary ?? 0, b), w));
+    lines.push(row('messages', tokens(b.messages, b), w));
+    lines.push(row('attachments', tokens(b.attachments, b), w));
     if (streamed > 0) lines.push(row('streaming (est.)', `+${compactNumber(streamed)}`, w));
-    if (b.nextCompactionAt !== null) lines.push(row('compacts at', compactNumber(b.nextCompactionAt), w));
+    if (b.nextCompactionAt !== null)
+      lines.push([seg(fit(` next compression at ${threshold(b.nextCompactionAt)}`, w), 'dim')]);
   }
   const t = input.tokens;
   lines.push([seg('Session tokens', 'strong')]);
@@ -88,6 +103,10 @@ export function contextView(input: ContextInput): StyledLine[] {
   lines.push(row('cached', compactNumber(t.cacheRead), w));
   lines.push(row('reasoning', compactNumber(t.reasoning), w));
   lines.push(...costLines(input, w));
+  if (input.stale.length > 0) {
+    lines.push([seg(`Stale files (${input.stale.length})`, 'warning')]);
+    for (const file of input.stale) lines.push([seg(fit(` ${sanitizeLine(file)}`, w), 'dim')]);
+  }
   return lines;
 }
 

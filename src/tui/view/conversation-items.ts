@@ -2,7 +2,7 @@
  * Session records to conversation items: one item per message, tool calls joined with their results,
  * commands and compactions as notes. Text stays raw here; it is sanitised when lines are made.
  */
-import type { Role, SessionRecord, ToolCall } from '../../core/session/types.js';
+import type { CompactionRecord, Role, SessionRecord, ToolCall } from '../../core/session/types.js';
 
 export interface ToolResultFacts {
   content: string;
@@ -40,11 +40,41 @@ export type ConversationItem =
       text: string;
       tone: 'info' | 'compacted' | 'warning' | 'error';
       detail: string;
+      /** Lines always shown under the text (tables of command results). */
+      body?: string[];
+      /** Drawn as a rule across the pane, its detail always shown (the summary now in the context). */
+      divider?: boolean;
     };
+
+/** The compaction whose summary the context holds now: the last one neither failed nor undone. */
+function latestCompactionSeq(records: readonly SessionRecord[]): number | null {
+  for (let i = records.length - 1; i >= 0; i--) {
+    const r = records[i];
+    if (r?.kind === 'compaction' && r.failed === undefined && r.undone !== true) return r.seq;
+  }
+  return null;
+}
+
+function compactionItem(record: CompactionRecord, latest: boolean): ConversationItem {
+  const undone = record.undone === true;
+  const figures = `${record.compactedSeqs.length} messages summarised (${record.tokensBefore} → ${record.tokensAfter} tokens)`;
+  return {
+    kind: 'note',
+    key: `c${record.seq}`,
+    rev: `${undone ? 1 : 0}${latest ? 'L' : ''}`,
+    tone: 'compacted',
+    text: latest
+      ? `Context summary: ${figures}`
+      : `${undone ? 'Undone compaction' : 'Compacted'}: ${figures}`,
+    detail: record.summary,
+    ...(latest ? { divider: true } : {}),
+  };
+}
 
 /** Items for the records; a tool result joins the item of its call (it stands alone only if orphaned). */
 export function buildItems(records: readonly SessionRecord[]): ConversationItem[] {
   const items: ConversationItem[] = [];
+  const latest = latestCompactionSeq(records);
   const callIndex = new Map<string, number>();
   for (const record of records) {
     switch (record.kind) {
@@ -96,14 +126,9 @@ export function buildItems(records: readonly SessionRecord[]): ConversationItem[
         break;
       }
       case 'compaction':
-        items.push({
-          kind: 'note',
-          key: `c${record.seq}`,
-          rev: `${record.undone === true ? 1 : 0}`,
-          tone: 'compacted',
-          text: `${record.undone === true ? 'Undone compaction' : 'Compacted'}: ${record.compactedSeqs.length} messages summarised (${record.tokensBefore} → ${record.tokensAfter} tokens)`,
-          detail: record.summary,
-        });
+        // A failed attempt compacted nothing: its cost is in /info, not in the conversation.
+        if (record.failed !== undefined) break;
+        items.push(compactionItem(record, record.seq === latest));
         break;
       case 'command':
         if (record.command === 'model') {

@@ -152,6 +152,12 @@ function toolLines(
   return out;
 }
 
+/** "──── text ────" across the pane (or just the text, when it is wider). */
+function dividerText(text: string, width: number): string {
+  const side = Math.max(2, Math.floor((width - text.length - 2) / 2));
+  return `${'─'.repeat(side)} ${text} ${'─'.repeat(side)}`;
+}
+
 const NOTE_STYLE: Record<Extract<ConversationItem, { kind: 'note' }>['tone'], StyleKey> = {
   info: 'info',
   compacted: 'compacted',
@@ -180,11 +186,13 @@ export function itemLines(item: ConversationItem, width: number, o: LineOptions)
       return toolLines(item, width, o);
     case 'note': {
       const style: StyleKey = NOTE_STYLE[item.tone];
-      const lines: Segment[][] = wrapLine(
-        [seg(`— ${sanitizeLine(item.text)}`, o.selected ? 'selected' : style)],
-        width,
-      );
-      if (o.expanded && item.detail !== '') lines.push(...body(item.detail, width, true, 'dim'));
+      const text = sanitizeLine(item.text);
+      const head = item.divider === true ? dividerText(text, width) : `— ${text}`;
+      const lines: Segment[][] = wrapLine([seg(head, o.selected ? 'selected' : style)], width);
+      // Table rows keep their columns: cut at the edge rather than wrapped.
+      for (const row of item.body ?? []) lines.push([seg(truncate(`  ${sanitizeLine(row)}`, width))]);
+      if ((o.expanded || item.divider === true) && item.detail !== '')
+        lines.push(...body(item.detail, width, true, 'dim'));
       return lines;
     }
   }

@@ -1,4 +1,4 @@
-/** The Jobs pane: background jobs with status, elapsed time, tokens and cost (filled by the agents issue). */
+/** The Jobs pane: background jobs (status, elapsed time, tokens, cost, last activity) and MCP servers. */
 import { sanitizeLine } from '../../core/text/sanitize.js';
 import { seg, type StyledLine, type StyleKey } from '../text/styled.js';
 import { fit } from '../text/width.js';
@@ -8,13 +8,37 @@ export type JobStatus = 'running' | 'finished' | 'failed' | 'cancelled';
 
 export interface JobRow {
   id: string;
+  kind: string;
   title: string;
+  /** The session the job works for. */
+  sessionId: string;
+  /** An agent's own conversation (its transcript). */
+  childSessionId: string | null;
   status: JobStatus;
   startedAt: number;
   endedAt: number | null;
   tokens: number;
   cost: number | null;
   activity: string;
+}
+
+export type McpState = 'connecting' | 'ready' | 'failed' | 'needs-approval' | 'disabled';
+
+export interface McpRow {
+  name: string;
+  status: McpState;
+  tools: number;
+  reason: string | null;
+}
+
+export interface JobsInput {
+  jobs: readonly JobRow[];
+  mcp: readonly McpRow[];
+  /** The selected job (Up/Down with the pane focused). */
+  cursor: string | null;
+  focused: boolean;
+  now: number;
+  width: number;
 }
 
 const STATUS: Record<JobStatus, { mark: string; style: StyleKey }> = {
@@ -24,20 +48,64 @@ const STATUS: Record<JobStatus, { mark: string; style: StyleKey }> = {
   cancelled: { mark: '–', style: 'dim' },
 };
 
+const MCP: Record<McpState, { mark: string; style: StyleKey }> = {
+  connecting: { mark: '…', style: 'dim' },
+  ready: { mark: '●', style: 'marker' },
+  failed: { mark: '✗', style: 'error' },
+  'needs-approval': { mark: '?', style: 'warning' },
+  disabled: { mark: '–', style: 'dim' },
+};
+
 function elapsed(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
   return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
 }
 
-export function jobsView(jobs: readonly JobRow[], now: number, width: number): StyledLine[] {
-  if (jobs.length === 0) return [[seg('No background jobs', 'dim')]];
-  const w = Math.max(10, width);
-  return jobs.flatMap((job): StyledLine[] => {
-    const look = STATUS[job.status];
-    const facts = `${elapsed((job.endedAt ?? now) - job.startedAt)} · ${compactNumber(job.tokens)} tok · ${formatCost(job.cost)}`;
-    return [
-      [seg(`${look.mark} `, look.style), seg(fit(sanitizeLine(job.title), w - 2))],
-      [seg(fit(`  ${facts}${job.activity === '' ? '' : ` · ${sanitizeLine(job.activity)}`}`, w), 'dim')],
-    ];
-  });
+function mcpText(row: McpRow): string {
+  const reason = row.reason === null ? '' : `: ${sanitizeLine(row.reason)}`;
+  switch (row.status) {
+    case 'ready':
+      return `ready (${row.tools} tools)`;
+    case 'failed':
+      return `failed${reason}`;
+    case 'needs-approval':
+      return `needs approval${reason}`;
+    case 'connecting':
+    case 'disabled':
+      return `${row.status}${reason}`;
+  }
+}
+
+function jobLines(job: JobRow, input: JobsInput, w: number): StyledLine[] {
+  const look = STATUS[job.status];
+  const selected = input.focused && job.id === input.cursor;
+  const status = job.status === 'running' ? '' : `${job.status} · `;
+  const facts = `${status}${elapsed((job.endedAt ?? input.now) - job.startedAt)} · ${compactNumber(job.tokens)} tok · ${formatCost(job.cost)}`;
+  const title = `${sanitizeLine(job.kind)}: ${sanitizeLine(job.title)}`;
+  return [
+    [
+      seg(selected ? '▶' : ' ', 'marker'),
+      seg(`${look.mark} `, look.style),
+      seg(fit(title, w - 3), selected ? 'selected' : 'text'),
+    ],
+    [seg(fit(`   ${facts}${job.activity === '' ? '' : ` · ${sanitizeLine(job.activity)}`}`, w), 'dim')],
+  ];
+}
+
+export function jobsView(input: JobsInput): StyledLine[] {
+  const w = Math.max(10, input.width);
+  const lines: StyledLine[] =
+    input.jobs.length === 0
+      ? [[seg('No background jobs', 'dim')]]
+      : input.jobs.flatMap((job) => jobLines(job, input, w));
+  if (input.mcp.length === 0) return lines;
+  lines.push([seg('MCP servers', 'strong')]);
+  for (const row of input.mcp) {
+    const look = MCP[row.status];
+    lines.push([
+      seg(`${look.mark} `, look.style),
+      seg(fit(`${sanitizeLine(row.name)} ${mcpText(row)}`, w - 2)),
+    ]);
+  }
+  return lines;
 }

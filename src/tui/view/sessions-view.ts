@@ -8,6 +8,8 @@ import { compactNumber, formatAge, formatCost } from './format.js';
 export interface SessionsInput {
   summaries: readonly SessionSummary[];
   projectId: string;
+  /** Worktrees of the current repository share it: their sessions count as this project's. */
+  projectGroup?: string;
   openId: string | null;
   busy: ReadonlySet<string>;
   /** The keyboard cursor of the pane (a session id). */
@@ -28,23 +30,61 @@ export interface SessionsView {
   cursorLine: number;
 }
 
-/** Other projects' groups, most recently used first; sessions inside keep the list's recency order. */
+export interface SessionGroup {
+  label: string;
+  missing: boolean;
+  /** In display order: each fork right after its origin (and the origin's earlier forks). */
+  sessions: Array<{ summary: SessionSummary; depth: number }>;
+}
+
+/** Forks under their origin (when the origin is in the same group), else in recency order. */
+function nest(sessions: readonly SessionSummary[]): Array<{ summary: SessionSummary; depth: number }> {
+  const ids = new Set(sessions.map((s) => s.id));
+  const children = new Map<string, SessionSummary[]>();
+  for (const s of sessions) {
+    if (s.parentId === undefined || !ids.has(s.parentId)) continue;
+    children.set(s.parentId, [...(children.get(s.parentId) ?? []), s]);
+  }
+  const out: Array<{ summary: SessionSummary; depth: number }> = [];
+  const seen = new Set<string>();
+  const visit = (s: SessionSummary, depth: number): void => {
+    // A cycle of parent ids (a damaged index) must not hang the list.
+    if (seen.has(s.id)) return;
+    seen.add(s.id);
+    out.push({ summary: s, depth });
+    for (const child of children.get(s.id) ?? []) visit(child, depth + 1);
+  };
+  for (const s of sessions) if (s.parentId === undefined || !ids.has(s.parentId)) visit(s, 0);
+  for (const s of sessions) visit(s, 0);
+  return out;
+}
+
+/**
+ * This project first, then other projects most recently used first; worktrees of one repository
+ * (`projectGroup`) together. Sessions inside keep the list's recency order, forks under their origin.
+ */
 export function groupSessions(
   summaries: readonly SessionSummary[],
   projectId: string,
-): Array<{ label: string; sessions: SessionSummary[] }> {
+  projectGroup?: string,
+): SessionGroup[] {
   const byOrder = [...summaries].sort((a, b) => b.order - a.order);
-  const mine = byOrder.filter((s) => s.projectId === projectId);
+  const isMine = (s: SessionSummary): boolean =>
+    s.projectId === projectId || (projectGroup !== undefined && s.projectGroup === projectGroup);
+  const mine = byOrder.filter(isMine);
   const others = new Map<string, SessionSummary[]>();
   for (const s of byOrder) {
-    if (s.projectId === projectId) continue;
-    const list = others.get(s.projectDir) ?? [];
-    list.push(s);
-    others.set(s.projectDir, list);
+    if (isMine(s)) continue;
+    const key = s.projectGroup ?? s.projectId;
+    others.set(key, [...(others.get(key) ?? []), s]);
   }
   return [
-    { label: 'This project', sessions: mine },
-    ...[...others.entries()].map(([dir, sessions]) => ({ label: sanitizeLine(dir), sessions })),
+    { label: 'This project', missing: false, sessions: nest(mine) },
+    ...[...others.values()].map((sessions) => ({
+      label: sanitizeLine(sessions[0]?.projectDir ?? ''),
+      missing: sessions.every((s) => s.projectMissing === true),
+      sessions: nest(sessions),
+    })),
   ];
 }
 
@@ -55,13 +95,18 @@ function leftTruncate(text: string, width: number): string {
   return `…${chars.join('')}`;
 }
 
-function sessionRows(s: SessionSummary, input: SessionsInput): [Segment[], Segment[]] {
+/** Columns a fork is indented by per level (capped so a deep chain keeps its name readable). */
+const FORK_INDENT = 2;
+const MAX_DEPTH = 3;
+
+function sessionRows(s: SessionSummary, depth: number, input: SessionsInput): [Segment[], Segment[]] {
   const open = s.id === input.openId;
   const busy = input.busy.has(s.id);
   const selected = s.id === input.cursor;
   const w = Math.max(8, input.width);
   const age = formatAge(s.updatedAt, input.now);
-  const name = fit(sanitizeLine(s.name), Math.max(1, w - 3 - age.length - 1));
+  const indent = depth === 0 ? '' : `${' '.repeat(FORK_INDENT * (Math.min(depth, MAX_DEPTH) - 1))}↳ `;
+  const name = fit(`${indent}${sanitizeLine(s.name)}`, Math.max(1, w - 3 - age.length - 1));
   const tokens = compactNumber(s.tokens.input + s.tokens.output);
   const cost = formatCost(s.cost, s.costIncomplete);
   const long = `${s.messageCount} msg · ${tokens} tok · ${cost}`;
@@ -80,24 +125,28 @@ function sessionRows(s: SessionSummary, input: SessionsInput): [Segment[], Segme
 }
 
 /** One line of the list, made into text only when it is drawn (1,000 sessions, 40 rows on screen). */
-type LineRef = { kind: 'text'; line: StyledLine } | { kind: 'session'; summary: SessionSummary; row: 0 | 1 };
+type LineRef =
+  | { kind: 'text'; line: StyledLine }
+  | { kind: 'session'; summary: SessionSummary; depth: number; row: 0 | 1 };
 
 export function sessionsView(input: SessionsInput): SessionsView {
   const refs: LineRef[] = [];
   const owners: Array<string | null> = [];
   const order: string[] = [];
   let cursorLine = -1;
-  for (const group of groupSessions(input.summaries, input.projectId)) {
+  for (const group of groupSessions(input.summaries, input.projectId, input.projectGroup)) {
     if (group.sessions.length === 0 && group.label !== 'This project') continue;
-    refs.push({ kind: 'text', line: [seg(leftTruncate(group.label, input.width), 'group')] });
+    const missing = group.missing ? ' (missing)' : '';
+    const label = `${leftTruncate(group.label, Math.max(1, input.width - missing.length))}${missing}`;
+    refs.push({ kind: 'text', line: [seg(label, group.missing ? 'warning' : 'group')] });
     owners.push(null);
     if (group.sessions.length === 0) {
       refs.push({ kind: 'text', line: [seg('  (no sessions yet)', 'dim')] });
       owners.push(null);
     }
-    for (const summary of group.sessions) {
+    for (const { summary, depth } of group.sessions) {
       if (summary.id === input.cursor) cursorLine = refs.length;
-      refs.push({ kind: 'session', summary, row: 0 }, { kind: 'session', summary, row: 1 });
+      refs.push({ kind: 'session', summary, depth, row: 0 }, { kind: 'session', summary, depth, row: 1 });
       owners.push(summary.id, summary.id);
       order.push(summary.id);
     }
@@ -105,7 +154,7 @@ export function sessionsView(input: SessionsInput): SessionsView {
   const lines = (top: number, height: number): StyledLine[] =>
     refs
       .slice(top, top + height)
-      .map((ref) => (ref.kind === 'text' ? ref.line : sessionRows(ref.summary, input)[ref.row]));
+      .map((ref) => (ref.kind === 'text' ? ref.line : sessionRows(ref.summary, ref.depth, input)[ref.row]));
   return { lines, total: refs.length, owners, order, cursorLine };
 }
 

@@ -261,7 +261,19 @@ export class FakeWorkspace implements Workspace {
     trash: () => Promise.reject(new Error('not in the fake')),
     restore: () => Promise.reject(new Error('not in the fake')),
     export: () => Promise.reject(new Error('not in the fake')),
-    fork: () => Promise.reject(new Error('not in the fake')),
+    fork: (n, newName) => {
+      const origin = this.live().find((s) => s.name === n || s.id === n);
+      const stored = origin === undefined ? undefined : this.store.get(origin.id);
+      if (origin === undefined || stored === undefined)
+        return Promise.reject(new Error(`No session named ${n}.`));
+      if (this.live().some((s) => s.name === newName))
+        return Promise.reject(new Error(`A session named ${newName} exists.`));
+      const id = `fork-${++this.created}`;
+      const order = Math.max(0, ...this.live().map((s) => s.order)) + 1;
+      this.add(summary({ ...origin, id, name: newName, order, parentId: origin.id }), [...stored.records]);
+      this.bus.emit('session.listChanged', { reason: 'created' });
+      return Promise.resolve(this.store.get(id)?.summary ?? origin);
+    },
     search: () => Promise.reject(new Error('not in the fake')),
     move: () => Promise.reject(new Error('not in the fake')),
   };

@@ -1,0 +1,64 @@
+/** Compression as the conversation shows it: a note while the summary is written, then what it saved or why not. */
+import type { OctoEvents } from '../../core/events.js';
+import type { CompactionTrigger } from '../../core/session/types.js';
+import { compactNumber } from '../view/format.js';
+import type { Controller } from './controller.js';
+import { conversationOf } from './state.js';
+
+export const COMPRESSING = 'compressing context…';
+
+export function triggerText(trigger: CompactionTrigger, level: number | null | undefined): string {
+  switch (trigger) {
+    case 'auto':
+      return level === null || level === undefined ? 'auto' : `auto, past ${compactNumber(level)}`;
+    case 'summarize':
+      return '/summarize';
+    case 'done':
+      return '/done checkpoint';
+  }
+}
+
+/** The "compressing" note has done its job once the outcome is known. */
+function dropCompressingNote(c: Controller, sessionId: string): void {
+  const conv = conversationOf(c.state, sessionId);
+  conv.notes = conv.notes.filter((n) => n.item.text !== COMPRESSING);
+  if (sessionId === c.state.currentId) c.setHint(null);
+}
+
+function compacting(c: Controller, { sessionId }: OctoEvents['context.compacting']): void {
+  c.note(COMPRESSING, 'info', sessionId);
+  if (sessionId === c.state.currentId) c.setHint(COMPRESSING);
+}
+
+function compacted(c: Controller, e: OctoEvents['context.compacted']): void {
+  c.history.invalidate(e.sessionId);
+  dropCompressingNote(c, e.sessionId);
+  c.note(
+    `compressed ${e.messages} messages: ${compactNumber(e.tokensBefore)} → ${compactNumber(e.tokensAfter)} tokens (${triggerText(e.trigger, e.level)}); they stay in the history, marked`,
+    'info',
+    e.sessionId,
+  );
+  if (e.sessionId === c.state.currentId) c.refreshContext();
+}
+
+function failed(c: Controller, { sessionId, trigger, reason }: OctoEvents['context.compactionFailed']): void {
+  dropCompressingNote(c, sessionId);
+  c.note(
+    `Compression failed (${triggerText(trigger, null)}), the context was left as it was: ${reason}`,
+    'warning',
+    sessionId,
+  );
+}
+
+/** Subscribes the compression and knowledge events; returns the unsubscribe functions. */
+export function compressionListeners(c: Controller): Array<() => void> {
+  return [
+    c.ws.on('context.compacting', (e) => compacting(c, e)),
+    c.ws.on('context.compacted', (e) => compacted(c, e)),
+    c.ws.on('context.compactionFailed', (e) => failed(c, e)),
+    // Pinning or forgetting changes what the knowledge part of the next request holds.
+    c.ws.on('knowledge.changed', ({ sessionId }) => {
+      if (sessionId === c.state.currentId) c.refreshContext();
+    }),
+  ];
+}

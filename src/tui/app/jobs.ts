@@ -1,0 +1,54 @@
+/** The Jobs pane's actions: select a job, show its transcript, cancel it (all through ws.jobs / ws.sessions). */
+import type { Controller } from './controller.js';
+import type { JobRow } from '../view/jobs-view.js';
+
+/** Jobs in the order the pane shows them. */
+export function jobOrder(c: Controller): JobRow[] {
+  return [...c.state.jobs.values()];
+}
+
+export function moveJobCursor(c: Controller, delta: 1 | -1): true {
+  const order = jobOrder(c);
+  const at = order.findIndex((j) => j.id === c.state.jobCursor);
+  const next = at === -1 ? (delta > 0 ? 0 : order.length - 1) : at + delta;
+  c.state.jobCursor = order[Math.max(0, Math.min(order.length - 1, next))]?.id ?? null;
+  c.requestRender();
+  return true;
+}
+
+function selected(c: Controller): JobRow | null {
+  const id = c.state.jobCursor ?? jobOrder(c).at(-1)?.id ?? null;
+  return id === null ? null : (c.state.jobs.get(id) ?? null);
+}
+
+/** Reads the job's child session again (it grows while the agent runs). */
+export async function loadTranscript(c: Controller, jobId: string): Promise<void> {
+  const job = c.state.jobs.get(jobId);
+  if (job?.childSessionId == null) return;
+  const { records } = await c.ws.sessions.show(job.childSessionId);
+  if (c.state.transcript?.jobId !== jobId) return;
+  c.state.transcript = { ...c.state.transcript, records };
+  c.requestRender();
+}
+
+export function openTranscript(c: Controller): true {
+  const job = selected(c);
+  if (job === null) return true;
+  c.state.jobCursor = job.id;
+  if (job.childSessionId === null) {
+    c.setHint(`${job.kind} jobs keep no transcript; the pane shows their latest activity`);
+    return true;
+  }
+  c.state.transcript = { jobId: job.id, title: `${job.kind}: ${job.title}`, records: null };
+  c.requestRender();
+  c.run('Reading the transcript', () => loadTranscript(c, job.id));
+  return true;
+}
+
+export function cancelSelectedJob(c: Controller): true {
+  const job = selected(c);
+  if (job === null) return true;
+  if (job.status !== 'running' || !c.ws.jobs.cancel(job.id)) c.setHint('that job is not running');
+  else c.setHint(`cancelling ${job.title}`);
+  return true;
+}

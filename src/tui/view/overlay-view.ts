@@ -1,0 +1,125 @@
+/**
+ * What floats over the panes: a question waiting for an answer (approval) or a job's transcript. Pure:
+ * the screen view places the box; these compute its title and lines.
+ */
+import type { ApprovalRequest, SearchHit } from '../../core/api.js';
+import type { SessionRecord } from '../../core/session/types.js';
+import { sanitizeLine, sanitizeText } from '../../core/text/sanitize.js';
+import { clipLine, seg, wrapLine, type Segment, type StyledLine } from '../text/styled.js';
+import { buildItems } from './conversation-items.js';
+import { itemLines } from './conversation-lines.js';
+
+export interface OverlayView {
+  title: string;
+  lines: StyledLine[];
+}
+
+/** Lines of an approval's detail shown at most (a long diff or file is cut, with a note). */
+const DETAIL_LINES = 12;
+
+const KIND_TEXT: Record<ApprovalRequest['kind'], string> = {
+  tool: 'A tool call needs your approval',
+  mcpServer: "A project's MCP server asks to start",
+  projectSetting: "A project's setting asks to apply",
+};
+
+export function approvalOverlay(request: ApprovalRequest, waiting: number, width: number): OverlayView {
+  const w = Math.max(10, width);
+  const lines: StyledLine[] = [[seg(KIND_TEXT[request.kind], 'heading')]];
+  lines.push(...wrapLine([seg('tool ', 'dim'), seg(sanitizeLine(request.tool), 'strong')], w));
+  lines.push(...wrapLine([seg(sanitizeLine(request.summary))], w));
+  const detail = sanitizeText(request.detail).split('\n');
+  if (request.detail !== '') {
+    lines.push([]);
+    for (const line of detail.slice(0, DETAIL_LINES)) lines.push(...wrapLine([seg(line, 'code')], w));
+    if (detail.length > DETAIL_LINES)
+      lines.push([seg(`… ${detail.length - DETAIL_LINES} more lines`, 'dim')]);
+  }
+  lines.push([]);
+  lines.push([
+    seg(' y ', 'statusKey'),
+    seg(' once  '),
+    seg(' a ', 'statusKey'),
+    seg(' always (this session)  '),
+    seg(' n ', 'statusKey'),
+    seg(' deny'),
+  ]);
+  if (waiting > 1) lines.push([seg(`${waiting - 1} more waiting after this one`, 'dim')]);
+  return { title: ' Approval needed ', lines };
+}
+
+/** A job's transcript (its child session), newest at the bottom; `scroll` lines up from the end. */
+export function transcriptOverlay(
+  title: string,
+  records: readonly SessionRecord[] | null,
+  width: number,
+  height: number,
+): OverlayView {
+  const w = Math.max(10, width);
+  if (records === null) return { title: ` ${sanitizeLine(title)} `, lines: [[seg('Loading…', 'dim')]] };
+  const lines = buildItems(records).flatMap((item) => [
+    ...itemLines(item, w, { expanded: false, selected: false, busy: false }),
+    [],
+  ]);
+  const shown = lines.length > height ? lines.slice(lines.length - height) : lines;
+  return {
+    title: ` ${sanitizeLine(title)} — Esc closes `,
+    lines: shown.length === 0 ? [[seg('Nothing in this transcript yet.', 'dim')]] : shown,
+  };
+}
+
+export interface SearchBox {
+  query: string;
+  /** The query the hits answer (null before the first search). */
+  searched: string | null;
+  hits: readonly SearchHit[];
+  cursor: number;
+  running: boolean;
+}
+
+function snippetLine(hit: SearchHit, selected: boolean, width: number): StyledLine {
+  const snippet = sanitizeLine(hit.snippet);
+  const base = selected ? 'selected' : 'text';
+  // Ranges index the core's (already terminal-safe) snippet: use them only if sanitising changed nothing.
+  const ranges = snippet === hit.snippet ? [...hit.matches].sort((a, b) => a[0] - b[0]) : [];
+  const out: Segment[] = [seg('    ', base)];
+  let at = 0;
+  for (const [start, end] of ranges) {
+    if (start < at) continue;
+    out.push(
+      seg(snippet.slice(at, start), base),
+      seg(snippet.slice(start, end), selected ? 'selected' : 'strong'),
+    );
+    at = end;
+  }
+  out.push(seg(snippet.slice(at), base));
+  return clipLine(out, width);
+}
+
+/** The search box: the query, then the hits (session, message, snippet), the selected one marked. */
+export function searchOverlay(box: SearchBox, width: number, height: number): OverlayView {
+  const w = Math.max(10, width);
+  const lines: StyledLine[] = [[seg('Search: ', 'strong'), seg(sanitizeLine(box.query)), seg('▏', 'marker')]];
+  if (box.running) lines.push([seg('searching…', 'dim')]);
+  else if (box.searched === null || box.searched !== box.query)
+    lines.push([seg('Enter searches all sessions (messages, tool output, file paths)', 'dim')]);
+  else if (box.hits.length === 0) lines.push([seg('No matches.', 'dim')]);
+  const room = Math.max(1, Math.floor((height - lines.length) / 2));
+  const first = Math.max(0, Math.min(box.cursor - room + 1, box.hits.length - room));
+  for (const [i, hit] of box.hits.slice(first, first + room).entries()) {
+    const selected = first + i === box.cursor;
+    const tool = hit.toolName === undefined ? '' : ` ${sanitizeLine(hit.toolName)}`;
+    lines.push(
+      clipLine(
+        [
+          seg(selected ? '▶ ' : '  ', selected ? 'selected' : 'marker'),
+          seg(sanitizeLine(hit.sessionName), selected ? 'selected' : 'strong'),
+          seg(` #${hit.seq} ${hit.kind}${tool}`, selected ? 'selected' : 'dim'),
+        ],
+        w,
+      ),
+      snippetLine(hit, selected, w),
+    );
+  }
+  return { title: ' Search sessions — Up/Down, Enter opens, Esc closes ', lines };
+}

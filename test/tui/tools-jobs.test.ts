@@ -1,0 +1,188 @@
+/** The screen over the real core: approval of write tools, and agent jobs in the Jobs pane. */
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Workspace } from '../../src/core/api.js';
+import type { OctoEvents, OctoEventName } from '../../src/core/events.js';
+import type { MessageRecord } from '../../src/core/session/types.js';
+import { startFakeProvider, type FakeProvider, type FakeStep } from '../support/fake-provider.js';
+import { makeTestWorkspace, type TestWorkspace } from '../support/workspace.js';
+import { KEY, startHeadless, type Headless } from './support/headless.js';
+
+let fake: FakeProvider;
+let test: TestWorkspace | null = null;
+let screen: Headless | null = null;
+
+beforeAll(async () => {
+  fake = await startFakeProvider();
+});
+afterAll(async () => {
+  await fake.close();
+});
+afterEach(async () => {
+  if (screen !== null) {
+    screen.tui.controller.onExit(0);
+    await screen.tui.exited;
+    screen = null;
+  }
+  await test?.cleanup();
+  test = null;
+});
+
+function next<K extends OctoEventName>(
+  ws: Workspace,
+  name: K,
+  when: (payload: OctoEvents[K]) => boolean = () => true,
+): Promise<OctoEvents[K]> {
+  return new Promise((resolve) => {
+    const off = ws.on(name, (payload) => {
+      if (!when(payload)) return;
+      off();
+      resolve(payload);
+    });
+  });
+}
+
+const exists = (file: string): Promise<boolean> =>
+  stat(file).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? false : Promise.reject(error)),
+  );
+
+const WRITE = { id: 'w1', name: 'write_file', arguments: '{"path":"out.txt","content":"hello"}' };
+
+async function writeScreen(): Promise<{ s: Headless; ws: Workspace; file: string }> {
+  test = await makeTestWorkspace({ providerUrl: fake.url, options: { interactive: true } });
+  const { ws } = test;
+  await ws.sessions.create('writer');
+  fake.enqueue({ toolCalls: [WRITE] }, { text: 'Noted.' });
+  const s = await startHeadless(ws, { width: 120, height: 40 });
+  screen = s;
+  const asked = next(ws, 'approval.requested');
+  await s.press(...'write it'.split(''), KEY.enter);
+  await asked;
+  await s.flush();
+  return { s, ws, file: path.join(test.projectDir, 'out.txt') };
+}
+
+function toolResult(ws: Workspace, name: string): Promise<string | undefined> {
+  return ws.sessions
+    .show(name)
+    .then(
+      ({ records }) =>
+        records.find((r): r is MessageRecord => r.kind === 'message' && r.role === 'tool')?.content,
+    );
+}
+
+describe('write and shell tools ask first, on the screen', () => {
+  it('shows the question; n denies it: nothing is written and the model is told', async () => {
+    const { s, ws, file } = await writeScreen();
+    const box = s.text();
+    expect(box).toContain('A tool call needs your approval');
+    expect(box).toContain('tool write_file');
+    expect(box).toContain('create out.txt with 5 bytes');
+    expect(box).toContain('hello');
+    const finished = next(ws, 'turn.finished');
+    await s.press('n');
+    await finished;
+    await s.flush();
+    expect(s.text()).not.toContain('A tool call needs your approval');
+    expect(await exists(file)).toBe(false);
+    const result = await toolResult(ws, 'writer');
+    expect(result).toMatch(/^Error: The tool was not allowed: the user declined/);
+    const last = fake.requests.at(-1)?.body.messages?.at(-1);
+    expect(last).toEqual({ role: 'tool', tool_call_id: 'w1', content: result });
+  });
+
+  it('y allows it once: the file is written', async () => {
+    const { s, ws, file } = await writeScreen();
+    const finished = next(ws, 'turn.finished');
+    await s.press('y');
+    await finished;
+    await s.flush();
+    expect(await readFile(file, 'utf8')).toBe('hello');
+    expect(await toolResult(ws, 'writer')).toBe('Wrote out.txt (5 bytes).');
+    expect(s.text()).toContain('Noted.');
+  });
+});
+
+const CALL_AGENT = {
+  toolCalls: [
+    { id: 'a1', name: 'agent_context_gatherer', arguments: '{"task":"Where is the token lifetime set?"}' },
+  ],
+  usage: { prompt: 100, completion: 10 },
+};
+
+/** A scripted step that waits until the test lets it answer; `arrived` resolves when the request is in. */
+function gated(answer: FakeStep): {
+  step: FakeStep;
+  inFlight: Promise<void>;
+  release: (hang?: boolean) => void;
+} {
+  let arrived!: () => void;
+  let release!: (hang?: boolean) => void;
+  const inFlight = new Promise<void>((resolve) => (arrived = resolve));
+  const gate = new Promise<boolean>((resolve) => (release = (hang = false) => resolve(hang)));
+  const step = async (): Promise<FakeStep> => {
+    arrived();
+    return (await gate) ? { hang: true } : answer;
+  };
+  return { step, inFlight, release };
+}
+
+describe('background agents in the Jobs pane', () => {
+  it('shows the agent running while the user types, then its tokens and cost, and its transcript', async () => {
+    test = await makeTestWorkspace({ providerUrl: fake.url });
+    const { ws } = test;
+    const main = await ws.sessions.create('main');
+    const agent = gated({ text: 'It is set in auth.md.', usage: { prompt: 300, completion: 30 } });
+    fake.enqueue(CALL_AGENT, agent.step, { text: 'Fifteen minutes.' });
+    const s = await startHeadless(ws, { width: 140, height: 40 });
+    screen = s;
+    const finished = next(ws, 'turn.finished', (e) => e.sessionId === main.id);
+    await s.press(...'How long?'.split(''), KEY.enter);
+    await agent.inFlight;
+    await s.press(...'still typing'.split(''));
+    expect(s.text()).toContain('⟳ agent: context_gatherer');
+    expect(s.tui.controller.state.input.text).toBe('still typing');
+
+    agent.release();
+    await finished;
+    await s.flush();
+    expect(s.text()).toContain('✓ agent: context_gatherer');
+    expect(s.text()).toMatch(/finished · \d+s · 330 tok/);
+    expect([...s.tui.controller.state.jobs.values()]).toMatchObject([
+      { kind: 'agent', status: 'finished', tokens: 330, cost: (300 + 30 * 2) / 1e6 },
+    ]);
+
+    await s.press(KEY.shiftTab, KEY.enter);
+    await s.flush();
+    const transcript = s.text();
+    expect(transcript).toContain('Esc closes');
+    expect(transcript).toContain('Where is the token lifetime set?');
+    expect(transcript).toContain('It is set in auth.md.');
+    await s.press(KEY.esc);
+    expect(s.text()).not.toContain('Esc closes');
+  });
+
+  it('cancels the selected job with x; the caller is told and carries on', async () => {
+    test = await makeTestWorkspace({ providerUrl: fake.url });
+    const { ws } = test;
+    const main = await ws.sessions.create('main');
+    const agent = gated({ text: 'never sent' });
+    fake.enqueue(CALL_AGENT, agent.step, { text: 'Carrying on without it.' });
+    const s = await startHeadless(ws, { width: 140, height: 40 });
+    screen = s;
+    const finished = next(ws, 'turn.finished', (e) => e.sessionId === main.id);
+    await s.press(...'look'.split(''), KEY.enter);
+    await agent.inFlight;
+    await s.press(KEY.shiftTab, KEY.down, 'x');
+    await finished;
+    agent.release(true);
+    await s.flush();
+    expect(s.text()).toContain('– agent: context_gatherer');
+    expect(s.text()).toContain('cancelled ·');
+    expect(await toolResult(ws, 'main')).toBe('Error: The user cancelled the agent before it finished.');
+    expect(s.text()).toContain('Carrying on without it.');
+  });
+});
