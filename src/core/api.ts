@@ -117,6 +117,8 @@ export interface TurnOutcome {
   turnId: string;
   /** The final assistant text of the turn (possibly partial when interrupted). */
   reply: string;
+  /** Model calls the turn made (on finished turns). */
+  steps?: number;
   error?: OctoError;
 }
 

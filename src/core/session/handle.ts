@@ -4,7 +4,7 @@ import type { CatchUp, CommandResult, SessionHandle, SubmitOptions, TurnOutcome 
 import type { OctoConfig } from '../config/schema.js';
 import { SessionContext, type BudgetLimit } from '../context/index.js';
 import type { BudgetFacts, ContextBreakdown, EventBus } from '../events.js';
-import { getErrorMessage, isAbortError, isOctoError, OctoError } from '../errors.js';
+import { assertNever, getErrorMessage, isAbortError, isOctoError, OctoError } from '../errors.js';
 import type { LockHolder, SessionStore, SessionWriter } from '../store/types.js';
 import type { Redactor } from '../text/redact.js';
 import type { ToolSet } from '../tools/index.js';
@@ -156,11 +156,35 @@ export class OpenSession implements SessionHandle {
     this.controller = controller;
     const turn = this.startTurn(writer, turnId, text, options, controller.signal);
     this.running = turn;
+    let outcome: TurnOutcome;
     try {
-      return await turn;
+      outcome = await turn;
     } finally {
       this.running = null;
       this.controller = null;
+    }
+    // Announced only once the session is idle, so a listener that reacts by submitting again is accepted.
+    this.announce(outcome);
+    return outcome;
+  }
+
+  private announce(outcome: TurnOutcome): void {
+    const { bus } = this.deps;
+    const base = { sessionId: this.id, turnId: outcome.turnId };
+    switch (outcome.status) {
+      case 'finished':
+        bus.emit('turn.finished', { ...base, steps: outcome.steps ?? 0 });
+        return;
+      case 'interrupted':
+        bus.emit('turn.interrupted', { ...base, reason: 'user' });
+        return;
+      case 'failed':
+        if (outcome.error) this.emitFailed(outcome.turnId, outcome.error);
+        if (outcome.error?.details.partial !== undefined)
+          bus.emit('turn.interrupted', { ...base, reason: 'error' });
+        return;
+      default:
+        assertNever(outcome.status, 'turn status');
     }
   }
 
@@ -262,7 +286,6 @@ export class OpenSession implements SessionHandle {
         },
         { text, attachments, model },
       );
-      if (outcome.status === 'failed' && outcome.error) this.emitFailed(turnId, outcome.error);
       return outcome;
     } catch (error) {
       return this.settleError(turnId, error, signal);
@@ -273,7 +296,6 @@ export class OpenSession implements SessionHandle {
 
   private settleError(turnId: string, error: unknown, signal: AbortSignal): TurnOutcome {
     if (signal.aborted || isAbortError(error)) {
-      this.deps.bus.emit('turn.interrupted', { sessionId: this.id, turnId, reason: 'user' });
       const octo = isOctoError(error)
         ? error
         : new OctoError('aborted', 'The turn was cancelled.', { cause: error });
@@ -282,10 +304,6 @@ export class OpenSession implements SessionHandle {
     const octo = isOctoError(error)
       ? error
       : new OctoError('internal', getErrorMessage(error), { cause: error });
-    this.emitFailed(turnId, octo);
-    if (isOctoError(error) && error.details.partial !== undefined) {
-      this.deps.bus.emit('turn.interrupted', { sessionId: this.id, turnId, reason: 'error' });
-    }
     return { status: 'failed', turnId, reply: '', error: octo };
   }
 

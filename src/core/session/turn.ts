@@ -117,8 +117,7 @@ export async function runTurn(ctx: TurnContext, input: TurnInput): Promise<TurnO
       });
     summary = await ctx.saveSummary();
     if (result.toolCalls.length === 0) {
-      bus.emit('turn.finished', { sessionId, turnId, steps: step });
-      return { status: 'finished', turnId, reply };
+      return { status: 'finished', turnId, reply, steps: step };
     }
     await runToolCalls(ctx, result.toolCalls, input.model.modelString);
     summary = await ctx.saveSummary();
