@@ -14,7 +14,9 @@ function recordToMarkdown(record: SessionRecord): string {
         .join(', ');
       const heading = `### ${record.role}${record.toolName ? ` (${record.toolName})` : ''}${flags ? ` — ${flags}` : ''}`;
       const calls = (record.toolCalls ?? []).map((c) => `- tool call \`${c.name}\` ${c.arguments}`);
-      const files = (record.attachments ?? []).map((a) => `- attached ${a.type} ${a.name} (${a.bytes} bytes, ${a.sha256})`);
+      const files = (record.attachments ?? []).map(
+        (a) => `- attached ${a.type} ${a.name} (${a.bytes} bytes, ${a.sha256})`,
+      );
       const usage = record.usage
         ? `_${record.model ?? ''} · ${record.usage.input} in / ${record.usage.output} out · ${formatCost(record.cost)}_`
         : '';
@@ -34,7 +36,11 @@ function recordToMarkdown(record: SessionRecord): string {
 }
 
 /** A whole session as Markdown for reading, or as JSON for tools. */
-export function exportSession(summary: SessionSummary, records: readonly SessionRecord[], format: 'md' | 'json'): string {
+export function exportSession(
+  summary: SessionSummary,
+  records: readonly SessionRecord[],
+  format: 'md' | 'json',
+): string {
   if (format === 'json') return `${JSON.stringify({ session: summary, records }, null, 2)}\n`;
   const header = [
     `# ${summary.name}`,

@@ -20,16 +20,29 @@ const ascii = (head: Buffer, offset: number, text: string): boolean =>
 
 const MEDIA_TYPES: readonly MediaType[] = [
   { ext: 'png', mime: 'image/png', type: 'image', matches: (h) => ascii(h, 1, 'PNG') && h[0] === 0x89 },
-  { ext: 'jpg', mime: 'image/jpeg', type: 'image', matches: (h) => h[0] === 0xff && h[1] === 0xd8 && h[2] === 0xff },
+  {
+    ext: 'jpg',
+    mime: 'image/jpeg',
+    type: 'image',
+    matches: (h) => h[0] === 0xff && h[1] === 0xd8 && h[2] === 0xff,
+  },
   { ext: 'gif', mime: 'image/gif', type: 'image', matches: (h) => ascii(h, 0, 'GIF8') },
-  { ext: 'webp', mime: 'image/webp', type: 'image', matches: (h) => ascii(h, 0, 'RIFF') && ascii(h, 8, 'WEBP') },
+  {
+    ext: 'webp',
+    mime: 'image/webp',
+    type: 'image',
+    matches: (h) => ascii(h, 0, 'RIFF') && ascii(h, 8, 'WEBP'),
+  },
   { ext: 'mov', mime: 'video/quicktime', type: 'video', matches: (h) => ascii(h, 4, 'ftypqt') },
   { ext: 'mp4', mime: 'video/mp4', type: 'video', matches: (h) => ascii(h, 4, 'ftyp') },
   { ext: 'webm', mime: 'video/webm', type: 'video', matches: (h) => h.readUInt32BE(0) === 0x1a45dfa3 },
 ];
 
 function invalid(file: string, reason: string, cause?: unknown): OctoError {
-  return new OctoError('attachment_invalid', `Cannot attach ${file}: ${reason}`, { cause, details: { file } });
+  return new OctoError('attachment_invalid', `Cannot attach ${file}: ${reason}`, {
+    cause,
+    details: { file },
+  });
 }
 
 /** Identifies a file by its content (not its name) as one of the image or video types octo can send. */

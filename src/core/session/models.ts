@@ -42,7 +42,8 @@ export function createModelService(options: ModelServiceOptions): ModelService {
     acceptsVideo: (model) => supportsVideo(model, config),
     acceptsImages: (model) => supportsVision(model, config),
     client: () => {
-      const loading = client ?? loadChatClient({ env, config, ...(options.fetch ? { fetch: options.fetch } : {}) });
+      const loading =
+        client ?? loadChatClient({ env, config, ...(options.fetch ? { fetch: options.fetch } : {}) });
       client = loading;
       return loading;
     },

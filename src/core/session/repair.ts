@@ -10,7 +10,8 @@ export const INTERRUPTED_TOOL_RESULT =
 export function danglingToolCalls(records: readonly SessionRecord[]): Array<{ id: string; name: string }> {
   const answered = new Set<string>();
   for (const record of records) {
-    if (record.kind === 'message' && record.role === 'tool' && record.toolCallId) answered.add(record.toolCallId);
+    if (record.kind === 'message' && record.role === 'tool' && record.toolCallId)
+      answered.add(record.toolCallId);
   }
   const dangling: Array<{ id: string; name: string }> = [];
   for (const record of records) {
@@ -23,7 +24,10 @@ export function danglingToolCalls(records: readonly SessionRecord[]): Array<{ id
 }
 
 /** The synthetic result written for a call that never got one. */
-export function interruptedResult(call: { id: string; name: string }, content = INTERRUPTED_TOOL_RESULT): NewRecord {
+export function interruptedResult(
+  call: { id: string; name: string },
+  content = INTERRUPTED_TOOL_RESULT,
+): NewRecord {
   const record: Omit<MessageRecord, 'seq' | 'at'> = {
     kind: 'message',
     role: 'tool',

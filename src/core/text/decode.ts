@@ -13,7 +13,8 @@ export function decodeContent(buffer: Uint8Array): Decoded {
   const text = new TextDecoder('utf-8', { fatal: false }).decode(buffer);
   const replacements = (text.match(/\uFFFD/g) ?? []).length;
   // Mostly undecodable bytes means binary, not text with a few bad sequences.
-  if (replacements > 0 && replacements / Math.max(1, text.length) > 0.1) return { binary: true, bytes: buffer.length };
+  if (replacements > 0 && replacements / Math.max(1, text.length) > 0.1)
+    return { binary: true, bytes: buffer.length };
   return { binary: false, text, replaced: replacements > 0 };
 }
 

@@ -28,7 +28,9 @@ function escapeRegExp(text: string): string {
 
 export function createRedactor(env: Env): Redactor {
   const values = Object.entries(env)
-    .filter(([name, value]) => SECRET_NAME.test(name) && value !== undefined && value.length >= MIN_SECRET_LENGTH)
+    .filter(
+      ([name, value]) => SECRET_NAME.test(name) && value !== undefined && value.length >= MIN_SECRET_LENGTH,
+    )
     .map(([name, value]) => ({ name, value: value as string }))
     // Longest first, so a value containing another is replaced whole.
     .sort((a, b) => b.value.length - a.value.length);
@@ -38,7 +40,10 @@ export function createRedactor(env: Env): Redactor {
 
   return {
     redact(text: string): string {
-      let out = envPattern === null ? text : text.replace(envPattern, (m) => `[redacted:${nameOf.get(m) ?? 'secret'}]`);
+      let out =
+        envPattern === null
+          ? text
+          : text.replace(envPattern, (m) => `[redacted:${nameOf.get(m) ?? 'secret'}]`);
       for (const [pattern, label] of KEY_PATTERNS) out = out.replace(pattern, `[redacted:${label}]`);
       return out;
     },
