@@ -1,7 +1,7 @@
 /** Themes: themes/<name>.json gives every style key a look; NO_COLOR keeps only bold, underline, inverse. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import { getErrorMessage } from '../core/errors.js';
 import { STYLE_KEYS, type StyleKey } from './text/styled.js';
 

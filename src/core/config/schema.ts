@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROVIDER_NAME_PATTERN, parseModelString } from './model-string.js';
 
 /** USD per million tokens. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { closest } from '../text/distance.js';
 import { dottedKey, tomlTypeName, type ConfigIssue } from './issues.js';
 import { locateKeys } from './locate.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { NewKnowledge } from './knowledge.js';
 
 /** Characters of one summary line or knowledge entry kept: a model that rambles cannot flood the context. */

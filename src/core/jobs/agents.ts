@@ -1,6 +1,6 @@
 import type { AgentConfig } from '../config/schema.js';
 import { defineTool, failure, READ_ONLY_TOOLS, type Tool } from '../tools/index.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AgentRunner } from './agent-runner.js';
 
 /** Tool names are `agent_NAME`; the name rule of [[agents]] keeps them valid. */

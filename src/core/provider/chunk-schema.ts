@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The parts of a streamed chat.completion.chunk octo reads. Providers are untrusted and vary: every

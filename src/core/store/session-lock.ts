@@ -1,7 +1,7 @@
 import { readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import lockfile from 'proper-lockfile';
-import { z } from 'zod';
+import * as z from 'zod';
 import { OctoError, errnoCode, getErrorMessage } from '../errors.js';
 import type { Clock } from '../deps.js';
 import { readError, saveError, type StoreIo } from './io.js';

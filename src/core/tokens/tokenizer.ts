@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { z } from 'zod';
+import * as z from 'zod';
 import { OctoError, getErrorMessage } from '../errors.js';
 import type { TokenEncoding } from './encoding.js';
 import { TOKENIZER_WORKER_SOURCE } from './worker-source.js';

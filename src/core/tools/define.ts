@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ToolSchema } from '../provider/types.js';
 import type { Prepared, Tool, ToolAccess, ToolContext, ToolResult } from './types.js';
 

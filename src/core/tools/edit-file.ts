@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { decodeContent } from '../text/decode.js';
 import type { ToolResult } from './types.js';
 import { confinePath } from './confine.js';

@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { errnoCode } from '../errors.js';
 import { confinePath } from './confine.js';
 import { defineTool, failure } from './define.js';

@@ -1,5 +1,5 @@
 import ignore from 'ignore';
-import { z } from 'zod';
+import * as z from 'zod';
 import { confinePath } from './confine.js';
 import { defineTool, failure } from './define.js';
 import { walkFiles } from './walk.js';

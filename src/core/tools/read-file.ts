@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { decodeContent, formatBytes } from '../text/decode.js';
 import { confinePath } from './confine.js';
 import { defineTool, failure } from './define.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Env } from '../deps.js';
 import { confinePath } from './confine.js';
 import { defineTool, failure } from './define.js';

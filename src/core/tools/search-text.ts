@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { getErrorMessage } from '../errors.js';
 import { decodeContent } from '../text/decode.js';
 import { confinePath } from './confine.js';

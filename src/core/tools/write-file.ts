@@ -1,6 +1,6 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { errnoCode } from '../errors.js';
 import { formatBytes } from '../text/decode.js';
 import { confineNewPath } from './confine.js';
