@@ -1,9 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { SessionRecord, SessionSummary } from '../../src/core/session/types.js';
-import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
-import { makeOctoHome, type OctoHome } from './support.js';
+import { useOctoHome } from './support.js';
 
 interface SentMessage {
   role: string;
@@ -22,44 +21,32 @@ interface TurnJson {
   toolCalls: Array<{ id: string; name: string; arguments: string; ok: boolean | null; size: number | null }>;
 }
 
-let fake: FakeProvider;
-let home: OctoHome;
-
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(async () => {
-  await fake.close();
-});
+const e2e = useOctoHome();
 beforeEach(async () => {
-  home = await makeOctoHome(fake.url);
-  await writeFile(path.join(home.projectDir, 'notes.md'), 'the token expires after 15 minutes\n');
-});
-afterEach(async () => {
-  await home.cleanup();
+  await writeFile(path.join(e2e.home.projectDir, 'notes.md'), 'the token expires after 15 minutes\n');
 });
 
 const sentMessages = (index: number): SentMessage[] =>
-  (fake.requests[index]?.body as { messages: SentMessage[] }).messages;
+  (e2e.fake.requests[index]?.body as { messages: SentMessage[] }).messages;
 const price = (input: number, output: number): number => (input * 1 + output * 2) / 1e6;
 
 describe('a named session over two days', () => {
   it('resumes with the whole first exchange, tool call and result included, and keeps usage and cost', async () => {
-    const first = fake.requests.length;
-    fake.enqueue(
+    const first = e2e.fake.requests.length;
+    e2e.fake.enqueue(
       {
         toolCalls: [{ id: 'call_1', name: 'read_file', arguments: '{"path":"notes.md"}' }],
         usage: { prompt: 100, completion: 20 },
       },
       { text: ['Tokens ', 'expire after ', '15 minutes.'], usage: { prompt: 150, completion: 10 } },
     );
-    const day1 = await home.run(['run', '--name', 'auth-refactor', '-p', 'How long do tokens live?']);
+    const day1 = await e2e.home.run(['run', '--name', 'auth-refactor', '-p', 'How long do tokens live?']);
     expect(day1.stdout).toBe('Tokens expire after 15 minutes.\n');
     expect(day1.stderr).toContain('· read_file {"path":"notes.md"}');
     expect(day1.code).toBe(0);
 
-    fake.enqueue({ text: 'Add a refresh token.', usage: { prompt: 300, completion: 5 } });
-    const day2 = await home.run(['run', '--resume', 'auth-refactor', '-p', 'What should we change?']);
+    e2e.fake.enqueue({ text: 'Add a refresh token.', usage: { prompt: 300, completion: 5 } });
+    const day2 = await e2e.home.run(['run', '--resume', 'auth-refactor', '-p', 'What should we change?']);
     expect(day2).toMatchObject({ code: 0, stdout: 'Add a refresh token.\n' });
 
     const sent = sentMessages(first + 2);
@@ -75,7 +62,7 @@ describe('a named session over two days', () => {
     // Invariant 5: day 2 starts from exactly what day 1 last sent.
     expect(sent.slice(0, 4)).toEqual(sentMessages(first + 1));
 
-    const show = await home.run(['sessions', 'show', 'auth-refactor', '--json']);
+    const show = await e2e.home.run(['sessions', 'show', 'auth-refactor', '--json']);
     expect(show.code).toBe(0);
     const history = JSON.parse(show.stdout) as { session: SessionSummary; records: SessionRecord[] };
     const messages = history.records.flatMap((r) =>
@@ -107,12 +94,12 @@ describe('a named session over two days', () => {
       toolCalls: [{ id: 'call_1', name: 'read_file', arguments: '{"path":"notes.md"}' }],
     });
 
-    const list = await home.run(['sessions', 'list', '--json']);
+    const list = await e2e.home.run(['sessions', 'list', '--json']);
     const sessions = JSON.parse(list.stdout) as SessionSummary[];
     expect(sessions).toHaveLength(1);
     expect(sessions[0]).toMatchObject({
       name: 'auth-refactor',
-      projectDir: home.projectDir,
+      projectDir: e2e.home.projectDir,
       model: 'test:fake-model',
       messageCount: 6,
       tokens: usage(550, 35),
@@ -123,14 +110,14 @@ describe('a named session over two days', () => {
   });
 
   it('prints one JSON result for -p --json, with this turn’s usage, cost and tool calls', async () => {
-    fake.enqueue(
+    e2e.fake.enqueue(
       {
         toolCalls: [{ id: 'call_9', name: 'list_dir', arguments: '{"path":"."}' }],
         usage: { prompt: 10, completion: 2 },
       },
       { text: 'One file: notes.md', usage: { prompt: 20, completion: 4 } },
     );
-    const result = await home.run(['run', '--name', 'scripted', '-p', 'What is here?', '--json']);
+    const result = await e2e.home.run(['run', '--name', 'scripted', '-p', 'What is here?', '--json']);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     const parsed = JSON.parse(result.stdout) as TurnJson;
@@ -143,7 +130,7 @@ describe('a named session over two days', () => {
       session: { ...parsed.session, id: 'checked' },
       toolCalls: parsed.toolCalls.map((call) => ({ ...call, size: 'checked' })),
     }).toEqual({
-      session: { id: 'checked', name: 'scripted', projectDir: home.projectDir },
+      session: { id: 'checked', name: 'scripted', projectDir: e2e.home.projectDir },
       status: 'finished',
       reply: 'One file: notes.md',
       usage: { input: 30, output: 6, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
@@ -154,12 +141,14 @@ describe('a named session over two days', () => {
   });
 
   it('takes the prompt from stdin when -p is absent and gives the new session a name to resume', async () => {
-    fake.enqueue({ text: 'Piped answer.' });
-    const result = await home.run(['run'], { input: 'question from a pipe\n' });
+    e2e.fake.enqueue({ text: 'Piped answer.' });
+    const result = await e2e.home.run(['run'], { input: 'question from a pipe\n' });
     expect(result).toMatchObject({ code: 0, stdout: 'Piped answer.\n' });
-    const sent = sentMessages(fake.requests.length - 1);
+    const sent = sentMessages(e2e.fake.requests.length - 1);
     expect(sent.at(-1)).toEqual({ role: 'user', content: 'question from a pipe\n' });
-    const [session] = JSON.parse((await home.run(['sessions', 'list', '--json'])).stdout) as SessionSummary[];
+    const [session] = JSON.parse(
+      (await e2e.home.run(['sessions', 'list', '--json'])).stdout,
+    ) as SessionSummary[];
     expect(result.stderr).toContain(`[${session?.name} · finished`);
   });
 });

@@ -1,25 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MessageRecord, SessionRecord } from '../../src/core/session/types.js';
-import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
-import { e2eConfig, makeOctoHome, runOcto, type OctoHome, type OctoResult } from './support.js';
+import { e2eConfig, runOcto, type OctoResult, useOctoHome } from './support.js';
 
-let fake: FakeProvider;
-let home: OctoHome;
-
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(async () => {
-  home = await makeOctoHome(fake.url);
-});
-afterEach(async () => {
-  await home.cleanup();
-});
+const e2e = useOctoHome();
 
 const STACK_LINE = /^\s+at /m;
 /** ESC, C1 CSI and BEL: none may reach a terminal from untrusted text (FAULTS.md rows 20, 29). */
@@ -34,7 +19,7 @@ function expectCleanFailure(result: OctoResult): void {
 }
 
 async function messages(name: string): Promise<MessageRecord[]> {
-  const shown = await home.run(['sessions', 'show', name, '--json']);
+  const shown = await e2e.home.run(['sessions', 'show', name, '--json']);
   expect(shown.code).toBe(0);
   const { records } = JSON.parse(shown.stdout) as { records: SessionRecord[] };
   return records.filter((r): r is MessageRecord => r.kind === 'message');
@@ -42,34 +27,34 @@ async function messages(name: string): Promise<MessageRecord[]> {
 
 describe('faults at the command line', () => {
   it('row 5: a data folder that cannot be created names the path and exits non-zero', async () => {
-    const blocker = path.join(home.root, 'not-a-folder');
+    const blocker = path.join(e2e.home.root, 'not-a-folder');
     await writeFile(blocker, 'a regular file\n');
-    const configHome = path.join(home.root, 'config');
+    const configHome = path.join(e2e.home.root, 'config');
     await mkdir(path.join(configHome, 'octo'), { recursive: true });
-    await writeFile(path.join(configHome, 'octo', 'config.toml'), e2eConfig(fake.url));
+    await writeFile(path.join(configHome, 'octo', 'config.toml'), e2eConfig(e2e.fake.url));
     const env = {
-      PATH: home.env.PATH ?? '',
-      HOME: home.root,
+      PATH: e2e.home.env.PATH ?? '',
+      HOME: e2e.home.root,
       NO_COLOR: '1',
       XDG_CONFIG_HOME: configHome,
       XDG_DATA_HOME: blocker,
     };
     for (const args of [['run', '--name', 'x', '-p', 'hi'], ['doctor']]) {
-      const result = await runOcto(args, { cwd: home.projectDir, env });
+      const result = await runOcto(args, { cwd: e2e.home.projectDir, env });
       expectCleanFailure(result);
       expect(result.stdout + result.stderr).toContain(`${blocker}/octo: not a directory`);
     }
   });
 
   it('row 12: kill -9 while a reply streams loses no acknowledged message and the session reopens', async () => {
-    fake.enqueue({ text: ['First words ', 'and ', 'more ', 'and ', 'more.'], chunkDelayMs: 200 });
-    const child = home.spawn(['run', '--name', 'crashy', '-p', 'tell me a long story']);
+    e2e.fake.enqueue({ text: ['First words ', 'and ', 'more ', 'and ', 'more.'], chunkDelayMs: 200 });
+    const child = e2e.home.spawn(['run', '--name', 'crashy', '-p', 'tell me a long story']);
     await child.waitFor((p) => p.stdout.includes('First words'), 'the first streamed text');
     child.child.kill('SIGKILL');
     expect((await child.exited).signal).toBe('SIGKILL');
 
-    fake.enqueue({ text: 'Back again.' });
-    const resumed = await home.run(['run', '--resume', 'crashy', '-p', 'are you there?']);
+    e2e.fake.enqueue({ text: 'Back again.' });
+    const resumed = await e2e.home.run(['run', '--resume', 'crashy', '-p', 'are you there?']);
     expect(resumed).toMatchObject({ code: 0, stdout: 'Back again.\n' });
     const stored = await messages('crashy');
     expect(stored.filter((m) => m.role === 'user').map((m) => m.content)).toEqual([
@@ -86,14 +71,14 @@ describe('faults at the command line', () => {
 
   it('row 13: a 401 names the provider and the key variable, and never prints the key', async () => {
     const key = 'sk-octo-e2e-RECOGNISABLE-7f3a9c';
-    const config = e2eConfig(fake.url).replace(
+    const config = e2eConfig(e2e.fake.url).replace(
       '[providers.test]\n',
       '[providers.test]\napi_key_env = "OCTO_TEST_KEY"\n',
     );
-    await writeFile(path.join(home.dataDir, 'config.toml'), config);
-    fake.enqueue({ status: 401, body: { error: { message: `Incorrect API key provided: ${key}` } } });
-    const result = await home.run(['run', '--name', 'auth', '-p', 'hi'], {
-      env: { ...home.env, OCTO_TEST_KEY: key },
+    await writeFile(path.join(e2e.home.dataDir, 'config.toml'), config);
+    e2e.fake.enqueue({ status: 401, body: { error: { message: `Incorrect API key provided: ${key}` } } });
+    const result = await e2e.home.run(['run', '--name', 'auth', '-p', 'hi'], {
+      env: { ...e2e.home.env, OCTO_TEST_KEY: key },
     });
     expectCleanFailure(result);
     expect(result.code).toBe(1);
@@ -104,7 +89,7 @@ describe('faults at the command line', () => {
   });
 
   it('row 29: with stdout piped, not one escape byte is written, even when the model sends them', async () => {
-    fake.enqueue(
+    e2e.fake.enqueue(
       { toolCalls: [{ id: 'c1', name: 'list_dir', arguments: '{"path":".\u001b[2J"}' }] },
       {
         text: [
@@ -116,36 +101,36 @@ describe('faults at the command line', () => {
         ],
       },
     );
-    const result = await home.run(['run', '--name', 'hostile', '-p', 'colour me']);
+    const result = await e2e.home.run(['run', '--name', 'hostile', '-p', 'colour me']);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('plain red C1 end\n');
     expect(hasControlBytes(result.stdout + result.stderr)).toBe(false);
 
-    const listed = await home.run(['sessions', 'show', 'hostile']);
+    const listed = await e2e.home.run(['sessions', 'show', 'hostile']);
     expect(hasControlBytes(listed.stdout)).toBe(false);
-    const exported = await home.run(['sessions', 'export', 'hostile']);
+    const exported = await e2e.home.run(['sessions', 'export', 'hostile']);
     expect(hasControlBytes(exported.stdout)).toBe(false);
   });
 
   it('row 30: a config syntax error names the file and line; nothing runs on defaults', async () => {
-    const file = path.join(home.dataDir, 'config.toml');
+    const file = path.join(e2e.home.dataDir, 'config.toml');
     await writeFile(
       file,
       'model = "test:fake-model"\n\n[providers.test\nbase_url = "http://127.0.0.1:1/v1"\n',
     );
-    const requests = fake.requests.length;
-    const result = await home.run(['run', '--name', 'cfg', '-p', 'hi']);
+    const requests = e2e.fake.requests.length;
+    const result = await e2e.home.run(['run', '--name', 'cfg', '-p', 'hi']);
     expectCleanFailure(result);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(file);
     expect(result.stderr).toContain(`${file}:3: TOML syntax error`);
-    expect(fake.requests.length).toBe(requests);
+    expect(e2e.fake.requests.length).toBe(requests);
   });
 
   it('row 30: an unknown key names the file, the line and the key', async () => {
-    const file = path.join(home.dataDir, 'config.toml');
-    await writeFile(file, `${e2eConfig(fake.url)}\n[limits]\nmax_sesion_spending = 5\n`);
-    const result = await home.run(['sessions', 'list']);
+    const file = path.join(e2e.home.dataDir, 'config.toml');
+    await writeFile(file, `${e2eConfig(e2e.fake.url)}\n[limits]\nmax_sesion_spending = 5\n`);
+    const result = await e2e.home.run(['sessions', 'list']);
     expectCleanFailure(result);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(file);
@@ -155,8 +140,11 @@ describe('faults at the command line', () => {
 
 describe('stopping a turn', () => {
   it('Ctrl-C (SIGINT) stops the turn, keeps the partial reply marked interrupted, and exits 130', async () => {
-    fake.enqueue({ text: ['Half of ', 'the answer', ' and the rest', ' never comes.'], chunkDelayMs: 300 });
-    const child = home.spawn(['run', '--name', 'stopped', '-p', 'go on']);
+    e2e.fake.enqueue({
+      text: ['Half of ', 'the answer', ' and the rest', ' never comes.'],
+      chunkDelayMs: 300,
+    });
+    const child = e2e.home.spawn(['run', '--name', 'stopped', '-p', 'go on']);
     await child.waitFor((p) => p.stdout.includes('Half of'), 'the first streamed text');
     child.child.kill('SIGINT');
     const result = await child.exited;
@@ -171,18 +159,18 @@ describe('stopping a turn', () => {
 
   it('exits 3 when the spending limit stops the turn, saying why', async () => {
     await writeFile(
-      path.join(home.dataDir, 'config.toml'),
-      `${e2eConfig(fake.url)}\n[limits]\nmax_session_spending = 0.0001\n`,
+      path.join(e2e.home.dataDir, 'config.toml'),
+      `${e2eConfig(e2e.fake.url)}\n[limits]\nmax_session_spending = 0.0001\n`,
     );
-    fake.enqueue({
+    e2e.fake.enqueue({
       toolCalls: [{ id: 'c1', name: 'list_dir', arguments: '{"path":"."}' }],
       usage: { prompt: 100_000, completion: 10 },
     });
-    const requests = fake.requests.length;
-    const result = await home.run(['run', '--name', 'spent', '-p', 'go', '--json']);
+    const requests = e2e.fake.requests.length;
+    const result = await e2e.home.run(['run', '--name', 'spent', '-p', 'go', '--json']);
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/^octo: Stopped before the next model call/);
-    expect(fake.requests.length - requests).toBe(1);
+    expect(e2e.fake.requests.length - requests).toBe(1);
     expect(JSON.parse(result.stdout)).toMatchObject({ status: 'failed', error: { code: 'budget_exceeded' } });
   });
 });

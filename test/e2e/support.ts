@@ -3,6 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
 
 export const REPO = path.resolve(import.meta.dirname, '..', '..');
 export const BIN = path.join(REPO, 'bin', 'octo.js');
@@ -150,4 +152,40 @@ export async function snapshotTree(dir: string): Promise<Record<string, number>>
     result[path.relative(dir, full)] = entry.isFile() ? (await stat(full)).size : -1;
   }
   return result;
+}
+
+/** A test file's fake provider, and the fresh OctoHome over it that each test gets. */
+export interface E2eFixture {
+  readonly fake: FakeProvider;
+  readonly home: OctoHome;
+}
+
+/** Registers the hooks: the fake provider lives for the file, the OctoHome for one test. */
+export function useOctoHome(): E2eFixture {
+  let fake: FakeProvider | null = null;
+  let home: OctoHome | null = null;
+  beforeAll(async () => {
+    fake = await startFakeProvider();
+  });
+  afterAll(async () => {
+    await fake?.close();
+  });
+  beforeEach(async () => {
+    home = await makeOctoHome(e2e.fake.url);
+  });
+  afterEach(async () => {
+    await home?.cleanup();
+    home = null;
+  });
+  const e2e: E2eFixture = {
+    get fake(): FakeProvider {
+      if (fake === null) throw new Error('the fake provider starts in beforeAll');
+      return fake;
+    },
+    get home(): OctoHome {
+      if (home === null) throw new Error('the OctoHome is made in beforeEach');
+      return home;
+    },
+  };
+  return e2e;
 }

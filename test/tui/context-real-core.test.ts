@@ -1,14 +1,11 @@
 /** Context commands on the screen over the real core and the fake provider. */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { SessionHandle, Workspace } from '../../src/core/api.js';
-import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
-import { makeTestWorkspace, type TestWorkspace } from '../support/workspace.js';
 import { isCompression, summariserReply, words } from '../core/context/support.js';
-import { KEY, startHeadless, type Headless } from './support/headless.js';
+import { KEY, type Headless } from './support/headless.js';
+import { useRealCore } from './support/real-core.js';
 
-let fake: FakeProvider;
-let test: TestWorkspace | null = null;
-let screen: Headless | null = null;
+const core = useRealCore();
 
 function finished(ws: Workspace): Promise<void> {
   return new Promise((resolve) => {
@@ -24,21 +21,8 @@ async function idle(handle: SessionHandle): Promise<void> {
   while (handle.isBusy()) await new Promise((resolve) => setImmediate(resolve));
 }
 
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(async () => {
-  await fake.close();
-});
-afterEach(async () => {
-  fake.setFallback(null);
-  if (screen !== null) {
-    screen.tui.controller.onExit(0);
-    await screen.tui.exited;
-    screen = null;
-  }
-  await test?.cleanup();
-  test = null;
+afterEach(() => {
+  core.fake.setFallback(null);
 });
 
 function notes(s: Headless, id: string): string[] {
@@ -50,12 +34,11 @@ function notes(s: Headless, id: string): string[] {
 
 describe('context commands over the real core', () => {
   it('shows /info and /context from the stored records as tables', async () => {
-    test = await makeTestWorkspace({ providerUrl: fake.url });
+    const test = await core.workspace({ providerUrl: core.fake.url });
     const { ws } = test;
     const handle = await ws.sessions.create('ctx');
-    fake.enqueue({ text: ['The token is checked in check().'] });
-    const s = await startHeadless(ws, { width: 160, height: 50 });
-    screen = s;
+    core.fake.enqueue({ text: ['The token is checked in check().'] });
+    const s = await core.screen(ws, { width: 160, height: 50 });
     const done = finished(ws);
     await s.press(...'Where is the token checked?', KEY.enter);
     await done;
@@ -78,15 +61,14 @@ describe('context commands over the real core', () => {
   });
 
   it('asks at the session token limit, and y raises it and continues the conversation', async () => {
-    test = await makeTestWorkspace({
-      providerUrl: fake.url,
+    const test = await core.workspace({
+      providerUrl: core.fake.url,
       extraConfig: '[limits]\nmax_session_tokens = 1\n',
     });
     const { ws } = test;
     const handle = await ws.sessions.create('limited');
-    fake.enqueue({ text: ['First answer.'] });
-    const s = await startHeadless(ws, { width: 160, height: 50 });
-    screen = s;
+    core.fake.enqueue({ text: ['First answer.'] });
+    const s = await core.screen(ws, { width: 160, height: 50 });
     const first = finished(ws);
     await s.press(...'One', KEY.enter);
     await first;
@@ -114,7 +96,7 @@ describe('context commands over the real core', () => {
     expect(ask).toMatchObject({ sessionId: handle.id, limit: 'session_tokens', max: 1 });
     expect(notes(s, handle.id).some((n) => n.startsWith('Limit reached: session tokens'))).toBe(true);
     expect(notes(s, handle.id).some((n) => n.startsWith('Turn failed'))).toBe(false);
-    fake.enqueue({ text: ['Second answer.'] });
+    core.fake.enqueue({ text: ['Second answer.'] });
     const second = finished(ws);
     await s.press('y');
     await second;
@@ -127,17 +109,16 @@ describe('context commands over the real core', () => {
 
   it('shows /summarize as a summary divider and notes, and /uncompress takes the divider away', async () => {
     let n = 0;
-    fake.setFallback((request) => {
+    core.fake.setFallback((request) => {
       if (isCompression(request)) return summariserReply(request);
       n += 1;
       return { text: `answer ${n} ${words(30, n)}` };
     });
-    test = await makeTestWorkspace({ providerUrl: fake.url });
+    const test = await core.workspace({ providerUrl: core.fake.url });
     const { ws } = test;
     const handle = await ws.sessions.create('manual');
     for (let i = 1; i <= 4; i += 1) await handle.submit(`question ${i}`);
-    const s = await startHeadless(ws, { width: 160, height: 50 });
-    screen = s;
+    const s = await core.screen(ws, { width: 160, height: 50 });
     await s.press(...'/summarize', KEY.enter);
     await s.flush();
     const after = notes(s, handle.id);

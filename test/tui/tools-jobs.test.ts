@@ -1,33 +1,15 @@
 /** The screen over the real core: approval of write tools, and agent jobs in the Jobs pane. */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Workspace } from '../../src/core/api.js';
 import type { OctoEvents, OctoEventName } from '../../src/core/events.js';
 import type { MessageRecord } from '../../src/core/session/types.js';
-import { startFakeProvider, type FakeProvider, type FakeStep } from '../support/fake-provider.js';
-import { makeTestWorkspace, type TestWorkspace } from '../support/workspace.js';
-import { KEY, startHeadless, type Headless } from './support/headless.js';
+import type { FakeStep } from '../support/fake-provider.js';
+import { KEY, type Headless } from './support/headless.js';
+import { useRealCore } from './support/real-core.js';
 
-let fake: FakeProvider;
-let test: TestWorkspace | null = null;
-let screen: Headless | null = null;
-
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(async () => {
-  await fake.close();
-});
-afterEach(async () => {
-  if (screen !== null) {
-    screen.tui.controller.onExit(0);
-    await screen.tui.exited;
-    screen = null;
-  }
-  await test?.cleanup();
-  test = null;
-});
+const core = useRealCore();
 
 function next<K extends OctoEventName>(
   ws: Workspace,
@@ -52,12 +34,11 @@ const exists = (file: string): Promise<boolean> =>
 const WRITE = { id: 'w1', name: 'write_file', arguments: '{"path":"out.txt","content":"hello"}' };
 
 async function writeScreen(): Promise<{ s: Headless; ws: Workspace; file: string }> {
-  test = await makeTestWorkspace({ providerUrl: fake.url, options: { interactive: true } });
+  const test = await core.workspace({ providerUrl: core.fake.url, options: { interactive: true } });
   const { ws } = test;
   await ws.sessions.create('writer');
-  fake.enqueue({ toolCalls: [WRITE] }, { text: 'Noted.' });
-  const s = await startHeadless(ws, { width: 120, height: 40 });
-  screen = s;
+  core.fake.enqueue({ toolCalls: [WRITE] }, { text: 'Noted.' });
+  const s = await core.screen(ws, { width: 120, height: 40 });
   const asked = next(ws, 'approval.requested');
   await s.press(...'write it'.split(''), KEY.enter);
   await asked;
@@ -90,7 +71,7 @@ describe('write and shell tools ask first, on the screen', () => {
     expect(await exists(file)).toBe(false);
     const result = await toolResult(ws, 'writer');
     expect(result).toMatch(/^Error: The tool was not allowed: the user declined/);
-    const last = fake.requests.at(-1)?.body.messages?.at(-1);
+    const last = core.fake.requests.at(-1)?.body.messages?.at(-1);
     expect(last).toEqual({ role: 'tool', tool_call_id: 'w1', content: result });
   });
 
@@ -132,13 +113,12 @@ function gated(answer: FakeStep): {
 
 describe('background agents in the Jobs pane', () => {
   it('shows the agent running while the user types, then its tokens and cost, and its transcript', async () => {
-    test = await makeTestWorkspace({ providerUrl: fake.url });
+    const test = await core.workspace({ providerUrl: core.fake.url });
     const { ws } = test;
     const main = await ws.sessions.create('main');
     const agent = gated({ text: 'It is set in auth.md.', usage: { prompt: 300, completion: 30 } });
-    fake.enqueue(CALL_AGENT, agent.step, { text: 'Fifteen minutes.' });
-    const s = await startHeadless(ws, { width: 140, height: 40 });
-    screen = s;
+    core.fake.enqueue(CALL_AGENT, agent.step, { text: 'Fifteen minutes.' });
+    const s = await core.screen(ws, { width: 140, height: 40 });
     const finished = next(ws, 'turn.finished', (e) => e.sessionId === main.id);
     await s.press(...'How long?'.split(''), KEY.enter);
     await agent.inFlight;
@@ -166,13 +146,12 @@ describe('background agents in the Jobs pane', () => {
   });
 
   it('cancels the selected job with x; the caller is told and carries on', async () => {
-    test = await makeTestWorkspace({ providerUrl: fake.url });
+    const test = await core.workspace({ providerUrl: core.fake.url });
     const { ws } = test;
     const main = await ws.sessions.create('main');
     const agent = gated({ text: 'never sent' });
-    fake.enqueue(CALL_AGENT, agent.step, { text: 'Carrying on without it.' });
-    const s = await startHeadless(ws, { width: 140, height: 40 });
-    screen = s;
+    core.fake.enqueue(CALL_AGENT, agent.step, { text: 'Carrying on without it.' });
+    const s = await core.screen(ws, { width: 140, height: 40 });
     const finished = next(ws, 'turn.finished', (e) => e.sessionId === main.id);
     await s.press(...'look'.split(''), KEY.enter);
     await agent.inFlight;

@@ -1,14 +1,11 @@
 /** The screen over the real workspace and the fake provider: streaming, switching, saving. */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { OctoEvents } from '../../src/core/events.js';
 import type { Workspace } from '../../src/core/api.js';
-import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
-import { makeTestWorkspace, type TestWorkspace } from '../support/workspace.js';
-import { KEY, startHeadless, type Headless } from './support/headless.js';
+import { KEY } from './support/headless.js';
+import { useRealCore } from './support/real-core.js';
 
-let fake: FakeProvider;
-let test: TestWorkspace | null = null;
-let screen: Headless | null = null;
+const core = useRealCore();
 
 function next<K extends 'turn.delta' | 'turn.finished'>(ws: Workspace, name: K): Promise<OctoEvents[K]> {
   return new Promise((resolve) => {
@@ -19,34 +16,17 @@ function next<K extends 'turn.delta' | 'turn.finished'>(ws: Workspace, name: K):
   });
 }
 
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(async () => {
-  await fake.close();
-});
-afterEach(async () => {
-  if (screen !== null) {
-    screen.tui.controller.onExit(0);
-    await screen.tui.exited;
-    screen = null;
-  }
-  await test?.cleanup();
-  test = null;
-});
-
 describe('the workspace screen over the real core', () => {
   it('keeps a reply streaming in one session while another is shown, and saves it', async () => {
-    test = await makeTestWorkspace({ providerUrl: fake.url });
+    const test = await core.workspace({ providerUrl: core.fake.url });
     const { ws } = test;
     await ws.sessions.create('beta');
     await ws.sessions.create('alpha');
-    fake.enqueue({
+    core.fake.enqueue({
       text: ['Alpha ', 'answer ', 'keeps ', 'going ', 'while ', 'beta ', 'shows.'],
       chunkDelayMs: 40,
     });
-    const s = await startHeadless(ws, { width: 120, height: 40 });
-    screen = s;
+    const s = await core.screen(ws, { width: 120, height: 40 });
     expect(s.rows()[0]).toContain('Conversation — alpha');
 
     const firstDelta = next(ws, 'turn.delta');
@@ -71,12 +51,11 @@ describe('the workspace screen over the real core', () => {
   });
 
   it('cancels a streaming turn with Esc and keeps the partial reply, marked interrupted, on disk', async () => {
-    test = await makeTestWorkspace({ providerUrl: fake.url });
+    const test = await core.workspace({ providerUrl: core.fake.url });
     const { ws } = test;
     await ws.sessions.create('cut');
-    fake.enqueue({ text: ['Partial ', 'reply'], stallAfter: 1 });
-    const s = await startHeadless(ws, { width: 120, height: 40 });
-    screen = s;
+    core.fake.enqueue({ text: ['Partial ', 'reply'], stallAfter: 1 });
+    const s = await core.screen(ws, { width: 120, height: 40 });
     const firstDelta = next(ws, 'turn.delta');
     const interrupted = new Promise<void>((resolve) => ws.on('turn.interrupted', () => resolve()));
     await s.press(...'Go'.split(''), KEY.enter);

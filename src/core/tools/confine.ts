@@ -28,6 +28,29 @@ function describe(roots: readonly string[], real: string): string {
   return root === roots[0] ? path.relative(root, real) || '.' : real;
 }
 
+type Candidate = { ok: true; roots: string[]; absolute: string } | { ok: false; reason: string };
+
+/** The checks that need no file system: no NUL byte, and the lexically resolved path under a root. */
+async function candidate(
+  projectDir: string,
+  requested: string,
+  allowedDirs: readonly string[],
+): Promise<Candidate> {
+  if (requested.includes('\0')) return { ok: false, reason: 'the path contains a NUL byte' };
+  const all = await roots(projectDir, allowedDirs);
+  const absolute = path.resolve(all[0] ?? projectDir, requested);
+  if (!all.some((root) => inside(root, absolute)))
+    return { ok: false, reason: `${requested} is outside the project directory` };
+  return { ok: true, roots: all, absolute };
+}
+
+/** Accepts a symlink-resolved path only if it still lies under a root. */
+function settle(all: readonly string[], requested: string, real: string): Confined {
+  if (!all.some((root) => inside(root, real)))
+    return { ok: false, reason: `${requested} leads outside the project directory` };
+  return { ok: true, absolute: real, relative: describe(all, real) };
+}
+
 /**
  * Resolves a model-supplied path inside the project directory (or a configured extra folder). Symlinks
  * are followed, so a link that points outside is refused like a `../` path.
@@ -37,16 +60,10 @@ export async function confinePath(
   requested: string,
   allowedDirs: readonly string[] = [],
 ): Promise<Confined> {
-  if (requested.includes('\0')) return { ok: false, reason: 'the path contains a NUL byte' };
-  const all = await roots(projectDir, allowedDirs);
-  const absolute = path.resolve(all[0] ?? projectDir, requested);
-  if (!all.some((root) => inside(root, absolute)))
-    return { ok: false, reason: `${requested} is outside the project directory` };
+  const found = await candidate(projectDir, requested, allowedDirs);
+  if (!found.ok) return found;
   try {
-    const real = await realpath(absolute);
-    if (!all.some((root) => inside(root, real)))
-      return { ok: false, reason: `${requested} leads outside the project directory` };
-    return { ok: true, absolute: real, relative: describe(all, real) };
+    return settle(found.roots, requested, await realpath(found.absolute));
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return { ok: false, reason: `${requested} does not exist` };
     throw error;
@@ -62,18 +79,13 @@ export async function confineNewPath(
   requested: string,
   allowedDirs: readonly string[] = [],
 ): Promise<Confined> {
-  if (requested.includes('\0')) return { ok: false, reason: 'the path contains a NUL byte' };
-  const all = await roots(projectDir, allowedDirs);
-  const absolute = path.resolve(all[0] ?? projectDir, requested);
-  if (!all.some((root) => inside(root, absolute)))
-    return { ok: false, reason: `${requested} is outside the project directory` };
+  const found = await candidate(projectDir, requested, allowedDirs);
+  if (!found.ok) return found;
   const missing: string[] = [];
-  for (let current = absolute; ; current = path.dirname(current)) {
+  for (let current = found.absolute; ; current = path.dirname(current)) {
     try {
       const real = path.join(await realpath(current), ...[...missing].reverse());
-      if (!all.some((root) => inside(root, real)))
-        return { ok: false, reason: `${requested} leads outside the project directory` };
-      return { ok: true, absolute: real, relative: describe(all, real) };
+      return settle(found.roots, requested, real);
     } catch (error) {
       if (errnoCode(error) !== 'ENOENT' || path.dirname(current) === current) throw error;
       missing.push(path.basename(current));

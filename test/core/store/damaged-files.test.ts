@@ -2,7 +2,7 @@ import { access, appendFile, readFile, readdir, stat, writeFile } from 'node:fs/
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SessionStore } from '../../../src/core/store/index.js';
-import { INIT, matchingText, modeOf, storeFixture, userMessage } from './helpers.js';
+import { INIT, matchingText, modeOf, storeFixture, summary, userMessage } from './helpers.js';
 
 async function sessionWithMessages(store: SessionStore, name: string, count: number): Promise<string> {
   const writer = await store.create({ ...INIT, name });
@@ -118,7 +118,7 @@ describe('empty files and NeDB temp files (FAULTS 3)', () => {
     const writer = await store.openWriter(id);
     expect(writer.records().map((r) => r.seq)).toEqual([1, 2, 3]);
     await writer.close();
-    expect(await store.reindex((sid) => ({ ...summaryStub, id: sid }))).toBe(1);
+    expect(await store.reindex((sid) => summary(sid, { name: 'x' }))).toBe(1);
   });
 
   it('does not adopt a lone `<id>.db~` as a session, and creates no file for it', async () => {
@@ -132,22 +132,3 @@ describe('empty files and NeDB temp files (FAULTS 3)', () => {
     await expect(access(fx.sessionFile(id))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });
-
-const summaryStub = {
-  id: '',
-  name: 'x',
-  title: '',
-  projectId: 'p',
-  projectDir: '/p',
-  createdAt: '2025-01-01T00:00:00.000Z',
-  updatedAt: '2025-01-01T00:00:00.000Z',
-  order: 0,
-  model: 'test:m',
-  messageCount: 0,
-  tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
-  cost: null,
-  costIncomplete: false,
-  contextTokens: 0,
-  lastPreview: '',
-  trashedAt: null,
-};

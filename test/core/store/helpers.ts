@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, onTestFinished } from 'vitest';
 import type { Clock } from '../../../src/core/deps.js';
-import type { NewRecord } from '../../../src/core/session/types.js';
+import type { NewRecord, SessionSummary } from '../../../src/core/session/types.js';
 import {
   createSessionStore,
   type SessionStore,
@@ -27,6 +27,29 @@ export interface ManualClock extends Clock {
 export function manualClock(start = Date.parse('2025-03-01T10:00:00.000Z')): ManualClock {
   let now = start;
   return { now: () => now, set: (ms) => (now = ms) };
+}
+
+/** A whole session summary with plain defaults; the name follows the id unless overridden. */
+export function summary(id: string, overrides: Partial<SessionSummary> = {}): SessionSummary {
+  return {
+    id,
+    name: id.replace('s_', 'name-'),
+    title: '',
+    projectId: 'p',
+    projectDir: '/p',
+    createdAt: '2025-01-01T00:00:00.000Z',
+    updatedAt: '2025-01-01T00:00:00.000Z',
+    order: 0,
+    model: 'test:m',
+    messageCount: 0,
+    tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
+    cost: null,
+    costIncomplete: false,
+    contextTokens: 0,
+    lastPreview: '',
+    trashedAt: null,
+    ...overrides,
+  };
 }
 
 export function userMessage(content: string): NewRecord {

@@ -3,29 +3,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import type { SessionRecord, SessionSummary } from '../../../src/core/session/types.js';
-import { containing, INIT, storeFixture, userMessage } from './helpers.js';
-
-function summary(id: string, overrides: Partial<SessionSummary> = {}): SessionSummary {
-  return {
-    id,
-    name: id.replace('s_', 'name-'),
-    title: '',
-    projectId: 'p',
-    projectDir: '/p',
-    createdAt: '2025-01-01T00:00:00.000Z',
-    updatedAt: '2025-01-01T00:00:00.000Z',
-    order: 0,
-    model: 'test:m',
-    messageCount: 0,
-    tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
-    cost: null,
-    costIncomplete: false,
-    contextTokens: 0,
-    lastPreview: '',
-    trashedAt: null,
-    ...overrides,
-  };
-}
+import { containing, INIT, storeFixture, summary, userMessage } from './helpers.js';
 
 /** What the session domain's summarize does, reduced to what these tests look at. */
 function summarizeForTest(id: string, records: readonly SessionRecord[]): SessionSummary {

@@ -1,26 +1,7 @@
 import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { INIT, storeFixture } from './helpers.js';
-
-const SUMMARY = {
-  id: 's_aaaaaaaaaaaa',
-  name: 'x',
-  title: '',
-  projectId: 'p',
-  projectDir: '/p',
-  createdAt: '2025-01-01T00:00:00.000Z',
-  updatedAt: '2025-01-01T00:00:00.000Z',
-  order: 0,
-  model: 'test:m',
-  messageCount: 0,
-  tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
-  cost: null,
-  costIncomplete: false,
-  contextTokens: 0,
-  lastPreview: '',
-  trashedAt: null,
-};
+import { INIT, storeFixture, summary } from './helpers.js';
 
 describe('a data folder that cannot be written (FAULTS 5)', () => {
   it('names the path and "not a directory" when a file is in the way', async () => {
@@ -36,7 +17,7 @@ describe('a data folder that cannot be written (FAULTS 5)', () => {
     };
     await expect(store.create(INIT)).rejects.toMatchObject(expected);
     await expect(store.openWriter('s_aaaaaaaaaaaa')).rejects.toMatchObject(expected);
-    await expect(store.putSummary(SUMMARY)).rejects.toMatchObject(expected);
+    await expect(store.putSummary(summary('s_aaaaaaaaaaaa', { name: 'x' }))).rejects.toMatchObject(expected);
     await expect(store.list()).rejects.toMatchObject(expected);
   });
 

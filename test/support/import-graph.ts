@@ -1,0 +1,31 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/** Static `import`/`export ... from` specifiers of a source file (dynamic `import()` excluded). */
+export async function staticImports(file: string): Promise<string[]> {
+  const source = await readFile(file, 'utf8');
+  return [...source.matchAll(/^(?:import|export)\s[^;]*?\sfrom\s+'([^']+)'/gms)].map(
+    (match) => match[1] ?? '',
+  );
+}
+
+/**
+ * Every source file the entry reaches through static imports whose specifier `follow` accepts,
+ * with that file's specifiers.
+ */
+export async function reachable(
+  entry: string,
+  follow: (specifier: string) => boolean,
+): Promise<Map<string, string[]>> {
+  const seen = new Map<string, string[]>();
+  const queue = [entry];
+  for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
+    if (seen.has(file)) continue;
+    const specifiers = await staticImports(file);
+    seen.set(file, specifiers);
+    for (const specifier of specifiers) {
+      if (follow(specifier)) queue.push(path.resolve(path.dirname(file), specifier.replace(/\.js$/, '.ts')));
+    }
+  }
+  return seen;
+}
