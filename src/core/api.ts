@@ -228,10 +228,12 @@ export interface Workspace {
     /** Re-attaches a session to the project in `dir` (a moved checkout, by hand); tells the model. */
     move(nameOrId: string, dir: string): Promise<SessionSummary>;
   };
-  /** Background jobs: agent runs and schedules, running and recent (not kept across restarts). */
+  /** Background jobs: agents, shell commands, compressions, schedules; running and recent (not kept across restarts). */
   readonly jobs: {
     list(): JobInfo[];
     get(id: string): JobInfo | null;
+    /** A background shell command's status line and (capped, unsanitised) output; null for other jobs. */
+    output(id: string): string | null;
     /** False when no running job has this id. An agent's caller gets "cancelled" as its tool result. */
     cancel(id: string): boolean;
   };

@@ -74,8 +74,12 @@ export interface OctoEvents {
     level: number | null;
     /** Messages taken out of the context (they stay in the session, inContext: false). */
     messages: number;
+    /** The summary call's tokens; absent when the provider did not report them. */
+    usage?: Usage;
     cost: number | null;
   };
+  /** The compression was aborted (the user interrupted, the session closed): nothing was changed. */
+  'context.compactionInterrupted': { sessionId: string; trigger: CompactionTrigger };
   /** The summary call failed or returned nothing usable: the context was left as it was. */
   'context.compactionFailed': { sessionId: string; trigger: CompactionTrigger; reason: string };
   'knowledge.changed': { sessionId: string; entries: number };

@@ -8,7 +8,7 @@ import type { OctoConfig } from './config/schema.js';
 import { systemTimers, type WorkspaceDeps } from './deps.js';
 import { getErrorMessage, OctoError } from './errors.js';
 import type { EventBus } from './events.js';
-import { agentList, agentTool, AgentRunner, JobManager, Scheduler } from './jobs/index.js';
+import { agentList, agentTool, AgentRunner, JobManager, Scheduler, trackCompressions } from './jobs/index.js';
 import { declaredServers, loadConnect, McpManager, persistServer } from './mcp/index.js';
 import { listProviders } from './provider/index.js';
 import type { HandleDeps } from './session/handle.js';
@@ -23,6 +23,8 @@ import {
   READ_ONLY_TOOLS,
   readConfigLayers,
   shellEnv,
+  formatShellJob,
+  ShellJobs,
   ToolSettings,
   TrustStore,
   type ApprovalCategory,
@@ -44,8 +46,11 @@ export interface WorkspaceServices {
   tools: ToolSet;
   commands: CommandServices;
   api: Pick<Workspace, 'jobs' | 'mcp' | 'approvals'>;
-  /** Agents run sessions of their own; the session dependencies exist only once sessions are wired. */
-  attachSessions(deps: () => HandleDeps): void;
+  /**
+   * Agents run sessions of their own; the session dependencies exist only once sessions are wired.
+   * `interrupt` stops a session's work when the user cancels its compression job.
+   */
+  attachSessions(deps: () => HandleDeps, interrupt: (sessionId: string) => void): void;
   /** Starts MCP servers and asks about a project's settings, in the background. */
   start(): void;
   /** Everything but sessions: call after the sessions are closed. */
@@ -73,6 +78,10 @@ export async function createServices(inputs: Inputs): Promise<WorkspaceServices>
   const settingsKey = TrustStore.key(projectDir, 'projectSetting', 'tools');
   const approved = projectSettings === null || (await trust.isTrusted(settingsKey, projectSettings.hash));
   const settings = ToolSettings.from(config, layers, projectDir, approved);
+  const jobs = new JobManager(bus, deps.clock);
+  let interruptSession: ((sessionId: string) => void) | null = null;
+  const untrackCompressions = trackCompressions(bus, jobs, (sessionId) => interruptSession?.(sessionId));
+  const shellJobs = new ShellJobs((init) => jobs.start(init));
   const secretNames = listProviders(config, deps.env).flatMap((provider) => provider.apiKeyEnv ?? []);
   const builtins = builtinTools(() => {
     const shell = settings.shell();
@@ -82,7 +91,7 @@ export async function createServices(inputs: Inputs): Promise<WorkspaceServices>
       maxOutputBytes: shell.max_output_bytes,
       env: shellEnv(deps.env, secretNames),
     };
-  });
+  }, shellJobs);
   const mcp = new McpManager({
     bus,
     env: deps.env,
@@ -102,7 +111,6 @@ export async function createServices(inputs: Inputs): Promise<WorkspaceServices>
   });
   const allowedDirs = (): readonly string[] => settings.allowedDirs();
   const base = (): Tool[] => [...builtins, ...mcp.tools()];
-  const jobs = new JobManager(bus, deps.clock);
   let sessionDeps: (() => HandleDeps) | null = null;
   const runner = new AgentRunner({
     jobs,
@@ -156,12 +164,21 @@ export async function createServices(inputs: Inputs): Promise<WorkspaceServices>
       jobs: { list: () => jobs.list(), cancel: (id) => jobs.cancel(id) },
     },
     api: {
-      jobs: { list: () => jobs.list(), get: (id) => jobs.get(id), cancel: (id) => jobs.cancel(id) },
+      jobs: {
+        list: () => jobs.list(),
+        get: (id) => jobs.get(id),
+        output: (id) => {
+          const job = shellJobs.read(id);
+          return job === null ? null : formatShellJob(id, job);
+        },
+        cancel: (id) => jobs.cancel(id),
+      },
       mcp: { list: () => mcp.list(), settled: () => mcp.settled() },
       approvals: { pending: () => approvals.pending(), answer: (id, answer) => approvals.answer(id, answer) },
     },
-    attachSessions: (get) => {
+    attachSessions: (get, interrupt) => {
       sessionDeps = get;
+      interruptSession = interrupt;
     },
     start: () => {
       mcp.start(declaredServers(config, layers));
@@ -176,10 +193,11 @@ export async function createServices(inputs: Inputs): Promise<WorkspaceServices>
       );
     },
     close: async () => {
+      untrackCompressions();
       scheduler.closeAll();
       jobs.cancelAll();
       approvals.cancelAll();
-      await mcp.close();
+      await Promise.all([mcp.close(), shellJobs.settled()]);
     },
   };
 }

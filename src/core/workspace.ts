@@ -84,7 +84,10 @@ export async function createWorkspace(
   };
   const sessions = new Sessions(sessionDeps);
   if (sessionDeps.purgeAfterDays !== undefined) await sessions.purgeTrash();
-  services.attachSessions(() => sessionDeps);
+  services.attachSessions(
+    () => sessionDeps,
+    (id) => sessions.interrupt(id),
+  );
   services.start();
   const forwardWarnings = (): void => {
     for (const warning of store.drainWarnings()) bus.emit('store.warning', { warning });

@@ -246,7 +246,7 @@ export const KEYMAP: readonly KeyBinding[] = [
     action: 'activate',
     keys: ['enter'],
     label: 'Enter',
-    description: "show the selected job's transcript (Esc closes it)",
+    description: "show the selected job's transcript or output (Esc closes it)",
   },
   {
     scope: 'jobs',

@@ -165,3 +165,39 @@ describe('background agents in the Jobs pane', () => {
     expect(s.text()).toContain('Carrying on without it.');
   });
 });
+
+describe('background shell commands in the Jobs pane', () => {
+  it('shows the command as a job and Enter shows its output, sanitised', async () => {
+    const test = await core.workspace({
+      providerUrl: core.fake.url,
+      options: { allow: ['shell'] },
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    });
+    const { ws } = test;
+    const main = await ws.sessions.create('main');
+    const command = String.raw`printf 'build ok\n\033[2Jcleared?\n'`;
+    core.fake.enqueue(
+      {
+        toolCalls: [
+          { id: 'c1', name: 'run_shell', arguments: JSON.stringify({ command, background: true }) },
+        ],
+      },
+      { text: 'Started it.' },
+    );
+    const s = await core.screen(ws, { width: 140, height: 40 });
+    const done = next(ws, 'job.finished');
+    const finished = next(ws, 'turn.finished', (e) => e.sessionId === main.id);
+    await s.press(...'build'.split(''), KEY.enter);
+    await Promise.all([done, finished]);
+    await s.flush();
+    expect(s.text()).toContain('✓ shell: printf');
+    await s.press(KEY.shiftTab, KEY.enter);
+    await s.flush();
+    const shown = s.text();
+    expect(shown).toContain('Esc closes');
+    expect(shown).toContain('job j1: exited (exit code 0)');
+    expect(shown).toContain('build ok');
+    expect(shown).toContain('cleared?');
+    expect(shown).not.toContain('\u001b[2J');
+  });
+});

@@ -103,6 +103,39 @@ export async function runCompaction(
     level,
     tokens: measured.total,
   });
+  try {
+    return await summarise(deps, request, { records, before, measured, plan, summaryBudget, level });
+  } catch (error) {
+    // Whoever watches 'context.compacting' (the jobs pane) must hear how it ended.
+    if (request.signal.aborted) {
+      deps.bus.emit('context.compactionInterrupted', { sessionId: deps.sessionId, trigger: request.trigger });
+    } else {
+      deps.bus.emit('context.compactionFailed', {
+        sessionId: deps.sessionId,
+        trigger: request.trigger,
+        reason: getErrorMessage(error),
+      });
+    }
+    throw error;
+  }
+}
+
+interface Planned {
+  records: readonly SessionRecord[];
+  before: Assembly;
+  measured: Measured;
+  plan: NonNullable<ReturnType<typeof planCompaction>>;
+  summaryBudget: number;
+  level: number | null;
+}
+
+/** The summary call and the writes after it (the part a watcher sees as one running job). */
+async function summarise(
+  deps: CompactionDeps,
+  request: CompactionRequest,
+  { records, before, measured, plan, summaryBudget, level }: Planned,
+): Promise<CompactionOutcome> {
+  const retention = deps.config.compression.knowledge_retention;
   const chosen = await summariser(deps);
   if ('reason' in chosen) return failed(deps, request.trigger, chosen.reason);
   const { model, client } = chosen;
@@ -165,6 +198,7 @@ export async function runCompaction(
     trigger: request.trigger,
     level,
     messages: compactedSeqs.length,
+    ...(call.usage === null ? {} : { usage: call.usage }),
     cost,
   });
   if (added.length > 0)

@@ -9,5 +9,6 @@ export {
   type ScheduleInfo,
   type ScheduleTarget,
 } from './schedules.js';
+export { trackCompressions, compressionTitle } from './compression-jobs.js';
 export { parseDuration, formatDuration } from './duration.js';
 export type { JobInfo, JobKind, JobStatus } from './types.js';

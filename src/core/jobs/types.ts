@@ -1,6 +1,6 @@
 import type { Usage } from '../session/types.js';
 
-export type JobKind = 'agent' | 'shell' | 'schedule';
+export type JobKind = 'agent' | 'shell' | 'schedule' | 'compression';
 export type JobStatus = 'running' | 'finished' | 'failed' | 'cancelled';
 
 /** A background job as the jobs pane shows it (`ws.jobs.list()`). */

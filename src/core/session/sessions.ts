@@ -240,6 +240,13 @@ export class Sessions {
     return exportSession(summary, records, format);
   }
 
+  /** Stops what the session is doing (its turn, or a /summarize); false when it is not open here. */
+  interrupt(id: string): boolean {
+    const handle = this.open.get(id);
+    handle?.interrupt();
+    return handle !== undefined;
+  }
+
   async closeAll(): Promise<void> {
     const handles = [...this.open.values(), ...this.followers];
     this.open.clear();

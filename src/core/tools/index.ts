@@ -5,6 +5,7 @@ import { listFilesTool } from './list-files.js';
 import { readFileTool } from './read-file.js';
 import { createShellTool, type ShellSettings } from './run-shell.js';
 import { searchTextTool } from './search-text.js';
+import { shellJobOutputTool, type ShellJobs } from './shell-jobs.js';
 import type { Tool } from './types.js';
 import { writeFileTool } from './write-file.js';
 
@@ -27,11 +28,23 @@ export { ToolSettings, projectToolSettings, type ProjectToolSettings } from './t
 export { spawnGroup, KILL_GRACE_MS, type GroupProcess, type Exit } from './process-group.js';
 export { serverEnv, shellEnv } from './child-env.js';
 export type { ShellSettings } from './run-shell.js';
+export {
+  ShellJobs,
+  shellJobOutputTool,
+  formatShellJob,
+  type ShellJobHandle,
+  type ShellJobOutput,
+  type StartShellJob,
+} from './shell-jobs.js';
 
 /** The tools that only look: free to run, and what the built-in context_gatherer agent gets. */
 export const READ_ONLY_TOOLS: readonly Tool[] = [readFileTool, listDirTool, listFilesTool, searchTextTool];
 
-/** Every built-in tool; the shell tool reads its settings at each call. */
-export function builtinTools(shell: () => ShellSettings): Tool[] {
-  return [...READ_ONLY_TOOLS, writeFileTool, editFileTool, createShellTool(shell)];
+/**
+ * Every built-in tool; the shell tool reads its settings at each call. With `background`, run_shell can
+ * start jobs and shell_job_output reads them.
+ */
+export function builtinTools(shell: () => ShellSettings, background?: ShellJobs): Tool[] {
+  const tools = [...READ_ONLY_TOOLS, writeFileTool, editFileTool, createShellTool(shell, background)];
+  return background === undefined ? tools : [...tools, shellJobOutputTool(background)];
 }

@@ -4,7 +4,9 @@ import { confinePath } from './confine.js';
 import { defineTool, failure } from './define.js';
 import { OutputBuffer } from './output-buffer.js';
 import { spawnGroup, type Exit } from './process-group.js';
-import type { Tool } from './types.js';
+import type { ShellJobs } from './shell-jobs.js';
+import type { Tool, ToolContext, ToolResult } from './types.js';
+import { getErrorMessage } from '../errors.js';
 
 export interface ShellSettings {
   /** The shell that runs `-c COMMAND`. */
@@ -21,6 +23,7 @@ const argsSchema = z.object({
   command: z.string().min(1),
   cwd: z.string().default('.'),
   timeout_ms: z.number().int().positive().optional(),
+  background: z.boolean().default(false),
 });
 
 type Ending = { kind: 'exit'; exit: Exit } | { kind: 'timeout' } | { kind: 'aborted' };
@@ -39,14 +42,14 @@ function describeEnding(ending: Ending, timeoutMs: number): string {
 }
 
 /** Runs a shell command in the project directory; the command's whole process group ends with it. */
-export function createShellTool(settings: () => ShellSettings): Tool {
+export function createShellTool(settings: () => ShellSettings, background?: ShellJobs): Tool {
   return defineTool({
     access: 'shell',
     args: argsSchema,
     schema: {
       name: 'run_shell',
       description:
-        'Run a shell command in the project directory and return its output (stdout and stderr together) and exit code. For commands that finish: processes it leaves in the background are stopped when it ends. Asks the user first.',
+        'Run a shell command in the project directory and return its output (stdout and stderr together) and exit code. For commands that finish: processes it leaves in the background are stopped when it ends. With background: true (servers, watchers, long builds) it starts the command as a job and returns its id at once; read its output with shell_job_output. Asks the user first.',
       parameters: {
         type: 'object',
         properties: {
@@ -58,7 +61,11 @@ export function createShellTool(settings: () => ShellSettings): Tool {
           timeout_ms: {
             type: 'integer',
             minimum: 1,
-            description: 'Time limit (default and maximum from the configuration)',
+            description: 'Time limit (default and maximum from the configuration); not for background jobs',
+          },
+          background: {
+            type: 'boolean',
+            description: 'Run as a background job until it ends or is cancelled (default false)',
           },
         },
         required: ['command'],
@@ -69,13 +76,15 @@ export function createShellTool(settings: () => ShellSettings): Tool {
       const dir = await confinePath(context.projectDir, args.cwd, context.allowedDirs);
       if (!dir.ok) return failure(dir.reason);
       const where = dir.relative === '.' ? '' : ` (in ${dir.relative})`;
-      return { summary: `run ${args.command}${where}`, detail: args.command };
+      const how = args.background ? ' in the background' : '';
+      return { summary: `run ${args.command}${where}${how}`, detail: args.command };
     },
     async run(args, context) {
       context.signal.throwIfAborted();
       const dir = await confinePath(context.projectDir, args.cwd, context.allowedDirs);
       if (!dir.ok) return failure(dir.reason);
       const shell = settings();
+      if (args.background) return startBackground(background, args.command, dir.absolute, shell, context);
       const timeoutMs = Math.min(args.timeout_ms ?? shell.timeoutMs, shell.timeoutMs);
       const output = new OutputBuffer(shell.maxOutputBytes);
       const proc = await spawnGroup(shell.program, ['-c', args.command], {
@@ -103,4 +112,21 @@ export function createShellTool(settings: () => ShellSettings): Tool {
       return { ok: ending.kind === 'exit' && ending.exit.code === 0, content: body };
     },
   });
+}
+
+async function startBackground(
+  jobs: ShellJobs | undefined,
+  command: string,
+  cwd: string,
+  shell: ShellSettings,
+  context: ToolContext,
+): Promise<ToolResult> {
+  if (jobs === undefined)
+    return failure('Background commands are not available here; run it without background');
+  try {
+    const id = await jobs.start(command, cwd, shell, context.sessionId ?? '');
+    return { ok: true, content: `started job ${id}; use shell_job_output with id ${id} to read its output` };
+  } catch (error) {
+    return failure(`The command could not be started: ${getErrorMessage(error)}`);
+  }
 }

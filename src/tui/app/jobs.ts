@@ -24,6 +24,10 @@ function selected(c: Controller): JobRow | null {
 /** Reads the job's child session again (it grows while the agent runs). */
 export async function loadTranscript(c: Controller, jobId: string): Promise<void> {
   const job = c.state.jobs.get(jobId);
+  if (job?.kind === 'shell') {
+    showOutput(c, jobId);
+    return;
+  }
   if (job?.childSessionId == null) return;
   const { records } = await c.ws.sessions.show(job.childSessionId);
   if (c.state.transcript?.jobId !== jobId) return;
@@ -31,10 +35,23 @@ export async function loadTranscript(c: Controller, jobId: string): Promise<void
   c.requestRender();
 }
 
+/** A shell job's output so far (it grows while the command runs; kept in memory by the workspace). */
+function showOutput(c: Controller, jobId: string): void {
+  if (c.state.transcript?.jobId !== jobId) return;
+  const output = c.ws.jobs.output(jobId) ?? 'The output of this job is no longer kept.';
+  c.state.transcript = { ...c.state.transcript, output };
+  c.requestRender();
+}
+
 export function openTranscript(c: Controller): true {
   const job = selected(c);
   if (job === null) return true;
   c.state.jobCursor = job.id;
+  if (job.kind === 'shell') {
+    c.state.transcript = { jobId: job.id, title: `shell: ${job.title}`, records: null, output: '' };
+    showOutput(c, job.id);
+    return true;
+  }
   if (job.childSessionId === null) {
     c.setHint(`${job.kind} jobs keep no transcript; the pane shows their latest activity`);
     return true;

@@ -48,8 +48,14 @@ export interface AppState {
   jobs: Map<string, JobRow>;
   /** The selected job in the Jobs pane. */
   jobCursor: string | null;
-  /** A job's transcript shown over the panes (records null while loading). */
-  transcript: { jobId: string; title: string; records: readonly SessionRecord[] | null } | null;
+  /** A job's transcript or a shell job's output shown over the panes (records null while loading). */
+  transcript: {
+    jobId: string;
+    title: string;
+    records: readonly SessionRecord[] | null;
+    /** A background shell command's output (raw: sanitised when drawn), instead of records. */
+    output?: string;
+  } | null;
   /** MCP servers by name, in the order they were first reported. */
   mcp: Map<string, McpRow>;
   /** Files the model read that changed on disk since, per session (from session.filesStale). */

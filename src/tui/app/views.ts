@@ -10,7 +10,13 @@ import { contextView } from '../view/context-view.js';
 import type { ConversationItem } from '../view/conversation-items.js';
 import { visibleWindow, type LineCache, type WindowView } from '../view/conversation-window.js';
 import { jobsView } from '../view/jobs-view.js';
-import { approvalOverlay, searchOverlay, transcriptOverlay, type OverlayView } from '../view/overlay-view.js';
+import {
+  approvalOverlay,
+  outputOverlay,
+  searchOverlay,
+  transcriptOverlay,
+  type OverlayView,
+} from '../view/overlay-view.js';
 import { scrollToCursor, sessionsView, type SessionsView } from '../view/sessions-view.js';
 import { statusView } from '../view/status-view.js';
 import { conversationOf, currentHandle, type AppState } from './state.js';
@@ -197,5 +203,7 @@ function overlayFor(state: AppState, ctx: ViewContext): OverlayView | null {
   if (question !== undefined) return approvalOverlay(question, state.approvals.length, size.width);
   if (state.search !== null) return searchOverlay(state.search, size.width, size.height);
   const t = state.transcript;
-  return t === null ? null : transcriptOverlay(t.title, t.records, size.width, size.height);
+  if (t === null) return null;
+  if (t.output !== undefined) return outputOverlay(t.title, t.output, size.width, size.height);
+  return transcriptOverlay(t.title, t.records, size.width, size.height);
 }

@@ -68,6 +68,16 @@ export function transcriptOverlay(
   };
 }
 
+/** A background shell command's output, sanitised, newest at the bottom. */
+export function outputOverlay(title: string, output: string, width: number, height: number): OverlayView {
+  const w = Math.max(10, width);
+  const lines = sanitizeText(output)
+    .split('\n')
+    .flatMap((line) => wrapLine([seg(line, 'code')], w));
+  const shown = lines.length > height ? lines.slice(lines.length - height) : lines;
+  return { title: ` ${sanitizeLine(title)} — Esc closes `, lines: shown };
+}
+
 export interface SearchBox {
   query: string;
   /** The query the hits answer (null before the first search). */

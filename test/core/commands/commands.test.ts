@@ -182,6 +182,9 @@ describe('/summarize, /done and /uncompress', () => {
       compaction: { messages: 2, knowledgeAdded: 1 },
     });
     expect(compacted).toMatchObject([{ trigger: 'done', level: null, messages: 2 }]);
+    expect(t.ws.jobs.list()).toMatchObject([
+      { kind: 'compression', title: 'compress context (/done)', sessionId: handle.id, status: 'finished' },
+    ]);
     const messages = handle.records().filter((r): r is MessageRecord => r.kind === 'message');
     expect(messages.map((m) => m.inContext)).toEqual([false, false]);
     expect(handle.records().at(-1)).toMatchObject({

@@ -278,7 +278,14 @@ export class FakeWorkspace implements Workspace {
     move: () => Promise.reject(new Error('not in the fake')),
   };
 
-  readonly jobs: Workspace['jobs'] = { list: () => [], get: () => null, cancel: () => false };
+  /** Background shell output by job id, as ws.jobs.output gives it. */
+  readonly shellOutputs = new Map<string, string>();
+  readonly jobs: Workspace['jobs'] = {
+    list: () => [],
+    get: () => null,
+    output: (id) => this.shellOutputs.get(id) ?? null,
+    cancel: () => false,
+  };
   readonly mcp: Workspace['mcp'] = { list: () => [], settled: () => Promise.resolve([]) };
   readonly answers: Array<[string, string]> = [];
   readonly approvals: Workspace['approvals'] = {
