@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CommandResult } from '../../../src/core/api.js';
 import type {
   CompactionRecord,
@@ -6,23 +6,12 @@ import type {
   SessionRecord,
   Usage,
 } from '../../../src/core/session/types.js';
-import { startFakeProvider, type FakeProvider, type FakeRequest } from '../../support/fake-provider.js';
+import type { FakeRequest } from '../../support/fake-provider.js';
+import { useScriptedSuite } from '../../support/scripted-suite.js';
 import { makeTestWorkspace, type TestWorkspace } from '../../support/workspace.js';
 import { collect, isCompression, summariserReply, wireMessages, words } from '../context/support.js';
 
-let fake: FakeProvider;
-let tw: TestWorkspace | undefined;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(async () => {
-  await fake.close();
-});
-afterEach(async () => {
-  fake.setFallback(null);
-  await tw?.cleanup();
-  tw = undefined;
-});
+const suite = useScriptedSuite();
 
 const CUSTOM = [
   '[[commands]]',
@@ -34,7 +23,7 @@ const CUSTOM = [
 /** Every main request answers with varied usage (cache hits, reasoning); compressions as a summariser. */
 async function workspace(extra = ''): Promise<TestWorkspace> {
   let n = 0;
-  fake.setFallback((request: FakeRequest) => {
+  suite.fake.setFallback((request: FakeRequest) => {
     if (isCompression(request)) return summariserReply(request);
     n += 1;
     return {
@@ -42,8 +31,8 @@ async function workspace(extra = ''): Promise<TestWorkspace> {
       usage: { prompt: 300 + n, completion: 20 + n, cached: n % 2 === 0 ? 100 : 0, reasoning: n % 3 },
     };
   });
-  tw = await makeTestWorkspace({ providerUrl: fake.url, extraConfig: extra });
-  return tw;
+  suite.tw = await makeTestWorkspace({ providerUrl: suite.fake.url, extraConfig: extra });
+  return suite.tw;
 }
 
 function sums(
@@ -147,16 +136,16 @@ describe('/summarize, /done and /uncompress', () => {
     const t = await workspace();
     const handle = await t.ws.sessions.open('manual', { create: true });
     for (let i = 1; i <= 4; i += 1) await handle.submit(`question ${i}`);
-    const before = fake.requests.length;
+    const before = suite.fake.requests.length;
     const summarized = expectType(await handle.command('/summarize the auth tokens'), 'compacted');
-    const request = fake.requests[before]!;
+    const request = suite.fake.requests[before]!;
     expect(isCompression(request)).toBe(true);
     expect(JSON.stringify(wireMessages(request))).toContain('Focus the summary on: the auth tokens');
     expect(summarized.compaction).toMatchObject({ messages: 6, knowledgeAdded: 0 });
     expect(summarized.compaction.tokensAfter).toBeLessThan(summarized.compaction.tokensBefore);
 
     await handle.submit('question 5');
-    const sent = wireMessages(fake.requests.at(-1)!);
+    const sent = wireMessages(suite.fake.requests.at(-1)!);
     expect(sent.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
     expect(sent[0]?.content).toContain('## Summary of the earlier conversation');
 
@@ -165,7 +154,7 @@ describe('/summarize, /done and /uncompress', () => {
     expect(undone.tokensAfter).toBeGreaterThan(undone.tokensBefore);
     expect(handle.records().filter((r) => r.kind === 'message' && !r.inContext)).toEqual([]);
     await handle.submit('question 6');
-    const restored = wireMessages(fake.requests.at(-1)!);
+    const restored = wireMessages(suite.fake.requests.at(-1)!);
     expect(restored.filter((m) => m.role === 'user')).toHaveLength(6);
     expect(restored[0]?.content).not.toContain('## Summary');
     expect(await handle.command('/uncompress')).toMatchObject({ type: 'message', level: 'info' });
@@ -233,7 +222,7 @@ describe('/knowledge', () => {
       text: 'No knowledge entry K9; known: K1.',
     });
     await handle.submit('and now?');
-    const system = JSON.stringify(wireMessages(fake.requests.at(-1)!)[0]?.content);
+    const system = JSON.stringify(wireMessages(suite.fake.requests.at(-1)!)[0]?.content);
     expect(system).toContain('- [decision] Decision: use PostgreSQL (pinned)');
     expect(system).not.toContain('no ORM');
     expect(changed.map((c) => c.entries)).toEqual([2, 2, 1]);
@@ -255,7 +244,7 @@ describe('/run', () => {
       model: 'test:other-model',
     });
     await handle.submit(result.text, { model: result.model });
-    expect(fake.requests.at(-1)?.body.model).toBe('other-model');
+    expect(suite.fake.requests.at(-1)?.body.model).toBe('other-model');
     expect(handle.model()).toBe('test:fake-model');
     expect(await handle.command('/run redcue')).toMatchObject({
       type: 'message',

@@ -1,12 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CompactionRecord, MessageRecord } from '../../../src/core/session/types.js';
-import {
-  startFakeProvider,
-  type FakeProvider,
-  type FakeRequest,
-  type FakeStep,
-} from '../../support/fake-provider.js';
-import { makeTestWorkspace, type TestWorkspace } from '../../support/workspace.js';
+import type { FakeRequest, FakeStep } from '../../support/fake-provider.js';
+import { useScriptedSuite } from '../../support/scripted-suite.js';
+import { makeTestWorkspace } from '../../support/workspace.js';
 import {
   KNOWLEDGE_LINE,
   collect,
@@ -77,33 +73,21 @@ function paired(request: FakeRequest): boolean {
   return calls.length === results.length && calls.every((id) => results.includes(id));
 }
 
-let fake: FakeProvider;
-let tw: TestWorkspace | undefined;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(async () => {
-  await fake.close();
-});
-afterEach(async () => {
-  fake.setFallback(null);
-  await tw?.cleanup();
-  tw = undefined;
-});
+const suite = useScriptedSuite();
 
 describe('automatic compression over a long session', () => {
   it('crosses three pressure levels in 200 turns, shrinks each time by the level ratio, and keeps every decision', async () => {
     let turn = 0;
-    fake.setFallback(script(() => turn));
-    tw = await makeTestWorkspace({ providerUrl: fake.url, extraConfig: COMPRESSION });
-    const compacted = collect(tw.ws, 'context.compacted');
-    const handle = await tw.ws.sessions.open('long', { create: true });
-    const first = fake.requests.length;
+    suite.fake.setFallback(script(() => turn));
+    suite.tw = await makeTestWorkspace({ providerUrl: suite.fake.url, extraConfig: COMPRESSION });
+    const compacted = collect(suite.tw.ws, 'context.compacted');
+    const handle = await suite.tw.ws.sessions.open('long', { create: true });
+    const first = suite.fake.requests.length;
     for (turn = 1; turn <= 200; turn += 1) {
       const outcome = await handle.submit(userLine(turn));
       expect(outcome.status, `turn ${turn}: ${outcome.error?.message}`).toBe('finished');
     }
-    const requests = fake.requests.slice(first);
+    const requests = suite.fake.requests.slice(first);
     const summaries = requests.flatMap((r, i) => (isCompression(r) ? [i] : []));
     expect(summaries.length).toBe(compacted.length);
     expect(new Set(compacted.map((c) => c.level))).toEqual(new Set(LEVELS.map((l) => l.threshold)));
@@ -140,12 +124,12 @@ describe('automatic compression over a long session', () => {
     expect(outOfContext).toEqual(compactions.flatMap((c) => c.compactedSeqs));
     expect(records.filter((r) => r.kind === 'message')).toHaveLength(200 * 2 + 2 * Math.floor(200 / 13));
 
-    const again = await tw.reopen();
-    tw = again;
+    const again = await suite.tw.reopen();
+    suite.tw = again;
     const resumed = await again.ws.sessions.open('long');
-    const before = fake.requests.length;
+    const before = suite.fake.requests.length;
     turn = 201;
     await resumed.submit('Turn 201: what did we decide?');
-    expect(missing(fake.requests[before])).toEqual([]);
+    expect(missing(suite.fake.requests[before])).toEqual([]);
   }, 120_000);
 });

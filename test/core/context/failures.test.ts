@@ -1,30 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CompactionRecord, MessageRecord } from '../../../src/core/session/types.js';
-import {
-  startFakeProvider,
-  type FakeProvider,
-  type FakeRequest,
-  type FakeStep,
-} from '../../support/fake-provider.js';
-import { makeTestWorkspace, type TestWorkspace } from '../../support/workspace.js';
+import type { FakeRequest, FakeStep } from '../../support/fake-provider.js';
+import { useScriptedSuite } from '../../support/scripted-suite.js';
+import { makeTestWorkspace } from '../../support/workspace.js';
 import { collect, isCompression, wireMessages, words } from './support.js';
 
 const CONFIG =
   '[request]\nmax_retries = 0\n[compression]\n[[compression.pressure_levels]]\nthreshold = 1500\ntarget_ratio = 2';
 
-let fake: FakeProvider;
-let tw: TestWorkspace | undefined;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(async () => {
-  await fake.close();
-});
-afterEach(async () => {
-  fake.setFallback(null);
-  await tw?.cleanup();
-  tw = undefined;
-});
+const suite = useScriptedSuite();
 
 /** Main requests get a plain answer; compression requests get `summary`. */
 function provider(summary: FakeStep): FakeStep {
@@ -37,12 +21,12 @@ const userCount = (request: FakeRequest | undefined): number =>
 
 describe('when the summary cannot be made', () => {
   it('leaves the context as it was, says why, keeps the cost of the attempt apart, and retries only next turn', async () => {
-    fake.setFallback(
+    suite.fake.setFallback(
       provider({ text: 'Sorry, I cannot summarise that.', usage: { prompt: 1000, completion: 10 } }),
     );
-    tw = await makeTestWorkspace({ providerUrl: fake.url, extraConfig: CONFIG });
-    const failed = collect(tw.ws, 'context.compactionFailed');
-    const handle = await tw.ws.sessions.open('unusable', { create: true });
+    suite.tw = await makeTestWorkspace({ providerUrl: suite.fake.url, extraConfig: CONFIG });
+    const failed = collect(suite.tw.ws, 'context.compactionFailed');
+    const handle = await suite.tw.ws.sessions.open('unusable', { create: true });
     let turns = 0;
     while (failed.length === 0 && turns < 40) {
       turns += 1;
@@ -51,8 +35,8 @@ describe('when the summary cannot be made', () => {
     expect(failed).toEqual([
       { sessionId: handle.id, trigger: 'auto', reason: 'the summary reply held no JSON object' },
     ]);
-    const last = fake.requests.at(-1);
-    expect(isCompression(fake.requests.at(-2)!)).toBe(true);
+    const last = suite.fake.requests.at(-1);
+    expect(isCompression(suite.fake.requests.at(-2)!)).toBe(true);
     expect(userCount(last)).toBe(turns);
     const records = handle.records();
     expect(records.filter((r) => r.kind === 'message' && !r.inContext)).toEqual([]);
@@ -73,33 +57,33 @@ describe('when the summary cannot be made', () => {
       },
     });
 
-    const before = fake.requests.length;
+    const before = suite.fake.requests.length;
     await handle.submit('one more');
-    const next = fake.requests.slice(before);
+    const next = suite.fake.requests.slice(before);
     expect(next.map(isCompression)).toEqual([true, false]);
     expect(failed).toHaveLength(2);
   });
 
   it('goes on with the turn when the configured summary model cannot be used', async () => {
-    fake.setFallback(provider({ text: 'never asked' }));
-    tw = await makeTestWorkspace({
-      providerUrl: fake.url,
+    suite.fake.setFallback(provider({ text: 'never asked' }));
+    suite.tw = await makeTestWorkspace({
+      providerUrl: suite.fake.url,
       extraConfig: CONFIG.replace('[compression]', '[compression]\nmodel = "nowhere:summarizer"'),
     });
-    const failed = collect(tw.ws, 'context.compactionFailed');
-    const handle = await tw.ws.sessions.open('bad-model', { create: true });
-    const from = fake.requests.length;
+    const failed = collect(suite.tw.ws, 'context.compactionFailed');
+    const handle = await suite.tw.ws.sessions.open('bad-model', { create: true });
+    const from = suite.fake.requests.length;
     for (let n = 1; n <= 3; n += 1)
       expect((await handle.submit(`question ${n}: ${words(400, n)}`)).status).toBe('finished');
     expect(failed[0]).toMatchObject({ trigger: 'auto', reason: expect.stringMatching(/nowhere/) as unknown });
-    expect(fake.requests.slice(from).some(isCompression)).toBe(false);
+    expect(suite.fake.requests.slice(from).some(isCompression)).toBe(false);
   });
 
   it('treats a provider error on the summary call as a failure of that compression only', async () => {
-    fake.setFallback(provider({ status: 400, body: { error: { message: 'context too long' } } }));
-    tw = await makeTestWorkspace({ providerUrl: fake.url, extraConfig: CONFIG });
-    const failed = collect(tw.ws, 'context.compactionFailed');
-    const handle = await tw.ws.sessions.open('http-error', { create: true });
+    suite.fake.setFallback(provider({ status: 400, body: { error: { message: 'context too long' } } }));
+    suite.tw = await makeTestWorkspace({ providerUrl: suite.fake.url, extraConfig: CONFIG });
+    const failed = collect(suite.tw.ws, 'context.compactionFailed');
+    const handle = await suite.tw.ws.sessions.open('http-error', { create: true });
     for (let n = 1; n <= 3; n += 1) await handle.submit(`question ${n}: ${words(400, n)}`);
     expect(failed.length).toBeGreaterThan(0);
     expect(failed[0]?.reason).toMatch(/context too long/);

@@ -1,29 +1,18 @@
 import { spawn } from 'node:child_process';
 import { access, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SessionRecord } from '../../../src/core/session/types.js';
-import { startFakeProvider, type FakeProvider, type FakeRequest } from '../../support/fake-provider.js';
-import { makeTestWorkspace, testConfig, type TestWorkspace } from '../../support/workspace.js';
+import type { FakeRequest } from '../../support/fake-provider.js';
+import { useScriptedSuite } from '../../support/scripted-suite.js';
+import { makeTestWorkspace, testConfig } from '../../support/workspace.js';
 import { isCompression, words } from './support.js';
 
 const REPO = path.resolve(import.meta.dirname, '..', '..', '..');
 const CHILD = path.join(import.meta.dirname, 'fixtures', 'sigterm-child.ts');
 const LEVEL = '[[compression.pressure_levels]]\nthreshold = 1500\ntarget_ratio = 2';
 
-let fake: FakeProvider;
-let tw: TestWorkspace | undefined;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(async () => {
-  await fake.close();
-});
-afterEach(async () => {
-  fake.setFallback(null);
-  await tw?.cleanup();
-  tw = undefined;
-});
+const suite = useScriptedSuite();
 
 const exists = (file: string): Promise<boolean> =>
   access(file).then(
@@ -33,28 +22,31 @@ const exists = (file: string): Promise<boolean> =>
 
 describe('SIGTERM during compression (FAULTS 25)', () => {
   it('leaves the session file intact and the lock released', async () => {
-    tw = await makeTestWorkspace({
-      providerUrl: fake.url,
+    suite.tw = await makeTestWorkspace({
+      providerUrl: suite.fake.url,
       extraConfig: `[compression]\nenabled = false\n${LEVEL}`,
     });
-    fake.setFallback({ text: `noted ${words(150)}`, usage: { prompt: 10, completion: 150 } });
-    const setup = await tw.ws.sessions.open('busy', { create: true });
+    suite.fake.setFallback({ text: `noted ${words(150)}`, usage: { prompt: 10, completion: 150 } });
+    const setup = await suite.tw.ws.sessions.open('busy', { create: true });
     for (let n = 1; n <= 8; n += 1) await setup.submit(`Q ${n}: ${words(150, n)}`);
     const id = setup.id;
     const before: readonly SessionRecord[] = [...setup.records()];
-    await tw.ws.close();
-    await writeFile(path.join(tw.dataDir, 'config.toml'), testConfig(fake.url, `[compression]\n${LEVEL}`));
+    await suite.tw.ws.close();
+    await writeFile(
+      path.join(suite.tw.dataDir, 'config.toml'),
+      testConfig(suite.fake.url, `[compression]\n${LEVEL}`),
+    );
 
     let compressing: () => void = () => undefined;
     const summaryAsked = new Promise<void>((resolve) => (compressing = resolve));
-    fake.setFallback((request: FakeRequest) => {
+    suite.fake.setFallback((request: FakeRequest) => {
       if (!isCompression(request)) return { status: 500 };
       compressing();
       return { hang: true };
     });
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', CHILD, tw.dataDir, tw.root, tw.projectDir, 'busy'],
+      ['--import', 'tsx', CHILD, suite.tw.dataDir, suite.tw.root, suite.tw.projectDir, 'busy'],
       {
         cwd: REPO,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -71,11 +63,11 @@ describe('SIGTERM during compression (FAULTS 25)', () => {
     expect(await exited, output).toEqual({ code: 0, signal: null });
     expect(output).toBe('turn interrupted\n');
 
-    const sessions = path.join(tw.dataDir, 'sessions');
+    const sessions = path.join(suite.tw.dataDir, 'sessions');
     expect(await exists(path.join(sessions, `${id}.db.lock`))).toBe(false);
     expect(await exists(path.join(sessions, `${id}.owner.json`))).toBe(false);
-    const again = await tw.reopen({ extraConfig: `[compression]\nenabled = false` });
-    tw = again;
+    const again = await suite.tw.reopen({ extraConfig: `[compression]\nenabled = false` });
+    suite.tw = again;
     const warnings: string[] = [];
     again.ws.on('store.warning', ({ warning }) => warnings.push(warning.kind));
     const reopened = await again.ws.sessions.open('busy');
