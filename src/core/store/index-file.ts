@@ -1,34 +1,24 @@
+/** Writing index.db: the store's own appends in NeDB's format, and NeDB's compaction now and then. */
 import { randomBytes } from 'node:crypto';
-import { access, constants, readFile, stat } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
-import { OctoError, errnoCode, isOctoError } from '../errors.js';
+import { errnoCode, getErrorMessage, isOctoError, type OctoError } from '../errors.js';
 import type { SessionSummary } from '../session/types.js';
-import { readError, saveError, unwritableError } from './io.js';
+import { saveError } from './io.js';
 import type { StoreLayout } from './layout.js';
-import { parseNedbFile, serializeLine } from './line-parser.js';
-import { loadCheckedNedb, type NedbStore, type PrepareContext } from './nedb-file.js';
+import { serializeLine, type NedbDoc, type ParsedNedbFile } from './line-parser.js';
+import { appendDocs, compactNedbFile, openForWriting, type PrepareContext } from './nedb-file.js';
+import { damagedIndex, extendSnapshot, forgetSnapshot, parseIndex } from './index-read.js';
 import { checkSummaryDoc, toSummary } from './summary-schema.js';
+
+export { readSummaries } from './index-read.js';
 
 /** NeDB's `_id` length; ids only need to be unique within the file. */
 const DOC_ID_BYTES = 12;
 
-/** All summaries, parsed without NeDB so that listing never rewrites index.db; a torn tail is skipped. */
-export async function readSummaries(layout: StoreLayout): Promise<SessionSummary[]> {
-  // No data folder yet is an empty store, and listing must not create it.
-  if (!(await dataDirExists(layout))) return [];
-  let data: Buffer;
-  try {
-    data = await readFile(layout.indexPath);
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return [];
-    throw readError(layout.indexPath, error);
-  }
-  const parsed = parseNedbFile(data, checkSummaryDoc);
-  if (parsed.corrupt !== null) {
-    throw damagedIndex(layout, `line ${parsed.corrupt.line} (${parsed.corrupt.reason})`);
-  }
-  return parsed.docs.map(toSummary);
-}
+/**
+ * Replaced and deleted lines index.db may gather before NeDB compacts it: a quarter of its documents,
+ * at least this many. Listing parses every line, so the file stays near its compact size.
+ */
+const MIN_SUPERSEDED_BEFORE_COMPACTION = 200;
 
 /** Inserts or replaces the summary of `summary.id`, as the most recent one. Call under the index lock. */
 export async function upsertSummary(
@@ -36,16 +26,27 @@ export async function upsertSummary(
   ctx: PrepareContext,
   summary: SessionSummary,
 ): Promise<SessionSummary> {
-  const { db, summaries } = await loadIndex(layout, ctx);
-  const highest = summaries.reduce((max, s) => Math.max(max, s.order), 0);
+  const parsed = await openIndex(layout, ctx);
+  const highest = parsed.docs.reduce((max, doc) => Math.max(max, toSummary(doc).order), 0);
   const stored: SessionSummary = { ...summary, order: highest + 1 };
-  await persist(layout, ctx, () => db.update({ id: summary.id }, stored, { upsert: true }));
+  const existing = parsed.docs.find((doc) => doc.id === summary.id);
+  const replaced = existing === undefined ? 0 : 1;
+  await appendToIndex(layout, ctx, parsed, [{ ...stored, _id: existing?._id ?? newDocId() }]);
+  await compactIfWorthIt(layout, ctx, parsed, replaced);
   return stored;
 }
 
 export async function deleteSummary(layout: StoreLayout, ctx: PrepareContext, id: string): Promise<void> {
-  const { db } = await loadIndex(layout, ctx);
-  await persist(layout, ctx, () => db.remove({ id }, { multi: true }));
+  const parsed = await openIndex(layout, ctx);
+  const gone = parsed.docs.filter((doc) => doc.id === id);
+  if (gone.length === 0) return;
+  await appendToIndex(
+    layout,
+    ctx,
+    parsed,
+    gone.map((doc) => ({ _id: doc._id, $$deleted: true })),
+  );
+  await compactIfWorthIt(layout, ctx, parsed, gone.length * 2);
 }
 
 /** Replaces index.db as a whole (reindex): written aside and renamed over, so a crash keeps the old one. */
@@ -54,9 +55,8 @@ export async function writeIndex(
   ctx: PrepareContext,
   summaries: SessionSummary[],
 ): Promise<void> {
-  const lines = summaries.map(
-    (s) => `${serializeLine({ ...s, _id: randomBytes(DOC_ID_BYTES).toString('base64url') })}\n`,
-  );
+  const lines = summaries.map((s) => `${serializeLine({ ...s, _id: newDocId() })}\n`);
+  forgetSnapshot(layout.indexPath);
   try {
     await ctx.io.writeAtomic(layout.indexPath, lines.join(''));
   } catch (error) {
@@ -64,74 +64,79 @@ export async function writeIndex(
   }
 }
 
-async function loadIndex(
-  layout: StoreLayout,
-  ctx: PrepareContext,
-): Promise<{ db: NedbStore; summaries: SessionSummary[] }> {
+/** Prepares index.db for appending (creating it empty if missing) and returns what it holds. */
+async function openIndex(layout: StoreLayout, ctx: PrepareContext): Promise<ParsedNedbFile> {
   try {
     await ctx.io.writeNew(layout.indexPath, '');
   } catch (error) {
     if (errnoCode(error) !== 'EEXIST') throw saveError(layout.indexPath, error);
   }
   try {
-    const { db, parsed } = await loadCheckedNedb(layout.indexPath, checkSummaryDoc, ctx);
-    return { db, summaries: parsed.docs.map(toSummary) };
+    return await openForWriting(
+      layout.indexPath,
+      checkSummaryDoc,
+      ctx,
+      (data) => parseIndex(layout.indexPath, data).parsed,
+    );
   } catch (error) {
-    if (isOctoError(error, 'session_corrupt')) {
-      throw damagedIndex(
-        layout,
-        `line ${String(error.details.line)} (${String(error.details.reason)})`,
-        error,
-      );
-    }
-    if (isOctoError(error)) throw error;
-    throw saveError(layout.indexPath, error);
+    throw indexError(layout, error);
   }
 }
 
-async function persist(
+async function appendToIndex(
   layout: StoreLayout,
   ctx: PrepareContext,
-  write: () => Promise<unknown>,
+  before: ParsedNedbFile,
+  docs: NedbDoc[],
 ): Promise<void> {
   try {
-    await write();
-    await ctx.io.syncFile(layout.indexPath);
+    const bytes = await appendDocs(layout.indexPath, docs, ctx.io, (error) =>
+      ctx.warnings.push({
+        kind: 'storeIssue',
+        path: layout.indexPath,
+        message: `Could not remove a failed write (${getErrorMessage(error)}); a partial last line will be set aside.`,
+      }),
+    );
+    extendSnapshot(layout.indexPath, before, docs, bytes);
   } catch (error) {
+    forgetSnapshot(layout.indexPath);
     throw saveError(layout.indexPath, error);
   }
 }
 
-/**
- * False only when the data folder is absent; a file in its place or above it, or a folder that cannot
- * be read, is a setup error naming the folder (FAULTS.md row 5), never "no sessions".
- */
-async function dataDirExists(layout: StoreLayout): Promise<boolean> {
-  let info: Stats;
+/** NeDB compacts index.db once replaced lines reach a quarter of it; a failure leaves it valid as it is. */
+async function compactIfWorthIt(
+  layout: StoreLayout,
+  ctx: PrepareContext,
+  before: ParsedNedbFile,
+  added: number,
+): Promise<void> {
+  const superseded = before.superseded + added;
+  if (superseded < Math.max(MIN_SUPERSEDED_BEFORE_COMPACTION, before.docs.length / 4)) return;
+  forgetSnapshot(layout.indexPath);
   try {
-    info = await stat(layout.dataDir);
+    await compactNedbFile(layout.indexPath, checkSummaryDoc, ctx);
   } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return false;
-    throw unwritableError(layout.dataDir, error);
-  }
-  if (!info.isDirectory()) {
-    const notDir = Object.assign(new Error(`ENOTDIR: not a directory, ${layout.dataDir}`), {
-      code: 'ENOTDIR',
+    ctx.warnings.push({
+      kind: 'storeIssue',
+      path: layout.indexPath,
+      message: `Could not compact the session index; it stays valid as it is (${getErrorMessage(error)}).`,
     });
-    throw unwritableError(layout.dataDir, notDir);
   }
-  try {
-    await access(layout.dataDir, constants.R_OK | constants.X_OK);
-  } catch (error) {
-    throw readError(layout.dataDir, error);
-  }
-  return true;
 }
 
-function damagedIndex(layout: StoreLayout, where: string, cause?: unknown): OctoError {
-  return new OctoError(
-    'session_corrupt',
-    `The session index ${layout.indexPath} is damaged at ${where}; \`octo doctor --reindex\` rebuilds it from the session files.`,
-    { cause, details: { path: layout.indexPath } },
-  );
+function indexError(layout: StoreLayout, error: unknown): OctoError {
+  if (isOctoError(error, 'session_corrupt')) {
+    return damagedIndex(
+      layout,
+      `line ${String(error.details.line)} (${String(error.details.reason)})`,
+      error,
+    );
+  }
+  if (isOctoError(error)) return error;
+  return saveError(layout.indexPath, error);
+}
+
+function newDocId(): string {
+  return randomBytes(DOC_ID_BYTES).toString('base64url');
 }

@@ -28,6 +28,8 @@ export interface TornTail extends LineProblem {
 export interface ParsedNedbFile {
   /** Live documents, in the order their `_id` first appeared. */
   docs: NedbDoc[];
+  /** Lines that a compaction would fold away: replaced documents and deletions. */
+  superseded: number;
   torn: TornTail | null;
   /** The first damaged line that is not the torn tail. */
   corrupt: LineProblem | null;
@@ -50,6 +52,7 @@ export function parseNedbFile(data: Buffer, check: DocCheck): ParsedNedbFile {
   const byId = new Map<string, NedbDoc>();
   const bad: BadLine[] = [];
   let needsRewrite = false;
+  let docLines = 0;
   // One check of the whole file is much faster than one per line; lines are checked only when it fails.
   const allUtf8 = isUtf8(data);
   let lastLine = 0;
@@ -63,6 +66,7 @@ export function parseNedbFile(data: Buffer, check: DocCheck): ParsedNedbFile {
       const outcome = parseLine(data.subarray(start, end), allUtf8);
       if (outcome.kind === 'bad') bad.push({ line: lineNo, offset: start, ...outcome });
       else if (outcome.kind === 'doc') {
+        docLines += 1;
         needsRewrite ||= outcome.needsRewrite;
         applyDoc(byId, outcome.doc, check, (reason) =>
           bad.push({ line: lineNo, offset: start, reason, unparsable: false }),
@@ -76,6 +80,7 @@ export function parseNedbFile(data: Buffer, check: DocCheck): ParsedNedbFile {
   const corrupt = bad.find((b) => b !== torn);
   return {
     docs: [...byId.values()],
+    superseded: docLines - byId.size,
     torn:
       torn === undefined ? null : { ...pick(torn), offset: torn.offset, bytes: data.length - torn.offset },
     corrupt: corrupt === undefined ? null : pick(corrupt),

@@ -1,4 +1,4 @@
-import { readFile, rm, truncate } from 'node:fs/promises';
+import { open, readFile, rm, truncate } from 'node:fs/promises';
 import Datastore from 'nedb-promises';
 import { OctoError, errnoCode } from '../errors.js';
 import { DIR_MODE, FILE_MODE, type StoreIo } from './io.js';
@@ -9,6 +9,7 @@ import {
   parseNedbFile,
   serializeLine,
   type DocCheck,
+  type NedbDoc,
   type ParsedNedbFile,
 } from './line-parser.js';
 
@@ -55,14 +56,89 @@ export async function loadCheckedNedb(
   check: DocCheck,
   ctx: PrepareContext,
 ): Promise<{ db: NedbStore; parsed: ParsedNedbFile }> {
-  await tightenFile(file, ctx.warnings);
-  // NeDB's own temp file: stale while the main file exists, and NeDB would reuse it with its old mode.
-  await rm(`${file}~`, { force: true });
-  const parsed = await prepareNedbFile(file, check, ctx);
+  const parsed = await openForWriting(file, check, ctx);
   const db = openNedb(file, ctx.io);
   await db.load();
   await tightenFile(file, ctx.warnings);
   return { db, parsed };
+}
+
+/**
+ * What the writer of a NeDB file does before its first append (see appendDocs): tighten the file,
+ * drop NeDB's stale temp file and prepare the contents (prepareNedbFile). NeDB itself is not loaded.
+ */
+export async function openForWriting(
+  file: string,
+  check: DocCheck,
+  ctx: PrepareContext,
+  parse: ParseNedb = (data) => parseNedbFile(data, check),
+): Promise<ParsedNedbFile> {
+  await tightenFile(file, ctx.warnings);
+  // NeDB's own temp file: stale while the main file exists, and NeDB would reuse it with its old mode.
+  await rm(`${file}~`, { force: true });
+  return prepareNedbFile(file, check, ctx, parse);
+}
+
+/** How a file's bytes are parsed: parseNedbFile, or a cache in front of it. */
+export type ParseNedb = (data: Buffer) => ParsedNedbFile;
+
+/**
+ * NeDB's compaction: its load folds replaced and deleted lines away and rewrites the file (a temp file
+ * renamed over it, so a crash leaves the old or the new file). The caller holds the file's lock.
+ */
+export async function compactNedbFile(file: string, check: DocCheck, ctx: PrepareContext): Promise<void> {
+  await loadCheckedNedb(file, check, ctx);
+}
+
+/**
+ * Appends documents to a NeDB file in NeDB's own line format, as its insert and update would: a later
+ * line with the same `_id` replaces the earlier one, and `{"$$deleted":true,"_id":...}` removes it.
+ * This is what keeps opening a long session cheap: NeDB's load parses, indexes and rewrites the whole
+ * file, so the store parses files itself, appends itself, and leaves NeDB the explicit compaction.
+ * The lines are flushed before this returns; if writing fails the file is cut back to its size before,
+ * and `onCutBackFailed` hears when even that fails (the partial line is then a torn tail).
+ */
+export async function appendDocs(
+  file: string,
+  docs: readonly NedbDoc[],
+  io: StoreIo,
+  onCutBackFailed: (error: unknown) => void,
+): Promise<Buffer> {
+  // Refused as NeDB's insert refuses them, so that NeDB's compaction can always write the file back.
+  for (const doc of docs) assertNedbFieldNames(doc);
+  const data = Buffer.from(docs.map((doc) => `${serializeLine(doc)}\n`).join(''));
+  const handle = await open(file, 'a', FILE_MODE);
+  try {
+    const { size } = await handle.stat();
+    try {
+      io.beforeWrite();
+      await handle.writeFile(data);
+      await handle.sync();
+    } catch (error) {
+      // Shrinking a file needs no free space, so this undoes a write the disk could not take.
+      await handle.truncate(size).catch(onCutBackFailed);
+      throw error;
+    }
+  } finally {
+    await handle.close();
+  }
+  return data;
+}
+
+/** NeDB's rule for field names: no `.` anywhere, no leading `$` except its own markers. */
+function assertNedbFieldNames(value: unknown): void {
+  if (typeof value !== 'object' || value === null) return;
+  if (Array.isArray(value)) {
+    for (const item of value) assertNedbFieldNames(item);
+    return;
+  }
+  for (const [key, inner] of Object.entries(value)) {
+    if (key.startsWith('$') && !(key === '$$deleted' && inner === true)) {
+      throw new Error(`Field names cannot begin with the $ character (${key}).`);
+    }
+    if (key.includes('.')) throw new Error(`Field names cannot contain a . (${key}).`);
+    assertNedbFieldNames(inner);
+  }
 }
 
 /**
@@ -74,9 +150,10 @@ export async function prepareNedbFile(
   file: string,
   check: DocCheck,
   ctx: PrepareContext,
+  parse: ParseNedb = (data) => parseNedbFile(data, check),
 ): Promise<ParsedNedbFile> {
   const data = await readFile(file);
-  const parsed = parseNedbFile(data, check);
+  const parsed = parse(data);
   if (parsed.corrupt !== null) throw corruptFileError(file, parsed.corrupt.line, parsed.corrupt.reason);
   if (parsed.torn !== null) {
     const tail = data.subarray(parsed.torn.offset);

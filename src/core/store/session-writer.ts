@@ -1,9 +1,9 @@
-import { stat, truncate } from 'node:fs/promises';
 import { OctoError, getErrorMessage, isOctoError } from '../errors.js';
 import type { NewRecord, SessionRecord } from '../session/types.js';
 import { sessionPrepareContext, type StoreContext } from './context.js';
 import { saveError } from './io.js';
-import { loadCheckedNedb, type NedbStore } from './nedb-file.js';
+import type { NedbDoc } from './line-parser.js';
+import { appendDocs, compactNedbFile, openForWriting } from './nedb-file.js';
 import { ensurePrivateDirSync } from './permissions.js';
 import type { HeldLock } from './session-lock.js';
 import { checkRecordDoc, toRecords } from './session-file.js';
@@ -13,15 +13,19 @@ import type { SessionWriter } from './types.js';
 const SEQ_DIGITS = 12;
 
 /**
- * The one writer of a session file (invariant 4). Records live in our own array ordered by seq; NeDB
- * appends them. A write that fails leaves NeDB's memory holding the failed document (it caches before
- * it writes), so after any failure the datastore is dropped, the file cut back to its size before the
- * write, and NeDB reloaded from disk before the next write: a failed record can never be written later
- * by an append or a compaction (FAULTS.md row 4).
+ * The one writer of a session file (invariant 4). Records live in our own array ordered by seq; each
+ * change is appended to the file as one NeDB line (see appendDocs) and flushed before it counts. NeDB
+ * compacts the file when the session closes, if updates left replaced lines behind. A write that fails
+ * is cut back and leaves the records as they were; the file is prepared again before the next write, so
+ * a failed record can never appear later (FAULTS.md row 4).
  */
 export class NedbSessionWriter implements SessionWriter {
   private list: SessionRecord[] = [];
-  private db: NedbStore | null = null;
+  /** `_id` of each record by seq: update lines must carry the id of the line they replace. */
+  private ids = new Map<number, string>();
+  /** Lines a compaction would fold away (replaced records). */
+  private superseded = 0;
+  private prepared = false;
   private queue: Promise<void> = Promise.resolve();
   private closed = false;
   private closing: Promise<void> | null = null;
@@ -35,7 +39,7 @@ export class NedbSessionWriter implements SessionWriter {
     this.file = ctx.layout.sessionPath(id);
   }
 
-  /** Loads the file for writing; the caller holds the lock, and releases it if this throws. */
+  /** Reads the file for writing; the caller holds the lock, and releases it if this throws. */
   static async open(id: string, lock: HeldLock, ctx: StoreContext): Promise<NedbSessionWriter> {
     const writer = new NedbSessionWriter(id, lock, ctx);
     await writer.load();
@@ -48,29 +52,30 @@ export class NedbSessionWriter implements SessionWriter {
 
   append(record: NewRecord): Promise<SessionRecord> {
     return this.serial(async () => {
-      this.assertWritable();
-      const db = await this.loaded();
+      await this.ready();
       const at = new Date(this.ctx.clock.now()).toISOString();
       // Order is by seq alone: the clock may jump backwards (FAULTS.md row 26).
       const stored: SessionRecord = { ...record, seq: (this.list.at(-1)?.seq ?? 0) + 1, at };
-      await this.write(() => db.insert({ _id: docId(stored.seq), ...stored }));
+      const id = docId(stored.seq);
+      await this.write({ _id: id, ...stored });
       this.list.push(stored);
+      this.ids.set(stored.seq, id);
       return stored;
     });
   }
 
   update(seq: number, patch: Partial<SessionRecord>): Promise<SessionRecord> {
     return this.serial(async () => {
-      this.assertWritable();
-      const db = await this.loaded();
+      await this.ready();
       const index = this.list.findIndex((r) => r.seq === seq);
       const current = this.list[index];
       if (current === undefined)
         throw new OctoError('internal', `Session ${this.id} has no record with seq ${seq}.`);
       const changes = cleanPatch(patch);
       if (Object.keys(changes).length === 0) return current;
-      await this.write(() => db.update({ seq }, { $set: changes }));
       const updated: SessionRecord = { ...current, ...changes };
+      await this.write({ _id: this.ids.get(seq) ?? docId(seq), ...updated });
+      this.superseded += 1;
       this.list[index] = updated;
       return updated;
     });
@@ -93,11 +98,9 @@ export class NedbSessionWriter implements SessionWriter {
 
   private async finish(): Promise<void> {
     this.closed = true;
-    this.db = null;
-    if (this.lock.lostReason() === null) {
+    if (this.lock.lostReason() === null && this.superseded > 0) {
       try {
-        // NeDB's load is its compaction: update lines fold into their records, in a fresh 0600 file.
-        await loadCheckedNedb(this.file, checkRecordDoc, sessionPrepareContext(this.ctx, this.id));
+        await compactNedbFile(this.file, checkRecordDoc, sessionPrepareContext(this.ctx, this.id));
       } catch (error) {
         this.issue(
           `Could not compact the session file; it stays valid as it is (${getErrorMessage(error)}).`,
@@ -113,55 +116,39 @@ export class NedbSessionWriter implements SessionWriter {
 
   private async load(): Promise<void> {
     try {
-      const { db, parsed } = await loadCheckedNedb(
+      const parsed = await openForWriting(
         this.file,
         checkRecordDoc,
         sessionPrepareContext(this.ctx, this.id),
       );
       // After a failed write the file is the truth: what made it to disk is what the records are.
       this.list = toRecords(parsed.docs);
-      this.db = db;
+      this.ids = new Map(parsed.docs.map((doc: NedbDoc) => [doc.seq as number, doc._id]));
+      this.superseded = parsed.superseded;
+      this.prepared = true;
     } catch (error) {
       if (isOctoError(error)) throw error;
       throw saveError(this.file, error);
     }
   }
 
-  private async loaded(): Promise<NedbStore> {
-    if (this.db === null) await this.load();
-    if (this.db === null) throw new OctoError('internal', `Session ${this.id} did not load.`);
-    return this.db;
+  /** Checks the writer may write, and prepares the file again after a failed write. */
+  private async ready(): Promise<void> {
+    this.assertWritable();
+    if (!this.prepared) await this.load();
   }
 
-  /** Runs one NeDB write and flushes it; on failure undoes what it can and reloads before the next. */
-  private async write(operation: () => Promise<unknown>): Promise<void> {
-    const sizeBefore = await this.size();
+  /** Appends one document line and flushes it; after a failure the file is prepared again first. */
+  private async write(doc: NedbDoc): Promise<void> {
     try {
-      await operation();
-      await this.ctx.io.syncFile(this.file);
-    } catch (error) {
-      this.db = null;
-      await this.cutBack(sizeBefore);
-      throw saveError(this.file, error);
-    }
-  }
-
-  private async size(): Promise<number> {
-    try {
-      return (await stat(this.file)).size;
-    } catch (error) {
-      throw saveError(this.file, error);
-    }
-  }
-
-  /** Removes a partial line a failed append may have left; shrinking a file needs no free space. */
-  private async cutBack(size: number): Promise<void> {
-    try {
-      await truncate(this.file, size);
-    } catch (error) {
-      this.issue(
-        `Could not remove a failed write (${getErrorMessage(error)}); a partial last line will be set aside on reopening.`,
+      await appendDocs(this.file, [doc], this.ctx.io, (error) =>
+        this.issue(
+          `Could not remove a failed write (${getErrorMessage(error)}); a partial last line will be set aside on reopening.`,
+        ),
       );
+    } catch (error) {
+      this.prepared = false;
+      throw saveError(this.file, error);
     }
   }
 
@@ -192,10 +179,7 @@ export class NedbSessionWriter implements SessionWriter {
   }
 }
 
-/**
- * NeDB compacts in `_id` order, so ids that sort like seqs keep the file in seq order for people who
- * read it; being unique, they also make a second insert of one seq fail instead of duplicating it.
- */
+/** NeDB compacts in `_id` order, so ids that sort like seqs keep the file in seq order for people who read it. */
 function docId(seq: number): string {
   return `r${String(seq).padStart(SEQ_DIGITS, '0')}`;
 }

@@ -44,6 +44,23 @@ describe('the session index', () => {
     expect({ text: await readFile(index, 'utf8'), mtimeMs: (await stat(index)).mtimeMs }).toEqual(before);
   });
 
+  it('appends one line per change and has NeDB compact index.db once replaced lines pile up', async () => {
+    const fx = await storeFixture();
+    const store = fx.store();
+    const index = path.join(fx.dataDir, 'index.db');
+    const lineCount = async (): Promise<number> => (await readFile(index, 'utf8')).trim().split('\n').length;
+    await store.putSummary(summary('s_a'));
+    await store.putSummary(summary('s_b'));
+    for (let i = 1; i < 200; i += 1) await store.putSummary(summary('s_a', { title: `t${i}` }));
+    // 2 documents and 199 replaced lines: below the 200 that trigger a compaction.
+    expect(await lineCount()).toBe(201);
+    await store.removeSummary('s_b');
+    // The deletion takes the replaced lines over the threshold: NeDB rewrote the file compact.
+    expect(await lineCount()).toBe(1);
+    expect((await store.list()).map((s) => [s.id, s.title])).toEqual([['s_a', 't199']]);
+    expect(store.drainWarnings()).toEqual([]);
+  });
+
   // The figure that matters is measured by bench/sessions-list.ts; this bound catches a regression to
   // quadratic or NeDB-loading work (seconds), with room for the suite's own load on two cores.
   it('lists 1,000 sessions in well under the 150 ms the whole command may take', async () => {

@@ -28,6 +28,8 @@ describe('parseNedbFile', () => {
         { _id: 'a', seq: 1, v: 'new' },
         { _id: 'c', seq: 3 },
       ],
+      // The old `a`, `b` and the line deleting `b`: what a compaction folds away.
+      superseded: 3,
       torn: null,
       corrupt: null,
       needsRewrite: false,

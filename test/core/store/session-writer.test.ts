@@ -1,8 +1,18 @@
-import { access, readFile } from 'node:fs/promises';
+import { access, readFile, stat } from 'node:fs/promises';
+import Datastore from 'nedb-promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isOctoError } from '../../../src/core/errors.js';
-import { anyString, fileLines, INIT, manualClock, objectWith, storeFixture, userMessage } from './helpers.js';
+import {
+  anyString,
+  containing,
+  fileLines,
+  INIT,
+  manualClock,
+  objectWith,
+  storeFixture,
+  userMessage,
+} from './helpers.js';
 
 describe('session writer', () => {
   it('creates a session whose first record is the create command, and indexes it', async () => {
@@ -80,12 +90,48 @@ describe('session writer', () => {
     const fx = await storeFixture();
     const content = 'line\u2028separator\u2029paragraph\u0085next line';
     const writer = await fx.store().create(INIT);
-    await writer.append(userMessage(content));
+    const message = await writer.append(userMessage(content));
+    // The update leaves a replaced line, so closing has NeDB load (compact) the file.
+    await writer.update(message.seq, { inContext: true });
     await writer.close();
     const again = await fx.store().openWriter(writer.id);
     await again.close();
     const reopened = await fx.store().openReadOnly(writer.id);
     expect(reopened.records.map((r) => (r.kind === 'message' ? r.content : null))).toEqual([null, content]);
+  });
+
+  it('appends lines that NeDB itself reads back as the same records, and leaves a compact file alone', async () => {
+    const fx = await storeFixture();
+    const writer = await fx.store().create(INIT);
+    await writer.append(userMessage('one'));
+    const two = await writer.append(userMessage('two'));
+    await writer.update(two.seq, { inContext: false });
+    await writer.close();
+    const nedb = Datastore.create({ filename: fx.sessionFile(writer.id), autoload: false });
+    await nedb.load();
+    const viaNedb = (await nedb.find({}).sort({ seq: 1 })) as Array<Record<string, unknown>>;
+    const reopened = await fx.store().openReadOnly(writer.id);
+    expect(viaNedb.map(({ _id, ...record }) => record)).toEqual(reopened.records);
+
+    // Nothing replaced since: closing appends nothing and does not rewrite the file.
+    const before = await stat(fx.sessionFile(writer.id));
+    await (await fx.store().openWriter(writer.id)).close();
+    const after = await stat(fx.sessionFile(writer.id));
+    expect([after.ino, after.mtimeMs, after.size]).toEqual([before.ino, before.mtimeMs, before.size]);
+  });
+
+  it("refuses field names NeDB refuses, so NeDB's compaction can always write the file back", async () => {
+    const fx = await storeFixture();
+    const writer = await fx.store().create(INIT);
+    const bad = { ...userMessage('x'), meta: { 'a.b': 1 } } as unknown as ReturnType<typeof userMessage>;
+    await expect(writer.append(bad)).rejects.toMatchObject({
+      code: 'store_io',
+      message: containing('Field names cannot contain a .'),
+    });
+    const good = await writer.append(userMessage('after'));
+    expect(good.seq).toBe(2);
+    await writer.close();
+    expect((await fileLines(fx.sessionFile(writer.id))).map((l) => l.seq)).toEqual([1, 2]);
   });
 
   it('closes once: releases the lock, removes the owner file, refuses later writes', async () => {
