@@ -1,18 +1,11 @@
 // Builds dist/ as a few ESM bundles instead of ~250 modules: loading them is what start-up spends most on.
-// Packages with native parts, data files or dynamic requires, and those loaded only on demand, stay
-// external and load from node_modules.
+// Dependencies are bundled too: `openai` alone is ~150 files that took 75 ms to resolve and link, against
+// 9 ms as one chunk. Packages with WebAssembly, data files or dynamic requires (neo-blessed's widgets and
+// terminfo, tiktoken's wasm) stay external and load from node_modules.
 import { rm } from 'node:fs/promises';
 import { build } from 'esbuild';
 
-const EXTERNAL = [
-  'neo-blessed',
-  'tiktoken',
-  'openai',
-  '@modelcontextprotocol/sdk',
-  'chokidar',
-  'cac',
-  'chalk',
-];
+const EXTERNAL = ['neo-blessed', 'tiktoken'];
 
 await rm('dist', { recursive: true, force: true });
 await build({
@@ -28,6 +21,8 @@ await build({
   platform: 'node',
   target: 'node20',
   sourcemap: true,
+  minifyWhitespace: true,
+  minifySyntax: true,
   external: EXTERNAL,
   // Bundled CommonJS packages (NeDB, proper-lockfile) call require(); ESM has none, so give each file one.
   banner: {
