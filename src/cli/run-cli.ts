@@ -7,7 +7,7 @@ import { helpText, usageHint } from './help.js';
 import { EXIT, Output, type CliIo } from './io.js';
 import { parseArgv, UsageError, type Invocation } from './parse.js';
 import { packageVersion } from './version.js';
-import { assertNames, withWorkspace } from './workspace.js';
+import { assertNames, withWorkspace, workspaceDeps } from './workspace.js';
 
 async function dispatch(
   invocation: Invocation,
@@ -28,6 +28,14 @@ async function dispatch(
     }
     case 'sessions': {
       const command = invocation.sessions;
+      // Listing (but not the trash, which is purged first) needs neither the config nor the store's writers.
+      if (command.action === 'list' && !command.trash) {
+        const [{ listSessions }, { openListing }] = await Promise.all([
+          import('./commands/sessions-list.js'),
+          import('../core/listing.js'),
+        ]);
+        return listSessions(await openListing(workspaceDeps(io)), output, command);
+      }
       const { runSessions } = await import('./commands/sessions.js');
       await assertNames([
         'name' in command ? command.name : undefined,

@@ -1,5 +1,6 @@
 /** Opens the core lazily: --help, --version and usage errors never load it (start-up time). */
 import type { Workspace } from '../core/api.js';
+import type { WorkspaceDeps } from '../core/deps.js';
 import type { WorkspaceOptions } from '../core/workspace.js';
 import type { CliIo } from './io.js';
 
@@ -21,10 +22,11 @@ export async function openWorkspace(
   approval: ApprovalMode = {},
 ): Promise<Workspace> {
   const { createWorkspace } = await import('../core/workspace.js');
-  return createWorkspace(
-    { env: io.env, home: io.home, cwd: io.cwd, clock: { now: () => io.now() }, pid: io.pid },
-    { onListenerError, ...approval },
-  );
+  return createWorkspace(workspaceDeps(io), { onListenerError, ...approval });
+}
+
+export function workspaceDeps(io: CliIo): WorkspaceDeps {
+  return { env: io.env, home: io.home, cwd: io.cwd, clock: { now: () => io.now() }, pid: io.pid };
 }
 
 /**

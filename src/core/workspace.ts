@@ -2,10 +2,12 @@
 import path from 'node:path';
 import type { Workspace } from './api.js';
 import { loadConfig, resolvePaths } from './config/index.js';
+import { rememberKnownGood } from './config/known-good.js';
 import type { OctoConfig } from './config/schema.js';
 import type { WorkspaceDeps } from './deps.js';
 import { EventBus } from './events.js';
-import { identifyProject, ProjectWatchers } from './project/index.js';
+import type { OctoPaths } from './store/types.js';
+import { currentProject, ProjectWatchers } from './project/index.js';
 import { createModelService } from './session/models.js';
 import { defaultSystemPrompt } from './session/request.js';
 import { IndexWatch } from './session/list-watch.js';
@@ -32,15 +34,8 @@ export async function createWorkspace(
 ): Promise<Workspace> {
   const paths = resolvePaths(deps.env, deps.home);
   const projectCacheFile = path.join(paths.data, 'projects.json');
-  // Reads .git files and a small cache; git itself runs only the first time a checkout is seen.
-  const identified = await identifyProject(deps.cwd, { cacheFile: projectCacheFile, env: deps.env });
-  const project =
-    identified.problem === null
-      ? identified.project
-      : { ...identified.project, identityProblem: identified.problem };
-  const config =
-    options.config ??
-    (await loadConfig({ userConfigPath: paths.userConfig, projectDir: project.dir })).config;
+  const project = await currentProject(deps.cwd, paths.data, deps.env);
+  const config = options.config ?? (await loadCheckedConfig(paths, project.dir));
   // A listener that throws is a bug in the UI: by default it surfaces as an uncaught error, not silence.
   const bus = new EventBus(options.onListenerError ?? rethrowLater);
   const store = createSessionStore({ paths, clock: deps.clock, pid: deps.pid });
@@ -135,6 +130,14 @@ export async function createWorkspace(
       await counter.close();
     },
   };
+}
+
+/** Loads the config files, and remembers that they passed for the light listing (known-good.ts). */
+async function loadCheckedConfig(paths: OctoPaths, projectDir: string): Promise<OctoConfig> {
+  const loaded = await loadConfig({ userConfigPath: paths.userConfig, projectDir });
+  // Only a cache: when it cannot be written, the next listing checks the files in full.
+  await rememberKnownGood(paths.data, loaded.fingerprint);
+  return loaded.config;
 }
 
 /** Paths named in one 'project.filesChanged': a checkout of thousands is reported as its first ones. */

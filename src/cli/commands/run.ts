@@ -7,7 +7,7 @@ import { EXIT, type ExitCode, type Output } from '../io.js';
 import type { RunOptions } from '../parse.js';
 import { launchTui, type TuiChoice } from '../tui.js';
 import { assertNames, withWorkspace } from '../workspace.js';
-import { sessionTable } from './sessions.js';
+import { sessionTable } from './sessions-list.js';
 import { runOneTurn } from './turn.js';
 
 async function readAll(stream: Readable): Promise<string> {

@@ -2,70 +2,17 @@
 import path from 'node:path';
 import type { SearchHit, Workspace } from '../../core/api.js';
 import { assertNever } from '../../core/errors.js';
-import type { SessionSummary } from '../../core/session/types.js';
 import { sanitizeLine, sanitizeText } from '../../core/text/sanitize.js';
 import { historyJson, historyText } from '../format/history.js';
-import { formatCount, relativeAge, sessionCost, table, totalTokens } from '../format/values.js';
+import { table } from '../format/values.js';
 import { EXIT, type ExitCode, type Output } from '../io.js';
 import type { SessionsAction } from '../parse.js';
-
-/** Columns holding numbers, right-aligned. */
-const NUMERIC_COLUMNS = new Set([2, 3, 4]);
-
-export function sessionTable(
-  sessions: readonly SessionSummary[],
-  now: number,
-  withProject: boolean,
-): string[] {
-  const header = [
-    'NAME',
-    'UPDATED',
-    'MESSAGES',
-    'TOKENS',
-    'COST',
-    'MODEL',
-    ...(withProject ? ['PROJECT'] : []),
-  ];
-  const rows = sessions.map((s) => [
-    sanitizeLine(s.name),
-    relativeAge(s.updatedAt, now),
-    String(s.messageCount),
-    formatCount(totalTokens(s.tokens)),
-    sessionCost(s),
-    sanitizeLine(s.model),
-    ...(withProject ? [sanitizeLine(s.projectDir)] : []),
-  ]);
-  return table(header, rows, NUMERIC_COLUMNS);
-}
-
-type ListAction = Extract<SessionsAction, { action: 'list' }>;
-
-async function list(ws: Workspace, output: Output, { all, json, trash }: ListAction): Promise<ExitCode> {
-  const sessions = await ws.sessions.list({
-    ...(all ? {} : { projectId: ws.project.id }),
-    ...(trash ? { onlyTrash: true } : {}),
-  });
-  if (json) {
-    output.json(sessions);
-    return EXIT.ok;
-  }
-  if (sessions.length === 0) {
-    const where = all ? '' : ` of ${sanitizeLine(ws.project.dir)}`;
-    output.note(
-      trash
-        ? `No sessions${where} in the trash.`
-        : `No sessions${where} yet. Start one with: octo run --name NAME`,
-    );
-    return EXIT.ok;
-  }
-  output.lines(sessionTable(sessions, output.io.now(), all));
-  return EXIT.ok;
-}
+import { listSessions } from './sessions-list.js';
 
 export async function runSessions(ws: Workspace, output: Output, command: SessionsAction): Promise<ExitCode> {
   switch (command.action) {
     case 'list':
-      return list(ws, output, command);
+      return listSessions(ws, output, command);
     case 'show': {
       const { summary, records } = await ws.sessions.show(command.name);
       if (command.json) output.json(historyJson(ws.paths.data, summary, records));

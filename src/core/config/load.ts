@@ -3,7 +3,8 @@ import { parse, TomlError } from 'smol-toml';
 import { errnoCode, getErrorMessage, OctoError } from '../errors.js';
 import { configInvalidError, type ConfigIssue } from './issues.js';
 import { deepMerge, type TomlTable } from './merge.js';
-import { projectConfigPath } from './paths.js';
+import { configFingerprint } from './known-good.js';
+import { configFiles } from './paths.js';
 import { configSchema, type OctoConfig } from './schema.js';
 import { syntaxIssue } from './syntax.js';
 import { validateLayer } from './validate.js';
@@ -18,6 +19,8 @@ export interface LoadedConfig {
   config: OctoConfig;
   /** The files that exist and were applied, lowest precedence first. */
   files: string[];
+  /** Of the files as read (see known-good.ts). */
+  fingerprint: string;
 }
 
 interface Layer {
@@ -31,8 +34,7 @@ interface Layer {
  * listing every issue of every file (FAULTS row 30), never a silent fall-back to the defaults.
  */
 export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConfig> {
-  // OCTO_HOME may point into the project itself; the same file applied twice would double its issues.
-  const files = [...new Set([options.userConfigPath, projectConfigPath(options.projectDir)])];
+  const files = configFiles(options.userConfigPath, options.projectDir);
   const texts = await Promise.all(files.map(readConfigText));
   const layers = files.flatMap((file, index) => {
     const text = texts[index];
@@ -50,7 +52,11 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
       details: { files: layers.map((layer) => layer.file) },
     });
   }
-  return { config: result.data, files: layers.map((layer) => layer.file) };
+  return {
+    config: result.data,
+    files: layers.map((layer) => layer.file),
+    fingerprint: configFingerprint(files, texts),
+  };
 }
 
 function parseLayer(file: string, text: string): Layer {

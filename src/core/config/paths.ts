@@ -22,6 +22,12 @@ export function projectConfigPath(projectDir: string): string {
   return path.join(projectDir, '.octo', CONFIG_FILE);
 }
 
+/** The config files that apply, lowest precedence first. */
+export function configFiles(userConfigPath: string, projectDir: string): string[] {
+  // OCTO_HOME may point into the project itself; the same file applied twice would double its issues.
+  return [...new Set([userConfigPath, projectConfigPath(projectDir)])];
+}
+
 /** The XDG base-directory spec says an empty or relative value is invalid and must be ignored. */
 function xdgDir(value: string | undefined, home: string): string | undefined {
   const expanded = expandHome(value, home);

@@ -81,6 +81,18 @@ export async function identifyProject(
   return { project, problem: cacheProblem ?? saveProblem };
 }
 
+/**
+ * The project of the directory octo started in, as the workspace shows it: identified by its
+ * repository, with the reason attached when only its path could be used.
+ */
+export async function currentProject(cwd: string, dataDir: string, env: Env): Promise<ResolvedProject> {
+  // Reads .git files and a small cache; git itself runs only the first time a checkout is seen.
+  const identified = await identifyProject(cwd, { cacheFile: path.join(dataDir, 'projects.json'), env });
+  return identified.problem === null
+    ? identified.project
+    : { ...identified.project, identityProblem: identified.problem };
+}
+
 /** The root of the first-parent chain: stable as branches come and go and histories are merged in. */
 async function firstCommit(dir: string, env: Env): Promise<string | { reason: string }> {
   const answer = await runGit(dir, ['rev-list', '--max-parents=0', '--first-parent', 'HEAD'], env);

@@ -1,5 +1,6 @@
 /** Public face of the project domain: identity of a directory, its watcher, and what changed in it. */
 export {
+  currentProject,
   identifyProject,
   projectIdOf,
   resolveProject,

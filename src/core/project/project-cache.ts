@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import * as z from 'zod';
 import { errnoCode, getErrorMessage } from '../errors.js';
+import { isString, isStringArray, recordOf } from '../text/record-of.js';
 
 /**
  * What octo learned about repositories, in `<data>/projects.json`: each repository's first commit
@@ -17,10 +17,13 @@ export interface ProjectCacheData {
   seen: Record<string, string[]>;
 }
 
-const cacheSchema = z.object({
-  roots: z.record(z.string(), z.string()),
-  seen: z.record(z.string(), z.array(z.string())),
-});
+function checkCache(value: unknown): ProjectCacheData | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { roots, seen } = value as Record<string, unknown>;
+  const checkedRoots = recordOf(roots, isString);
+  const checkedSeen = recordOf(seen, isStringArray);
+  return checkedRoots === null || checkedSeen === null ? null : { roots: checkedRoots, seen: checkedSeen };
+}
 
 export class ProjectCache {
   private changed = false;
@@ -42,10 +45,10 @@ export class ProjectCache {
         problem: absent ? null : `${file}: ${getErrorMessage(error)}`,
       };
     }
-    const parsed = cacheSchema.safeParse(parseJson(text));
-    if (!parsed.success)
+    const data = checkCache(parseJson(text));
+    if (data === null)
       return { cache: ProjectCache.empty(file), problem: `${file} is damaged; it will be rewritten` };
-    return { cache: new ProjectCache(file, parsed.data), problem: null };
+    return { cache: new ProjectCache(file, data), problem: null };
   }
 
   static empty(file: string): ProjectCache {

@@ -18,7 +18,8 @@ import { followWriter } from './follow.js';
 import { forkSession } from './fork.js';
 import { OpenSession, type HandleDeps } from './handle.js';
 import { ProjectLink } from './project-link.js';
-import { isDirectory, movedHere, reattachRecord, withMissingDirs } from './reattach.js';
+import { selectSessions } from './list-filter.js';
+import { isDirectory, movedHere, reattachRecord } from './reattach.js';
 import { danglingToolCalls, interruptedResult } from './repair.js';
 import { searchSessions } from './search.js';
 import { purgeTrash } from './trash-purge.js';
@@ -41,10 +42,6 @@ export interface SessionsDeps extends HandleDeps {
   onListed?: (summaries: readonly SessionSummary[]) => void;
 }
 
-function byRecency(a: SessionSummary, b: SessionSummary): number {
-  return b.order - a.order;
-}
-
 function generatedName(now: number): string {
   const stamp = new Date(now).toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
   return `s-${stamp}-${Math.random().toString(36).slice(2, 6)}`;
@@ -61,15 +58,7 @@ export class Sessions {
   async list(options: ListOptions = {}): Promise<SessionSummary[]> {
     const all = await this.deps.store.list();
     this.deps.onListed?.(all);
-    const listed = all
-      .filter((s) =>
-        options.onlyTrash === true
-          ? s.trashedAt !== null
-          : options.includeTrash === true || s.trashedAt === null,
-      )
-      .filter((s) => options.projectId === undefined || this.inProject(s, options.projectId))
-      .sort(byRecency);
-    return options.checkProjectDirs === true ? withMissingDirs(listed) : listed;
+    return selectSessions(all, options, this.deps.project);
   }
 
   async find(nameOrId: string): Promise<SessionSummary | null> {
@@ -361,14 +350,6 @@ export class Sessions {
     } catch (error) {
       if (!isOctoError(error, 'provider_unconfigured')) throw error;
     }
-  }
-
-  private inProject(summary: SessionSummary, projectId: string): boolean {
-    const { project } = this.deps;
-    return (
-      summary.projectId === projectId ||
-      (projectId === project.id && project.aliases.includes(summary.projectId))
-    );
   }
 
   private async require(nameOrId: string, includeTrash = false): Promise<SessionSummary> {

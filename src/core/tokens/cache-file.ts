@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import * as z from 'zod';
 import { OctoError, errnoCode } from '../errors.js';
+import { isCount, recordOf } from '../text/record-of.js';
 
 /**
  * Exact counts of one session's texts, kept beside the data so that a resumed session decides about
@@ -9,10 +9,6 @@ import { OctoError, errnoCode } from '../errors.js';
  * rebuilt by counting again, and a count is a pure function of its key (encoding + text hash).
  */
 const CACHE_VERSION = 1;
-const cacheSchema = z.object({
-  version: z.literal(CACHE_VERSION),
-  counts: z.record(z.string(), z.number().int().nonnegative()),
-});
 
 export function tokenCachePath(dataDir: string, sessionId: string): string {
   return path.join(dataDir, 'cache', 'tokens', `${sessionId}.json`);
@@ -35,8 +31,10 @@ export async function readTokenCache(file: string): Promise<Array<[string, numbe
     if (error instanceof SyntaxError) return [];
     throw error;
   }
-  const parsed = cacheSchema.safeParse(json);
-  return parsed.success ? Object.entries(parsed.data.counts) : [];
+  if (typeof json !== 'object' || json === null) return [];
+  const { version, counts } = json as Record<string, unknown>;
+  const checked = version === CACHE_VERSION ? recordOf(counts, isCount) : null;
+  return checked === null ? [] : Object.entries(checked);
 }
 
 /** Replaces the file atomically, private to the user like the rest of the data folder. */

@@ -26,7 +26,11 @@ const writeProject = (text: string) => writeFile(path.join(projectDir, '.octo', 
 
 describe('loadConfig', () => {
   it('gives the built-in defaults and no files when neither file exists', async () => {
-    expect(await loadConfig({ userConfigPath, projectDir })).toEqual({ config: defaultConfig(), files: [] });
+    expect(await loadConfig({ userConfigPath, projectDir })).toEqual({
+      config: defaultConfig(),
+      files: [],
+      fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/) as string,
+    });
   });
 
   it('fills every default the user file leaves out', async () => {

@@ -1,0 +1,45 @@
+/**
+ * A light entry to the sessions, for `octo sessions list`: the current project and the index, without
+ * the tools, MCP servers or NeDB that createWorkspace sets up (start-up time). It reads only; nothing is
+ * created, locked or purged.
+ */
+import type { ListOptions, ProjectInfo } from './api.js';
+import { currentFingerprint, isKnownGood, rememberKnownGood } from './config/known-good.js';
+import { configFiles, resolvePaths } from './config/paths.js';
+import type { WorkspaceDeps } from './deps.js';
+import type { OctoPaths } from './store/types.js';
+import { currentProject } from './project/identity.js';
+import { selectSessions } from './session/list-filter.js';
+import type { SessionSummary } from './session/types.js';
+import { readSummaries } from './store/index-read.js';
+import { StoreLayout } from './store/layout.js';
+
+/** The part of the Workspace API that listing needs; a Workspace is one too. */
+export interface SessionListing {
+  project: ProjectInfo;
+  sessions: { list(options?: ListOptions): Promise<SessionSummary[]> };
+}
+
+export async function openListing(deps: WorkspaceDeps): Promise<SessionListing> {
+  const paths = resolvePaths(deps.env, deps.home);
+  const project = await currentProject(deps.cwd, paths.data, deps.env);
+  await refuseBrokenConfig(paths, project.dir);
+  const layout = new StoreLayout(paths.data);
+  return {
+    project,
+    sessions: { list: async (options = {}) => selectSessions(await readSummaries(layout), options, project) },
+  };
+}
+
+/**
+ * Listing does not use the configuration, but a broken one is still an error (FAULTS.md row 30) rather
+ * than something the next command discovers. Files unchanged since they last loaded cleanly are not
+ * checked again.
+ */
+async function refuseBrokenConfig(paths: OctoPaths, projectDir: string): Promise<void> {
+  const fingerprint = await currentFingerprint(configFiles(paths.userConfig, projectDir));
+  if (fingerprint !== null && (await isKnownGood(paths.data, fingerprint))) return;
+  const { loadConfig } = await import('./config/load.js');
+  const loaded = await loadConfig({ userConfigPath: paths.userConfig, projectDir });
+  await rememberKnownGood(paths.data, loaded.fingerprint);
+}
