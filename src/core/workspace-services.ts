@@ -18,10 +18,9 @@ import {
   Approvals,
   builtinTools,
   createToolSet,
-  NO_LAYERS,
   projectToolSettings,
   READ_ONLY_TOOLS,
-  readConfigLayers,
+  type ConfigLayers,
   shellEnv,
   formatShellJob,
   ShellJobs,
@@ -63,15 +62,15 @@ interface Inputs {
   paths: OctoPaths;
   projectDir: string;
   bus: EventBus;
-  /** False when the configuration was given in code: there are no files to tell the project's part. */
-  fromFiles: boolean;
+  /** Each config file on its own (none when the configuration was given in code). */
+  layers: ConfigLayers;
   options: ServicesOptions;
 }
 
 export async function createServices(inputs: Inputs): Promise<WorkspaceServices> {
   const { deps, config, paths, projectDir, bus, options } = inputs;
   const interactive = options.interactive === true;
-  const layers = inputs.fromFiles ? await readConfigLayers(paths.userConfig, projectDir) : NO_LAYERS;
+  const { layers } = inputs;
   const approvals = new Approvals(bus);
   const trust = new TrustStore(paths.data, () => deps.clock.now());
   const projectSettings = projectToolSettings(layers);

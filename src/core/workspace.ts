@@ -16,6 +16,7 @@ import { summarize } from './session/summary.js';
 import { createSessionStore } from './store/index.js';
 import { createRedactor } from './text/redact.js';
 import { createTokenCounter, type Tokenizer } from './tokens/index.js';
+import { configLayers, NO_LAYERS, type ConfigLayers } from './tools/index.js';
 import { createServices, type ServicesOptions } from './workspace-services.js';
 
 /** `allow` and `interactive` decide how tool calls that need approval are handled (see ServicesOptions). */
@@ -35,7 +36,10 @@ export async function createWorkspace(
   const paths = resolvePaths(deps.env, deps.home);
   const projectCacheFile = path.join(paths.data, 'projects.json');
   const project = await currentProject(deps.cwd, paths.data, deps.env);
-  const config = options.config ?? (await loadCheckedConfig(paths, project.dir));
+  const { config, layers } =
+    options.config === undefined
+      ? await loadCheckedConfig(paths, project.dir)
+      : { config: options.config, layers: NO_LAYERS };
   // A listener that throws is a bug in the UI: by default it surfaces as an uncaught error, not silence.
   const bus = new EventBus(options.onListenerError ?? rethrowLater);
   const store = createSessionStore({ paths, clock: deps.clock, pid: deps.pid });
@@ -54,7 +58,7 @@ export async function createWorkspace(
     paths,
     projectDir: project.dir,
     bus,
-    fromFiles: options.config === undefined,
+    layers,
     options,
   });
   const sessionDeps: SessionsDeps = {
@@ -133,11 +137,14 @@ export async function createWorkspace(
 }
 
 /** Loads the config files, and remembers that they passed for the light listing (known-good.ts). */
-async function loadCheckedConfig(paths: OctoPaths, projectDir: string): Promise<OctoConfig> {
+async function loadCheckedConfig(
+  paths: OctoPaths,
+  projectDir: string,
+): Promise<{ config: OctoConfig; layers: ConfigLayers }> {
   const loaded = await loadConfig({ userConfigPath: paths.userConfig, projectDir });
   // Only a cache: when it cannot be written, the next listing checks the files in full.
   await rememberKnownGood(paths.data, loaded.fingerprint);
-  return loaded.config;
+  return { config: loaded.config, layers: configLayers(loaded.layers, paths.userConfig) };
 }
 
 /** Paths named in one 'project.filesChanged': a checkout of thousands is reported as its first ones. */

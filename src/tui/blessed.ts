@@ -109,8 +109,44 @@ interface UnicodeModule {
 }
 
 const requireCjs = createRequire(import.meta.url);
-const blessed = requireCjs('neo-blessed') as BlessedModule;
+// The two widgets octo draws with, rather than neo-blessed's index, which loads all forty of them
+// (images, video, forms, a PNG decoder): a third of the screen's start-up time.
+const blessed: BlessedModule = {
+  screen: requireCjs('neo-blessed/lib/widgets/screen') as BlessedModule['screen'],
+  box: requireCjs('neo-blessed/lib/widgets/box') as BlessedModule['box'],
+};
 const unicode = requireCjs('neo-blessed/lib/unicode') as UnicodeModule;
+const Tput = requireCjs('neo-blessed/lib/tput') as TputModule;
+
+type CompiledCap = (...args: unknown[]) => unknown;
+
+interface TputModule {
+  prototype: { _compile: (this: unknown, info: unknown, key: string, value: unknown) => unknown };
+}
+
+/**
+ * Blessed compiles every capability of the terminfo (some 400, each through `new Function`) when a
+ * screen is created, a sixth of the time to the first paint; octo uses a few dozen. Each string
+ * capability is compiled the first time it is used instead.
+ */
+function compileTerminfoLazily(): void {
+  const proto = Tput.prototype as TputModule['prototype'] & { octoLazy?: boolean };
+  if (proto.octoLazy === true) return;
+  proto.octoLazy = true;
+  const compile = proto._compile;
+  proto._compile = function lazyCompile(this: unknown, info, key, value) {
+    // File capabilities are read from disk by blessed; only plain strings are deferred.
+    if (typeof value !== 'string' || value === '' || key === 'init_file' || key === 'reset_file') {
+      return compile.call(this, info, key, value);
+    }
+    const compileNow = (): CompiledCap => compile.call(this, info, key, value) as CompiledCap;
+    let compiled: CompiledCap | undefined;
+    return function compiledOnUse(this: unknown, ...args: unknown[]): unknown {
+      compiled ??= compileNow();
+      return compiled.apply(this, args);
+    };
+  };
+}
 
 // eslint-disable-next-line no-control-regex -- \x03 is blessed's wide-char padding cell
 const EMOJI_WIDE = /(\p{Emoji_Presentation})(?!\u0003)/gu;
@@ -153,6 +189,7 @@ function dropBlessedProcessHandlers(): void {
 
 export function createScreen(options: ScreenOptions): Screen {
   patchUnicode();
+  compileTerminfoLazily();
   const screen = blessed.screen({
     input: options.input,
     output: options.output,

@@ -1,6 +1,6 @@
 /** Public face of the config domain: where the files are, how they load, what they may contain. */
 export { resolvePaths, projectConfigPath } from './paths.js';
-export { loadConfig, type LoadConfigOptions, type LoadedConfig } from './load.js';
+export { loadConfig, type ConfigFileLayer, type LoadConfigOptions, type LoadedConfig } from './load.js';
 export {
   configSchema,
   defaultConfig,

@@ -21,12 +21,21 @@ export interface LoadedConfig {
   files: string[];
   /** Of the files as read (see known-good.ts). */
   fingerprint: string;
+  /** Each file as written and as validated on its own, lowest precedence first. */
+  layers: ConfigFileLayer[];
+}
+
+export interface ConfigFileLayer {
+  file: string;
+  raw: TomlTable;
+  parsed: OctoConfig;
 }
 
 interface Layer {
   file: string;
   data: TomlTable;
   issues: ConfigIssue[];
+  parsed: OctoConfig | null;
 }
 
 /**
@@ -44,7 +53,8 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
   if (issues.length > 0) throw configInvalidError(issues);
 
   const merged = layers.reduce<TomlTable>((base, layer) => deepMerge(base, layer.data), {});
-  const result = configSchema.safeParse(merged);
+  // Parsed once per run: zod's compiled fast path costs more to build than it saves (start-up time).
+  const result = configSchema.safeParse(merged, { jitless: true });
   // Every file passed on its own, so a failure here is a schema rule across keys that cannot say where.
   if (!result.success) {
     throw new OctoError('internal', `The merged configuration is invalid: ${result.error.message}`, {
@@ -56,13 +66,18 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
     config: result.data,
     files: layers.map((layer) => layer.file),
     fingerprint: configFingerprint(files, texts),
+    layers: layers.flatMap(({ file, data, parsed }) =>
+      parsed === null ? [] : [{ file, raw: data, parsed }],
+    ),
   };
 }
 
 function parseLayer(file: string, text: string): Layer {
   const data = parseToml(text);
-  if (data instanceof TomlError) return { file, data: {}, issues: [syntaxIssue(file, text, data)] };
-  return { file, data, issues: validateLayer(configSchema, file, text, data) };
+  if (data instanceof TomlError)
+    return { file, data: {}, issues: [syntaxIssue(file, text, data)], parsed: null };
+  const { issues, value } = validateLayer(configSchema, file, text, data);
+  return { file, data, issues, parsed: value };
 }
 
 /** A syntax error is an expected outcome here (it becomes an issue); anything else is a bug. */

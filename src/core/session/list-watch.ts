@@ -10,6 +10,9 @@ import type { SessionSummary } from './types.js';
  * pays for a watch. Once the watch is up the index is checked once, so a change made while it was
  * starting is not missed.
  */
+/** How long after the first subscriber the watch starts. */
+const START_DELAY_MS = 150;
+
 export class IndexWatch {
   private watch: FileWatch | null = null;
   private starting: Promise<void> | null = null;
@@ -17,6 +20,8 @@ export class IndexWatch {
   private count = -1;
   private queue = Promise.resolve();
   private closed = false;
+  private delay: NodeJS.Timeout | null = null;
+  private cancelDelay: (() => void) | null = null;
 
   constructor(
     private readonly store: SessionStore,
@@ -27,12 +32,24 @@ export class IndexWatch {
     });
   }
 
+  /**
+   * Starts the watch a moment after the first subscriber asks (the screen, as it starts): setting up a
+   * watch costs more than drawing the screen, and the check once it is up catches what happened since.
+   */
   start(): void {
-    this.starting ??= this.begin().catch((error: unknown) => this.warn(error));
+    this.starting ??= new Promise<void>((resolve) => {
+      this.delay = setTimeout(resolve, START_DELAY_MS);
+      this.delay.unref();
+      this.cancelDelay = resolve;
+    })
+      .then(() => this.begin())
+      .catch((error: unknown) => this.warn(error));
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.delay !== null) clearTimeout(this.delay);
+    this.cancelDelay?.();
     await this.starting;
     this.watch?.close();
     await this.queue;
@@ -44,6 +61,7 @@ export class IndexWatch {
   }
 
   private async begin(): Promise<void> {
+    if (this.closed) return;
     const watch = await this.store.watchIndex(() => {
       this.queue = this.queue.then(() => this.check());
     });

@@ -1,8 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { parse } from 'smol-toml';
-import { projectConfigPath } from '../config/index.js';
-import { configSchema, type OctoConfig } from '../config/schema.js';
-import { errnoCode, OctoError } from '../errors.js';
+import type { ConfigFileLayer } from '../config/load.js';
+import type { OctoConfig } from '../config/schema.js';
 
 type Table = Record<string, unknown>;
 
@@ -20,31 +17,14 @@ export interface ConfigLayers {
 
 export const NO_LAYERS: ConfigLayers = { user: null, project: null };
 
-async function readLayer(file: string): Promise<ConfigLayer | null> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return null;
-    throw new OctoError('config_unreadable', `${file}: cannot read the config file`, { cause: error });
-  }
-  // loadConfig has already accepted each file on its own, so this cannot fail short of a race.
-  const raw = parse(text) as Table;
-  const parsed = configSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new OctoError('config_invalid', `${file} changed while octo was starting`, { cause: parsed.error });
-  return { file, raw, parsed: parsed.data };
-}
-
 /**
- * The user and project files one by one. The merged configuration cannot say where a key came from,
- * and what a project file adds (servers, shell settings) must be approved before it runs (FAULTS 31).
+ * The user and project files one by one, as loadConfig read them. The merged configuration cannot say
+ * where a key came from, and what a project file adds (servers, shell settings) must be approved
+ * before it runs (FAULTS 31). When OCTO_HOME is inside the project both are one file: the user's own.
  */
-export async function readConfigLayers(userConfigPath: string, projectDir: string): Promise<ConfigLayers> {
-  const projectFile = projectConfigPath(projectDir);
-  const user = await readLayer(userConfigPath);
-  // OCTO_HOME inside the project can make both the same file; it is then the user's own.
-  const project = projectFile === userConfigPath ? null : await readLayer(projectFile);
+export function configLayers(loaded: readonly ConfigFileLayer[], userConfigPath: string): ConfigLayers {
+  const user = loaded.find((layer) => layer.file === userConfigPath) ?? null;
+  const project = loaded.find((layer) => layer.file !== userConfigPath) ?? null;
   return { user, project };
 }
 

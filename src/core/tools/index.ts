@@ -17,13 +17,7 @@ export { confinePath, confineNewPath } from './confine.js';
 export { Approvals, type ApprovalAnswer, type ApprovalKind, type ApprovalRequest } from './approvals.js';
 export { ApprovalGate, type ApprovalMode, type GateOptions } from './approval-gate.js';
 export { TrustStore, stableHash } from './trust-store.js';
-export {
-  readConfigLayers,
-  NO_LAYERS,
-  tableAt,
-  type ConfigLayers,
-  type ConfigLayer,
-} from './config-layers.js';
+export { configLayers, NO_LAYERS, tableAt, type ConfigLayers, type ConfigLayer } from './config-layers.js';
 export { ToolSettings, projectToolSettings, type ProjectToolSettings } from './tool-settings.js';
 export { spawnGroup, KILL_GRACE_MS, type GroupProcess, type Exit } from './process-group.js';
 export { serverEnv, shellEnv } from './child-env.js';

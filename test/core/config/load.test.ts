@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       config: defaultConfig(),
       files: [],
       fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/) as string,
+      layers: [],
     });
   });
 
@@ -67,9 +68,14 @@ describe('loadConfig', () => {
       ].join('\n'),
     );
 
-    const { config, files } = await loadConfig({ userConfigPath, projectDir });
+    const { config, files, layers } = await loadConfig({ userConfigPath, projectDir });
 
     expect(files).toEqual([userConfigPath, path.join(projectDir, '.octo', 'config.toml')]);
+    // Each file as written and on its own, for the tools' project approval (FAULTS 31).
+    expect(layers.map((layer) => [layer.file, layer.raw.model, layer.parsed.model])).toEqual([
+      [userConfigPath, 'openai:gpt-4o-mini', 'openai:gpt-4o-mini'],
+      [files[1], 'local:gpt-x', 'local:gpt-x'],
+    ]);
     expect(config.model).toBe('local:gpt-x');
     expect(config.theme).toBe('light');
     expect(config.providers).toEqual({
