@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openListing } from '../../src/core/listing.js';
-import { reachable } from '../support/import-graph.js';
+import { reachable, staticImports } from '../support/import-graph.js';
 import { makeTestWorkspace, type TestWorkspace } from '../support/workspace.js';
 
 const coreDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/core');
@@ -107,5 +107,14 @@ describe('the light listing (octo sessions list)', () => {
       specifiers.some((s) => s === 'zod' || s.startsWith('nedb') || s === 'proper-lockfile'),
     );
     expect(heavy.map(([file]) => path.relative(coreDir, file))).toEqual([]);
+  });
+});
+
+describe('the workspace', () => {
+  it('loads NeDB only to compact a file, never on the way to the first request or paint', async () => {
+    const graph = await reachable(path.join(coreDir, 'workspace.ts'), (s) => s.startsWith('.'), true);
+    const nedb = [...graph].filter(([, specifiers]) => specifiers.some((s) => s.startsWith('nedb')));
+    expect(nedb.map(([file]) => path.relative(coreDir, file))).toEqual([]);
+    expect(await staticImports(path.join(coreDir, 'store', 'nedb-compact.ts'))).toContain('nedb-promises');
   });
 });

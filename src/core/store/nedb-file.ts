@@ -1,11 +1,10 @@
+/** NeDB files without NeDB: checking, preparing and appending in its line format; compaction loads NeDB. */
 import { open, readFile, rm, truncate } from 'node:fs/promises';
-import Datastore from 'nedb-promises';
 import { OctoError, errnoCode } from '../errors.js';
-import { DIR_MODE, FILE_MODE, type StoreIo } from './io.js';
+import { FILE_MODE, type StoreIo } from './io.js';
 import { tightenFile } from './permissions.js';
 import type { WarningSink } from './warnings.js';
 import {
-  escapeLineSeparators,
   parseNedbFile,
   serializeLine,
   type DocCheck,
@@ -13,31 +12,8 @@ import {
   type ParsedNedbFile,
 } from './line-parser.js';
 
-export type NedbStore = Datastore<{ _id: string }>;
-
 /** Attempts at a free `.torn-<time>` name when the clock repeats itself (fixed test clocks, jumps). */
 const TORN_NAME_ATTEMPTS = 100;
-
-/**
- * A NeDB datastore that never loads by itself and never compacts on a timer (invariant 6). Its hooks
- * escape the characters NeDB's line reader would split on, and run the fault seam before each line.
- */
-export function openNedb(file: string, io: StoreIo): NedbStore {
-  const options = {
-    filename: file,
-    autoload: false,
-    // A corrupt line must stop NeDB, never be dropped and rewritten away; files are checked before anyway.
-    corruptAlertThreshold: 0,
-    // Supported by @seald-io/nedb, missing from nedb-promises' typings; it covers files NeDB rewrites.
-    modes: { fileMode: FILE_MODE, dirMode: DIR_MODE },
-    afterSerialization: (line: string): string => {
-      io.beforeWrite();
-      return escapeLineSeparators(line);
-    },
-    beforeDeserialization: (line: string): string => line,
-  };
-  return Datastore.create(options);
-}
 
 export interface PrepareContext {
   io: StoreIo;
@@ -45,22 +21,6 @@ export interface PrepareContext {
   /** Milliseconds since the epoch, for the name of a set-aside torn tail. */
   now: number;
   onTorn(setAsidePath: string, bytes: number): void;
-}
-
-/**
- * Loads an existing NeDB file only after checking it (see prepareNedbFile). NeDB's load rewrites the
- * file (its compaction), so the checked contents are also what ends up on disk.
- */
-export async function loadCheckedNedb(
-  file: string,
-  check: DocCheck,
-  ctx: PrepareContext,
-): Promise<{ db: NedbStore; parsed: ParsedNedbFile }> {
-  const parsed = await openForWriting(file, check, ctx);
-  const db = openNedb(file, ctx.io);
-  await db.load();
-  await tightenFile(file, ctx.warnings);
-  return { db, parsed };
 }
 
 /**
@@ -87,6 +47,8 @@ export type ParseNedb = (data: Buffer) => ParsedNedbFile;
  * renamed over it, so a crash leaves the old or the new file). The caller holds the file's lock.
  */
 export async function compactNedbFile(file: string, check: DocCheck, ctx: PrepareContext): Promise<void> {
+  // NeDB itself is loaded only for this, off the way to the first request or paint.
+  const { loadCheckedNedb } = await import('./nedb-compact.js');
   await loadCheckedNedb(file, check, ctx);
 }
 
