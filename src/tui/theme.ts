@@ -47,7 +47,8 @@ function withoutColour(look: Look, key: StyleKey): Look {
 }
 
 export function parseTheme(json: unknown, noColor: boolean): Theme {
-  const parsed = themeSchema.parse(json);
+  // One parse per run: zod's compiled fast path would cost more to build than it saves.
+  const parsed = themeSchema.parse(json, { jitless: true });
   const styles = {} as Record<StyleKey, Look>;
   for (const key of STYLE_KEYS) {
     const look = parsed.styles[key] ?? {};

@@ -126,7 +126,23 @@ export async function prepareNedbFile(
   }
   if (parsed.needsRewrite)
     await ctx.io.writeAtomic(file, parsed.docs.map((d) => `${serializeLine(d)}\n`).join(''));
+  else if (parsed.torn === null && data.length > 0 && data[data.length - 1] !== NEWLINE)
+    // A write cut just before its newline left a whole last line: the next append must not join it.
+    await appendNewline(file, ctx.io);
   return parsed;
+}
+
+const NEWLINE = 0x0a;
+
+async function appendNewline(file: string, io: StoreIo): Promise<void> {
+  io.beforeWrite();
+  const handle = await open(file, 'a', FILE_MODE);
+  try {
+    await handle.writeFile('\n');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 export function corruptFileError(file: string, line: number, reason: string): OctoError {

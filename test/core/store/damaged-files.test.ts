@@ -61,6 +61,25 @@ describe('a torn last line (FAULTS 1)', () => {
   });
 });
 
+describe('a whole last line without its newline', () => {
+  it('gets its newline before the next append, so the two lines never join', async () => {
+    const fx = await storeFixture();
+    const store = fx.store();
+    const id = await sessionWithMessages(store, 'no-newline', 1);
+    const file = fx.sessionFile(id);
+    const text = await readFile(file, 'utf8');
+    // A write that reached the disk except for its final byte.
+    await writeFile(file, text.slice(0, -1));
+    const writer = await store.openWriter(id);
+    expect(writer.records().map((r) => r.seq)).toEqual([1, 2]);
+    await writer.append(userMessage('after'));
+    await writer.close();
+    const reopened = await store.openReadOnly(id);
+    expect(reopened.records.map((r) => r.seq)).toEqual([1, 2, 3]);
+    expect(store.drainWarnings()).toEqual([]);
+  });
+});
+
 describe('damage in the middle of a session file (FAULTS 2)', () => {
   it('refuses the session with its path and line, rewrites nothing, and other sessions still work', async () => {
     const fx = await storeFixture();
