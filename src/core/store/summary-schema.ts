@@ -5,12 +5,13 @@ type Field = [name: string, accepts: (value: unknown) => boolean, expected: stri
 
 const isString = (v: unknown): boolean => typeof v === 'string';
 const isNumber = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
-const isUsage = (v: unknown): boolean =>
-  typeof v === 'object' &&
-  v !== null &&
-  ['input', 'output', 'cacheRead', 'cacheWrite', 'reasoning'].every((k) =>
-    isNumber((v as Record<string, unknown>)[k]),
+const isUsage = (v: unknown): boolean => {
+  if (typeof v !== 'object' || v === null) return false;
+  const { input, output, cacheRead, cacheWrite, reasoning } = v as Record<string, unknown>;
+  return (
+    isNumber(input) && isNumber(output) && isNumber(cacheRead) && isNumber(cacheWrite) && isNumber(reasoning)
   );
+};
 
 /**
  * index.db is a file like any other: its documents are checked before the UI sees them. Checked by
@@ -39,14 +40,15 @@ const FIELDS: Field[] = [
 ];
 
 export const checkSummaryDoc: DocCheck = (doc) => {
-  for (const [name, accepts, expected] of FIELDS) {
-    if (!accepts(doc[name])) return `${name}: expected ${expected}`;
+  for (let i = 0; i < FIELDS.length; i += 1) {
+    const field = FIELDS[i] as Field;
+    if (!field[1](doc[field[0]])) return `${field[0]}: expected ${field[2]}`;
   }
   return null;
 };
 
 export function toSummary(doc: NedbDoc): SessionSummary {
-  const summary: Record<string, unknown> = { ...doc };
-  delete summary._id;
+  // A copy without `_id` (rather than `delete`, which turns the object into a slow dictionary).
+  const { _id, ...summary } = doc;
   return summary as unknown as SessionSummary;
 }
