@@ -30,10 +30,26 @@ function inWideRange(point: number): boolean {
   return WIDE_RANGES.some(([from, to]) => point >= from && point <= to);
 }
 
+/**
+ * Widths of the code points above the Latin range seen so far: borders and symbols repeat on every
+ * render, and each would otherwise go through two regular expressions and a range search.
+ */
+const knownWidths = new Map<number, number>();
+/** Distinct code points remembered at most; a text of many rare ones just measures them each time. */
+const MAX_KNOWN_WIDTHS = 4096;
+
 /** Columns one code point takes in a terminal: 0, 1 or 2. */
 export function pointWidth(point: number): number {
   if (point < 0x20 || (point >= 0x7f && point < 0xa0)) return 0;
   if (point < 0x300) return 1;
+  const known = knownWidths.get(point);
+  if (known !== undefined) return known;
+  const width = measurePoint(point);
+  if (knownWidths.size < MAX_KNOWN_WIDTHS) knownWidths.set(point, width);
+  return width;
+}
+
+function measurePoint(point: number): number {
   const char = String.fromCodePoint(point);
   if (ZERO_WIDTH.test(char)) return 0;
   if (EMOJI.test(char)) return 2;
