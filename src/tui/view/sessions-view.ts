@@ -38,12 +38,19 @@ export interface SessionGroup {
 }
 
 /** Forks under their origin (when the origin is in the same group), else in recency order. */
+/** Appends in place: copying the list per session made grouping 1,000 sessions quadratic. */
+function pushTo<T>(map: Map<string, T[]>, key: string, item: T): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [item]);
+  else list.push(item);
+}
+
 function nest(sessions: readonly SessionSummary[]): Array<{ summary: SessionSummary; depth: number }> {
   const ids = new Set(sessions.map((s) => s.id));
   const children = new Map<string, SessionSummary[]>();
   for (const s of sessions) {
     if (s.parentId === undefined || !ids.has(s.parentId)) continue;
-    children.set(s.parentId, [...(children.get(s.parentId) ?? []), s]);
+    pushTo(children, s.parentId, s);
   }
   const out: Array<{ summary: SessionSummary; depth: number }> = [];
   const seen = new Set<string>();
@@ -75,8 +82,7 @@ export function groupSessions(
   const others = new Map<string, SessionSummary[]>();
   for (const s of byOrder) {
     if (isMine(s)) continue;
-    const key = s.projectGroup ?? s.projectId;
-    others.set(key, [...(others.get(key) ?? []), s]);
+    pushTo(others, s.projectGroup ?? s.projectId, s);
   }
   return [
     { label: 'This project', missing: false, sessions: nest(mine) },
