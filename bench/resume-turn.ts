@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { createWorkspace } from '../src/core/workspace.js';
 import { startFakeProvider } from '../test/support/fake-provider.js';
 import { makeOctoHome, OctoProcess } from '../test/e2e/support.js';
-import { median, ms, report } from './support.js';
+import { median, ms, report, settle } from './support.js';
 
 const MESSAGES = 2000;
 const RUNS = 10;
@@ -33,6 +33,7 @@ try {
       throw new Error(`setup turn ${turn} ${outcome.status}: ${outcome.error?.message}`);
   }
   await ws.close();
+  await settle();
 
   const toRequest: number[] = [];
   const toExit: number[] = [];

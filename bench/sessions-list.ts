@@ -4,7 +4,7 @@
  */
 import { createWorkspace } from '../src/core/workspace.js';
 import { makeOctoHome } from '../test/e2e/support.js';
-import { median, ms, report, timeCommand, timeOcto } from './support.js';
+import { median, ms, report, settle, timeCommand, timeOcto } from './support.js';
 
 const SESSIONS = 1000;
 const RUNS = 10;
@@ -25,6 +25,7 @@ try {
     await handle.close();
   }
   await ws.close();
+  await settle();
 
   const check = await timeOcto(['sessions', 'list', '--json'], home.projectDir, home.env);
   const listed = (JSON.parse(check.stdout) as unknown[]).length;

@@ -60,3 +60,11 @@ export function timeCommand(
 export function report(title: string, lines: readonly string[]): void {
   process.stdout.write([`## ${title}`, `machine: ${machine()}`, ...lines, ''].join('\n'));
 }
+
+/**
+ * Waits after seeding a store (thousands of flushed writes): the kernel's writeback and the seeding
+ * process's own clean-up would otherwise run during the first measured runs, on the same two cores.
+ */
+export function settle(ms = 3000): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -5,7 +5,7 @@
  */
 import { startFakeProvider } from '../test/support/fake-provider.js';
 import { makeOctoHome } from '../test/e2e/support.js';
-import { median, ms, report, timeCommand } from './support.js';
+import { median, ms, report, settle, timeCommand } from './support.js';
 import { paintInChild, seedLongSession } from './tui-support.js';
 
 const MESSAGES = 2000;
@@ -15,6 +15,7 @@ const fake = await startFakeProvider();
 const home = await makeOctoHome(fake.url);
 try {
   const last = await seedLongSession(home, fake, 'big', MESSAGES);
+  await settle();
   const runs = [];
   const node: number[] = [];
   for (let run = 0; run < RUNS; run += 1) {

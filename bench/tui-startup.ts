@@ -3,7 +3,7 @@
  * median of 10 fresh processes. Target: under 200 ms. Run: npm run build && npx tsx bench/tui-startup.ts
  */
 import { makeOctoHome } from '../test/e2e/support.js';
-import { median, ms, report, timeCommand } from './support.js';
+import { median, ms, report, settle, timeCommand } from './support.js';
 import { paintInChild, seedSessions } from './tui-support.js';
 
 const SESSIONS = 1000;
@@ -14,6 +14,7 @@ const UNUSED_PROVIDER = 'http://127.0.0.1:9/v1';
 const home = await makeOctoHome(UNUSED_PROVIDER);
 try {
   await seedSessions(home, SESSIONS);
+  await settle();
   const runs = [];
   const node: number[] = [];
   for (let run = 0; run < RUNS; run += 1) {
