@@ -57,13 +57,13 @@ export class StoreIo {
     this.faults.beforeWrite?.();
   }
 
-  /** Creates a file that must not exist yet (exclusive), 0600, flushed to disk. */
-  async writeNew(file: string, data: string | Buffer): Promise<void> {
+  /** Creates a file that must not exist yet (exclusive), 0600, flushed to disk unless told otherwise. */
+  async writeNew(file: string, data: string | Buffer, flush = true): Promise<void> {
     this.beforeWrite();
     const handle = await open(file, 'wx', FILE_MODE);
     try {
       await handle.writeFile(data);
-      await handle.sync();
+      if (flush) await handle.sync();
     } finally {
       await handle.close();
     }
@@ -71,12 +71,25 @@ export class StoreIo {
 
   /** Replaces a file all at once, NeDB-style: write `file~`, flush, rename over. A crash leaves old or new. */
   async writeAtomic(file: string, data: string): Promise<void> {
+    await this.replace(file, data);
+    await this.syncDir(path.dirname(file));
+  }
+
+  /**
+   * Replaces a file all at once without waiting for the disk: readers see the old or the new contents,
+   * never a part. For files that describe a running process (a lock's owner), which mean nothing after
+   * the machine itself has gone down; each flush is a disk round trip on the way to the first request.
+   */
+  async replaceUnflushed(file: string, data: string): Promise<void> {
+    await this.replace(file, data, false);
+  }
+
+  private async replace(file: string, data: string, flush = true): Promise<void> {
     const temp = `${file}~`;
     // A leftover temp file may carry loose permissions that `open` would keep; start from nothing.
     await rm(temp, { force: true });
-    await this.writeNew(temp, data);
+    await this.writeNew(temp, data, flush);
     await rename(temp, file);
-    await this.syncDir(path.dirname(file));
   }
 
   async syncFile(file: string): Promise<void> {

@@ -67,7 +67,8 @@ export async function acquireSessionLock(
       since: new Date(ctx.clock.now()).toISOString(),
       host: ctx.host,
     };
-    await ctx.io.writeAtomic(ownerFile, `${JSON.stringify(owner)}\n`);
+    // Atomic for other processes reading it; after a crash of the machine the holder is gone anyway.
+    await ctx.io.replaceUnflushed(ownerFile, `${JSON.stringify(owner)}\n`);
   } catch (error) {
     await release();
     throw saveError(ownerFile, error);
