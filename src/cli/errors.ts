@@ -3,6 +3,7 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Env } from '../core/deps.js';
 import { getErrorMessage, isOctoError, type ErrorCode } from '../core/errors.js';
+import { resolvePaths } from '../core/config/paths.js';
 import { sanitizeText } from '../core/text/sanitize.js';
 import { EXIT, type ExitCode, type Output } from './io.js';
 
@@ -38,8 +39,7 @@ export function exitCodeFor(code: ErrorCode): ExitCode {
 }
 
 /** Where unexpected errors are written in full, since the terminal never sees a stack trace. */
-export async function cliLogPath(env: Env, home: string): Promise<string> {
-  const { resolvePaths } = await import('../core/config/index.js');
+export function cliLogPath(env: Env, home: string): string {
   return path.join(resolvePaths(env, home).data, 'logs', 'cli.log');
 }
 
@@ -60,7 +60,7 @@ export async function reportError(error: unknown, output: Output): Promise<ExitC
   }
   output.error(`internal error: ${sanitizeText(getErrorMessage(error))}`);
   try {
-    const file = await cliLogPath(output.io.env, output.io.home);
+    const file = cliLogPath(output.io.env, output.io.home);
     await writeLog(file, error);
     output.note(`The details are in ${file}; please include them if you report this.`);
   } catch (logError) {

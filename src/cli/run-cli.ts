@@ -1,7 +1,13 @@
 /**
  * The command line as a function of an explicit argv and injected io, so tests run it in-process.
- * Each command is imported when chosen: --help and usage errors load none of them.
+ * The commands themselves are small and imported here; what they drive is imported when chosen: the
+ * workspace (and through it the store, tools and providers), the full screen. Each module node loads
+ * costs about a millisecond of its own, so the light paths are kept to a few files.
  */
+import { listSessions } from './commands/sessions-list.js';
+import { runDoctor } from './commands/doctor.js';
+import { runRun } from './commands/run.js';
+import { runSessions } from './commands/sessions.js';
 import { reportError } from './errors.js';
 import { helpText, usageHint } from './help.js';
 import { EXIT, Output, type CliIo } from './io.js';
@@ -22,31 +28,23 @@ async function dispatch(
     case 'version':
       output.line(await packageVersion());
       return EXIT.ok;
-    case 'run': {
-      const { runRun } = await import('./commands/run.js');
+    case 'run':
       return runRun(invocation.options, output, onSecondaryError);
-    }
     case 'sessions': {
       const command = invocation.sessions;
       // Listing (but not the trash, which is purged first) needs neither the config nor the store's writers.
       if (command.action === 'list' && !command.trash) {
-        const [{ listSessions }, { openListing }] = await Promise.all([
-          import('./commands/sessions-list.js'),
-          import('../core/listing.js'),
-        ]);
+        const { openListing } = await import('../core/listing.js');
         return listSessions(await openListing(workspaceDeps(io)), output, command);
       }
-      const { runSessions } = await import('./commands/sessions.js');
-      await assertNames([
+      assertNames([
         'name' in command ? command.name : undefined,
         'newName' in command ? command.newName : undefined,
       ]);
       return withWorkspace(io, onSecondaryError, (ws) => runSessions(ws, output, command));
     }
-    case 'doctor': {
-      const { runDoctor } = await import('./commands/doctor.js');
+    case 'doctor':
       return withWorkspace(io, onSecondaryError, (ws) => runDoctor(ws, output, invocation.reindex));
-    }
   }
 }
 

@@ -1,5 +1,6 @@
 /** Opens the core lazily: --help, --version and usage errors never load it (start-up time). */
 import type { Workspace } from '../core/api.js';
+import { assertSessionName } from '../core/store/names.js';
 import type { WorkspaceDeps } from '../core/deps.js';
 import type { WorkspaceOptions } from '../core/workspace.js';
 import type { CliIo } from './io.js';
@@ -8,8 +9,7 @@ import type { CliIo } from './io.js';
  * Refuses bad session names (FAULTS.md row 8) with the core's own rule, before the workspace is
  * created, so a refused name never touches the data folder.
  */
-export async function assertNames(names: ReadonlyArray<string | undefined>): Promise<void> {
-  const { assertSessionName } = await import('../core/store/index.js');
+export function assertNames(names: ReadonlyArray<string | undefined>): void {
   for (const name of names) if (name !== undefined) assertSessionName(name);
 }
 

@@ -105,7 +105,7 @@ export async function runRun(
   onSecondaryError: (error: unknown) => void,
 ): Promise<number> {
   const { io } = output;
-  await assertNames([options.name, typeof options.resume === 'string' ? options.resume : undefined]);
+  assertNames([options.name, typeof options.resume === 'string' ? options.resume : undefined]);
   const prompt = await promptOf(options, output);
   if (prompt === undefined && (!io.stdinIsTTY || !io.stdoutIsTTY)) {
     if (options.resume === true)
