@@ -1,9 +1,10 @@
 /**
  * The command line as a function of an explicit argv and injected io, so tests run it in-process.
- * The commands themselves are small and imported here; what they drive is imported when chosen: the
- * workspace (and through it the store, tools and providers), the full screen. Each module node loads
- * costs about a millisecond of its own, so the light paths are kept to a few files.
+ * The commands and the light listing are small and imported here; the workspace (and through it the
+ * store, tools and providers) and the full screen are imported when chosen. Each module file node loads
+ * costs about a millisecond of its own, so the paths are kept to a few files.
  */
+import { openListing } from '../core/listing.js';
 import { listSessions } from './commands/sessions-list.js';
 import { runDoctor } from './commands/doctor.js';
 import { runRun } from './commands/run.js';
@@ -34,7 +35,6 @@ async function dispatch(
       const command = invocation.sessions;
       // Listing (but not the trash, which is purged first) needs neither the config nor the store's writers.
       if (command.action === 'list' && !command.trash) {
-        const { openListing } = await import('../core/listing.js');
         return listSessions(await openListing(workspaceDeps(io)), output, command);
       }
       assertNames([
