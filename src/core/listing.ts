@@ -39,7 +39,9 @@ export async function openListing(deps: WorkspaceDeps): Promise<SessionListing> 
 async function refuseBrokenConfig(paths: OctoPaths, projectDir: string): Promise<void> {
   const fingerprint = await currentFingerprint(configFiles(paths.userConfig, projectDir));
   if (fingerprint !== null && (await isKnownGood(paths.data, fingerprint))) return;
-  const { loadConfig } = await import('./config/load.js');
+  // Through the workspace's bundle, already built for every other command, rather than a bundle of
+  // its own: each lazily loaded module splits the shared code into more files that all paths load.
+  const { loadConfig } = await import('./workspace.js');
   const loaded = await loadConfig({ userConfigPath: paths.userConfig, projectDir });
   await rememberKnownGood(paths.data, loaded.fingerprint);
 }

@@ -19,6 +19,9 @@ import { createTokenCounter, type Tokenizer } from './tokens/index.js';
 import { configLayers, NO_LAYERS, type ConfigLayers } from './tools/index.js';
 import { createServices, type ServicesOptions } from './workspace-services.js';
 
+/** For the light listing's full check of changed config files (listing.ts). */
+export { loadConfig } from './config/load.js';
+
 /** `allow` and `interactive` decide how tool calls that need approval are handled (see ServicesOptions). */
 export interface WorkspaceOptions extends ServicesOptions {
   /** Report errors thrown by event listeners (the TUI logs them). */

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import ignore from 'ignore';
 import { errnoCode } from '../errors.js';
 
 /**
@@ -36,11 +37,9 @@ export interface IgnoreRules {
 
 /**
  * The defaults, then the root `.gitignore` and `.git/info/exclude` (nested .gitignore files are not
- * read: the defaults and the root file cover what makes a tree large). `ignore` is imported here,
- * lazily, so that it is never loaded on start-up.
+ * read: the defaults and the root file cover what makes a tree large).
  */
 export async function loadIgnoreRules(projectDir: string, gitDir: string | null): Promise<IgnoreRules> {
-  const { default: ignore } = await import('ignore');
   const matcher = ignore().add(ALWAYS_IGNORED);
   const sources = [
     path.join(projectDir, '.gitignore'),
