@@ -14,7 +14,7 @@ import type { ModelService } from './models.js';
 import { runSessionCommand, type CommandServices } from '../commands/index.js';
 import type { ScheduleTarget } from '../jobs/index.js';
 import type { ProjectLink } from './project-link.js';
-import { summarize } from './summary.js';
+import { sameSummary, summarize } from './summary.js';
 import { runTurn } from './turn.js';
 import type { AttachmentRef, NewRecord, SessionRecord, SessionSummary } from './types.js';
 
@@ -248,7 +248,25 @@ export class OpenSession implements SessionHandle {
   }
 
   async saveSummary(): Promise<SessionSummary> {
-    const fresh = summarize(this.id, this.records(), this.ctx.breakdown(false).total);
+    return this.putSummary(this.freshSummary());
+  }
+
+  /**
+   * On opening: saves the summary unless the index already holds exactly it as its most recent session
+   * (resuming the latest session, the common case), so that opening then writes nothing.
+   */
+  async saveSummaryUnlessStored(stored: SessionSummary, newest: boolean): Promise<SessionSummary> {
+    const fresh = this.freshSummary();
+    if (!newest || !sameSummary(fresh, stored)) return this.putSummary(fresh);
+    this.current = stored;
+    return stored;
+  }
+
+  private freshSummary(): SessionSummary {
+    return summarize(this.id, this.records(), this.ctx.breakdown(false).total);
+  }
+
+  private async putSummary(fresh: SessionSummary): Promise<SessionSummary> {
     this.current = await this.deps.store.putSummary(fresh);
     this.deps.bus.emit('session.updated', { summary: this.current });
     return this.current;

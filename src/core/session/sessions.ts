@@ -291,7 +291,8 @@ export class Sessions {
         warning: { kind: 'danglingToolCall', sessionId: summary.id, toolCallId: call.id },
       });
     }
-    await handle.saveSummary();
+    const newest = (await this.deps.store.list()).every((s) => s.order <= summary.order);
+    await handle.saveSummaryUnlessStored(summary, newest);
     return handle;
   }
 

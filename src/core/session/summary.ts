@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { assertNever } from '../errors.js';
 import { sanitizeLine } from '../text/sanitize.js';
 import { addUsage, ZERO_USAGE } from './types.js';
@@ -17,6 +18,13 @@ function clip(text: string, max: number): string {
  * Derives a session's index document from its records; the index is only a cache of this (DESIGN.md §3).
  * `order` is left to the store, which alone knows the store-wide counter.
  */
+/** Equal but for `order`, which the index assigns; a field present on one side only makes them differ. */
+export function sameSummary(a: SessionSummary, b: SessionSummary): boolean {
+  const { order: _orderA, ...restA } = a;
+  const { order: _orderB, ...restB } = b;
+  return isDeepStrictEqual(restA, restB);
+}
+
 export function summarize(id: string, records: readonly SessionRecord[], contextTokens = 0): SessionSummary {
   const summary: SessionSummary = {
     id,
