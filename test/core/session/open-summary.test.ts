@@ -1,22 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeProvider, type FakeProvider } from '../../support/fake-provider.js';
+import { describe, expect, it } from 'vitest';
+import { useScriptedSuite } from '../../support/scripted-suite.js';
 import { makeTestWorkspace, type TestWorkspace } from '../../support/workspace.js';
 
-let fake: FakeProvider;
-let tw: TestWorkspace | undefined;
-
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(async () => {
-  await fake.close();
-});
-afterEach(async () => {
-  await tw?.cleanup();
-  tw = undefined;
-});
+const suite = useScriptedSuite();
 
 async function indexState(t: TestWorkspace): Promise<{ text: string; mtimeMs: number }> {
   const file = path.join(t.dataDir, 'index.db');
@@ -25,11 +13,12 @@ async function indexState(t: TestWorkspace): Promise<{ text: string; mtimeMs: nu
 
 describe('the summary saved when a session is opened', () => {
   it('is not written again when the session is the most recent and nothing changed', async () => {
-    tw = await makeTestWorkspace({ providerUrl: fake.url });
-    fake.enqueue({ text: 'hello back' });
-    const first = await tw.ws.sessions.open('latest', { create: true });
-    await first.submit('hello');
-    tw = await tw.reopen();
+    const first = await makeTestWorkspace({ providerUrl: suite.fake.url });
+    suite.tw = first;
+    suite.fake.enqueue({ text: 'hello back' });
+    await (await first.ws.sessions.open('latest', { create: true })).submit('hello');
+    const tw = await first.reopen();
+    suite.tw = tw;
     const before = await indexState(tw);
     const again = await tw.ws.sessions.open('latest');
     expect(again.summary()).toMatchObject({ name: 'latest', messageCount: 2 });
@@ -37,10 +26,12 @@ describe('the summary saved when a session is opened', () => {
   });
 
   it('moves an older session to the top when it is opened', async () => {
-    tw = await makeTestWorkspace({ providerUrl: fake.url });
-    await (await tw.ws.sessions.create('older')).close();
-    await (await tw.ws.sessions.create('newer')).close();
-    tw = await tw.reopen();
+    const first = await makeTestWorkspace({ providerUrl: suite.fake.url });
+    suite.tw = first;
+    await (await first.ws.sessions.create('older')).close();
+    await (await first.ws.sessions.create('newer')).close();
+    const tw = await first.reopen();
+    suite.tw = tw;
     expect((await tw.ws.sessions.list()).map((s) => s.name)).toEqual(['newer', 'older']);
     await tw.ws.sessions.open('older');
     expect((await tw.ws.sessions.list()).map((s) => s.name)).toEqual(['older', 'newer']);
