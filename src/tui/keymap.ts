@@ -5,7 +5,8 @@
 import { seg, type StyledLine } from './text/styled.js';
 import { fit } from './text/width.js';
 
-export type Scope = 'global' | 'outsideInput' | 'approval' | 'input' | 'sessions' | 'conversation' | 'jobs';
+export type Scope =
+  'global' | 'outsideInput' | 'approval' | 'limit' | 'input' | 'sessions' | 'conversation' | 'jobs';
 
 export type ActionId =
   | 'focusNext'
@@ -32,6 +33,8 @@ export type ActionId =
   | 'approveOnce'
   | 'approveAlways'
   | 'approveDeny'
+  | 'raiseLimit'
+  | 'stopAtLimit'
   | 'cancelJob'
   | 'search';
 
@@ -239,6 +242,14 @@ export const KEYMAP: readonly KeyBinding[] = [
     label: 'n',
     description: 'deny it (the model is told)',
   },
+  {
+    scope: 'limit',
+    action: 'raiseLimit',
+    keys: ['y'],
+    label: 'y',
+    description: 'raise the limit (see the question) and continue the turn',
+  },
+  { scope: 'limit', action: 'stopAtLimit', keys: ['n'], label: 'n', description: 'stop at the limit' },
   { scope: 'jobs', action: 'cursorUp', keys: ['up', 'k'], label: 'Up, k', description: 'select a job' },
   { scope: 'jobs', action: 'cursorDown', keys: ['down', 'j'], label: 'Down, j', description: 'select a job' },
   {
@@ -261,6 +272,7 @@ const SCOPE_TITLE: Record<Scope, string> = {
   global: 'Anywhere',
   outsideInput: 'Outside the input',
   approval: 'While a tool asks for approval',
+  limit: 'When a spending limit stopped a turn (with the input empty)',
   input: 'In the input',
   sessions: 'In the Sessions pane',
   conversation: 'In the Conversation pane',
@@ -271,6 +283,7 @@ const SCOPE_ORDER: readonly Scope[] = [
   'global',
   'outsideInput',
   'approval',
+  'limit',
   'input',
   'sessions',
   'conversation',
@@ -283,7 +296,7 @@ const SCOPE_ORDER: readonly Scope[] = [
  */
 export function candidates(
   key: string,
-  focus: Exclude<Scope, 'global' | 'outsideInput' | 'approval'> | 'context',
+  focus: Exclude<Scope, 'global' | 'outsideInput' | 'approval' | 'limit'> | 'context',
   asking = false,
 ): KeyBinding[] {
   const scopes: Scope[] = asking ? ['approval'] : [];

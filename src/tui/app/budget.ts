@@ -60,14 +60,19 @@ export function budgetListeners(c: Controller): Array<() => void> {
   ];
 }
 
-/** y / n with an empty input answer the limit question; returns whether the key was used. */
-export function budgetKey(c: Controller, key: string): boolean {
+/** The limit question waits for its keys (the keymap's `limit` scope) while the input is empty. */
+export function limitAsked(c: Controller): boolean {
+  return c.state.budgetAsk !== null && c.state.input.text === '';
+}
+
+/** Answers the limit question: raise it and continue the turn, or stop there. */
+export function answerLimit(c: Controller, raise: boolean): boolean {
   const ask = c.state.budgetAsk;
-  if (ask === null || (key !== 'y' && key !== 'n') || c.state.input.text !== '') return false;
+  if (ask === null) return false;
   c.state.budgetAsk = null;
   c.setHint(null);
   const handle = c.state.handles.get(ask.sessionId);
-  if (key === 'n' || handle === undefined) {
+  if (!raise || handle === undefined) {
     c.note(`Stopped at the limit (${describeLimit(ask)}).`, 'info', ask.sessionId);
     return true;
   }

@@ -2,11 +2,11 @@
 import { sanitizeText } from '../../core/text/sanitize.js';
 import type { KeyEvent } from '../blessed.js';
 import * as edit from '../input-state.js';
-import { candidates, type ActionId } from '../keymap.js';
+import { candidates, KEYMAP, type ActionId } from '../keymap.js';
 import { PANE_ORDER } from '../layout.js';
 import type { Controller } from './controller.js';
 import { answerFirst } from './approvals.js';
-import { budgetKey } from './budget.js';
+import { answerLimit, limitAsked } from './budget.js';
 import { cancelSelectedJob, moveJobCursor, openTranscript } from './jobs.js';
 import { openSearch, searchKey } from './search.js';
 import { complete, send } from './input.js';
@@ -132,6 +132,10 @@ function perform(c: Controller, action: ActionId): boolean {
       return answerFirst(c, 'always');
     case 'approveDeny':
       return answerFirst(c, 'deny');
+    case 'raiseLimit':
+      return answerLimit(c, true);
+    case 'stopAtLimit':
+      return answerLimit(c, false);
     case 'cancelJob':
       return cancelSelectedJob(c);
     case 'search':
@@ -198,7 +202,10 @@ export function onKey(c: Controller, ch: string | undefined, key: KeyEvent): voi
     c.setHint(null);
   }
   // A limit question waits behind tool approvals (those block the turn that would continue).
-  if (c.state.approvals.length === 0 && budgetKey(c, key.full)) return;
+  if (c.state.approvals.length === 0 && limitAsked(c)) {
+    const binding = KEYMAP.find((b) => b.scope === 'limit' && b.keys.includes(key.full));
+    if (binding !== undefined && perform(c, binding.action)) return;
+  }
   const focus = c.state.focus;
   const asking = c.state.approvals.length > 0;
   if (!asking && searchKey(c, ch, key)) return;
