@@ -127,14 +127,14 @@ export const KEYMAP: readonly KeyBinding[] = [
     action: 'pageUp',
     keys: ['pageup'],
     label: 'PageUp',
-    description: 'scroll the conversation up',
+    description: 'scroll the conversation, or a job transcript shown over it, up',
   },
   {
     scope: 'global',
     action: 'pageDown',
     keys: ['pagedown'],
     label: 'PageDown',
-    description: 'scroll the conversation down',
+    description: 'scroll the conversation, or a job transcript shown over it, down',
   },
   {
     scope: 'global',

@@ -200,4 +200,46 @@ describe('background shell commands in the Jobs pane', () => {
     expect(shown).toContain('cleared?');
     expect(shown).not.toContain('\u001b[2J');
   });
+
+  it('pages through a long output with PageUp and PageDown', async () => {
+    const test = await core.workspace({
+      providerUrl: core.fake.url,
+      options: { allow: ['shell'] },
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    });
+    const { ws } = test;
+    const main = await ws.sessions.create('main');
+    const command = "seq 1 200 | sed 's/^/row /'";
+    core.fake.enqueue(
+      {
+        toolCalls: [
+          { id: 'c1', name: 'run_shell', arguments: JSON.stringify({ command, background: true }) },
+        ],
+      },
+      { text: 'Started it.' },
+    );
+    const s = await core.screen(ws, { width: 140, height: 40 });
+    const done = next(ws, 'job.finished');
+    const finished = next(ws, 'turn.finished', (e) => e.sessionId === main.id);
+    await s.press(...'rows'.split(''), KEY.enter);
+    await Promise.all([done, finished]);
+    await s.flush();
+    await s.press(KEY.shiftTab, KEY.enter);
+    await s.flush();
+    const newest = s.text();
+    expect(newest).toContain('PgUp/PgDn scroll');
+    expect(newest).toContain('row 200');
+    expect(newest).not.toMatch(/row 150\b/);
+    // A page is the box's height (34 lines at 40 rows) less two kept from the previous page.
+    await s.press(KEY.pageUp);
+    await s.flush();
+    const earlier = s.text();
+    expect(earlier).toMatch(/lines below/);
+    expect(earlier).toMatch(/row 150\b/);
+    expect(earlier).not.toContain('row 200');
+    await s.press(KEY.pageUp, KEY.pageUp, KEY.pageDown, KEY.pageDown, KEY.pageDown);
+    await s.flush();
+    expect(s.text()).toContain('row 200');
+    expect(s.text()).not.toMatch(/lines below/);
+  });
 });

@@ -1,6 +1,8 @@
 /** The Jobs pane's actions: select a job, show its transcript, cancel it (all through ws.jobs / ws.sessions). */
 import type { Controller } from './controller.js';
 import type { JobRow } from '../view/jobs-view.js';
+import { maxScroll, outputLines, transcriptLines } from '../view/overlay-view.js';
+import { overlaySize } from './views.js';
 
 /** Jobs in the order the pane shows them. */
 export function jobOrder(c: Controller): JobRow[] {
@@ -67,5 +69,28 @@ export function cancelSelectedJob(c: Controller): true {
   if (job === null) return true;
   if (job.status !== 'running' || !c.ws.jobs.cancel(job.id)) c.setHint('that job is not running');
   else c.setHint(`cancelling ${job.title}`);
+  return true;
+}
+
+/** Lines kept from the previous page when paging, so the reader keeps their place. */
+const PAGE_OVERLAP = 2;
+
+/** PageUp / PageDown while a transcript or an output is shown over the panes: page through it. */
+export function scrollTranscript(c: Controller, direction: 1 | -1): boolean {
+  const t = c.state.transcript;
+  const layout = c.model?.layout;
+  if (t === null || c.state.search !== null || c.state.approvals.length > 0) return false;
+  if (layout === undefined || layout.kind !== 'panes') return false;
+  const size = overlaySize(layout.status.width, layout.status.top + 1);
+  const lines =
+    t.output !== undefined
+      ? outputLines(t.output, size.width)
+      : t.records === null
+        ? []
+        : transcriptLines(t.records, size.width);
+  const page = Math.max(1, size.height - PAGE_OVERLAP);
+  const scroll = (t.scroll ?? 0) - direction * page;
+  c.state.transcript = { ...t, scroll: Math.min(Math.max(0, scroll), maxScroll(lines.length, size.height)) };
+  c.requestRender();
   return true;
 }

@@ -7,7 +7,7 @@ import { PANE_ORDER } from '../layout.js';
 import type { Controller } from './controller.js';
 import { answerFirst } from './approvals.js';
 import { answerLimit, limitAsked } from './budget.js';
-import { cancelSelectedJob, moveJobCursor, openTranscript } from './jobs.js';
+import { cancelSelectedJob, moveJobCursor, openTranscript, scrollTranscript } from './jobs.js';
 import { openSearch, searchKey } from './search.js';
 import { complete, send } from './input.js';
 import { moveSelection, scrollBy, scrollToEdge, toggleLastTool, toggleSelected } from './scrolling.js';
@@ -101,9 +101,9 @@ function perform(c: Controller, action: ActionId): boolean {
     case 'ctrlC':
       return ctrlC(c);
     case 'pageUp':
-      return scrollBy(c, -1);
+      return scrollTranscript(c, -1) || scrollBy(c, -1);
     case 'pageDown':
-      return scrollBy(c, 1);
+      return scrollTranscript(c, 1) || scrollBy(c, 1);
     case 'scrollTop':
       return scrollToEdge(c, 'top');
     case 'scrollBottom':

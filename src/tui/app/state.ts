@@ -55,6 +55,8 @@ export interface AppState {
     records: readonly SessionRecord[] | null;
     /** A background shell command's output (raw: sanitised when drawn), instead of records. */
     output?: string;
+    /** Lines scrolled up from the newest (0: the newest lines, following the job). */
+    scroll?: number;
   } | null;
   /** MCP servers by name, in the order they were first reported. */
   mcp: Map<string, McpRow>;

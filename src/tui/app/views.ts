@@ -204,6 +204,7 @@ function overlayFor(state: AppState, ctx: ViewContext): OverlayView | null {
   if (state.search !== null) return searchOverlay(state.search, size.width, size.height);
   const t = state.transcript;
   if (t === null) return null;
-  if (t.output !== undefined) return outputOverlay(t.title, t.output, size.width, size.height);
-  return transcriptOverlay(t.title, t.records, size.width, size.height);
+  const scroll = t.scroll ?? 0;
+  if (t.output !== undefined) return outputOverlay(t.title, t.output, size.width, size.height, scroll);
+  return transcriptOverlay(t.title, t.records, size.width, size.height, scroll);
 }

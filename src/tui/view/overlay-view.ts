@@ -48,34 +48,66 @@ export function approvalOverlay(request: ApprovalRequest, waiting: number, width
   return { title: ' Approval needed ', lines };
 }
 
+/** A job's transcript (its child session) as lines, newest at the bottom. */
+export function transcriptLines(records: readonly SessionRecord[], width: number): StyledLine[] {
+  const w = Math.max(10, width);
+  return buildItems(records).flatMap((item) => [
+    ...itemLines(item, w, { expanded: false, selected: false, busy: false }),
+    [],
+  ]);
+}
+
+/** A background shell command's output as lines, sanitised, newest at the bottom. */
+export function outputLines(output: string, width: number): StyledLine[] {
+  const w = Math.max(10, width);
+  return sanitizeText(output)
+    .split('\n')
+    .flatMap((line) => wrapLine([seg(line, 'code')], w));
+}
+
+/** How far a window of `height` lines can be scrolled up from the newest line. */
+export function maxScroll(lineCount: number, height: number): number {
+  return Math.max(0, lineCount - height);
+}
+
+/** The window `scroll` lines up from the newest line (clamped), titled with how to move and close it. */
+function scrolledOverlay(title: string, lines: StyledLine[], height: number, scroll: number): OverlayView {
+  const up = Math.min(Math.max(0, scroll), maxScroll(lines.length, height));
+  const end = lines.length - up;
+  const shown = lines.slice(Math.max(0, end - height), end);
+  const moves = lines.length > height ? 'PgUp/PgDn scroll · ' : '';
+  const below = up > 0 ? ` (${up} lines below)` : '';
+  return { title: ` ${sanitizeLine(title)}${below} — ${moves}Esc closes `, lines: shown };
+}
+
 /** A job's transcript (its child session), newest at the bottom; `scroll` lines up from the end. */
 export function transcriptOverlay(
   title: string,
   records: readonly SessionRecord[] | null,
   width: number,
   height: number,
+  scroll = 0,
 ): OverlayView {
-  const w = Math.max(10, width);
   if (records === null) return { title: ` ${sanitizeLine(title)} `, lines: [[seg('Loading…', 'dim')]] };
-  const lines = buildItems(records).flatMap((item) => [
-    ...itemLines(item, w, { expanded: false, selected: false, busy: false }),
-    [],
-  ]);
-  const shown = lines.length > height ? lines.slice(lines.length - height) : lines;
-  return {
-    title: ` ${sanitizeLine(title)} — Esc closes `,
-    lines: shown.length === 0 ? [[seg('Nothing in this transcript yet.', 'dim')]] : shown,
-  };
+  const lines = transcriptLines(records, width);
+  if (lines.length === 0) {
+    return {
+      title: ` ${sanitizeLine(title)} — Esc closes `,
+      lines: [[seg('Nothing in this transcript yet.', 'dim')]],
+    };
+  }
+  return scrolledOverlay(title, lines, height, scroll);
 }
 
-/** A background shell command's output, sanitised, newest at the bottom. */
-export function outputOverlay(title: string, output: string, width: number, height: number): OverlayView {
-  const w = Math.max(10, width);
-  const lines = sanitizeText(output)
-    .split('\n')
-    .flatMap((line) => wrapLine([seg(line, 'code')], w));
-  const shown = lines.length > height ? lines.slice(lines.length - height) : lines;
-  return { title: ` ${sanitizeLine(title)} — Esc closes `, lines: shown };
+/** A background shell command's output, sanitised, newest at the bottom; `scroll` as above. */
+export function outputOverlay(
+  title: string,
+  output: string,
+  width: number,
+  height: number,
+  scroll = 0,
+): OverlayView {
+  return scrolledOverlay(title, outputLines(output, width), height, scroll);
 }
 
 export interface SearchBox {
