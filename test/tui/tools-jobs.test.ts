@@ -166,33 +166,39 @@ describe('background agents in the Jobs pane', () => {
   });
 });
 
+/**
+ * A screen whose model starts `command` in the background when the user types `prompt`; resolves
+ * once the command has finished and the turn has ended, with its output shown over the panes.
+ */
+async function backgroundShellShown(command: string, prompt: string): Promise<Headless> {
+  const test = await core.workspace({
+    providerUrl: core.fake.url,
+    options: { allow: ['shell'] },
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+  });
+  const { ws } = test;
+  const main = await ws.sessions.create('main');
+  core.fake.enqueue(
+    {
+      toolCalls: [{ id: 'c1', name: 'run_shell', arguments: JSON.stringify({ command, background: true }) }],
+    },
+    { text: 'Started it.' },
+  );
+  const s = await core.screen(ws, { width: 140, height: 40 });
+  const done = next(ws, 'job.finished');
+  const finished = next(ws, 'turn.finished', (e) => e.sessionId === main.id);
+  await s.press(...prompt.split(''), KEY.enter);
+  await Promise.all([done, finished]);
+  await s.flush();
+  expect(s.text()).toContain('✓ shell: ');
+  await s.press(KEY.shiftTab, KEY.enter);
+  await s.flush();
+  return s;
+}
+
 describe('background shell commands in the Jobs pane', () => {
   it('shows the command as a job and Enter shows its output, sanitised', async () => {
-    const test = await core.workspace({
-      providerUrl: core.fake.url,
-      options: { allow: ['shell'] },
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
-    });
-    const { ws } = test;
-    const main = await ws.sessions.create('main');
-    const command = String.raw`printf 'build ok\n\033[2Jcleared?\n'`;
-    core.fake.enqueue(
-      {
-        toolCalls: [
-          { id: 'c1', name: 'run_shell', arguments: JSON.stringify({ command, background: true }) },
-        ],
-      },
-      { text: 'Started it.' },
-    );
-    const s = await core.screen(ws, { width: 140, height: 40 });
-    const done = next(ws, 'job.finished');
-    const finished = next(ws, 'turn.finished', (e) => e.sessionId === main.id);
-    await s.press(...'build'.split(''), KEY.enter);
-    await Promise.all([done, finished]);
-    await s.flush();
-    expect(s.text()).toContain('✓ shell: printf');
-    await s.press(KEY.shiftTab, KEY.enter);
-    await s.flush();
+    const s = await backgroundShellShown(String.raw`printf 'build ok\n\033[2Jcleared?\n'`, 'build');
     const shown = s.text();
     expect(shown).toContain('Esc closes');
     expect(shown).toContain('job j1: exited (exit code 0)');
@@ -202,30 +208,7 @@ describe('background shell commands in the Jobs pane', () => {
   });
 
   it('pages through a long output with PageUp and PageDown', async () => {
-    const test = await core.workspace({
-      providerUrl: core.fake.url,
-      options: { allow: ['shell'] },
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
-    });
-    const { ws } = test;
-    const main = await ws.sessions.create('main');
-    const command = "seq 1 200 | sed 's/^/row /'";
-    core.fake.enqueue(
-      {
-        toolCalls: [
-          { id: 'c1', name: 'run_shell', arguments: JSON.stringify({ command, background: true }) },
-        ],
-      },
-      { text: 'Started it.' },
-    );
-    const s = await core.screen(ws, { width: 140, height: 40 });
-    const done = next(ws, 'job.finished');
-    const finished = next(ws, 'turn.finished', (e) => e.sessionId === main.id);
-    await s.press(...'rows'.split(''), KEY.enter);
-    await Promise.all([done, finished]);
-    await s.flush();
-    await s.press(KEY.shiftTab, KEY.enter);
-    await s.flush();
+    const s = await backgroundShellShown("seq 1 200 | sed 's/^/row /'", 'rows');
     const newest = s.text();
     expect(newest).toContain('PgUp/PgDn scroll');
     expect(newest).toContain('row 200');
