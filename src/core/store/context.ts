@@ -10,7 +10,7 @@ export interface StoreContext extends LockContext {
   search: SearchIndex;
 }
 
-/** The context for checking a session file before NeDB loads it; a torn tail becomes a warning. */
+/** The context for checking a session file before it is written or compacted; a torn tail becomes a warning. */
 export function sessionPrepareContext(ctx: StoreContext, sessionId: string): PrepareContext {
   return {
     io: ctx.io,

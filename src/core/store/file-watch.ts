@@ -4,7 +4,7 @@ export interface FileWatch {
   close(): void;
 }
 
-/** A burst of writes (NeDB appends, a rename over) reaches the listener once. */
+/** A burst of writes (appends, a compaction's rename over) reaches the listener once. */
 const SETTLE_MS = 30;
 
 /**

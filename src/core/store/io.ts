@@ -8,8 +8,8 @@ export const DIR_MODE = 0o700;
 
 export interface StoreFaults {
   /**
-   * Called before every write to a file: each file the store writes itself, and each line NeDB
-   * serialises (from inside NeDB, after it has cached the change). Tests throw ENOSPC here.
+   * Called before every write to a file: each file and append the store writes itself, and each line
+   * NeDB serialises when it compacts. Tests throw ENOSPC here.
    */
   beforeWrite?: () => void;
 }
