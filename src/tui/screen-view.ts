@@ -1,6 +1,6 @@
 /** The boxes on the screen and one `paint` that hands each its view; the scheduler decides when to draw. */
 import type { Screen } from './blessed.js';
-import { overlaySize, type ScreenModel } from './app/views.js';
+import { overlaySizeOver, type ScreenModel } from './app/views.js';
 import { MIN_HEIGHT, MIN_WIDTH, PANE_ORDER, type PaneId } from './layout.js';
 import { Pane } from './pane.js';
 import { seg, wrapLine } from './text/styled.js';
@@ -56,8 +56,8 @@ export class ScreenView {
     }
     if (model.overlay === null) this.overlay.hide();
     else {
-      // The same figures as overlaySize, plus the border; a short view gets a short box.
-      const size = overlaySize(layout.status.width, layout.status.top + 1);
+      // The same figures as the view's, plus the border; a short view gets a short box.
+      const size = overlaySizeOver(layout.status);
       const height = Math.min(size.height, model.overlay.lines.length) + 2;
       const top = Math.max(1, Math.floor((layout.status.top - height) / 2));
       const left = Math.floor((layout.status.width - size.width - 2) / 2);

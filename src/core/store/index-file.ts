@@ -7,7 +7,7 @@ import type { StoreLayout } from './layout.js';
 import { serializeLine, type NedbDoc, type ParsedNedbFile } from './line-parser.js';
 import { appendDocs, compactNedbFile, openForWriting, type PrepareContext } from './nedb-file.js';
 import { damagedIndex, extendSnapshot, forgetSnapshot, parseIndex } from './index-read.js';
-import { checkSummaryDoc, toSummary } from './summary-schema.js';
+import { checkSummaryDoc } from './summary-schema.js';
 
 export { readSummaries } from './index-read.js';
 
@@ -27,7 +27,8 @@ export async function upsertSummary(
   summary: SessionSummary,
 ): Promise<SessionSummary> {
   const parsed = await openIndex(layout, ctx);
-  const highest = parsed.docs.reduce((max, doc) => Math.max(max, toSummary(doc).order), 0);
+  // Each document passed checkSummaryDoc, so `order` is a number.
+  const highest = parsed.docs.reduce((max, doc) => Math.max(max, doc.order as number), 0);
   const stored: SessionSummary = { ...summary, order: highest + 1 };
   const existing = parsed.docs.find((doc) => doc.id === summary.id);
   const replaced = existing === undefined ? 0 : 1;
@@ -90,13 +91,7 @@ async function appendToIndex(
   docs: NedbDoc[],
 ): Promise<void> {
   try {
-    const bytes = await appendDocs(layout.indexPath, docs, ctx.io, (error) =>
-      ctx.warnings.push({
-        kind: 'storeIssue',
-        path: layout.indexPath,
-        message: `Could not remove a failed write (${getErrorMessage(error)}); a partial last line will be set aside.`,
-      }),
-    );
+    const bytes = await appendDocs(layout.indexPath, docs, ctx);
     extendSnapshot(layout.indexPath, before, docs, bytes);
   } catch (error) {
     forgetSnapshot(layout.indexPath);

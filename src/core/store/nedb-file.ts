@@ -1,6 +1,6 @@
 /** NeDB files without NeDB: checking, preparing and appending in its line format; compaction loads NeDB. */
 import { open, readFile, rm, truncate } from 'node:fs/promises';
-import { OctoError, errnoCode } from '../errors.js';
+import { OctoError, errnoCode, getErrorMessage } from '../errors.js';
 import { FILE_MODE, type StoreIo } from './io.js';
 import { tightenFile } from './permissions.js';
 import type { WarningSink } from './warnings.js';
@@ -58,14 +58,14 @@ export async function compactNedbFile(file: string, check: DocCheck, ctx: Prepar
  * This is what keeps opening a long session cheap: NeDB's load parses, indexes and rewrites the whole
  * file, so the store parses files itself, appends itself, and leaves NeDB the explicit compaction.
  * The lines are flushed before this returns; if writing fails the file is cut back to its size before,
- * and `onCutBackFailed` hears when even that fails (the partial line is then a torn tail).
+ * and a warning says so when even that fails (the partial line is then set aside as a torn tail).
  */
 export async function appendDocs(
   file: string,
   docs: readonly NedbDoc[],
-  io: StoreIo,
-  onCutBackFailed: (error: unknown) => void,
+  ctx: Pick<PrepareContext, 'io' | 'warnings'>,
 ): Promise<Buffer> {
+  const { io } = ctx;
   // Refused as NeDB's insert refuses them, so that NeDB's compaction can always write the file back.
   for (const doc of docs) assertNedbFieldNames(doc);
   const data = Buffer.from(docs.map((doc) => `${serializeLine(doc)}\n`).join(''));
@@ -78,7 +78,13 @@ export async function appendDocs(
       await handle.sync();
     } catch (error) {
       // Shrinking a file needs no free space, so this undoes a write the disk could not take.
-      await handle.truncate(size).catch(onCutBackFailed);
+      await handle.truncate(size).catch((cutError: unknown) =>
+        ctx.warnings.push({
+          kind: 'storeIssue',
+          path: file,
+          message: `Could not remove a failed write (${getErrorMessage(cutError)}); a partial last line will be set aside on reopening.`,
+        }),
+      );
       throw error;
     }
   } finally {

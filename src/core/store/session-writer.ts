@@ -141,11 +141,7 @@ export class NedbSessionWriter implements SessionWriter {
   /** Appends one document line and flushes it; after a failure the file is prepared again first. */
   private async write(doc: NedbDoc): Promise<void> {
     try {
-      await appendDocs(this.file, [doc], this.ctx.io, (error) =>
-        this.issue(
-          `Could not remove a failed write (${getErrorMessage(error)}); a partial last line will be set aside on reopening.`,
-        ),
-      );
+      await appendDocs(this.file, [doc], this.ctx);
     } catch (error) {
       this.prepared = false;
       throw saveError(this.file, error);

@@ -2,7 +2,8 @@
 import type { Controller } from './controller.js';
 import type { JobRow } from '../view/jobs-view.js';
 import { maxScroll, outputLines, transcriptLines } from '../view/overlay-view.js';
-import { overlaySize } from './views.js';
+import { PAGE_OVERLAP } from './scrolling.js';
+import { overlaySizeOver } from './views.js';
 
 /** Jobs in the order the pane shows them. */
 export function jobOrder(c: Controller): JobRow[] {
@@ -72,16 +73,13 @@ export function cancelSelectedJob(c: Controller): true {
   return true;
 }
 
-/** Lines kept from the previous page when paging, so the reader keeps their place. */
-const PAGE_OVERLAP = 2;
-
 /** PageUp / PageDown while a transcript or an output is shown over the panes: page through it. */
 export function scrollTranscript(c: Controller, direction: 1 | -1): boolean {
   const t = c.state.transcript;
   const layout = c.model?.layout;
   if (t === null || c.state.search !== null || c.state.approvals.length > 0) return false;
   if (layout === undefined || layout.kind !== 'panes') return false;
-  const size = overlaySize(layout.status.width, layout.status.top + 1);
+  const size = overlaySizeOver(layout.status);
   const lines =
     t.output !== undefined
       ? outputLines(t.output, size.width)

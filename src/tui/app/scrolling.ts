@@ -6,7 +6,7 @@ import type { Controller } from './controller.js';
 import { conversationOf, type ConversationState } from './state.js';
 
 /** Lines kept from the previous page when paging, so the reader keeps their place. */
-const PAGE_OVERLAP = 2;
+export const PAGE_OVERLAP = 2;
 
 function paneSize(c: Controller): { width: number; height: number } {
   const layout = c.model?.layout;

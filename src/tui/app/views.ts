@@ -4,7 +4,7 @@ import { ZERO_USAGE } from '../../core/session/types.js';
 import { helpLines } from '../keymap.js';
 import type { PaneView } from '../pane.js';
 import { inputLines } from '../input-state.js';
-import { computeLayout, inner, type Layout, type PaneId } from '../layout.js';
+import { computeLayout, inner, type Layout, type PaneId, type Rect } from '../layout.js';
 import { seg, type StyledLine } from '../text/styled.js';
 import { contextView } from '../view/context-view.js';
 import type { ConversationItem } from '../view/conversation-items.js';
@@ -195,6 +195,11 @@ export function screenModel(state: AppState, ctx: ViewContext): ScreenModel {
 /** Inner size of the box over the panes (the screen view places it with the same figures). */
 export function overlaySize(width: number, height: number): { width: number; height: number } {
   return { width: Math.min(width - 8, 96), height: Math.max(3, height - 6) };
+}
+
+/** The same, from the laid-out screen: the status bar spans its width and is its last row. */
+export function overlaySizeOver(status: Rect): { width: number; height: number } {
+  return overlaySize(status.width, status.top + 1);
 }
 
 function overlayFor(state: AppState, ctx: ViewContext): OverlayView | null {
