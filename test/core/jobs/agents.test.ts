@@ -1,21 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { OctoEventName, OctoEvents } from '../../../src/core/events.js';
 import type { MessageRecord } from '../../../src/core/session/types.js';
-import { startFakeProvider, type FakeProvider, type FakeRequestBody } from '../../support/fake-provider.js';
+import { useScriptedSuite } from '../../support/scripted-suite.js';
+import { type FakeProvider, type FakeRequestBody } from '../../support/fake-provider.js';
 import { makeTestWorkspace, type TestWorkspace } from '../../support/workspace.js';
 
-let fake: FakeProvider;
-let tw: TestWorkspace | undefined;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(() => fake.close());
-afterEach(async () => {
-  await tw?.cleanup();
-  tw = undefined;
-});
+const suite = useScriptedSuite();
 
 function collect<K extends OctoEventName>(t: TestWorkspace, name: K): Array<OctoEvents[K]> {
   const seen: Array<OctoEvents[K]> = [];
@@ -48,13 +40,13 @@ function gated(answer: () => Parameters<FakeProvider['enqueue']>[0]) {
 
 describe('agents', () => {
   it('runs agent_context_gatherer as a background job in a child session, and counts its cost in the caller', async () => {
-    tw = await makeTestWorkspace({ providerUrl: fake.url });
-    const t = tw;
+    suite.tw = await makeTestWorkspace({ providerUrl: suite.fake.url });
+    const t = suite.tw;
     await writeFile(path.join(t.projectDir, 'auth.md'), 'Tokens expire after 15 minutes.\n');
     const started = collect(t, 'job.started');
     const progress = collect(t, 'job.progress');
     const finished = collect(t, 'job.finished');
-    fake.enqueue(
+    suite.fake.enqueue(
       CALL_AGENT,
       {
         toolCalls: [{ id: 'r1', name: 'read_file', arguments: '{"path":"auth.md"}' }],
@@ -64,14 +56,14 @@ describe('agents', () => {
       { text: 'Fifteen minutes (auth.md).', usage: { prompt: 150, completion: 10 } },
     );
     const handle = await t.ws.sessions.open('main', { create: true });
-    const first = fake.requests.length;
+    const first = suite.fake.requests.length;
     const outcome = await handle.submit('How long do tokens live?');
     expect(outcome).toMatchObject({ status: 'finished', reply: 'Fifteen minutes (auth.md).' });
 
-    const agentRequest = fake.requests[first + 1]?.body ?? {};
+    const agentRequest = suite.fake.requests[first + 1]?.body ?? {};
     expect(systemOf(agentRequest)).toMatch(/^You are a context gatherer/);
     expect(toolNames(agentRequest)).toEqual(['read_file', 'list_dir', 'list_files', 'search_text']);
-    expect(toolNames(fake.requests[first]?.body ?? {})).toContain('agent_context_gatherer');
+    expect(toolNames(suite.fake.requests[first]?.body ?? {})).toContain('agent_context_gatherer');
 
     const agentCost = (200 + 20 * 2 + 300 + 30 * 2) / 1e6;
     const agentUsage = { input: 500, output: 50, cacheRead: 0, cacheWrite: 0, reasoning: 0 };
@@ -114,10 +106,10 @@ describe('agents', () => {
   });
 
   it('leaves the workspace usable while the agent works', async () => {
-    tw = await makeTestWorkspace({ providerUrl: fake.url });
-    const t = tw;
+    suite.tw = await makeTestWorkspace({ providerUrl: suite.fake.url });
+    const t = suite.tw;
     const agent = gated(() => ({ text: 'found it' }));
-    fake.enqueue(CALL_AGENT, agent.step, { text: 'side answer' }, { text: 'Done.' });
+    suite.fake.enqueue(CALL_AGENT, agent.step, { text: 'side answer' }, { text: 'Done.' });
     const handle = await t.ws.sessions.open('busy-main', { create: true });
     const turn = handle.submit('look around');
     await agent.inFlight;
@@ -130,11 +122,11 @@ describe('agents', () => {
   });
 
   it('is cancelled through the jobs API; the caller is told and carries on', async () => {
-    tw = await makeTestWorkspace({ providerUrl: fake.url });
-    const t = tw;
+    suite.tw = await makeTestWorkspace({ providerUrl: suite.fake.url });
+    const t = suite.tw;
     const failed = collect(t, 'job.failed');
     const agent = gated(() => ({ text: 'never sent' }));
-    fake.enqueue(CALL_AGENT, agent.step, { text: 'Carrying on without it.' });
+    suite.fake.enqueue(CALL_AGENT, agent.step, { text: 'Carrying on without it.' });
     const handle = await t.ws.sessions.open('cancel-agent', { create: true });
     const turn = handle.submit('look around');
     await agent.inFlight;
@@ -152,16 +144,16 @@ describe('agents', () => {
   });
 
   it("stops with the caller's turn when the user interrupts it", async () => {
-    tw = await makeTestWorkspace({ providerUrl: fake.url });
+    suite.tw = await makeTestWorkspace({ providerUrl: suite.fake.url });
     const agent = gated(() => ({ text: 'never sent' }));
-    fake.enqueue(CALL_AGENT, agent.step);
-    const handle = await tw.ws.sessions.open('interrupt-agent', { create: true });
+    suite.fake.enqueue(CALL_AGENT, agent.step);
+    const handle = await suite.tw.ws.sessions.open('interrupt-agent', { create: true });
     const turn = handle.submit('look around');
     await agent.inFlight;
     handle.interrupt();
     expect(await turn).toMatchObject({ status: 'interrupted' });
     agent.release(true);
-    expect(tw.ws.jobs.list()).toMatchObject([{ kind: 'agent', status: 'cancelled' }]);
+    expect(suite.tw.ws.jobs.list()).toMatchObject([{ kind: 'agent', status: 'cancelled' }]);
     const tool = handle.records().find((r): r is MessageRecord => r.kind === 'message' && r.role === 'tool');
     expect(tool).toMatchObject({ toolCallId: 'a1', interrupted: true });
   });
@@ -174,19 +166,19 @@ describe('agents', () => {
       'system_prompt = "You review code."',
       'tools = ["read_file", "run_shell"]',
     ].join('\n');
-    tw = await makeTestWorkspace({ providerUrl: fake.url, extraConfig: agents });
-    fake.enqueue(
+    suite.tw = await makeTestWorkspace({ providerUrl: suite.fake.url, extraConfig: agents });
+    suite.fake.enqueue(
       { toolCalls: [{ id: 'a1', name: 'agent_reviewer', arguments: '{"task":"review"}' }] },
       { text: 'Looks fine.' },
       { text: 'Reviewed.' },
     );
-    const handle = await tw.ws.sessions.open('review', { create: true });
-    const first = fake.requests.length;
+    const handle = await suite.tw.ws.sessions.open('review', { create: true });
+    const first = suite.fake.requests.length;
     await handle.submit('review please');
-    expect(toolNames(fake.requests[first]?.body ?? {})).toEqual(
+    expect(toolNames(suite.fake.requests[first]?.body ?? {})).toEqual(
       expect.arrayContaining(['agent_reviewer', 'agent_context_gatherer']),
     );
-    const agentRequest = fake.requests[first + 1]?.body ?? {};
+    const agentRequest = suite.fake.requests[first + 1]?.body ?? {};
     expect(systemOf(agentRequest)).toMatch(/^You review code\./);
     expect(toolNames(agentRequest)).toEqual(['read_file', 'run_shell']);
   });

@@ -1,19 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EventBus, type OctoEventName, type OctoEvents } from '../../../src/core/events.js';
 import { JobManager, trackCompressions } from '../../../src/core/jobs/index.js';
-import { startFakeProvider, type FakeProvider } from '../../support/fake-provider.js';
+import { useScriptedSuite } from '../../support/scripted-suite.js';
 import { makeTestWorkspace, type TestWorkspace } from '../../support/workspace.js';
 
-let fake: FakeProvider;
-let tw: TestWorkspace | undefined;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(() => fake.close());
-afterEach(async () => {
-  await tw?.cleanup();
-  tw = undefined;
-});
+const suite = useScriptedSuite();
 
 function next<K extends OctoEventName>(t: TestWorkspace, name: K): Promise<OctoEvents[K]> {
   return new Promise((resolve) => {
@@ -106,9 +97,9 @@ describe('compressions as jobs', () => {
   });
 
   it('cancelling a /summarize job stops the summary call and ends the job cancelled', async () => {
-    tw = await makeTestWorkspace({ providerUrl: fake.url });
-    const t = tw;
-    fake.enqueue({ text: 'First answer.' }, { text: 'Second answer.' }, { hang: true });
+    suite.tw = await makeTestWorkspace({ providerUrl: suite.fake.url });
+    const t = suite.tw;
+    suite.fake.enqueue({ text: 'First answer.' }, { text: 'Second answer.' }, { hang: true });
     const handle = await t.ws.sessions.open('summarised', { create: true });
     await handle.submit('first question');
     await handle.submit('second question');

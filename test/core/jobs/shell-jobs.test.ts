@@ -1,30 +1,21 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { OctoEventName, OctoEvents } from '../../../src/core/events.js';
 import type { MessageRecord } from '../../../src/core/session/types.js';
 import type { WorkspaceOptions } from '../../../src/core/workspace.js';
-import { startFakeProvider, type FakeProvider } from '../../support/fake-provider.js';
+import { useScriptedSuite } from '../../support/scripted-suite.js';
 import { makeTestWorkspace, type TestWorkspace } from '../../support/workspace.js';
 
-let fake: FakeProvider;
-let tw: TestWorkspace | undefined;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(() => fake.close());
-afterEach(async () => {
-  await tw?.cleanup();
-  tw = undefined;
-});
+const suite = useScriptedSuite();
 
 async function workspace(options: WorkspaceOptions): Promise<TestWorkspace> {
-  tw = await makeTestWorkspace({
-    providerUrl: fake.url,
+  suite.tw = await makeTestWorkspace({
+    providerUrl: suite.fake.url,
     options,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
   });
-  return tw;
+  return suite.tw;
 }
 
 /** Resolves with the first event of this name that matches. */
@@ -66,7 +57,7 @@ describe('background shell commands', () => {
   it('runs as a job while the turn finishes, and shell_job_output returns its output', async () => {
     const t = await workspace({ allow: ['shell'] });
     const command = 'echo started; while [ ! -f go ]; do sleep 0.05; done; echo finished';
-    fake.enqueue({ toolCalls: [background('c1', command)] }, { text: 'It is running.' });
+    suite.fake.enqueue({ toolCalls: [background('c1', command)] }, { text: 'It is running.' });
     const handle = await t.ws.sessions.open('bg', { create: true });
     const started = next(t, 'job.progress', (e) => e.activity === 'started');
     const outcome = await handle.submit('start it');
@@ -89,7 +80,7 @@ describe('background shell commands', () => {
     const finished = next(t, 'job.finished', (e) => e.jobId === 'j1');
     await writeFile(path.join(t.projectDir, 'go'), '');
     await finished;
-    fake.enqueue(
+    suite.fake.enqueue(
       { toolCalls: [{ id: 'o1', name: 'shell_job_output', arguments: '{"id":"j1"}' }] },
       { text: 'Done.' },
     );
@@ -104,7 +95,7 @@ describe('background shell commands', () => {
   it('kills the whole process group when the job is cancelled', async () => {
     const t = await workspace({ allow: ['shell'] });
     const pidFile = path.join(t.projectDir, 'child.pid');
-    fake.enqueue(
+    suite.fake.enqueue(
       { toolCalls: [background('c1', `sleep 30 & echo $! > ${pidFile}; echo ready; wait`)] },
       { text: 'Started.' },
     );
@@ -123,7 +114,7 @@ describe('background shell commands', () => {
 
   it('stops running background commands when the workspace closes', async () => {
     const t = await workspace({ allow: ['shell'] });
-    fake.enqueue({ toolCalls: [background('c1', 'echo $$; sleep 30')] }, { text: 'Started.' });
+    suite.fake.enqueue({ toolCalls: [background('c1', 'echo $$; sleep 30')] }, { text: 'Started.' });
     const handle = await t.ws.sessions.open('close', { create: true });
     const pid = next(t, 'job.progress', (e) => /^\d+$/.test(e.activity));
     await handle.submit('start it');
@@ -134,7 +125,7 @@ describe('background shell commands', () => {
 
   it('still needs approval: refused when nobody can be asked, and nothing starts', async () => {
     const t = await workspace({});
-    fake.enqueue({ toolCalls: [background('c1', 'echo hi > ran.txt')] }, { text: 'Not allowed.' });
+    suite.fake.enqueue({ toolCalls: [background('c1', 'echo hi > ran.txt')] }, { text: 'Not allowed.' });
     const handle = await t.ws.sessions.open('refused', { create: true });
     await handle.submit('start it');
     expect(toolResults(handle.records())).toEqual([
@@ -145,7 +136,7 @@ describe('background shell commands', () => {
 
   it('says so when asked about a job that is not a background shell command', async () => {
     const t = await workspace({});
-    fake.enqueue(
+    suite.fake.enqueue(
       { toolCalls: [{ id: 'o1', name: 'shell_job_output', arguments: '{"id":"j7"}' }] },
       { text: 'No.' },
     );

@@ -1,29 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { splitWords } from '../../../src/core/commands/words.js';
-import { startFakeProvider, type FakeProvider } from '../../support/fake-provider.js';
-import { makeTestWorkspace, type TestWorkspace } from '../../support/workspace.js';
+import { useScriptedSuite } from '../../support/scripted-suite.js';
+import { makeTestWorkspace } from '../../support/workspace.js';
 import { fixture, NODE, waitForStatus } from './helpers.js';
 
-let fake: FakeProvider;
-let tw: TestWorkspace | undefined;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(() => fake.close());
-afterEach(async () => {
-  await tw?.cleanup();
-  tw = undefined;
-});
+const suite = useScriptedSuite();
 
 const quoted = (text: string): string => `'${text}'`;
 const USER_TOML = '# my own notes\n[limits]\nmax_session_tokens = 900000';
 
 describe('/mcp', () => {
   it('adds a server for this run, lists it, and persists it into the user config without touching the rest', async () => {
-    tw = await makeTestWorkspace({ providerUrl: fake.url, extraConfig: USER_TOML });
-    const t = tw;
+    suite.tw = await makeTestWorkspace({ providerUrl: suite.fake.url, extraConfig: USER_TOML });
+    const t = suite.tw;
     const handle = await t.ws.sessions.open('cmds', { create: true });
     expect(await handle.command('/mcp')).toEqual({ type: 'mcpServers', servers: [] });
     const added = await handle.command(
@@ -62,15 +53,15 @@ describe('/mcp', () => {
     // makeTestWorkspace writes the file anew: give it the same text, persisted entry included.
     const again = await t.reopen({ extraConfig: `${USER_TOML}${after.slice(before.length)}` });
     expect(await readFile(file, 'utf8')).toBe(after);
-    tw = again;
+    suite.tw = again;
     expect((await waitForStatus(again.ws, 'extra', 'ready')).origin).toBe('user');
   });
 
   it('refuses to persist when the result would not be a valid config, leaving the file as it was', async () => {
-    tw = await makeTestWorkspace({ providerUrl: fake.url, extraConfig: '[mcp]\nservers = []' });
-    const handle = await tw.ws.sessions.open('cmds', { create: true });
+    suite.tw = await makeTestWorkspace({ providerUrl: suite.fake.url, extraConfig: '[mcp]\nservers = []' });
+    const handle = await suite.tw.ws.sessions.open('cmds', { create: true });
     await handle.command(`/mcp add extra -- ${quoted(NODE)} ${quoted(fixture('tiny-server.js'))}`);
-    const file = path.join(tw.dataDir, 'config.toml');
+    const file = path.join(suite.tw.dataDir, 'config.toml');
     const before = await readFile(file, 'utf8');
     const result = await handle.command('/mcp persist extra');
     expect(result).toMatchObject({
@@ -88,21 +79,21 @@ describe('/mcp', () => {
     ['/mcp restart nope', 'No running or failed server named nope.'],
     ["/mcp add x -- 'node", 'Unterminated quote.'],
   ])('answers %s with an error', async (line, text) => {
-    tw = await makeTestWorkspace({ providerUrl: fake.url });
-    const handle = await tw.ws.sessions.open('errors', { create: true });
+    suite.tw = await makeTestWorkspace({ providerUrl: suite.fake.url });
+    const handle = await suite.tw.ws.sessions.open('errors', { create: true });
     expect(await handle.command(line)).toEqual({ type: 'message', level: 'error', text });
   });
 
   it('restarts a failed server', async () => {
-    tw = await makeTestWorkspace({ providerUrl: fake.url });
-    const handle = await tw.ws.sessions.open('restart', { create: true });
+    suite.tw = await makeTestWorkspace({ providerUrl: suite.fake.url });
+    const handle = await suite.tw.ws.sessions.open('restart', { create: true });
     await handle.command(`/mcp add tiny -- ${quoted(NODE)} ${quoted(fixture('tiny-server.js'))}`);
-    const { pid } = await waitForStatus(tw.ws, 'tiny', 'ready');
-    const failed = waitForStatus(tw.ws, 'tiny', 'failed');
+    const { pid } = await waitForStatus(suite.tw.ws, 'tiny', 'ready');
+    const failed = waitForStatus(suite.tw.ws, 'tiny', 'failed');
     process.kill(pid as number, 'SIGKILL');
     await failed;
     expect(await handle.command('/mcp restart tiny')).toMatchObject({ level: 'info' });
-    expect((await waitForStatus(tw.ws, 'tiny', 'ready')).pid).not.toBe(pid);
+    expect((await waitForStatus(suite.tw.ws, 'tiny', 'ready')).pid).not.toBe(pid);
   });
 });
 

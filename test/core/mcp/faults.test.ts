@@ -1,10 +1,10 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MessageRecord } from '../../../src/core/session/types.js';
 import { isTerminalSafe } from '../../../src/core/text/sanitize.js';
-import { startFakeProvider, type FakeProvider } from '../../support/fake-provider.js';
+import { useScriptedSuite } from '../../support/scripted-suite.js';
 import { makeTestWorkspace, type TestWorkspace } from '../../support/workspace.js';
 import {
   alive,
@@ -16,24 +16,20 @@ import {
   waitForStatus,
 } from './helpers.js';
 
-let fake: FakeProvider;
-let tw: TestWorkspace | undefined;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(() => fake.close());
-afterEach(async () => {
-  await tw?.cleanup();
-  tw = undefined;
-});
+const suite = useScriptedSuite();
 
 /** Short timeouts: what is tested is that they exist, not their default length. */
 const TIMEOUTS = '[mcp]\nconnect_timeout_ms = 1500\ncall_timeout_ms = 800\n';
 
 async function workspace(servers: string, env: Record<string, string> = {}): Promise<TestWorkspace> {
   const root = await mkdtemp(path.join(tmpdir(), 'octo-mcp-'));
-  tw = await makeTestWorkspace({ providerUrl: fake.url, root, env, extraConfig: `${TIMEOUTS}${servers}` });
-  return tw;
+  suite.tw = await makeTestWorkspace({
+    providerUrl: suite.fake.url,
+    root,
+    env,
+    extraConfig: `${TIMEOUTS}${servers}`,
+  });
+  return suite.tw;
 }
 
 const toolMessages = (records: readonly unknown[]): MessageRecord[] =>
@@ -43,12 +39,12 @@ describe('MCP server faults (FAULTS 19)', () => {
   it('times out a server that never answers, and leaves none of its processes running', async () => {
     const root = await mkdtemp(path.join(tmpdir(), 'octo-mcp-'));
     const pidFile = path.join(root, 'helper.pid');
-    tw = await makeTestWorkspace({
-      providerUrl: fake.url,
+    suite.tw = await makeTestWorkspace({
+      providerUrl: suite.fake.url,
       root,
       extraConfig: `${TIMEOUTS}${stdioServer('stuck', [fixture('hang-server.js'), pidFile])}`,
     });
-    const failed = await waitForStatus(tw.ws, 'stuck', 'failed');
+    const failed = await waitForStatus(suite.tw.ws, 'stuck', 'failed');
     expect(failed.reason).toMatch(/^Starting the server took longer than 1.5 s/);
     expect(failed.tools).toEqual([]);
     // The server ignores SIGTERM and started a helper: both are gone, by the SIGKILL of the whole group,
@@ -75,7 +71,7 @@ describe('MCP server faults (FAULTS 19)', () => {
   it('answers a call to a crashing server with an error, marks it failed and stops offering its tools', async () => {
     const t = await workspace(stdioServer('tiny', [fixture('tiny-server.js')]));
     const { pid } = await waitForStatus(t.ws, 'tiny', 'ready');
-    fake.enqueue(
+    suite.fake.enqueue(
       { toolCalls: [{ id: 'c1', name: 'tiny__crash', arguments: '{}' }] },
       { text: 'It crashed.' },
       { text: 'ok' },
@@ -87,17 +83,22 @@ describe('MCP server faults (FAULTS 19)', () => {
     expect(toolMessages(handle.records())[0]?.content).toMatch(/^Error: The MCP tool failed/);
     expect((await failed).reason).toMatch(/exited with code 7/);
     expect(await gone(pid as number)).toBe(true);
-    const before = fake.requests.length;
+    const before = suite.fake.requests.length;
     await handle.submit('and now?');
     expect(
-      offeredTools(fake.requests[before]?.body as { tools: unknown[] }).filter((n) => n.startsWith('tiny__')),
+      offeredTools(suite.fake.requests[before]?.body as { tools: unknown[] }).filter((n) =>
+        n.startsWith('tiny__'),
+      ),
     ).toEqual([]);
   });
 
   it('times out a hung call, stops the server and tells the model', async () => {
     const t = await workspace(stdioServer('tiny', [fixture('tiny-server.js')]));
     const { pid } = await waitForStatus(t.ws, 'tiny', 'ready');
-    fake.enqueue({ toolCalls: [{ id: 'c1', name: 'tiny__hang', arguments: '{}' }] }, { text: 'It hung.' });
+    suite.fake.enqueue(
+      { toolCalls: [{ id: 'c1', name: 'tiny__hang', arguments: '{}' }] },
+      { text: 'It hung.' },
+    );
     const handle = await t.ws.sessions.open('hang', { create: true });
     expect((await handle.submit('call it')).status).toBe('finished');
     expect(toolMessages(handle.records())[0]?.content).toBe(
@@ -113,14 +114,14 @@ describe('MCP server faults (FAULTS 19)', () => {
   it('runs a tool call through a healthy server and sanitises what it describes', async () => {
     const t = await workspace(stdioServer('tiny', [fixture('tiny-server.js')]));
     await waitForStatus(t.ws, 'tiny', 'ready');
-    fake.enqueue(
+    suite.fake.enqueue(
       { toolCalls: [{ id: 'c1', name: 'tiny__add', arguments: '{"a":2,"b":40}' }] },
       { text: '42' },
     );
     const handle = await t.ws.sessions.open('add', { create: true });
     await handle.submit('add');
     expect(toolMessages(handle.records())[0]?.content).toBe('42');
-    const tools = (fake.requests.at(-1)?.body.tools ?? []) as Array<{
+    const tools = (suite.fake.requests.at(-1)?.body.tools ?? []) as Array<{
       function: { name: string; description: string };
     }>;
     const evil = tools.find((tool) => tool.function.name === 'tiny__evil');
@@ -136,7 +137,10 @@ describe('MCP server faults (FAULTS 19)', () => {
       env,
     );
     await waitForStatus(t.ws, 'every', 'ready');
-    fake.enqueue({ toolCalls: [{ id: 'c1', name: 'every__get-env', arguments: '{}' }] }, { text: 'ok' });
+    suite.fake.enqueue(
+      { toolCalls: [{ id: 'c1', name: 'every__get-env', arguments: '{}' }] },
+      { text: 'ok' },
+    );
     const handle = await t.ws.sessions.open('env', { create: true });
     await handle.submit('env?');
     const seen = JSON.parse(toolMessages(handle.records())[0]?.content ?? '{}') as Record<string, string>;

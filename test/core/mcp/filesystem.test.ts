@@ -1,33 +1,24 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MessageRecord } from '../../../src/core/session/types.js';
-import { startFakeProvider, type FakeProvider } from '../../support/fake-provider.js';
+import { useScriptedSuite } from '../../support/scripted-suite.js';
 import { makeTestWorkspace, type TestWorkspace } from '../../support/workspace.js';
 import { gone, FILESYSTEM_SERVER, offeredTools, stdioServer, waitForStatus } from './helpers.js';
 
-let fake: FakeProvider;
-let tw: TestWorkspace | undefined;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(() => fake.close());
-afterEach(async () => {
-  await tw?.cleanup();
-  tw = undefined;
-});
+const suite = useScriptedSuite();
 
 async function withFilesystemServer(): Promise<TestWorkspace> {
   const root = await mkdtemp(path.join(tmpdir(), 'octo-mcp-'));
   const projectDir = path.join(root, 'project');
-  tw = await makeTestWorkspace({
-    providerUrl: fake.url,
+  suite.tw = await makeTestWorkspace({
+    providerUrl: suite.fake.url,
     root,
     extraConfig: stdioServer('fs', [FILESYSTEM_SERVER, projectDir]),
   });
   await writeFile(path.join(projectDir, 'notes.md'), 'the deploy key rotates every Tuesday\n');
-  return tw;
+  return suite.tw;
 }
 
 describe('the reference filesystem MCP server', () => {
@@ -37,12 +28,12 @@ describe('the reference filesystem MCP server', () => {
     expect(ready).toMatchObject({ name: 'fs', origin: 'user', transport: 'stdio', status: 'ready' });
     expect(ready.tools).toContain('fs__read_text_file');
     const file = path.join(t.projectDir, 'notes.md');
-    fake.enqueue(
+    suite.fake.enqueue(
       { toolCalls: [{ id: 'c1', name: 'fs__read_text_file', arguments: JSON.stringify({ path: file }) }] },
       { text: 'It rotates on Tuesdays.' },
     );
     const handle = await t.ws.sessions.open('mcp-read', { create: true });
-    const before = fake.requests.length;
+    const before = suite.fake.requests.length;
     const outcome = await handle.submit('When does the deploy key rotate?');
     expect(outcome).toMatchObject({ status: 'finished', reply: 'It rotates on Tuesdays.' });
     const tool = handle.records().find((r): r is MessageRecord => r.kind === 'message' && r.role === 'tool');
@@ -50,7 +41,7 @@ describe('the reference filesystem MCP server', () => {
       toolName: 'fs__read_text_file',
       content: 'the deploy key rotates every Tuesday\n',
     });
-    const second = fake.requests[before + 1]?.body as {
+    const second = suite.fake.requests[before + 1]?.body as {
       messages: Array<{ role: string; content: string }>;
       tools: unknown[];
     };
@@ -65,8 +56,8 @@ describe('the reference filesystem MCP server', () => {
     const root = await mkdtemp(path.join(tmpdir(), 'octo-mcp-'));
     const projectDir = path.join(root, 'project');
     const servers = `${stdioServer('fs', [FILESYSTEM_SERVER, projectDir])}\n[[mcp.servers]]\nname = "ghost"\ncommand = "/nonexistent/server"\n`;
-    tw = await makeTestWorkspace({ providerUrl: fake.url, root, extraConfig: servers });
-    const settled = await tw.ws.mcp.settled();
+    suite.tw = await makeTestWorkspace({ providerUrl: suite.fake.url, root, extraConfig: servers });
+    const settled = await suite.tw.ws.mcp.settled();
     expect(settled.map((s) => [s.name, s.status])).toEqual([
       ['fs', 'ready'],
       ['ghost', 'failed'],
@@ -86,11 +77,11 @@ describe('the reference filesystem MCP server', () => {
     });
     expect(await gone(pid as number)).toBe(true);
 
-    fake.enqueue({ text: 'Still here.' });
+    suite.fake.enqueue({ text: 'Still here.' });
     const handle = await t.ws.sessions.open('after-crash', { create: true });
-    const before = fake.requests.length;
+    const before = suite.fake.requests.length;
     expect(await handle.submit('hello?')).toMatchObject({ status: 'finished', reply: 'Still here.' });
-    const tools = offeredTools(fake.requests[before]?.body as { tools: unknown[] });
+    const tools = offeredTools(suite.fake.requests[before]?.body as { tools: unknown[] });
     expect(tools).toContain('read_file');
     expect(tools.filter((name) => name.startsWith('fs__'))).toEqual([]);
   });

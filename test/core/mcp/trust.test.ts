@@ -1,24 +1,15 @@
 import { mkdir, mkdtemp, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ApprovalRequest, Workspace } from '../../../src/core/api.js';
 import type { MessageRecord } from '../../../src/core/session/types.js';
 import type { WorkspaceOptions } from '../../../src/core/workspace.js';
-import { startFakeProvider, type FakeProvider } from '../../support/fake-provider.js';
+import { useScriptedSuite } from '../../support/scripted-suite.js';
 import { makeTestWorkspace, type TestWorkspace } from '../../support/workspace.js';
 import { fixture, stdioServer, waitForStatus } from './helpers.js';
 
-let fake: FakeProvider;
-let tw: TestWorkspace | undefined;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(() => fake.close());
-afterEach(async () => {
-  await tw?.cleanup();
-  tw = undefined;
-});
+const suite = useScriptedSuite();
 
 let root: string;
 
@@ -31,14 +22,14 @@ async function withProjectConfig(
   root = await mkdtemp(path.join(tmpdir(), 'octo-trust-'));
   await mkdir(path.join(root, 'project', '.octo'), { recursive: true });
   await writeFile(path.join(root, 'project', '.octo', 'config.toml'), projectToml);
-  tw = await makeTestWorkspace({ providerUrl: fake.url, root, options, extraConfig: userToml });
-  return tw;
+  suite.tw = await makeTestWorkspace({ providerUrl: suite.fake.url, root, options, extraConfig: userToml });
+  return suite.tw;
 }
 
 async function reopen(projectToml: string | null, options: WorkspaceOptions): Promise<TestWorkspace> {
   if (projectToml !== null) await writeFile(path.join(root, 'project', '.octo', 'config.toml'), projectToml);
-  tw = await tw!.reopen({ options });
-  return tw;
+  suite.tw = await suite.tw!.reopen({ options });
+  return suite.tw;
 }
 
 /** The next question, whether it was raised before this call (see ws.approvals.pending) or after. */
@@ -122,7 +113,7 @@ describe("a project's shell settings (FAULTS 31)", () => {
 
   it('do not loosen approval until approved', async () => {
     const t = await withProjectConfig('[tools.approval]\nshell = "allow"\n');
-    fake.enqueue(RUN, { text: 'ok' });
+    suite.fake.enqueue(RUN, { text: 'ok' });
     const handle = await t.ws.sessions.open('loose', { create: true });
     await handle.submit('run');
     expect(toolResult(handle.records())).toMatch(
@@ -140,7 +131,7 @@ describe("a project's shell settings (FAULTS 31)", () => {
     t.ws.approvals.answer(question.requestId, 'always');
     const asked: ApprovalRequest[] = [];
     t.ws.on('approval.requested', (r) => asked.push(r));
-    fake.enqueue(RUN, { text: 'ok' });
+    suite.fake.enqueue(RUN, { text: 'ok' });
     const handle = await t.ws.sessions.open('approved', { create: true });
     await handle.submit('run');
     expect(asked).toEqual([]);
@@ -158,7 +149,7 @@ describe("a project's shell settings (FAULTS 31)", () => {
       {},
       '[tools.approval]\nshell = "allow"\n',
     );
-    fake.enqueue(RUN, { text: 'ok' });
+    suite.fake.enqueue(RUN, { text: 'ok' });
     const handle = await t.ws.sessions.open('strict', { create: true });
     await handle.submit('run');
     expect(toolResult(handle.records())).toMatch(/run_shell is set to "deny"/);

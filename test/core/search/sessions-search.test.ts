@@ -1,22 +1,10 @@
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeProvider, type FakeProvider } from '../../support/fake-provider.js';
+import { describe, expect, it } from 'vitest';
+import { useScriptedSuite } from '../../support/scripted-suite.js';
 import { makeTestWorkspace, type TestWorkspace } from '../../support/workspace.js';
 
-let fake: FakeProvider;
-let tw: TestWorkspace | undefined;
-
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(async () => {
-  await fake.close();
-});
-afterEach(async () => {
-  await tw?.cleanup();
-  tw = undefined;
-});
+const suite = useScriptedSuite();
 
 /** Three sessions: a tool call reading a file, a tool output, and plain talk. */
 async function conversations(t: TestWorkspace): Promise<void> {
@@ -25,34 +13,34 @@ async function conversations(t: TestWorkspace): Promise<void> {
     'export const TOKEN_TTL = 900; // tokens expire after 15 minutes\n',
   );
   const auth = await t.ws.sessions.create('auth');
-  fake.enqueue(
+  suite.fake.enqueue(
     { toolCalls: [{ id: 'c1', name: 'read_file', arguments: '{"path":"session-store.ts"}' }] },
     { text: 'Tokens expire after 15 minutes; refresh them before that.' },
   );
   await auth.submit('How long do tokens live?');
   const ui = await t.ws.sessions.create('ui');
-  fake.enqueue({ text: 'The login button is blue.' });
+  suite.fake.enqueue({ text: 'The login button is blue.' });
   await ui.submit('What colour is the login button?');
   const ops = await t.ws.sessions.create('ops');
-  fake.enqueue({ text: 'Rotate the tokens weekly. Tokens, tokens, tokens.' });
+  suite.fake.enqueue({ text: 'Rotate the tokens weekly. Tokens, tokens, tokens.' });
   await ops.submit('How do we rotate tokens?');
   await Promise.all([auth.close(), ui.close(), ops.close()]);
 }
 
 describe('searching sessions', () => {
   it('finds messages, tool outputs and file paths, ranked, naming the session and the record', async () => {
-    tw = await makeTestWorkspace({ providerUrl: fake.url });
-    await conversations(tw);
+    suite.tw = await makeTestWorkspace({ providerUrl: suite.fake.url });
+    await conversations(suite.tw);
 
-    const byPath = await tw.ws.sessions.search('session-store.ts');
+    const byPath = await suite.tw.ws.sessions.search('session-store.ts');
     expect(byPath.map((h) => [h.sessionName, h.kind, h.toolName])).toEqual([
       ['auth', 'assistant', 'read_file'],
     ]);
-    const { records } = await tw.ws.sessions.show('auth');
+    const { records } = await suite.tw.ws.sessions.show('auth');
     const call = records.find((r) => r.kind === 'message' && r.toolCalls !== undefined);
     expect(byPath[0]?.seq).toBe(call?.seq);
 
-    const output = await tw.ws.sessions.search('TOKEN_TTL');
+    const output = await suite.tw.ws.sessions.search('TOKEN_TTL');
     expect(output).toEqual([
       expect.objectContaining({
         sessionName: 'auth',
@@ -62,37 +50,37 @@ describe('searching sessions', () => {
       }),
     ]);
 
-    const ranked = await tw.ws.sessions.search('tokens ');
+    const ranked = await suite.tw.ws.sessions.search('tokens ');
     expect(ranked[0]).toMatchObject({ sessionName: 'ops', kind: 'assistant' });
     expect(new Set(ranked.map((h) => h.sessionName))).toEqual(new Set(['auth', 'ops']));
-    expect((await tw.ws.sessions.search('logi')).map((h) => h.sessionName)).toEqual(['ui', 'ui']);
-    expect(await tw.ws.sessions.search('login tokens')).toEqual([]);
-    expect(await tw.ws.sessions.search('  ')).toEqual([]);
+    expect((await suite.tw.ws.sessions.search('logi')).map((h) => h.sessionName)).toEqual(['ui', 'ui']);
+    expect(await suite.tw.ws.sessions.search('login tokens')).toEqual([]);
+    expect(await suite.tw.ws.sessions.search('  ')).toEqual([]);
   });
 
   it('leaves out the trash and other projects unless asked, and keeps the index across restarts', async () => {
-    tw = await makeTestWorkspace({ providerUrl: fake.url });
-    await conversations(tw);
-    await tw.ws.sessions.trash('ui');
-    expect(await tw.ws.sessions.search('login')).toEqual([]);
-    expect((await tw.ws.sessions.search('login', { includeTrash: true })).length).toBe(2);
-    expect(await tw.ws.sessions.search('tokens', { projectId: 'p_elsewhere' })).toEqual([]);
+    suite.tw = await makeTestWorkspace({ providerUrl: suite.fake.url });
+    await conversations(suite.tw);
+    await suite.tw.ws.sessions.trash('ui');
+    expect(await suite.tw.ws.sessions.search('login')).toEqual([]);
+    expect((await suite.tw.ws.sessions.search('login', { includeTrash: true })).length).toBe(2);
+    expect(await suite.tw.ws.sessions.search('tokens', { projectId: 'p_elsewhere' })).toEqual([]);
 
-    tw = await tw.reopen();
-    expect((await tw.ws.sessions.search('rotate')).map((h) => h.sessionName)).toEqual(['ops', 'ops']);
-    expect((await tw.ws.sessions.search('tokens', { limit: 1 })).length).toBe(1);
+    suite.tw = await suite.tw.reopen();
+    expect((await suite.tw.ws.sessions.search('rotate')).map((h) => h.sessionName)).toEqual(['ops', 'ops']);
+    expect((await suite.tw.ws.sessions.search('tokens', { limit: 1 })).length).toBe(1);
   });
 
   it('is rebuilt from the session files by doctor --reindex', async () => {
-    tw = await makeTestWorkspace({ providerUrl: fake.url });
-    await conversations(tw);
-    await rm(path.join(tw.dataDir, 'search'), { recursive: true });
-    expect(await tw.ws.sessions.search('rotate')).toEqual([]);
+    suite.tw = await makeTestWorkspace({ providerUrl: suite.fake.url });
+    await conversations(suite.tw);
+    await rm(path.join(suite.tw.dataDir, 'search'), { recursive: true });
+    expect(await suite.tw.ws.sessions.search('rotate')).toEqual([]);
 
-    await tw.ws.doctor({ reindex: true });
-    expect((await tw.ws.sessions.search('rotate')).map((h) => h.sessionName)).toEqual(['ops', 'ops']);
-    const forked = await tw.ws.sessions.fork('ops', 'ops-copy');
-    expect(new Set((await tw.ws.sessions.search('rotate')).map((h) => h.sessionId))).toEqual(
+    await suite.tw.ws.doctor({ reindex: true });
+    expect((await suite.tw.ws.sessions.search('rotate')).map((h) => h.sessionName)).toEqual(['ops', 'ops']);
+    const forked = await suite.tw.ws.sessions.fork('ops', 'ops-copy');
+    expect(new Set((await suite.tw.ws.sessions.search('rotate')).map((h) => h.sessionId))).toEqual(
       new Set([forked.parentId, forked.id]),
     );
   });

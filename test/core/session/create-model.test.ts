@@ -1,23 +1,11 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { errnoCode } from '../../../src/core/errors.js';
-import { startFakeProvider, type FakeProvider } from '../../support/fake-provider.js';
+import { useScriptedSuite } from '../../support/scripted-suite.js';
 import { makeTestWorkspace, type TestWorkspace } from '../../support/workspace.js';
 
-let fake: FakeProvider;
-let tw: TestWorkspace | undefined;
-
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(async () => {
-  await fake.close();
-});
-afterEach(async () => {
-  await tw?.cleanup();
-  tw = undefined;
-});
+const suite = useScriptedSuite();
 
 /** Every file under the data folder's sessions/, or [] when it was never made. */
 async function sessionFiles(t: TestWorkspace): Promise<string[]> {
@@ -31,8 +19,8 @@ async function sessionFiles(t: TestWorkspace): Promise<string[]> {
 
 describe('the model of a new session', () => {
   it('refuses an unknown provider before any session file or index entry is made', async () => {
-    tw = await makeTestWorkspace({ providerUrl: fake.url });
-    const { ws } = tw;
+    suite.tw = await makeTestWorkspace({ providerUrl: suite.fake.url });
+    const { ws } = suite.tw;
     const refused = { code: 'provider_unknown', details: { provider: 'nope', model: 'nope:model' } };
     await expect(ws.sessions.create('x', { model: 'nope:model' })).rejects.toMatchObject(refused);
     await expect(ws.sessions.open('x', { create: true, model: 'nope:model' })).rejects.toMatchObject(refused);
@@ -40,14 +28,14 @@ describe('the model of a new session', () => {
       code: 'provider_unknown',
     });
     expect(await ws.sessions.list({ includeTrash: true })).toEqual([]);
-    expect(await sessionFiles(tw)).toEqual([]);
+    expect(await sessionFiles(suite.tw)).toEqual([]);
   });
 
   it('creates a session whose provider only lacks its API key, which may be set before the first turn', async () => {
-    tw = await makeTestWorkspace({ providerUrl: fake.url });
-    const handle = await tw.ws.sessions.create('x', { model: 'openai:gpt-4o-mini' });
+    suite.tw = await makeTestWorkspace({ providerUrl: suite.fake.url });
+    const handle = await suite.tw.ws.sessions.create('x', { model: 'openai:gpt-4o-mini' });
     expect(handle.model()).toBe('openai:gpt-4o-mini');
-    expect((await tw.ws.sessions.list()).map((s) => [s.name, s.model])).toEqual([
+    expect((await suite.tw.ws.sessions.list()).map((s) => [s.name, s.model])).toEqual([
       ['x', 'openai:gpt-4o-mini'],
     ]);
   });

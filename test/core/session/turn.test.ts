@@ -1,24 +1,12 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { OctoEventName, OctoEvents } from '../../../src/core/events.js';
 import type { MessageRecord, SessionRecord } from '../../../src/core/session/types.js';
-import { startFakeProvider, type FakeProvider } from '../../support/fake-provider.js';
+import { useScriptedSuite } from '../../support/scripted-suite.js';
 import { makeTestWorkspace, type TestWorkspace } from '../../support/workspace.js';
 
-let fake: FakeProvider;
-let tw: TestWorkspace | undefined;
-
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(async () => {
-  await fake.close();
-});
-afterEach(async () => {
-  await tw?.cleanup();
-  tw = undefined;
-});
+const suite = useScriptedSuite();
 
 const messages = (records: readonly SessionRecord[]): MessageRecord[] =>
   records.filter((r): r is MessageRecord => r.kind === 'message');
@@ -30,15 +18,15 @@ function collect<K extends OctoEventName>(t: TestWorkspace, name: K): Array<Octo
 }
 
 async function workspace(extraConfig = '', env: Record<string, string> = {}): Promise<TestWorkspace> {
-  tw = await makeTestWorkspace({ providerUrl: fake.url, extraConfig, env });
-  return tw;
+  suite.tw = await makeTestWorkspace({ providerUrl: suite.fake.url, extraConfig, env });
+  return suite.tw;
 }
 
 describe('the turn loop', () => {
   it('runs user → tool call → tool result → reply and records usage and cost per request', async () => {
     const t = await workspace();
     await writeFile(path.join(t.projectDir, 'notes.md'), 'the token expires after 15 minutes\n');
-    fake.enqueue(
+    suite.fake.enqueue(
       {
         toolCalls: [{ id: 'call_1', name: 'read_file', arguments: '{"path":"notes.md"}', splitInto: 3 }],
         usage: { prompt: 100, completion: 20 },
@@ -69,7 +57,9 @@ describe('the turn loop', () => {
         cost: (50 * 1 + 100 * 0.5 + 10 * 2) / 1e6,
       },
     ]);
-    const second = fake.requests[1]?.body as { messages: Array<{ role: string; tool_call_id?: string }> };
+    const second = suite.fake.requests[1]?.body as {
+      messages: Array<{ role: string; tool_call_id?: string }>;
+    };
     expect(second.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool']);
     expect(second.messages[3]?.tool_call_id).toBe('call_1');
 
@@ -87,7 +77,7 @@ describe('the turn loop', () => {
     const t = await workspace();
     const handle = await t.ws.sessions.open('wal', { create: true });
     let onDisk: string[] = [];
-    fake.enqueue(async () => {
+    suite.fake.enqueue(async () => {
       const { records } = await t.ws.sessions.show('wal');
       onDisk = messages(records).map((m) => m.content);
       return { text: 'ok' };
@@ -98,20 +88,20 @@ describe('the turn loop', () => {
 
   it('sends the whole history after a restart, identical to what it sent before (invariant 5)', async () => {
     const t = await workspace();
-    fake.enqueue(
+    suite.fake.enqueue(
       { toolCalls: [{ id: 'c1', name: 'list_dir', arguments: '{}' }] },
       { text: 'Empty project.' },
       { text: 'Second answer.' },
     );
     const first = await t.ws.sessions.open('day1', { create: true });
     await first.submit('What is here?');
-    const before = fake.requests.length;
+    const before = suite.fake.requests.length;
     const again = await t.reopen();
-    tw = again;
+    suite.tw = again;
     const resumed = await again.ws.sessions.open('day1');
     await resumed.submit('And now?');
-    const sent = fake.requests[before]?.body as { messages: unknown[] };
-    const earlier = fake.requests[before - 1]?.body as { messages: unknown[] };
+    const sent = suite.fake.requests[before]?.body as { messages: unknown[] };
+    const earlier = suite.fake.requests[before - 1]?.body as { messages: unknown[] };
     expect(sent.messages.slice(0, earlier.messages.length)).toEqual(earlier.messages);
     expect(sent.messages.slice(earlier.messages.length)).toEqual([
       { role: 'assistant', content: 'Empty project.' },
@@ -121,7 +111,7 @@ describe('the turn loop', () => {
 
   it('answers a call with invalid JSON arguments with an error and keeps the pairing (FAULTS 17)', async () => {
     const t = await workspace();
-    fake.enqueue(
+    suite.fake.enqueue(
       { toolCalls: [{ id: 'bad', name: 'read_file', arguments: '{"path": ' }] },
       { text: 'Sorry.' },
     );
@@ -136,7 +126,7 @@ describe('the turn loop', () => {
     const t = await workspace();
     // The model asks for a tool, then the process "dies" before the result: simulate with a stalled second step
     // is not needed; write the records as a crash would have left them.
-    fake.enqueue({ toolCalls: [{ id: 'c9', name: 'list_dir', arguments: '{}' }] }, { text: 'done' });
+    suite.fake.enqueue({ toolCalls: [{ id: 'c9', name: 'list_dir', arguments: '{}' }] }, { text: 'done' });
     const handle = await t.ws.sessions.open('crash', { create: true });
     await handle.submit('list');
     const file = path.join(t.dataDir, 'sessions', `${handle.id}.db`);
@@ -146,7 +136,7 @@ describe('the turn loop', () => {
     await t.ws.close();
     await writeFile(file, `${lines.slice(0, cut).join('\n')}\n`);
     const again = await t.reopen();
-    tw = again;
+    suite.tw = again;
     const resumed = await again.ws.sessions.open('crash');
     const repaired = messages(resumed.records()).at(-1);
     expect(repaired).toMatchObject({ role: 'tool', toolCallId: 'c9', interrupted: true, synthetic: true });
@@ -156,7 +146,7 @@ describe('the turn loop', () => {
 
   it('keeps a streamed partial reply, marked interrupted, when the user cancels (FAULTS 24)', async () => {
     const t = await workspace();
-    fake.enqueue({ text: ['Part one. ', 'Part two.'], stallAfter: 1 });
+    suite.fake.enqueue({ text: ['Part one. ', 'Part two.'], stallAfter: 1 });
     const handle = await t.ws.sessions.open('cancel', { create: true });
     t.ws.on('turn.delta', () => handle.interrupt());
     const outcome = await handle.submit('long answer please');
@@ -169,7 +159,7 @@ describe('the turn loop', () => {
     const key = 'sk-live-abcdefghijklmnopqrstuvwxyz0123456789';
     const t = await workspace('', { STRIPE_SECRET_KEY: key });
     await writeFile(path.join(t.projectDir, '.env'), `STRIPE_SECRET_KEY=${key}\n`);
-    fake.enqueue(
+    suite.fake.enqueue(
       { toolCalls: [{ id: 'c', name: 'read_file', arguments: '{"path":".env"}' }] },
       { text: 'Found it.' },
     );
@@ -182,24 +172,24 @@ describe('the turn loop', () => {
       const content = await readFile(full).catch(() => Buffer.alloc(0));
       expect(content.includes(key), `${file} holds the key`).toBe(false);
     }
-    const request = JSON.stringify(fake.requests.at(-1)?.body);
+    const request = JSON.stringify(suite.fake.requests.at(-1)?.body);
     expect(request).not.toContain(key);
     expect(request).toContain('[redacted:STRIPE_SECRET_KEY]');
   });
 
   it('stops before the next model call when the session spending limit is reached', async () => {
     const t = await workspace('[limits]\nmax_session_spending = 0.0001');
-    fake.enqueue({
+    suite.fake.enqueue({
       toolCalls: [{ id: 'c', name: 'list_dir', arguments: '{}' }],
       usage: { prompt: 100000, completion: 10 },
     });
     const handle = await t.ws.sessions.open('budget', { create: true });
     const exceeded = collect(t, 'budget.exceeded');
-    const requestsBefore = fake.requests.length;
+    const requestsBefore = suite.fake.requests.length;
     const outcome = await handle.submit('go');
     expect(outcome.status).toBe('failed');
     expect(outcome.error?.code).toBe('budget_exceeded');
-    expect(fake.requests.length - requestsBefore).toBe(1);
+    expect(suite.fake.requests.length - requestsBefore).toBe(1);
     expect(exceeded).toHaveLength(1);
     expect(messages(handle.records()).map((m) => m.role)).toEqual(['user', 'assistant', 'tool']);
   });
@@ -233,9 +223,12 @@ describe('sessions', () => {
 
   it('orders "most recent" by the store, not the clock, when the clock jumps back (FAULTS 26)', async () => {
     let now = Date.parse('2026-11-23T12:00:00Z');
-    tw = await makeTestWorkspace({ providerUrl: fake.url, clock: { now: () => (now -= 60_000) } });
-    const t = tw;
-    fake.enqueue({ text: 'a' }, { text: 'b' });
+    suite.tw = await makeTestWorkspace({
+      providerUrl: suite.fake.url,
+      clock: { now: () => (now -= 60_000) },
+    });
+    const t = suite.tw;
+    suite.fake.enqueue({ text: 'a' }, { text: 'b' });
     const a = await t.ws.sessions.open('first', { create: true });
     const b = await t.ws.sessions.open('second', { create: true });
     await b.submit('hello b');

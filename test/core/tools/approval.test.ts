@@ -1,27 +1,18 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ApprovalAnswer, ApprovalRequest } from '../../../src/core/api.js';
 import type { OctoEvents } from '../../../src/core/events.js';
 import type { MessageRecord } from '../../../src/core/session/types.js';
 import type { WorkspaceOptions } from '../../../src/core/workspace.js';
-import { startFakeProvider, type FakeProvider } from '../../support/fake-provider.js';
+import { useScriptedSuite } from '../../support/scripted-suite.js';
 import { makeTestWorkspace, type TestWorkspace } from '../../support/workspace.js';
 
-let fake: FakeProvider;
-let tw: TestWorkspace | undefined;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(() => fake.close());
-afterEach(async () => {
-  await tw?.cleanup();
-  tw = undefined;
-});
+const suite = useScriptedSuite();
 
 async function workspace(options: WorkspaceOptions = {}, extraConfig = ''): Promise<TestWorkspace> {
-  tw = await makeTestWorkspace({ providerUrl: fake.url, options, extraConfig });
-  return tw;
+  suite.tw = await makeTestWorkspace({ providerUrl: suite.fake.url, options, extraConfig });
+  return suite.tw;
 }
 
 const WRITE = { id: 'w1', name: 'write_file', arguments: '{"path":"out.txt","content":"hello"}' };
@@ -47,21 +38,21 @@ function answerWith(t: TestWorkspace, ...answers: ApprovalAnswer[]): ApprovalReq
 describe('approval of tools that write or run commands', () => {
   it('tells the model the tool was not allowed when nobody can be asked, and writes nothing', async () => {
     const t = await workspace();
-    fake.enqueue({ toolCalls: [WRITE] }, { text: 'Could not write.' });
+    suite.fake.enqueue({ toolCalls: [WRITE] }, { text: 'Could not write.' });
     const handle = await t.ws.sessions.open('headless', { create: true });
     await handle.submit('write it');
     const [result] = toolResults(handle.records());
     expect(result).toBe(
       "Error: The tool was not allowed: write_file needs the user's approval and nobody can be asked in this mode (it can be granted with --allow write).",
     );
-    const next = fake.requests.at(-1)?.body as { messages: Array<{ role: string; content: string }> };
+    const next = suite.fake.requests.at(-1)?.body as { messages: Array<{ role: string; content: string }> };
     expect(next.messages.at(-1)).toEqual({ role: 'tool', tool_call_id: 'w1', content: result });
     expect(await exists(path.join(t.projectDir, 'out.txt'))).toBe(false);
   });
 
   it('writes when the category was granted up front (--allow write)', async () => {
     const t = await workspace({ allow: ['write'] });
-    fake.enqueue({ toolCalls: [WRITE] }, { text: 'Written.' });
+    suite.fake.enqueue({ toolCalls: [WRITE] }, { text: 'Written.' });
     const handle = await t.ws.sessions.open('granted', { create: true });
     await handle.submit('write it');
     expect(toolResults(handle.records())).toEqual(['Wrote out.txt (5 bytes).']);
@@ -71,7 +62,7 @@ describe('approval of tools that write or run commands', () => {
   it('asks first, and reports a denial to the model without writing', async () => {
     const t = await workspace({ interactive: true });
     const asked = answerWith(t, 'deny');
-    fake.enqueue({ toolCalls: [WRITE] }, { text: 'Understood.' });
+    suite.fake.enqueue({ toolCalls: [WRITE] }, { text: 'Understood.' });
     const handle = await t.ws.sessions.open('denied', { create: true });
     await handle.submit('write it');
     expect(asked).toEqual([
@@ -99,7 +90,7 @@ describe('approval of tools that write or run commands', () => {
       name: 'write_file',
       arguments: JSON.stringify({ path: 'n.txt', content }),
     });
-    fake.enqueue(
+    suite.fake.enqueue(
       { toolCalls: [write('a', '1')] },
       { toolCalls: [write('b', '2')] },
       { toolCalls: [write('c', '3')] },
@@ -117,7 +108,7 @@ describe('approval of tools that write or run commands', () => {
   it('asks before running a shell command, and runs nothing when denied', async () => {
     const t = await workspace({ interactive: true });
     const asked = answerWith(t, 'deny');
-    fake.enqueue(
+    suite.fake.enqueue(
       { toolCalls: [{ id: 's1', name: 'run_shell', arguments: '{"command":"touch ran.txt"}' }] },
       { text: 'ok' },
     );
@@ -133,7 +124,7 @@ describe('approval of tools that write or run commands', () => {
   it('refuses a tool set to "deny" in the configuration, even when granted on the command line', async () => {
     const t = await workspace({ allow: ['shell'], interactive: true }, '[tools.approval]\nshell = "deny"\n');
     const asked = answerWith(t);
-    fake.enqueue(
+    suite.fake.enqueue(
       { toolCalls: [{ id: 's1', name: 'run_shell', arguments: '{"command":"touch ran.txt"}' }] },
       { text: 'ok' },
     );
@@ -148,7 +139,7 @@ describe('approval of tools that write or run commands', () => {
 
   it('follows a per-tool setting over its category', async () => {
     const t = await workspace({}, '[tools.approval.by_tool]\nrun_shell = "allow"\n');
-    fake.enqueue(
+    suite.fake.enqueue(
       { toolCalls: [{ id: 's1', name: 'run_shell', arguments: '{"command":"touch ran.txt"}' }] },
       { text: 'ok' },
     );
@@ -164,7 +155,7 @@ describe('approval of tools that write or run commands', () => {
     const settled: Array<OctoEvents['approval.settled']> = [];
     t.ws.on('approval.settled', (event) => settled.push(event));
     t.ws.on('approval.requested', () => handle.interrupt());
-    fake.enqueue({ toolCalls: [WRITE] });
+    suite.fake.enqueue({ toolCalls: [WRITE] });
     const outcome = await handle.submit('write it');
     expect(outcome.status).toBe('interrupted');
     expect(settled.map((s) => s.answer)).toEqual(['cancelled']);
@@ -175,8 +166,8 @@ describe('approval of tools that write or run commands', () => {
 
 describe("the shell's environment", () => {
   it("is the user's, without the provider keys octo holds", async () => {
-    tw = await makeTestWorkspace({
-      providerUrl: fake.url,
+    suite.tw = await makeTestWorkspace({
+      providerUrl: suite.fake.url,
       options: { allow: ['shell'] },
       env: {
         OPENAI_API_KEY: 'sk-proj-abcdefghijklmnopqrstuvwxyz123456',
@@ -185,11 +176,11 @@ describe("the shell's environment", () => {
       },
     });
     const command = 'echo "key=${OPENAI_API_KEY:-none} flag=$PROJECT_FLAG"';
-    fake.enqueue(
+    suite.fake.enqueue(
       { toolCalls: [{ id: 's1', name: 'run_shell', arguments: JSON.stringify({ command }) }] },
       { text: 'ok' },
     );
-    const handle = await tw.ws.sessions.open('env', { create: true });
+    const handle = await suite.tw.ws.sessions.open('env', { create: true });
     await handle.submit('env');
     expect(toolResults(handle.records())).toEqual([`$ ${command}\nkey=none flag=on\n[exit code 0]`]);
   });

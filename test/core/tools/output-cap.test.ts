@@ -1,51 +1,42 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { OctoEvents } from '../../../src/core/events.js';
 import type { MessageRecord } from '../../../src/core/session/types.js';
-import { startFakeProvider, type FakeProvider } from '../../support/fake-provider.js';
-import { makeTestWorkspace, type TestWorkspace } from '../../support/workspace.js';
+import { useScriptedSuite } from '../../support/scripted-suite.js';
+import { makeTestWorkspace } from '../../support/workspace.js';
 
-let fake: FakeProvider;
-let tw: TestWorkspace | undefined;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(() => fake.close());
-afterEach(async () => {
-  await tw?.cleanup();
-  tw = undefined;
-});
+const suite = useScriptedSuite();
 
 describe('a 10 MB tool output (FAULTS 21)', () => {
   it('is capped for the context and the store, with the cap stated, and only previewed in events', async () => {
     // The shell keeps all of it, so that the cap tested is the turn loop's own.
     const config = '[tools]\nmax_output_chars = 5000\n[tools.shell]\nmax_output_bytes = 20000000\n';
-    tw = await makeTestWorkspace({
-      providerUrl: fake.url,
+    suite.tw = await makeTestWorkspace({
+      providerUrl: suite.fake.url,
       extraConfig: config,
       options: { allow: ['shell'] },
     });
     const results: Array<OctoEvents['turn.toolResult']> = [];
-    tw.ws.on('turn.toolResult', (event) => results.push(event));
+    suite.tw.ws.on('turn.toolResult', (event) => results.push(event));
     const command = `head -c 10000000 /dev/zero | tr '\\0' 'x'`;
-    fake.enqueue(
+    suite.fake.enqueue(
       { toolCalls: [{ id: 'big', name: 'run_shell', arguments: JSON.stringify({ command }) }] },
       { text: 'That was long.' },
     );
-    const handle = await tw.ws.sessions.open('huge', { create: true });
+    const handle = await suite.tw.ws.sessions.open('huge', { create: true });
     expect((await handle.submit('make noise')).status).toBe('finished');
 
     const tool = handle.records().find((r): r is MessageRecord => r.kind === 'message' && r.role === 'tool');
     const content = tool?.content ?? '';
     expect(content.length).toBeLessThan(5200);
     expect(content).toMatch(/\n\[output capped at 5000 characters; \d+ more characters omitted\]$/);
-    const sent = fake.requests.at(-1)?.body.messages?.at(-1) as { role: string; content: string };
+    const sent = suite.fake.requests.at(-1)?.body.messages?.at(-1) as { role: string; content: string };
     expect(sent).toMatchObject({ role: 'tool', content });
     expect(results).toHaveLength(1);
     expect(results[0]?.size).toBeGreaterThan(10_000_000);
     expect(results[0]?.preview.length).toBeLessThanOrEqual(200);
-    const file = path.join(tw.dataDir, 'sessions', `${handle.id}.db`);
+    const file = path.join(suite.tw.dataDir, 'sessions', `${handle.id}.db`);
     expect((await stat(file)).size).toBeLessThan(50_000);
   });
 });
