@@ -1,32 +1,21 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MessageRecord } from '../../../src/core/session/types.js';
-import { startFakeProvider, type FakeProvider } from '../../support/fake-provider.js';
-import { git, gitAt, makeLab, makeRepo, nextEvent, type Lab } from './support.js';
+import { git, gitAt, type Lab, makeRepo, nextEvent, useLabSuite } from './support.js';
 
-let fake: FakeProvider;
 let lab: Lab;
-
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(async () => {
-  await fake.close();
-});
-afterEach(async () => {
-  await lab.cleanup();
-});
+const suite = useLabSuite();
 
 type WireMessage = { role: string; content: string };
 
 describe('catch-up on resume', () => {
   it('shows the commits and files changed since the last message, and tells the model once', async () => {
-    lab = await makeLab(fake.url);
+    lab = await suite.newLab();
     const dir = await makeRepo(path.join(lab.root, 'svc'), lab.root);
     const yesterday = await lab.workspace(dir);
     const handle = await yesterday.sessions.create('svc-work');
-    fake.enqueue(
+    suite.fake.enqueue(
       { toolCalls: [{ id: 'c1', name: 'read_file', arguments: '{"path":"README.md"}' }] },
       { text: 'Read.' },
     );
@@ -55,9 +44,9 @@ describe('catch-up on resume', () => {
     });
     expect(resumed.catchUp()).toEqual(catchUp);
 
-    fake.enqueue({ text: 'Caught up.' }, { text: 'Fine.' });
+    suite.fake.enqueue({ text: 'Caught up.' }, { text: 'Fine.' });
     await resumed.submit('Where were we?');
-    const sent = (fake.requests.at(-1)?.body.messages ?? []) as WireMessage[];
+    const sent = (suite.fake.requests.at(-1)?.body.messages ?? []) as WireMessage[];
     const note = sent.at(-1);
     expect(note?.role).toBe('system');
     expect(note?.content).toContain('1 new commit');
@@ -71,19 +60,19 @@ describe('catch-up on resume', () => {
 
     await resumed.submit('Go on.');
     expect(
-      ((fake.requests.at(-1)?.body.messages ?? []) as WireMessage[]).filter((m) => m.role === 'system'),
+      ((suite.fake.requests.at(-1)?.body.messages ?? []) as WireMessage[]).filter((m) => m.role === 'system'),
     ).toHaveLength(2);
   });
 
   it('says when the project directory is gone', async () => {
-    lab = await makeLab(fake.url);
+    lab = await suite.newLab();
     const gone = path.join(lab.root, 'scratch');
     const elsewhere = path.join(lab.root, 'elsewhere');
     await mkdir(gone);
     await mkdir(elsewhere);
     const first = await lab.workspace(gone);
     const handle = await first.sessions.create('scratch-work');
-    fake.enqueue({ text: 'Hello.' });
+    suite.fake.enqueue({ text: 'Hello.' });
     await handle.submit('Hi.');
     await first.close();
     await rm(gone, { recursive: true });
@@ -92,7 +81,7 @@ describe('catch-up on resume', () => {
     const shown = nextEvent(ws, 'session.catchUp');
     const resumed = await ws.sessions.open('scratch-work');
     expect((await shown).catchUp).toMatchObject({ dirMissing: true, projectDir: gone, commitCount: 0 });
-    fake.enqueue({ text: 'I see.' });
+    suite.fake.enqueue({ text: 'I see.' });
     await resumed.submit('Still there?');
     const stored = resumed
       .records()
@@ -103,20 +92,20 @@ describe('catch-up on resume', () => {
   });
 
   it('has nothing to say for a session resumed with nothing changed', async () => {
-    lab = await makeLab(fake.url);
+    lab = await suite.newLab();
     const dir = await makeRepo(path.join(lab.root, 'calm'), lab.root);
     const first = await lab.workspace(dir);
     const handle = await first.sessions.create('calm');
-    fake.enqueue({ text: 'Hello.' });
+    suite.fake.enqueue({ text: 'Hello.' });
     await handle.submit('Hi.');
     await first.close();
 
     const ws = await lab.workspace(dir);
     const resumed = await ws.sessions.open('calm');
-    fake.enqueue({ text: 'Same as before.' });
+    suite.fake.enqueue({ text: 'Same as before.' });
     await resumed.submit('Anything new?');
     expect(resumed.catchUp()).toBeNull();
-    expect(((fake.requests.at(-1)?.body.messages ?? []) as WireMessage[]).map((m) => m.role)).toEqual([
+    expect(((suite.fake.requests.at(-1)?.body.messages ?? []) as WireMessage[]).map((m) => m.role)).toEqual([
       'system',
       'user',
       'assistant',
@@ -127,7 +116,7 @@ describe('catch-up on resume', () => {
 
 describe('files the model read, across a restart', () => {
   it('compares what is on disk with what the model saw, whatever the clock says', async () => {
-    lab = await makeLab(fake.url);
+    lab = await suite.newLab();
     const dir = path.join(lab.root, 'plain');
     await mkdir(dir);
     await writeFile(path.join(dir, 'notes.md'), 'seen\n');
@@ -136,7 +125,7 @@ describe('files the model read, across a restart', () => {
     const clock = { now: () => Date.now() - 24 * 60 * 60 * 1000 };
     const first = await lab.workspace(dir, { clock });
     const handle = await first.sessions.create('reader');
-    fake.enqueue(
+    suite.fake.enqueue(
       {
         toolCalls: [
           { id: 'r1', name: 'read_file', arguments: '{"path":"notes.md"}' },
@@ -150,7 +139,7 @@ describe('files the model read, across a restart', () => {
 
     const unchanged = await lab.workspace(dir, { clock });
     const again = await unchanged.sessions.open('reader');
-    fake.enqueue({ text: 'ok' });
+    suite.fake.enqueue({ text: 'ok' });
     await again.submit('Hello again.');
     expect(again.catchUp()).toBeNull();
     expect(again.staleFiles()).toEqual([]);

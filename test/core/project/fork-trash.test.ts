@@ -1,29 +1,15 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { copyIntoFork, recordsToFork } from '../../../src/core/session/fork.js';
 import { mediaPath } from '../../../src/core/session/media.js';
-import type { SessionRecord } from '../../../src/core/session/types.js';
 import { createSessionStore } from '../../../src/core/store/index.js';
-import { startFakeProvider, type FakeProvider } from '../../support/fake-provider.js';
 import { makeTempDir } from '../../support/temp.js';
-import { makeLab, type Lab } from './support.js';
+import { type Lab, useLabSuite, contents } from './support.js';
 
-let fake: FakeProvider;
 let lab: Lab;
+const suite = useLabSuite();
 
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(async () => {
-  await fake.close();
-});
-afterEach(async () => {
-  await lab.cleanup();
-});
-
-const contents = (records: readonly SessionRecord[]): string[] =>
-  records.flatMap((r) => (r.kind === 'message' ? [`${r.role}: ${r.content}`] : []));
 /** The smallest file the attachment reader takes for a PNG: its signature and some bytes. */
 const PNG = Buffer.concat([
   Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
@@ -32,13 +18,13 @@ const PNG = Buffer.concat([
 
 describe('fork', () => {
   it('makes a new session from the history up to a record, under its origin, with its media', async () => {
-    lab = await makeLab(fake.url);
+    lab = await suite.newLab();
     const dir = path.join(lab.root, 'proj');
     await mkdir(dir);
     await writeFile(path.join(dir, 'shot.png'), PNG);
     const ws = await lab.workspace(dir);
     const origin = await ws.sessions.create('design');
-    fake.enqueue({ text: 'A button.' }, { text: 'Make it blue.' }, { text: 'Blue it is.' });
+    suite.fake.enqueue({ text: 'A button.' }, { text: 'Make it blue.' }, { text: 'Blue it is.' });
     await origin.submit('What is in the picture?', { attachments: [path.join(dir, 'shot.png')] });
     await origin.submit('What should change?');
     const cut = origin.records().find((r) => r.kind === 'message' && r.content === 'Make it blue.')?.seq;
@@ -62,7 +48,7 @@ describe('fork', () => {
   });
 
   it('refuses a record number the origin does not have, and a name that is taken', async () => {
-    lab = await makeLab(fake.url);
+    lab = await suite.newLab();
     const dir = path.join(lab.root, 'proj');
     await mkdir(dir);
     const ws = await lab.workspace(dir);
@@ -74,7 +60,7 @@ describe('fork', () => {
 
   it('maps a compaction to the fork’s own records and closes a tool call cut from its result', async () => {
     const temp = await makeTempDir('octo-fork');
-    lab = await makeLab(fake.url);
+    lab = await suite.newLab();
     const store = createSessionStore({
       paths: { data: temp.path, userConfig: '' },
       clock: { now: () => Date.now() },
@@ -131,7 +117,7 @@ describe('trash', () => {
   const DAY = 24 * 60 * 60 * 1000;
 
   it('lists the trash, and deletes nothing by age unless told to', async () => {
-    lab = await makeLab(fake.url);
+    lab = await suite.newLab();
     const dir = path.join(lab.root, 'proj');
     await mkdir(dir);
     const now = Date.now();

@@ -1,23 +1,12 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MessageRecord } from '../../../src/core/session/types.js';
 import { projectIdOf } from '../../../src/core/project/index.js';
-import { startFakeProvider, type FakeProvider } from '../../support/fake-provider.js';
-import { git, makeLab, makeRepo, type Lab } from './support.js';
+import { git, type Lab, makeRepo, useLabSuite } from './support.js';
 
-let fake: FakeProvider;
 let lab: Lab;
-
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(async () => {
-  await fake.close();
-});
-afterEach(async () => {
-  await lab.cleanup();
-});
+const suite = useLabSuite();
 
 const notices = (records: readonly unknown[]): MessageRecord['notice'][] =>
   (records as MessageRecord[])
@@ -26,7 +15,7 @@ const notices = (records: readonly unknown[]): MessageRecord['notice'][] =>
 
 describe('sessions tied to projects', () => {
   it('resumes the most recent session of each project from inside it', async () => {
-    lab = await makeLab(fake.url);
+    lab = await suite.newLab();
     const api = await makeRepo(path.join(lab.root, 'api'), lab.root);
     const web = await makeRepo(path.join(lab.root, 'web'), lab.root);
     const inApi = await lab.workspace(path.join(api));
@@ -42,7 +31,7 @@ describe('sessions tied to projects', () => {
   });
 
   it('finds the sessions of a moved checkout from its new place and re-attaches them there', async () => {
-    lab = await makeLab(fake.url);
+    lab = await suite.newLab();
     const before = await makeRepo(path.join(lab.root, 'shop'), lab.root);
     const first = await lab.workspace(before);
     await (await first.sessions.create('checkout-flow')).close();
@@ -71,7 +60,7 @@ describe('sessions tied to projects', () => {
   });
 
   it('keeps finding sessions made before the repository had an identity (the path id)', async () => {
-    lab = await makeLab(fake.url);
+    lab = await suite.newLab();
     const dir = path.join(lab.root, 'young');
     await mkdir(dir);
     git(dir, lab.root, 'init', '-q');
@@ -88,7 +77,7 @@ describe('sessions tied to projects', () => {
   });
 
   it('re-attaches a session to another directory by hand, and tells the model', async () => {
-    lab = await makeLab(fake.url);
+    lab = await suite.newLab();
     const old = path.join(lab.root, 'notes');
     await mkdir(old);
     const ws = await lab.workspace(old);
@@ -106,7 +95,7 @@ describe('sessions tied to projects', () => {
   });
 
   it('leaves a second clone of the same repository its own sessions', async () => {
-    lab = await makeLab(fake.url);
+    lab = await suite.newLab();
     const origin = await makeRepo(path.join(lab.root, 'origin'), lab.root);
     git(lab.root, lab.root, 'clone', '-q', origin, path.join(lab.root, 'one'));
     git(lab.root, lab.root, 'clone', '-q', origin, path.join(lab.root, 'two'));
@@ -122,7 +111,7 @@ describe('sessions tied to projects', () => {
   });
 
   it('lists worktrees of one repository as separate projects of one group', async () => {
-    lab = await makeLab(fake.url);
+    lab = await suite.newLab();
     const main = await makeRepo(path.join(lab.root, 'repo'), lab.root);
     git(main, lab.root, 'worktree', 'add', '-q', '-b', 'fix', path.join(lab.root, 'repo-fix'));
     const inMain = await lab.workspace(main);

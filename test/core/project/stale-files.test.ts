@@ -1,30 +1,19 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Workspace } from '../../../src/core/api.js';
 import type { MessageRecord } from '../../../src/core/session/types.js';
-import { startFakeProvider, type FakeProvider } from '../../support/fake-provider.js';
-import { makeLab, makeRepo, nextEvent, type Lab } from './support.js';
+import { type Lab, makeRepo, nextEvent, useLabSuite } from './support.js';
 
-let fake: FakeProvider;
 let lab: Lab;
-
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(async () => {
-  await fake.close();
-});
-afterEach(async () => {
-  await lab.cleanup();
-});
+const suite = useLabSuite();
 
 /** The issue's promise: a change to a file the model read is marked stale within a second. */
 const WITHIN_A_SECOND = 1_000;
 
 type WireMessage = { role: string; content: unknown };
 const requestMessages = (index: number): WireMessage[] =>
-  (fake.requests[index]?.body.messages ?? []) as WireMessage[];
+  (suite.fake.requests[index]?.body.messages ?? []) as WireMessage[];
 const notes = (records: readonly unknown[]): MessageRecord[] =>
   (records as MessageRecord[]).filter((r) => r.kind === 'message' && r.notice !== undefined);
 
@@ -38,7 +27,7 @@ async function project(files: Record<string, string>): Promise<string> {
 }
 
 function readsThenAnswers(file: string, id: string): void {
-  fake.enqueue(
+  suite.fake.enqueue(
     { toolCalls: [{ id, name: 'read_file', arguments: JSON.stringify({ path: file }) }] },
     { text: `I read ${file}.` },
   );
@@ -52,7 +41,7 @@ async function watching(ws: Workspace, open: () => Promise<unknown>): Promise<vo
 
 describe('the project watcher', () => {
   it('marks a file the model read stale within a second and tells the model with the next request', async () => {
-    lab = await makeLab(fake.url);
+    lab = await suite.newLab();
     const dir = await project({ 'src/auth.ts': 'export const ttl = 15;\n' });
     const ws = await lab.workspace(dir);
     let handle = null as Awaited<ReturnType<Workspace['sessions']['create']>> | null;
@@ -71,7 +60,7 @@ describe('the project watcher', () => {
     expect(await stale).toEqual({ sessionId: handle.id, paths: ['src/auth.ts'] });
     expect(handle.staleFiles()).toEqual(['src/auth.ts']);
 
-    fake.enqueue({ text: 'Noted.' }, { text: 'Still noted.' });
+    suite.fake.enqueue({ text: 'Noted.' }, { text: 'Still noted.' });
     await handle.submit('And now?');
     const sent = requestMessages(2);
     expect(sent.map((m) => m.role)).toEqual([
@@ -96,7 +85,7 @@ describe('the project watcher', () => {
   });
 
   it('does not take the model’s own write for a change, and clears a file once it is read again', async () => {
-    lab = await makeLab(fake.url);
+    lab = await suite.newLab();
     const dir = await project({ 'notes.md': 'v1\n' });
     const ws = await lab.workspace(dir, { extraConfig: '[tools.approval]\nwrite = "allow"' });
     let handle = null as Awaited<ReturnType<Workspace['sessions']['create']>> | null;
@@ -106,7 +95,7 @@ describe('the project watcher', () => {
     await handle.submit('Read the notes.');
 
     const written = nextEvent(ws, 'project.filesChanged', (e) => e.paths.includes('notes.md'));
-    fake.enqueue(
+    suite.fake.enqueue(
       {
         toolCalls: [
           {
@@ -120,7 +109,7 @@ describe('the project watcher', () => {
     );
     await handle.submit('Rewrite them.');
     await written;
-    fake.enqueue({ text: 'ok' });
+    suite.fake.enqueue({ text: 'ok' });
     await handle.submit('Anything changed?');
     expect(requestMessages(4).filter((m) => m.role === 'system')).toHaveLength(1);
     expect(handle.staleFiles()).toEqual([]);
@@ -136,7 +125,7 @@ describe('the project watcher', () => {
   });
 
   it('skips ignored folders, and stops when the last session of the project closes', async () => {
-    lab = await makeLab(fake.url);
+    lab = await suite.newLab();
     const dir = await project({
       '.gitignore': 'generated/\n',
       'src/a.ts': 'a\n',
@@ -162,7 +151,7 @@ describe('the project watcher', () => {
   });
 
   it('watches a very large tree only in part, says so, and still follows the files the model read', async () => {
-    lab = await makeLab(fake.url);
+    lab = await suite.newLab();
     const files = Object.fromEntries(
       Array.from({ length: 30 }, (_, i) => [`src/f${String(i).padStart(2, '0')}.ts`, `${i}\n`]),
     );

@@ -4,7 +4,10 @@ import path from 'node:path';
 import type { Workspace } from '../../../src/core/api.js';
 import type { Clock } from '../../../src/core/deps.js';
 import type { OctoEventName, OctoEvents } from '../../../src/core/events.js';
+import type { SessionRecord } from '../../../src/core/session/types.js';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createWorkspace } from '../../../src/core/workspace.js';
+import { startFakeProvider, type FakeProvider } from '../../support/fake-provider.js';
 import { makeTempDir, type TempDir } from '../../support/temp.js';
 import { testConfig } from '../../support/workspace.js';
 
@@ -102,3 +105,36 @@ export function nextEvent<K extends OctoEventName>(
     });
   });
 }
+
+/** One fake provider per test file, and the labs a test makes, cleaned up after it. */
+export function useLabSuite(): { readonly fake: FakeProvider; newLab(): Promise<Lab> } {
+  let fake: FakeProvider | null = null;
+  const labs: Lab[] = [];
+  beforeAll(async () => {
+    fake = await startFakeProvider();
+  });
+  afterAll(async () => {
+    await fake?.close();
+  });
+  afterEach(async () => {
+    for (const lab of labs.splice(0)) await lab.cleanup();
+  });
+  const started = (): FakeProvider => {
+    if (fake === null) throw new Error('the fake provider starts in beforeAll');
+    return fake;
+  };
+  return {
+    get fake() {
+      return started();
+    },
+    newLab: async () => {
+      const lab = await makeLab(started().url);
+      labs.push(lab);
+      return lab;
+    },
+  };
+}
+
+/** The messages of a session as `role: content` lines. */
+export const contents = (records: readonly SessionRecord[]): string[] =>
+  records.flatMap((r) => (r.kind === 'message' ? [`${r.role}: ${r.content}`] : []));

@@ -1,25 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SessionRecord } from '../../../src/core/session/types.js';
-import { startFakeProvider, type FakeProvider } from '../../support/fake-provider.js';
-import { makeLab, nextEvent, type Lab } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { type Lab, nextEvent, useLabSuite, contents } from './support.js';
 
-let fake: FakeProvider;
 let lab: Lab;
-
-beforeAll(async () => {
-  fake = await startFakeProvider();
-});
-afterAll(async () => {
-  await fake.close();
-});
-afterEach(async () => {
-  await lab.cleanup();
-});
-
-const contents = (records: readonly SessionRecord[]): string[] =>
-  records.flatMap((r) => (r.kind === 'message' ? [`${r.role}: ${r.content}`] : []));
+const suite = useLabSuite();
 
 async function projectDir(): Promise<string> {
   const dir = path.join(lab.root, 'proj');
@@ -29,7 +14,7 @@ async function projectDir(): Promise<string> {
 
 describe('two terminals', () => {
   it('gives the second terminal a read-only view that follows the writer, and loses no write', async () => {
-    lab = await makeLab(fake.url);
+    lab = await suite.newLab();
     const dir = await projectDir();
     const first = await lab.workspace(dir);
     const second = await lab.workspace(dir);
@@ -40,7 +25,7 @@ describe('two terminals', () => {
 
     for (const n of [1, 2, 3]) {
       const followed = nextEvent(second, 'session.updated', (e) => e.summary.messageCount === n * 2);
-      fake.enqueue({ text: `answer ${n}` });
+      suite.fake.enqueue({ text: `answer ${n}` });
       await writer.submit(`question ${n}`);
       expect((await followed).summary.lastPreview).toBe(`answer ${n}`);
     }
@@ -64,12 +49,12 @@ describe('two terminals', () => {
   });
 
   it('lets the second terminal fork the session it may only read, and go on there', async () => {
-    lab = await makeLab(fake.url);
+    lab = await suite.newLab();
     const dir = await projectDir();
     const first = await lab.workspace(dir);
     const second = await lab.workspace(dir);
     const writer = await first.sessions.create('busy');
-    fake.enqueue({ text: 'first answer' });
+    suite.fake.enqueue({ text: 'first answer' });
     await writer.submit('first question');
     const reader = await second.sessions.open('busy');
 
@@ -77,13 +62,13 @@ describe('two terminals', () => {
     expect(forked).toMatchObject({ name: 'busy-mine', parentId: writer.id, messageCount: 2 });
     const mine = await second.sessions.open('busy-mine');
     expect(mine.readOnly).toBe(false);
-    fake.enqueue({ text: 'my answer' });
+    suite.fake.enqueue({ text: 'my answer' });
     expect(await mine.submit('my question')).toMatchObject({ status: 'finished' });
     expect(contents(reader.records())).toEqual(['user: first question', 'assistant: first answer']);
   });
 
   it('shows a session created or changed in another terminal in the list within a second', async () => {
-    lab = await makeLab(fake.url);
+    lab = await suite.newLab();
     const dir = await projectDir();
     const watcher = await lab.workspace(dir);
     const other = await lab.workspace(dir);
