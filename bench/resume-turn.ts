@@ -4,10 +4,9 @@
  * Run: npm run build && npx tsx bench/resume-turn.ts
  */
 import { performance } from 'node:perf_hooks';
-import { createWorkspace } from '../src/core/workspace.js';
 import { startFakeProvider } from '../test/support/fake-provider.js';
 import { makeOctoHome, OctoProcess } from '../test/e2e/support.js';
-import { median, ms, report, settle } from './support.js';
+import { homeWorkspace, median, ms, report, settle } from './support.js';
 
 const MESSAGES = 2000;
 const RUNS = 10;
@@ -15,13 +14,7 @@ const RUNS = 10;
 const fake = await startFakeProvider();
 const home = await makeOctoHome(fake.url);
 try {
-  const ws = await createWorkspace({
-    env: home.env,
-    home: home.home,
-    cwd: home.projectDir,
-    clock: { now: () => Date.now() },
-    pid: process.pid,
-  });
+  const ws = await homeWorkspace(home);
   const handle = await ws.sessions.open('big', { create: true });
   for (let turn = 0; turn < MESSAGES / 2; turn += 1) {
     fake.enqueue({

@@ -2,9 +2,8 @@
  * `octo sessions list` with 1,000 sessions in the store, end to end (spawn to exit), median of 10.
  * Target on the 2-core machine: under 150 ms. Run: npm run build && npx tsx bench/sessions-list.ts
  */
-import { createWorkspace } from '../src/core/workspace.js';
 import { makeOctoHome } from '../test/e2e/support.js';
-import { median, ms, report, settle, timeCommand, timeOcto } from './support.js';
+import { homeWorkspace, median, ms, report, settle, timeCommand, timeOcto } from './support.js';
 
 const SESSIONS = 1000;
 const RUNS = 10;
@@ -13,13 +12,7 @@ const UNUSED_PROVIDER = 'http://127.0.0.1:9/v1';
 
 const home = await makeOctoHome(UNUSED_PROVIDER);
 try {
-  const ws = await createWorkspace({
-    env: home.env,
-    home: home.home,
-    cwd: home.projectDir,
-    clock: { now: () => Date.now() },
-    pid: process.pid,
-  });
+  const ws = await homeWorkspace(home);
   for (let i = 0; i < SESSIONS; i += 1) {
     const handle = await ws.sessions.create(`bench-${String(i).padStart(4, '0')}`);
     await handle.close();

@@ -2,7 +2,9 @@
 import { spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { BIN } from '../test/e2e/support.js';
+import type { Workspace } from '../src/core/api.js';
+import { createWorkspace } from '../src/core/workspace.js';
+import { BIN, type OctoHome } from '../test/e2e/support.js';
 
 export function machine(): string {
   const cpu = cpus();
@@ -67,4 +69,15 @@ export function report(title: string, lines: readonly string[]): void {
  */
 export function settle(ms = 3000): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A workspace in the home's project, as `octo` started there would open, for seeding a store. */
+export function homeWorkspace(home: OctoHome): Promise<Workspace> {
+  return createWorkspace({
+    env: home.env,
+    home: home.home,
+    cwd: home.projectDir,
+    clock: { now: () => Date.now() },
+    pid: process.pid,
+  });
 }

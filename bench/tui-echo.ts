@@ -6,11 +6,10 @@
  */
 import { PassThrough, Writable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
-import { createWorkspace } from '../src/core/workspace.js';
 import { startTui } from '../src/tui/index.js';
 import { startFakeProvider } from '../test/support/fake-provider.js';
 import { makeOctoHome } from '../test/e2e/support.js';
-import { median, ms, report } from './support.js';
+import { homeWorkspace, median, ms, report } from './support.js';
 
 const CHUNKS = 2500;
 /** 2 ms between chunks: 500 chunks a second. */
@@ -28,13 +27,7 @@ function percentile(values: readonly number[], p: number): number {
 async function once(): Promise<number[]> {
   const fake = await startFakeProvider();
   const home = await makeOctoHome(fake.url);
-  const ws = await createWorkspace({
-    env: home.env,
-    home: home.home,
-    cwd: home.projectDir,
-    clock: { now: () => Date.now() },
-    pid: process.pid,
-  });
+  const ws = await homeWorkspace(home);
   let waiting: { letter: string; at: number } | null = null;
   const latencies: number[] = [];
   const output = Object.assign(

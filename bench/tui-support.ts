@@ -4,18 +4,12 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { createWorkspace } from '../src/core/workspace.js';
 import type { FakeProvider } from '../test/support/fake-provider.js';
 import { REPO, type OctoHome } from '../test/e2e/support.js';
+import { homeWorkspace } from './support.js';
 
 export async function seedSessions(home: OctoHome, count: number): Promise<void> {
-  const ws = await createWorkspace({
-    env: home.env,
-    home: home.home,
-    cwd: home.projectDir,
-    clock: { now: () => Date.now() },
-    pid: process.pid,
-  });
+  const ws = await homeWorkspace(home);
   for (let i = 0; i < count; i += 1)
     await (await ws.sessions.create(`bench-${String(i).padStart(4, '0')}`)).close();
   await ws.close();
@@ -28,13 +22,7 @@ export async function seedLongSession(
   name: string,
   messages: number,
 ): Promise<string> {
-  const ws = await createWorkspace({
-    env: home.env,
-    home: home.home,
-    cwd: home.projectDir,
-    clock: { now: () => Date.now() },
-    pid: process.pid,
-  });
+  const ws = await homeWorkspace(home);
   const handle = await ws.sessions.open(name, { create: true });
   const answer = `${'A fairly ordinary sentence of an answer, with **some** markdown. '.repeat(3)}\n\n- a point\n- another`;
   // A fallback rather than one script per turn: the core may make calls of its own (compression).
