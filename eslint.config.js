@@ -1,7 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const terminalModules = ['neo-blessed', 'blessed', 'cac', 'chalk'];
+const terminalModules = ['neo-blessed', 'blessed', 'chalk'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bin/**'] },
@@ -60,7 +60,6 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'cac', message: 'Only src/cli parses arguments.' }],
           patterns: [{ group: ['**/cli/**', '**/server/**'], message: 'tui may import only core.' }],
         },
       ],
@@ -76,7 +75,6 @@ export default tseslint.config(
           paths: [
             { name: 'neo-blessed', message: 'Only src/tui/blessed.ts imports neo-blessed.' },
             { name: 'blessed', message: 'Only src/tui/blessed.ts imports neo-blessed.' },
-            { name: 'cac', message: 'Only src/cli parses arguments.' },
           ],
           patterns: [{ group: ['**/cli/**', '**/server/**'], message: 'tui may import only core.' }],
         },

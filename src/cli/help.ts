@@ -1,4 +1,4 @@
-/** Help texts, written by hand: cac's generated help goes to console and lacks examples. */
+/** Help texts, written by hand so that each has its examples. */
 import type { HelpTopic } from './parse.js';
 
 const MAIN = `octo — a terminal workspace for long-running, AI-assisted development
@@ -25,7 +25,8 @@ Run options
   --resume [NAME]      resume NAME (must exist); without NAME, pick one
   --resume-recent      resume the most recently updated session of this project
   --model PROVIDER:MODEL   e.g. openai:gpt-4o-mini, openrouter:anthropic/claude-sonnet-4, ollama:qwen2.5-coder:7b
-  -p, --prompt TEXT    run one turn without the full screen (text on stdin works too)
+  -p, --prompt TEXT    run one turn without the full screen (text on stdin works too);
+                       TEXT is taken as typed, even when it begins with '-'
   --json               with -p: print one JSON result instead of streaming the reply
   --attach FILE        attach an image (png, jpeg, gif, webp) or a video; repeatable
   --theme THEME        colour theme of the workspace
@@ -44,6 +45,7 @@ Examples
 Exit codes
   0 success · 1 error (message on stderr) · 2 usage · 3 spending or token limit reached · 130 interrupted
 
+'--' ends the options: what follows is an operand (octo sessions search -- --json).
 Session names: 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit.
 Configuration: $OCTO_HOME/config.toml, else $XDG_CONFIG_HOME/octo/config.toml, plus .octo/config.toml.
 `;

@@ -1,8 +1,7 @@
 /** Turns an explicit argv into one typed invocation; every mistake is a UsageError (exit 2). */
-import { cac, type Command } from 'cac';
 import type { ApprovalCategory } from '../core/api.js';
 import { closest } from '../core/text/distance.js';
-import { optionValues } from './raw-options.js';
+import { ArgvError, readArgv, type OptionTable, type ReadArgv } from './argv.js';
 
 export interface RunOptions {
   /** True for `octo run`, false for bare `octo`. */
@@ -51,134 +50,161 @@ export class UsageError extends Error {
   }
 }
 
-const COMMANDS = ['run', 'sessions', 'doctor'] as const;
-const SESSION_ACTIONS = [
-  'list',
-  'show',
-  'rename',
-  'rm',
-  'restore',
-  'export',
-  'fork',
-  'search',
-  'move',
-] as const;
 /** What `--allow` may grant: the approval categories of the core. */
 const ALLOW_ITEMS: readonly ApprovalCategory[] = ['write', 'shell', 'mcp'];
-/** Options whose values are text: mri would turn "007" into 7, so their raw text is read back. */
-const STRING_OPTIONS = {
-  name: ['--name'],
-  model: ['--model'],
-  theme: ['--theme'],
-  format: ['--format'],
-  allow: ['--allow'],
-  at: ['--at'],
+
+/** Every command answers `--help` and `--version`. */
+const COMMON_OPTIONS: OptionTable = {
+  help: { kind: 'flag', short: 'h' },
+  version: { kind: 'flag', short: 'v' },
 };
-/** Flags of `octo sessions`, each accepted only by the actions that use it. */
-const SESSIONS_FLAGS = ['all', 'json', 'format', 'trash', 'at'] as const;
-type SessionsFlag = (typeof SESSIONS_FLAGS)[number];
 
-function addRunOptions(command: Command): Command {
-  return command
-    .option('--name <name>', 'create or resume the session named N')
-    .option('--resume [name]', 'resume an existing session (bare: pick one)')
-    .option('--resume-recent', "resume this project's most recently updated session")
-    .option('--model <model>', 'provider:model')
-    .option('-p, --prompt <text>', 'run one turn without the full screen')
-    .option('--json', 'print one JSON result instead of streaming')
-    .option('--attach <file>', 'attach an image or video (repeatable)')
-    .option('--theme <theme>', 'colour theme of the workspace')
-    .option('--allow <categories>', 'grant write, shell and mcp tools without asking');
+const RUN_OPTIONS: OptionTable = {
+  name: { kind: 'value' },
+  resume: { kind: 'optional' },
+  'resume-recent': { kind: 'flag' },
+  model: { kind: 'value' },
+  // A prompt is free text: `-p "-5 is negative"` and `-p "--- a/file.ts"` are prompts.
+  prompt: { kind: 'value', short: 'p', verbatim: true },
+  json: { kind: 'flag' },
+  attach: { kind: 'value' },
+  theme: { kind: 'value' },
+  allow: { kind: 'value' },
+};
+
+/**
+ * One command of the table below: its options and how its reading becomes an invocation. A new
+ * command is one more entry (and its help topic).
+ */
+interface CommandSpec {
+  topic: HelpTopic;
+  options: OptionTable;
+  read(args: CommandArgs): Invocation;
 }
 
-function buildParser(): ReturnType<typeof cac> {
-  const cli = cac('octo');
-  cli.option('-h, --help', 'show help').option('-v, --version', 'show the version');
-  addRunOptions(cli.command('[...args]', 'open the workspace'));
-  addRunOptions(cli.command('run', 'open a session, or run one turn with -p'));
-  cli
-    .command('sessions [action] [...args]', 'list and manage sessions')
-    .option('--all', 'all projects')
-    .option('--json', 'machine-readable output')
-    .option('--format <format>', 'md or json')
-    .option('--trash', 'the sessions in the trash')
-    .option('--at <seq>', 'fork at this record');
-  cli.command('doctor', 'check the store').option('--reindex', 'rebuild the session index');
-  return cli;
+/** One command's argv as read against its table, with typed accessors that throw usage errors. */
+class CommandArgs {
+  constructor(
+    private readonly read: ReadArgv,
+    readonly topic: HelpTopic,
+  ) {}
+
+  get operands(): readonly string[] {
+    return this.read.operands;
+  }
+
+  has(name: string): boolean {
+    return this.read.values.has(name);
+  }
+
+  flag(name: string): boolean {
+    return this.read.values.get(name)?.includes(true) === true;
+  }
+
+  /** The last value given (repeats override, as most command lines do). */
+  text(name: string): string | undefined {
+    const last = this.read.values.get(name)?.at(-1);
+    return last === true ? undefined : last;
+  }
+
+  /** The last value given, or true when the last one was given without a value (`--resume`). */
+  optional(name: string): string | true | undefined {
+    return this.read.values.get(name)?.at(-1);
+  }
+
+  texts(name: string): string[] {
+    return (this.read.values.get(name) ?? []).filter((v): v is string => v !== true);
+  }
+
+  /** Refuses operands (`hint` says where such a word belongs, if anywhere). */
+  noOperands(hint = ''): void {
+    const [first] = this.operands;
+    if (first !== undefined)
+      throw new UsageError(`Unexpected argument ${JSON.stringify(first)}${hint}.`, this.topic);
+  }
 }
 
-function isCacError(error: unknown): error is Error {
-  return error instanceof Error && error.name === 'CACError';
-}
+const COMMANDS: Readonly<Record<string, CommandSpec>> = {
+  run: {
+    topic: 'run',
+    options: RUN_OPTIONS,
+    read: (args) => {
+      args.noOperands(' (a prompt goes after -p)');
+      return { kind: 'run', options: runOptions(args, true) };
+    },
+  },
+  sessions: {
+    topic: 'sessions',
+    options: {
+      all: { kind: 'flag' },
+      json: { kind: 'flag' },
+      format: { kind: 'value' },
+      trash: { kind: 'flag' },
+      at: { kind: 'value' },
+    },
+    read: (args) => ({ kind: 'sessions', sessions: sessionsAction(args) }),
+  },
+  doctor: {
+    topic: 'doctor',
+    options: { reindex: { kind: 'flag' } },
+    read: (args) => {
+      args.noOperands();
+      return { kind: 'doctor', reindex: args.flag('reindex') };
+    },
+  },
+};
 
+/** Bare `octo [run options]`: the workspace, or one turn with -p. */
+const DEFAULT_COMMAND: CommandSpec = {
+  topic: 'main',
+  options: RUN_OPTIONS,
+  read: (args) => {
+    const [first] = args.operands;
+    if (first !== undefined) throw unknownCommand(first);
+    return { kind: 'run', options: runOptions(args, false) };
+  },
+};
+
+/**
+ * The command is the first word when it names one; anything else is bare `octo` with run options.
+ * Options come after their command, as with git.
+ */
 export function parseArgv(argv: readonly string[]): Invocation {
-  const cli = buildParser();
-  const parsed = cli.parse(['node', 'octo', ...argv], { run: false });
-  const command = cli.matchedCommand;
-  const args = parsed.args.map(String);
-  const topic = helpTopic(cli.matchedCommandName);
-  if (parsed.options.help === true) return { kind: 'help', topic };
-  if (parsed.options.version === true) return { kind: 'version' };
-  if (command === undefined) throw new UsageError('Nothing to do.');
-  if (command.name === '' && args.length > 0) throw unknownCommand(args[0] ?? '');
+  const [word, ...rest] = argv;
+  const named = word !== undefined && Object.hasOwn(COMMANDS, word) ? COMMANDS[word] : undefined;
+  const command = named ?? DEFAULT_COMMAND;
+  const words = named === undefined ? argv : rest;
+  let read: ReadArgv;
   try {
-    command.checkUnknownOptions();
-    command.checkOptionValue();
-    command.checkUnusedArgs();
+    read = readArgv(words, { ...COMMON_OPTIONS, ...command.options });
   } catch (error) {
-    if (isCacError(error)) throw new UsageError(error.message.replaceAll('`', ''), topic);
+    if (error instanceof ArgvError) throw new UsageError(error.message, command.topic);
     throw error;
   }
-  switch (cli.matchedCommandName) {
-    case 'run':
-    case undefined:
-      return { kind: 'run', options: runOptions(argv, parsed.options, cli.matchedCommandName === 'run') };
-    case 'sessions':
-      return { kind: 'sessions', sessions: sessionsAction(argv, args, parsed.options) };
-    case 'doctor':
-      return { kind: 'doctor', reindex: parsed.options.reindex === true };
-    default:
-      throw unknownCommand(cli.matchedCommandName);
-  }
-}
-
-function helpTopic(name: string | undefined): HelpTopic {
-  return name === 'run' || name === 'sessions' || name === 'doctor' ? name : 'main';
+  const args = new CommandArgs(read, command.topic);
+  if (args.has('help')) return { kind: 'help', topic: command.topic };
+  if (args.has('version')) return { kind: 'version' };
+  return command.read(args);
 }
 
 function unknownCommand(name: string): UsageError {
-  const near = closest(name, COMMANDS, 1);
+  const near = closest(name, Object.keys(COMMANDS), 1);
   const hint = near.length > 0 ? ` Did you mean: octo ${near.join(', ')}?` : '';
   return new UsageError(`Unknown command: ${name}.${hint}`);
 }
 
-type ParsedOptions = Record<string, unknown>;
-
-/** The last raw text given for a string option (repeats override, as most CLIs do). */
-function lastText(argv: readonly string[], flags: readonly string[], label: string): string | undefined {
-  const values = optionValues(argv, flags);
-  const last = values.at(-1);
-  if (last === true) throw new UsageError(`${label} needs a value.`);
-  return last;
-}
-
-function runOptions(argv: readonly string[], options: ParsedOptions, explicit: boolean): RunOptions {
-  const topic = explicit ? 'run' : 'main';
-  const resumeValues = optionValues(argv, ['--resume']);
-  const resume = resumeValues.at(-1);
-  const attach = optionValues(argv, ['--attach']).map((value) => {
-    if (value === true) throw new UsageError('--attach needs a file.', topic);
-    return value;
-  });
-  const name = lastText(argv, STRING_OPTIONS.name, '--name');
-  const resumeRecent = options.resumeRecent === true;
+function runOptions(args: CommandArgs, explicit: boolean): RunOptions {
+  const { topic } = args;
+  const name = args.text('name');
+  const resume = args.optional('resume');
+  const resumeRecent = args.flag('resume-recent');
   const chosen = [name !== undefined, resume !== undefined, resumeRecent].filter(Boolean).length;
   if (chosen > 1) throw new UsageError('Use only one of --name, --resume and --resume-recent.', topic);
   if (resume === '') throw new UsageError('--resume needs a name, or no value at all for the picker.', topic);
-  const prompt = lastText(argv, ['-p', '--prompt'], '-p');
-  const model = lastText(argv, STRING_OPTIONS.model, '--model');
-  const theme = lastText(argv, STRING_OPTIONS.theme, '--theme');
-  const allow = allowList(lastText(argv, STRING_OPTIONS.allow, '--allow'), topic);
+  const prompt = args.text('prompt');
+  const model = args.text('model');
+  const theme = args.text('theme');
+  const allow = allowList(args.text('allow'), topic);
   return {
     explicit,
     ...(name !== undefined ? { name } : {}),
@@ -186,8 +212,8 @@ function runOptions(argv: readonly string[], options: ParsedOptions, explicit: b
     resumeRecent,
     ...(model !== undefined ? { model } : {}),
     ...(prompt !== undefined ? { prompt } : {}),
-    json: options.json === true,
-    attach,
+    json: args.flag('json'),
+    attach: args.texts('attach'),
     ...(theme !== undefined ? { theme } : {}),
     allow,
   };
@@ -219,16 +245,27 @@ function seqOf(text: string | undefined): number | undefined {
   return Number(text);
 }
 
-function sessionsAction(
-  argv: readonly string[],
-  args: readonly string[],
-  options: ParsedOptions,
-): SessionsAction {
-  const [action = 'list', ...rest] = args;
-  const json = options.json === true;
+/** Flags of `octo sessions`, each accepted only by the actions that use it. */
+const SESSIONS_FLAGS = ['all', 'json', 'format', 'trash', 'at'] as const;
+type SessionsFlag = (typeof SESSIONS_FLAGS)[number];
+const SESSION_ACTIONS = [
+  'list',
+  'show',
+  'rename',
+  'rm',
+  'restore',
+  'export',
+  'fork',
+  'search',
+  'move',
+] as const;
+
+function sessionsAction(args: CommandArgs): SessionsAction {
+  const [action = 'list', ...rest] = args.operands;
+  const json = args.flag('json');
   const allowed = (flags: Partial<Record<SessionsFlag, boolean>>): void => {
     for (const flag of SESSIONS_FLAGS) {
-      if (options[flag] !== undefined && flags[flag] !== true) {
+      if (args.has(flag) && flags[flag] !== true) {
         throw new UsageError(`--${flag} does not apply to sessions ${action}.`, 'sessions');
       }
     }
@@ -241,7 +278,7 @@ function sessionsAction(
     case 'list':
       allowed({ all: true, json: true, trash: true });
       operands(0, 'list [--all] [--json] [--trash]');
-      return { action, all: options.all === true, json, trash: options.trash === true };
+      return { action, all: args.flag('all'), json, trash: args.flag('trash') };
     case 'show': {
       allowed({ json: true });
       const [name = ''] = operands(1, 'show NAME [--json]');
@@ -261,14 +298,14 @@ function sessionsAction(
     case 'export': {
       allowed({ format: true });
       const [name = ''] = operands(1, 'export NAME [--format md|json]');
-      const format = lastText(argv, STRING_OPTIONS.format, '--format') ?? 'md';
+      const format = args.text('format') ?? 'md';
       if (format !== 'md' && format !== 'json') throw new UsageError('--format is md or json.', 'sessions');
       return { action, name, format };
     }
     case 'fork': {
       allowed({ at: true });
       const [name = '', newName = ''] = operands(2, 'fork NAME NEW_NAME [--at SEQ]');
-      const atSeq = seqOf(lastText(argv, STRING_OPTIONS.at, '--at'));
+      const atSeq = seqOf(args.text('at'));
       return { action, name, newName, ...(atSeq !== undefined ? { atSeq } : {}) };
     }
     case 'search': {
@@ -276,7 +313,7 @@ function sessionsAction(
       if (rest.length === 0)
         throw new UsageError('Usage: octo sessions search TEXT [--json] [--all]', 'sessions');
       // Several words unquoted are one search, as a search box would take them.
-      return { action, text: rest.join(' '), json, all: options.all === true };
+      return { action, text: rest.join(' '), json, all: args.flag('all') };
     }
     case 'move': {
       allowed({});

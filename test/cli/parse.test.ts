@@ -145,6 +145,34 @@ describe('parseArgv', () => {
     expect(usageError(['sessions', 'show', 'a', '--trash']).message).toMatch(/--trash does not apply/);
   });
 
+  it('takes the word after -p as the prompt whatever it starts with (FAULTS.md row 38)', () => {
+    for (const prompt of ['-5 is negative', '--- a/file.ts', '- a list item', '--help', '-v', '--']) {
+      expect(parseArgv(['run', '--name', 'a', '-p', prompt])).toEqual(run({ name: 'a', prompt }));
+      expect(parseArgv(['--prompt', prompt])).toEqual(run({ prompt }, false));
+    }
+    expect(parseArgv(['-p-5'])).toEqual(run({ prompt: '-5' }, false));
+  });
+
+  it('ends options at --: what follows is an operand', () => {
+    expect(parseArgv(['sessions', 'search', '--', '--json', '-x'])).toEqual({
+      kind: 'sessions',
+      sessions: { action: 'search', text: '--json -x', json: false, all: false },
+    });
+    expect(usageError(['run', '--name', 'a', '--', '-p', 'hi']).message).toBe(
+      'Unexpected argument "-p" (a prompt goes after -p).',
+    );
+    expect(usageError(['doctor', 'now']).message).toMatch(/Unexpected argument "now"/);
+    expect(usageError(['--', 'run']).message).toMatch(/Unknown command: run/);
+  });
+
+  it('refuses a flag given a value and a value option given another option instead', () => {
+    expect(usageError(['run', '--json=yes']).message).toBe('--json does not take a value.');
+    expect(usageError(['run', '--name', '--json']).message).toBe('--name needs a value.');
+    expect(usageError(['run', '--model', '-p', 'x']).message).toBe('--model needs a value.');
+    expect(parseArgv(['run', '--resume', '--json'])).toEqual(run({ resume: true, json: true }));
+    expect(usageError(['run', '--resume=']).message).toMatch(/--resume needs a name/);
+  });
+
   it('answers --help per command and --version', () => {
     expect(parseArgv(['--help'])).toEqual({ kind: 'help', topic: 'main' });
     expect(parseArgv(['sessions', '--help'])).toEqual({ kind: 'help', topic: 'sessions' });
