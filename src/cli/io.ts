@@ -2,6 +2,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Env } from '../core/deps.js';
+import { toJsonText } from '../core/text/json-text.js';
 
 export type CliSignal = 'SIGINT' | 'SIGTERM';
 
@@ -82,6 +83,6 @@ export class Output {
   }
 
   json(value: unknown): void {
-    this.io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    this.io.stdout.write(`${toJsonText(value, 2)}\n`);
   }
 }

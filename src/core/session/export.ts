@@ -1,4 +1,5 @@
 import { assertNever } from '../errors.js';
+import { toJsonText } from '../text/json-text.js';
 import type { SessionRecord, SessionSummary } from './types.js';
 
 function formatCost(cost: number | null | undefined): string {
@@ -41,7 +42,7 @@ export function exportSession(
   records: readonly SessionRecord[],
   format: 'md' | 'json',
 ): string {
-  if (format === 'json') return `${JSON.stringify({ session: summary, records }, null, 2)}\n`;
+  if (format === 'json') return `${toJsonText({ session: summary, records }, 2)}\n`;
   const header = [
     `# ${summary.name}`,
     '',

@@ -7,6 +7,7 @@
 
 import { isUtf8 } from 'node:buffer';
 import { getErrorMessage } from '../errors.js';
+import { jsonEscape } from '../text/json-text.js';
 
 export type NedbDoc = { _id: string } & Record<string, unknown>;
 
@@ -95,7 +96,7 @@ export function serializeLine(doc: NedbDoc): string {
 
 /** These characters can only occur inside JSON strings, where `\uXXXX` means the same character. */
 export function escapeLineSeparators(line: string): string {
-  return line.replace(UNESCAPED_SEPARATORS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return line.replace(UNESCAPED_SEPARATORS, jsonEscape);
 }
 
 type LineOutcome =
