@@ -5,7 +5,7 @@ import type { OctoConfig } from './config/schema.js';
 import type { OctoError } from './errors.js';
 import type { BudgetFacts, ContextBreakdown, OctoEventName, Listener } from './events.js';
 import type { DoctorReport, LockHolder, OctoPaths } from './store/types.js';
-import type { SessionRecord, SessionSummary } from './session/types.js';
+import type { FinishReason, SessionRecord, SessionSummary } from './session/types.js';
 import type {
   CompactionFigures,
   ContextFilter,
@@ -115,10 +115,15 @@ export type TurnStatus = 'finished' | 'interrupted' | 'failed';
 export interface TurnOutcome {
   status: TurnStatus;
   turnId: string;
-  /** The final assistant text of the turn (possibly partial when interrupted). */
+  /**
+   * The whole text of the turn as it was shown: every step's text, each step on its own line; on a
+   * failed or interrupted turn, what streamed before it stopped.
+   */
   reply: string;
   /** Model calls the turn made (on finished turns). */
   steps?: number;
+  /** Why the last model call stopped; null when it never said (or no call was made). */
+  finishReason?: FinishReason | null;
   error?: OctoError;
 }
 

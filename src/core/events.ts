@@ -1,6 +1,6 @@
 import type { CatchUp } from './api.js';
 import type { LockHolder, StoreWarning } from './store/types.js';
-import type { CompactionTrigger, SessionSummary, ToolCall, Usage } from './session/types.js';
+import type { CompactionTrigger, FinishReason, SessionSummary, ToolCall, Usage } from './session/types.js';
 
 /** Context breakdown by category, in tokens (feeds the context pane and /context). */
 export interface ContextBreakdown {
@@ -55,7 +55,10 @@ export interface OctoEvents {
   };
   'turn.usage': { sessionId: string; turnId: string; usage: Usage; cost: number | null; model: string };
   'turn.retry': { sessionId: string; turnId: string; attempt: number; delayMs: number; reason: string };
-  'turn.finished': { sessionId: string; turnId: string; steps: number };
+  /** Something odd in the provider's stream that octo skipped; one line naming the provider and field. */
+  'turn.warning': { sessionId: string; turnId: string; message: string };
+  /** `finishReason` of the last model call: `length` and `content_filter` mean the reply is not whole. */
+  'turn.finished': { sessionId: string; turnId: string; steps: number; finishReason?: FinishReason | null };
   'turn.failed': { sessionId: string; turnId: string; code: string; message: string };
   'turn.interrupted': { sessionId: string; turnId: string; reason: 'user' | 'error' | 'budget' };
   'context.changed': { sessionId: string; breakdown: ContextBreakdown };

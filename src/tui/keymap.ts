@@ -27,6 +27,7 @@ export type ActionId =
   | 'scrollBottom'
   | 'help'
   | 'toggleLastTool'
+  | 'toggleReasoning'
   | 'cursorUp'
   | 'cursorDown'
   | 'activate'
@@ -143,6 +144,13 @@ export const KEYMAP: readonly KeyBinding[] = [
     label: 'Ctrl-O',
     description: 'expand or collapse the latest tool call',
   },
+  {
+    scope: 'global',
+    action: 'toggleReasoning',
+    keys: ['C-r'],
+    label: 'Ctrl-R',
+    description: "show or hide the latest reply's reasoning",
+  },
   { scope: 'global', action: 'help', keys: ['f1'], label: 'F1', description: 'show or hide this help' },
   {
     scope: 'global',
@@ -191,21 +199,21 @@ export const KEYMAP: readonly KeyBinding[] = [
     action: 'cursorUp',
     keys: ['up', 'k'],
     label: 'Up, k',
-    description: 'select the previous tool call or note',
+    description: 'select the previous tool call, reasoning or note',
   },
   {
     scope: 'conversation',
     action: 'cursorDown',
     keys: ['down', 'j'],
     label: 'Down, j',
-    description: 'select the next tool call or note',
+    description: 'select the next tool call, reasoning or note',
   },
   {
     scope: 'conversation',
     action: 'activate',
     keys: ['enter', 'space'],
     label: 'Enter, Space',
-    description: 'expand or collapse the selected tool call',
+    description: 'expand or collapse the selected tool call or reasoning',
   },
   {
     scope: 'conversation',
@@ -304,6 +312,11 @@ export function candidates(
   if (focus !== 'input') scopes.push('outsideInput');
   scopes.push('global');
   return scopes.flatMap((scope) => KEYMAP.filter((b) => b.scope === scope && b.keys.includes(key)));
+}
+
+/** How the help writes the first key bound to `action` ("" when none is): for hints on screen. */
+export function keyLabel(action: ActionId): string {
+  return KEYMAP.find((b) => b.action === action)?.label ?? '';
 }
 
 /** The help screen, drawn from the table. */

@@ -132,6 +132,7 @@ describe('a named session over two days', () => {
     }).toEqual({
       session: { id: 'checked', name: 'scripted', projectDir: e2e.home.projectDir },
       status: 'finished',
+      finishReason: 'stop',
       reply: 'One file: notes.md',
       usage: { input: 30, output: 6, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
       cost: 'checked',

@@ -60,6 +60,7 @@ const info: SessionInfo = {
   messages: { total: 40, inContext: 30, compacted: 10 },
   tokens: usage(12_000),
   tokensBySource: { main: usage(10_000), agent: usage(1_000), compression: usage(1_000) },
+  usageUnreported: 0,
   cost: { total: 0.52, bySource: { main: 0.4, agent: 0.1, compression: 0.02 }, incomplete: false },
   requests: { total: 12, bySource: { main: 10, agent: 1, compression: 1 } },
   compressions: { count: 2, undone: 1, failed: 0, tokensSaved: 40_000 },

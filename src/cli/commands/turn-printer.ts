@@ -54,6 +54,9 @@ export class TurnPrinter {
         const seconds = Math.ceil(e.delayMs / 1000);
         this.diagnostic(`retrying in ${seconds}s (attempt ${e.attempt}): ${sanitizeLine(e.reason)}`);
       }),
+      ws.on('turn.warning', (e) => {
+        if (mine(e)) this.diagnostic(`warning: ${sanitizeLine(e.message)}`);
+      }),
       ws.on('turn.failed', (e) => {
         // The turn's own failure is reported once, from its outcome; this is the index update failing.
         if (mine(e) && e.turnId === 'summary') this.diagnostic(`warning: ${sanitizeLine(e.message)}`);

@@ -16,9 +16,13 @@ export interface OneTurnOptions {
 }
 
 interface TurnTotals {
-  /** Model requests that came back complete (a partial reply carries no cost). */
+  /** Model requests the turn made (a reply cut short counts: it may be billed). */
   requests: number;
-  usage: Usage;
+  /** Null when requests were made and none reported usage; never zeros standing in for unknown. */
+  usage: Usage | null;
+  /** Requests that reported no usage: `usage` is then a lower bound. */
+  unreported: number;
+  /** Null when any request's cost is unknown. */
   cost: number | null;
 }
 
@@ -26,11 +30,45 @@ interface TurnTotals {
 function totalsSince(handle: SessionHandle, seq: number): TurnTotals {
   const replies = handle
     .records()
-    .filter((r): r is MessageRecord => r.kind === 'message' && r.seq > seq && r.role === 'assistant');
-  const usage = replies.reduce((sum, r) => (r.usage ? addUsage(sum, r.usage) : sum), ZERO_USAGE);
-  const priced = replies.filter((r) => r.cost !== undefined);
-  const cost = priced.some((r) => r.cost === null) ? null : priced.reduce((sum, r) => sum + (r.cost ?? 0), 0);
-  return { requests: priced.length, usage, cost };
+    .filter(
+      (r): r is MessageRecord =>
+        r.kind === 'message' && r.seq > seq && r.role === 'assistant' && r.cost !== undefined,
+    );
+  const reported = replies.flatMap((r) => (r.usage ? [r.usage] : []));
+  const usage = reported.reduce(addUsage, ZERO_USAGE);
+  const cost = replies.some((r) => r.cost === null)
+    ? null
+    : replies.reduce((sum, r) => sum + (r.cost ?? 0), 0);
+  return {
+    requests: replies.length,
+    usage: replies.length > 0 && reported.length === 0 ? null : usage,
+    unreported: replies.length - reported.length,
+    cost,
+  };
+}
+
+/** The turn's usage for --json: null when unknown, marked when part of it is. */
+function usageJson(totals: TurnTotals): (Usage & { incomplete?: true }) | null {
+  if (totals.usage === null) return null;
+  return totals.unreported > 0 ? { ...totals.usage, incomplete: true } : totals.usage;
+}
+
+function usageNote(totals: TurnTotals): string {
+  if (totals.usage === null) return 'usage unknown';
+  return totals.unreported > 0 ? `${describeUsage(totals.usage)} + unreported` : describeUsage(totals.usage);
+}
+
+/** What a reply cut short means for the user, and how to get the rest. */
+function finishWarning(outcome: TurnOutcome, sessionName: string): string | null {
+  const resume = `octo run --resume ${sessionName} -p continue`;
+  switch (outcome.finishReason) {
+    case 'length':
+      return `warning: the reply was cut off at the model's output limit (finish reason length); to get the rest, send "continue" (${resume}).`;
+    case 'content_filter':
+      return "warning: the provider's content filter stopped the reply (finish reason content_filter); what came before it is kept.";
+    default:
+      return null;
+  }
 }
 
 function exitCodeOf(outcome: TurnOutcome, signal: CliSignal | null): ExitCode {
@@ -80,12 +118,15 @@ export async function runOneTurn(
   const totals = totalsSince(handle, seqBefore);
   const summary = handle.summary();
   if (outcome.error && outcome.status !== 'interrupted') output.error(sanitizeText(outcome.error.message));
+  const warning = finishWarning(outcome, sanitizeLine(summary.name));
+  if (warning !== null) output.note(warning);
   if (options.json) {
     output.json({
       session: { id: summary.id, name: summary.name, projectDir: summary.projectDir },
       status: outcome.status,
+      finishReason: outcome.finishReason ?? null,
       reply: outcome.reply,
-      usage: totals.usage,
+      usage: usageJson(totals),
       cost: totals.cost,
       model: handle.model(),
       toolCalls: printer.toolCalls(),
@@ -93,8 +134,12 @@ export async function runOneTurn(
     });
   } else if (totals.requests > 0) {
     const cost = formatCost(totals.cost, totals.cost === null);
+    const finish =
+      outcome.finishReason === 'length' || outcome.finishReason === 'content_filter'
+        ? ` (${outcome.finishReason})`
+        : '';
     output.note(
-      `[${sanitizeLine(summary.name)} · ${outcome.status} · ${describeUsage(totals.usage)} · ${cost}]`,
+      `[${sanitizeLine(summary.name)} · ${outcome.status}${finish} · ${usageNote(totals)} · ${cost}]`,
     );
   }
   return exitCodeOf(outcome, signal);

@@ -59,13 +59,17 @@ function messageLines(record: MessageRecord, dataDir: string, sessionId: string)
     record.role === 'tool' ? `tool ${record.toolName ?? ''} (${record.toolCallId ?? ''})` : record.role;
   const facts = [
     record.model ?? '',
-    record.usage ? describeUsage(record.usage) : '',
+    record.usage ? describeUsage(record.usage) : record.usage === null ? 'usage unknown' : '',
     record.cost !== undefined ? formatCost(record.cost, record.cost === null) : '',
+    finishNote(record),
     ...flags,
   ].filter((f) => f !== '');
   const lines = [
     `#${record.seq} ${sanitizeLine(who)}${facts.length > 0 ? ` · ${sanitizeLine(facts.join(' · '))}` : ''}`,
   ];
+  // Marked so that it never reads as the answer: a tag line, then the thought indented once more.
+  if ((record.reasoning ?? '') !== '')
+    lines.push(indent('[reasoning]'), indent(indent(sanitizeText(record.reasoning ?? ''))));
   if (record.content !== '') lines.push(indent(sanitizeText(record.content)));
   for (const call of record.toolCalls ?? []) {
     lines.push(
@@ -74,6 +78,25 @@ function messageLines(record: MessageRecord, dataDir: string, sessionId: string)
   }
   for (const ref of record.attachments ?? []) lines.push(indent(attachmentLine(ref, dataDir, sessionId)));
   return lines;
+}
+
+/** The finish reasons worth a word: the ones after which the reply is not whole. */
+export function finishNote(record: Pick<MessageRecord, 'finishReason' | 'providerFinishReason'>): string {
+  const said = record.providerFinishReason === undefined ? '' : ` (${record.providerFinishReason})`;
+  switch (record.finishReason) {
+    case 'length':
+      return `cut off at the output limit${said}`;
+    case 'content_filter':
+      return `stopped by the content filter${said}`;
+    case 'error':
+      return `ended by an error${said}`;
+    case 'stop':
+    case 'tool_calls':
+    case undefined:
+      return '';
+    default:
+      return assertNever(record.finishReason, 'finish reason');
+  }
 }
 
 function attachmentLine(ref: AttachmentRef, dataDir: string, sessionId: string): string {
@@ -131,7 +154,7 @@ export function historyText(
     `  created   ${summary.createdAt}`,
     `  updated   ${summary.updatedAt}`,
     `  messages  ${summary.messageCount}`,
-    `  tokens    ${describeUsage(summary.tokens)}`,
+    `  tokens    ${describeUsage(summary.tokens)}${summary.tokensIncomplete === true ? ' (some requests reported no usage)' : ''}`,
     `  cost      ${sessionCost(summary)}`,
   ];
   const body = records.flatMap((record) => ['', ...recordLines(record, dataDir, summary.id)]);

@@ -26,11 +26,14 @@ export function sessionInfo(context: CommandContext): SessionInfo {
   const requests = bySource(() => 0);
   let costKnown = false;
   let incomplete = false;
+  let usageUnreported = 0;
   for (const record of records) {
     const source = requestSource(record);
     if (source === null || (record.kind !== 'message' && record.kind !== 'compaction')) continue;
     requests[source] += 1;
-    if (record.usage !== undefined) tokensBySource[source] = addUsage(tokensBySource[source], record.usage);
+    if (record.usage === null) usageUnreported += 1;
+    else if (record.usage !== undefined)
+      tokensBySource[source] = addUsage(tokensBySource[source], record.usage);
     if (record.cost === null) incomplete = true;
     else if (record.cost !== undefined) {
       costKnown = true;
@@ -54,6 +57,7 @@ export function sessionInfo(context: CommandContext): SessionInfo {
     },
     tokens,
     tokensBySource,
+    usageUnreported,
     cost: {
       total: costKnown ? SOURCES.reduce((sum, s) => sum + costBySource[s], 0) : null,
       bySource: costBySource,

@@ -48,6 +48,8 @@ export interface SessionInfo {
   /** All requests of the session: the conversation, agents and compression. */
   tokens: Usage;
   tokensBySource: Record<CostSource, Usage>;
+  /** Requests whose provider reported no usage: `tokens` leaves them out (they are not zero). */
+  usageUnreported: number;
   /** USD; `total` is null while no request had a known price. */
   cost: { total: number | null; bySource: Record<CostSource, number>; incomplete: boolean };
   requests: { total: number; bySource: Record<CostSource, number> };

@@ -26,6 +26,8 @@ const providerSchema = z.strictObject({
   headers: z.record(z.string(), z.string()).optional(),
   pricing: z.record(z.string(), pricingSchema).default({}),
   models: z.record(z.string(), modelInfoSchema).default({}),
+  /** This provider's wait for an answer to begin (ollama and lmstudio: 120 s, they load models). */
+  first_byte_timeout_ms: z.number().int().positive().optional(),
 });
 
 const limitsSchema = z.strictObject({
@@ -35,7 +37,9 @@ const limitsSchema = z.strictObject({
 });
 
 const requestSchema = z.strictObject({
-  /** Gives up on a stream that sends nothing for this long. */
+  /** Gives up on a provider that has not begun to answer (no headers) after this long; retried once. */
+  first_byte_timeout_ms: z.number().int().positive().default(15_000),
+  /** Gives up on a stream that sends nothing for this long once it has begun. */
   idle_timeout_ms: z.number().int().positive().default(60_000),
   max_retries: z.number().int().min(0).max(10).default(4),
   /** Upper bound on a single backoff wait, Retry-After included. */

@@ -1,4 +1,4 @@
-import type { ChatContentPart, ChatMessage } from '../provider/types.js';
+import type { ChatContentPart, ChatMessage, ReplayFacts } from '../provider/types.js';
 import type { MediaLoader } from '../session/request.js';
 import type { MessageRecord } from '../session/types.js';
 import { systemText, type Assembly } from './assemble.js';
@@ -19,6 +19,23 @@ function userContent(record: MessageRecord, urls: ReadonlyMap<string, string>): 
   return parts;
 }
 
+/** What the reply's own model may need back; the provider client decides what goes on the wire. */
+function replayOf(record: MessageRecord): { replay?: ReplayFacts } {
+  if (
+    record.model === undefined ||
+    (record.reasoningSource === undefined && record.reasoningDetails === undefined)
+  )
+    return {};
+  return {
+    replay: {
+      model: record.model,
+      reasoning: record.reasoning ?? '',
+      reasoningSource: record.reasoningSource ?? null,
+      reasoningDetails: record.reasoningDetails ?? null,
+    },
+  };
+}
+
 function toChatMessage(record: MessageRecord, urls: ReadonlyMap<string, string>): ChatMessage | null {
   switch (record.role) {
     case 'system':
@@ -29,7 +46,8 @@ function toChatMessage(record: MessageRecord, urls: ReadonlyMap<string, string>)
       const calls = record.toolCalls ?? [];
       // An interrupted reply that streamed nothing says nothing to the model.
       if (calls.length === 0 && record.content === '') return null;
-      if (calls.length === 0) return { role: 'assistant', content: record.content };
+      const replay = replayOf(record);
+      if (calls.length === 0) return { role: 'assistant', content: record.content, ...replay };
       return {
         role: 'assistant',
         content: record.content === '' ? null : record.content,
@@ -38,6 +56,7 @@ function toChatMessage(record: MessageRecord, urls: ReadonlyMap<string, string>)
           type: 'function',
           function: { name: c.name, arguments: c.arguments },
         })),
+        ...replay,
       };
     }
     case 'tool':

@@ -1,6 +1,8 @@
 import { APIConnectionError, APIError, APIUserAbortError } from 'openai';
 import { errnoCode, getErrorMessage, isOctoError, type ErrorCode } from '../errors.js';
 import { parseRetryAfterMs } from './backoff.js';
+import type { TimeoutKind, WatchLimits } from './exchange-watch.js';
+import { SseLineTooLong } from './sse.js';
 import type { ProviderInfo } from './types.js';
 
 /** Provider text quoted in a message; enough to diagnose, short enough for one status line. */
@@ -34,31 +36,46 @@ export interface Failure {
 export interface FailureContext {
   provider: ProviderInfo;
   apiKey: string | null;
-  idleMs: number;
-  timedOut: boolean;
+  limits: WatchLimits;
+  timedOut: TimeoutKind | null;
   nowMs: number;
+}
+
+/** An error the provider put into a stream that had begun (HTTP 200): `{"error": {...}}`. */
+export class ProviderStreamError extends Error {
+  constructor(readonly providerMessage: string) {
+    super(providerMessage);
+    this.name = 'ProviderStreamError';
+  }
+}
+
+/** "200 ms", "15 s": what a person reads in a retry notice. */
+export function formatWait(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`;
 }
 
 export function classifyFailure(error: unknown, context: FailureContext): Failure {
   const { provider } = context;
   const base = { status: null, retryAfterMs: null, cause: error };
-  if (context.timedOut) {
-    const message = `${provider.name} sent nothing for ${context.idleMs} ms (request.idle_timeout_ms).`;
-    return {
-      ...base,
-      code: 'provider_timeout',
-      message,
-      retryable: true,
-      reason: `no data for ${context.idleMs} ms`,
-    };
-  }
+  if (context.timedOut !== null) return timeoutFailure(context, context.timedOut, error);
   if (isOctoError(error))
     return { ...base, code: error.code, message: error.message, retryable: false, reason: error.code };
+  if (error instanceof ProviderStreamError) {
+    const message = `${provider.name} reported an error mid-stream: ${quote(error.providerMessage, context.apiKey)}`;
+    return { ...base, code: 'provider_server', message, retryable: true, reason: 'error in stream' };
+  }
+  if (error instanceof SseLineTooLong) {
+    const message = `${provider.name} sent ${getErrorMessage(error)}: that is not a reply stream.`;
+    return { ...base, code: 'provider_malformed', message, retryable: false, reason: 'malformed stream' };
+  }
   if (error instanceof SyntaxError) {
     const message = `${provider.name} sent a malformed stream chunk (invalid JSON).`;
     return { ...base, code: 'provider_malformed', message, retryable: false, reason: 'malformed chunk' };
   }
   if (isNetworkError(error)) {
+    const refusedHere = localRefusal(provider, error);
+    if (refusedHere !== null)
+      return { ...base, code: 'provider_network', message: refusedHere, retryable: false, reason: 'refused' };
     const message = `The connection to ${provider.name} at ${provider.baseUrl} failed: ${networkDetail(error)}.`;
     return { ...base, code: 'provider_network', message, retryable: true, reason: 'connection failed' };
   }
@@ -70,6 +87,59 @@ export function classifyFailure(error: unknown, context: FailureContext): Failur
   }
   const message = `Unexpected failure talking to ${provider.name}: ${quote(getErrorMessage(error), context.apiKey)}`;
   return { ...base, code: 'internal', message, retryable: false, reason: 'unexpected error' };
+}
+
+function timeoutFailure(context: FailureContext, kind: TimeoutKind, cause: unknown): Failure {
+  const { name } = context.provider;
+  const base = {
+    status: null,
+    retryAfterMs: null,
+    cause,
+    code: 'provider_timeout' as const,
+    retryable: true,
+  };
+  if (kind === 'idle') {
+    const wait = formatWait(context.limits.idleMs);
+    return {
+      ...base,
+      message: `${name} sent nothing for ${wait} (request.idle_timeout_ms).`,
+      reason: `no data for ${wait}`,
+    };
+  }
+  const wait = formatWait(context.limits.firstByteMs);
+  return {
+    ...base,
+    message: `${name} did not answer within ${wait} (first_byte_timeout_ms).`,
+    reason: `no answer within ${wait}`,
+  };
+}
+
+/** Loopback hosts: a refusal there means the local server is not running, which waiting will not fix. */
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|::1)$/i;
+
+/** How to start the local servers octo knows by name. */
+const LOCAL_SERVERS: Readonly<Record<string, string>> = {
+  ollama: 'is Ollama running on HOST? Start it with `ollama serve`.',
+  lmstudio:
+    "is LM Studio's local server running on HOST? Start it in LM Studio (Developer tab) or with `lms server start`.",
+};
+
+/** "nothing is listening on 127.0.0.1:11434: is Ollama running…", or null when it is not that case. */
+function localRefusal(provider: ProviderInfo, error: unknown): string | null {
+  if (!causeCodes(error).includes('ECONNREFUSED')) return null;
+  let url: URL;
+  try {
+    url = new URL(provider.baseUrl);
+  } catch {
+    return null;
+  }
+  if (!LOOPBACK.test(url.hostname)) return null;
+  const port = url.port === '' ? (url.protocol === 'https:' ? '443' : '80') : url.port;
+  const host = `${url.hostname}:${port}`;
+  const hint = Object.hasOwn(LOCAL_SERVERS, provider.name)
+    ? (LOCAL_SERVERS[provider.name] ?? '').replace('HOST', host)
+    : `is the server for ${provider.name} running on ${host}?`;
+  return `Nothing is listening on ${host} (${provider.name}): ${hint}`;
 }
 
 function classifyApiError(error: APIError, context: FailureContext): Failure {
@@ -130,6 +200,11 @@ function providerText(error: APIError): string {
   return error.message.replace(/^\d{3}\s+/, '');
 }
 
+/** Untrusted text from a provider, made safe for a one-line message. */
+export function quoteProviderText(text: string, apiKey: string | null): string {
+  return quote(text, apiKey);
+}
+
 /** Untrusted text made safe for a one-line message: no control bytes, no key, bounded length. */
 function quote(text: string, apiKey: string | null): string {
   const clean = redact(text, apiKey)
@@ -172,13 +247,21 @@ const NETWORK_WORDS: Readonly<Record<string, string>> = {
   EAI_AGAIN: 'the host name could not be resolved right now (EAI_AGAIN)',
 };
 
-/** undici hides the useful part ("ECONNREFUSED", a socket error) deep in the cause chain. */
-function networkDetail(error: unknown): string {
+function causeChain(error: unknown): Error[] {
   const chain: Error[] = [];
   for (let current: unknown = error; current instanceof Error && chain.length < 5; current = current.cause) {
     chain.push(current);
   }
-  const code = chain.map((e) => errnoCode(e)).findLast((c) => c !== undefined);
+  return chain;
+}
+
+function causeCodes(error: unknown): string[] {
+  return causeChain(error).flatMap((e) => errnoCode(e) ?? []);
+}
+
+/** undici hides the useful part ("ECONNREFUSED", a socket error) deep in the cause chain. */
+function networkDetail(error: unknown): string {
+  const code = causeCodes(error).at(-1);
   if (code !== undefined) return NETWORK_WORDS[code] ?? code;
-  return chain.at(-1)?.message ?? getErrorMessage(error);
+  return causeChain(error).at(-1)?.message ?? getErrorMessage(error);
 }

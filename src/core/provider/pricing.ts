@@ -35,8 +35,9 @@ export function costOf(usage: Usage, pricing: Pricing): number {
 }
 
 /**
- * The cost of one request: the provider's own figure when it sent one (OpenRouter's usage.cost knows
- * the upstream's real price), else usage times the price; null when either is unknown.
+ * The cost of one request: the provider's own figure when it sent one (OpenRouter's usage.cost and
+ * xAI's ticks know the real price, reasoning and discounts included), else usage times the price;
+ * null when either is unknown — except on a free model, where no usage still costs nothing.
  */
 export function requestCost(
   usage: Usage | null,
@@ -44,8 +45,15 @@ export function requestCost(
   pricing: Pricing | null,
 ): number | null {
   if (providerCost !== null && Number.isFinite(providerCost) && providerCost >= 0) return providerCost;
-  if (usage === null || pricing === null) return null;
+  if (pricing === null) return null;
+  if (usage === null) return isFree(pricing) ? 0 : null;
   return costOf(usage, pricing);
+}
+
+function isFree(pricing: Pricing): boolean {
+  return [pricing.input, pricing.output, pricing.cacheRead ?? 0, pricing.cacheWrite ?? 0].every(
+    (p) => p === 0,
+  );
 }
 
 function configuredPricing(provider: string, modelId: string, config: OctoConfig): Pricing | null {

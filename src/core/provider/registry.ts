@@ -7,7 +7,12 @@ interface BuiltinProvider {
   apiKeyEnv?: string;
   /** An environment variable that, when set, replaces the default base URL. */
   baseUrlEnv?: string;
+  /** Its own first-byte wait: a local server loads the model on the first request. */
+  firstByteTimeoutMs?: number;
 }
+
+/** Loading a model into memory can take a minute before a local server answers at all. */
+const LOCAL_FIRST_BYTE_MS = 120_000;
 
 /** OpenAI-compatible endpoints octo knows without any configuration (DESIGN.md §5). */
 export const BUILTIN_PROVIDERS: Readonly<Record<string, BuiltinProvider>> = Object.freeze({
@@ -17,8 +22,8 @@ export const BUILTIN_PROVIDERS: Readonly<Record<string, BuiltinProvider>> = Obje
     baseUrlEnv: 'OPENAI_BASE_URL',
   },
   openrouter: { baseUrl: 'https://openrouter.ai/api/v1', apiKeyEnv: 'OPENROUTER_API_KEY' },
-  ollama: { baseUrl: 'http://127.0.0.1:11434/v1' },
-  lmstudio: { baseUrl: 'http://127.0.0.1:1234/v1' },
+  ollama: { baseUrl: 'http://127.0.0.1:11434/v1', firstByteTimeoutMs: LOCAL_FIRST_BYTE_MS },
+  lmstudio: { baseUrl: 'http://127.0.0.1:1234/v1', firstByteTimeoutMs: LOCAL_FIRST_BYTE_MS },
   deepseek: { baseUrl: 'https://api.deepseek.com/v1', apiKeyEnv: 'DEEPSEEK_API_KEY' },
   groq: { baseUrl: 'https://api.groq.com/openai/v1', apiKeyEnv: 'GROQ_API_KEY' },
   together: { baseUrl: 'https://api.together.xyz/v1', apiKeyEnv: 'TOGETHER_API_KEY' },
@@ -47,12 +52,14 @@ export function findProvider(name: string, config: OctoConfig, env: Env): Provid
   const fromEnv = builtin?.baseUrlEnv === undefined ? undefined : nonEmpty(env[builtin.baseUrlEnv]);
   const baseUrl = configured?.base_url ?? fromEnv ?? builtin?.baseUrl ?? '';
   const apiKeyEnv = configured?.api_key_env ?? builtin?.apiKeyEnv;
+  const firstByteTimeoutMs = configured?.first_byte_timeout_ms ?? builtin?.firstByteTimeoutMs;
   return {
     name,
     baseUrl: baseUrl.replace(/\/+$/, ''),
     ...(apiKeyEnv === undefined ? {} : { apiKeyEnv }),
     requiresKey: apiKeyEnv !== undefined,
     ...(configured?.headers === undefined ? {} : { headers: { ...configured.headers } }),
+    ...(firstByteTimeoutMs === undefined ? {} : { firstByteTimeoutMs }),
   };
 }
 

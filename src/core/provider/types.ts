@@ -1,6 +1,6 @@
 import type { OctoConfig } from '../config/schema.js';
 import type { Clock, Env } from '../deps.js';
-import type { ToolCall, Usage } from '../session/types.js';
+import type { FinishReason, ReasoningSource, ToolCall, Usage } from '../session/types.js';
 
 /** A built-in or configured OpenAI-compatible endpoint. */
 export interface ProviderInfo {
@@ -12,6 +12,8 @@ export interface ProviderInfo {
   requiresKey: boolean;
   /** Extra headers sent with every request. */
   headers?: Record<string, string>;
+  /** This provider's wait for an answer to begin, over `request.first_byte_timeout_ms`. */
+  firstByteTimeoutMs?: number;
 }
 
 export interface ResolvedModel {
@@ -44,8 +46,23 @@ export type ChatMessage =
       role: 'assistant';
       content: string | null;
       tool_calls?: Array<{ id: string; type: 'function'; function: { name: string; arguments: string } }>;
+      /** What the model that wrote it may need back; the client decides what goes on the wire. */
+      replay?: ReplayFacts;
     }
   | { role: 'tool'; tool_call_id: string; content: string };
+
+/**
+ * The parts of a stored reply some providers require on later requests (DeepSeek's
+ * `reasoning_content` on tool-call turns, OpenRouter's `reasoning_details`). Never sent as such: the
+ * client puts them on the wire only for the model that produced them (provider/round-trip.ts).
+ */
+export interface ReplayFacts {
+  /** The model string (provider:model) that wrote the reply. */
+  model: string;
+  reasoning: string;
+  reasoningSource: ReasoningSource | null;
+  reasoningDetails: unknown[] | null;
+}
 
 export interface ToolSchema {
   name: string;
@@ -66,17 +83,26 @@ export type StreamEvent =
   | { type: 'text'; text: string }
   | { type: 'reasoning'; text: string }
   | { type: 'toolCall'; index: number; id: string; name: string }
-  | { type: 'retry'; attempt: number; delayMs: number; reason: string };
+  | { type: 'retry'; attempt: number; delayMs: number; reason: string }
+  /** Something odd the stream did that octo skipped (a field of an unknown shape), one line. */
+  | { type: 'warning'; message: string };
 
 export interface CompletionResult {
   content: string;
   reasoning: string;
+  /** How the reasoning arrived; null without reasoning. */
+  reasoningSource: ReasoningSource | null;
+  /** OpenRouter's `reasoning_details`, merged, verbatim; null when none came. */
+  reasoningDetails: unknown[] | null;
   toolCalls: ToolCall[];
   /** Null when the provider sent no usage. */
   usage: Usage | null;
-  /** The provider's own cost figure (OpenRouter's usage.cost), when sent. */
+  /** The provider's own cost figure (OpenRouter's usage.cost, xAI's ticks), when sent. */
   providerCost: number | null;
-  finishReason: string | null;
+  /** Null when the stream ended (with [DONE]) but never said why. */
+  finishReason: FinishReason | null;
+  /** The provider's word when it was not one of the five. */
+  providerFinishReason: string | null;
   durationMs: number;
 }
 

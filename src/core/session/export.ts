@@ -1,10 +1,24 @@
 import { assertNever } from '../errors.js';
 import { toJsonText } from '../text/json-text.js';
-import type { SessionRecord, SessionSummary } from './types.js';
+import type { FinishReason, SessionRecord, SessionSummary } from './types.js';
 
 function formatCost(cost: number | null | undefined): string {
   if (cost === undefined) return '';
   return cost === null ? 'cost unknown' : `$${cost.toFixed(4)}`;
+}
+
+/** The finish reasons after which a reply is not whole, as the export says them. */
+const FINISH_NOTES: Readonly<Record<FinishReason, string>> = {
+  stop: '',
+  tool_calls: '',
+  length: '_cut off at the output limit (finish reason length)_',
+  content_filter: "_stopped by the provider's content filter (finish reason content_filter)_",
+  error: '_ended by an error_',
+};
+
+/** Collapsed in renderers that know <details>; plainly marked as reasoning everywhere else. */
+function reasoningBlock(reasoning: string): string {
+  return ['<details><summary>Reasoning</summary>', '', reasoning, '', '</details>', ''].join('\n');
 }
 
 function recordToMarkdown(record: SessionRecord): string {
@@ -20,8 +34,14 @@ function recordToMarkdown(record: SessionRecord): string {
       );
       const usage = record.usage
         ? `_${record.model ?? ''} · ${record.usage.input} in / ${record.usage.output} out · ${formatCost(record.cost)}_`
-        : '';
-      return [heading, '', record.content, ...calls, ...files, usage].filter((l) => l !== '').join('\n');
+        : record.usage === null
+          ? `_${record.model ?? ''} · usage unknown · ${formatCost(record.cost)}_`
+          : '';
+      const reasoning = (record.reasoning ?? '') === '' ? '' : reasoningBlock(record.reasoning ?? '');
+      const finish = FINISH_NOTES[record.finishReason ?? 'stop'];
+      return [heading, '', reasoning, record.content, ...calls, ...files, finish, usage]
+        .filter((l) => l !== '')
+        .join('\n');
     }
     case 'compaction':
       return `### summary of earlier messages\n\n${record.summary}`;
@@ -49,7 +69,7 @@ export function exportSession(
     `- project: ${summary.projectDir}`,
     `- model: ${summary.model}`,
     `- messages: ${summary.messageCount}`,
-    `- tokens: ${summary.tokens.input} in, ${summary.tokens.output} out`,
+    `- tokens: ${summary.tokens.input} in, ${summary.tokens.output} out${summary.tokensIncomplete === true ? ' (some requests reported no usage)' : ''}`,
     `- cost: ${formatCost(summary.cost)}${summary.costIncomplete ? ' (some requests unknown)' : ''}`,
   ];
   const body = records.map(recordToMarkdown).filter((t) => t !== '');

@@ -4,7 +4,7 @@ import type { CatchUp, CommandResult, SessionHandle, SubmitOptions, TurnOutcome 
 import type { OctoConfig } from '../config/schema.js';
 import { SessionContext, type BudgetLimit } from '../context/index.js';
 import type { BudgetFacts, ContextBreakdown, EventBus } from '../events.js';
-import { assertNever, getErrorMessage, isAbortError, isOctoError, OctoError } from '../errors.js';
+import { assertNever, getErrorMessage, isOctoError, OctoError } from '../errors.js';
 import type { LockHolder, SessionStore, SessionWriter } from '../store/types.js';
 import type { Redactor } from '../text/redact.js';
 import type { ToolSet } from '../tools/index.js';
@@ -15,7 +15,7 @@ import { runSessionCommand, type CommandServices } from '../commands/index.js';
 import type { ScheduleTarget } from '../jobs/index.js';
 import type { ProjectLink } from './project-link.js';
 import { sameSummary, summarize } from './summary.js';
-import { runTurn } from './turn.js';
+import { runTurn, settleError } from './turn.js';
 import type { AttachmentRef, NewRecord, SessionRecord, SessionSummary } from './types.js';
 
 export interface HandleDeps {
@@ -173,7 +173,11 @@ export class OpenSession implements SessionHandle {
     const base = { sessionId: this.id, turnId: outcome.turnId };
     switch (outcome.status) {
       case 'finished':
-        bus.emit('turn.finished', { ...base, steps: outcome.steps ?? 0 });
+        bus.emit('turn.finished', {
+          ...base,
+          steps: outcome.steps ?? 0,
+          finishReason: outcome.finishReason ?? null,
+        });
         return;
       case 'interrupted':
         bus.emit('turn.interrupted', { ...base, reason: 'user' });
@@ -306,23 +310,10 @@ export class OpenSession implements SessionHandle {
       );
       return outcome;
     } catch (error) {
-      return this.settleError(turnId, error, signal);
+      return settleError(turnId, error, signal, '');
     } finally {
       await this.refreshSummaryAfterTurn();
     }
-  }
-
-  private settleError(turnId: string, error: unknown, signal: AbortSignal): TurnOutcome {
-    if (signal.aborted || isAbortError(error)) {
-      const octo = isOctoError(error)
-        ? error
-        : new OctoError('aborted', 'The turn was cancelled.', { cause: error });
-      return { status: 'interrupted', turnId, reply: '', error: octo };
-    }
-    const octo = isOctoError(error)
-      ? error
-      : new OctoError('internal', getErrorMessage(error), { cause: error });
-    return { status: 'failed', turnId, reply: '', error: octo };
   }
 
   private emitFailed(turnId: string, error: OctoError): void {

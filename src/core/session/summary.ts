@@ -50,6 +50,7 @@ export function summarize(id: string, records: readonly SessionRecord[], context
       case 'message':
         summary.messageCount += 1;
         if (record.usage) tokens = addUsage(tokens, record.usage);
+        else if (record.usage === null) summary.tokensIncomplete = true;
         if (record.cost === null) summary.costIncomplete = true;
         else if (record.cost !== undefined) summary.cost = (summary.cost ?? 0) + record.cost;
         if (record.role === 'user' && summary.title === '') summary.title = clip(record.content, TITLE_CHARS);

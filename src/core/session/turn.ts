@@ -1,6 +1,6 @@
 import type { OctoConfig } from '../config/schema.js';
 import type { EventBus } from '../events.js';
-import { isAbortError, isOctoError, OctoError } from '../errors.js';
+import { assertNever, getErrorMessage, isAbortError, isOctoError, OctoError } from '../errors.js';
 import type { ChatClient, PartialCompletion, ResolvedModel, StreamEvent } from '../provider/types.js';
 import type { SessionWriter } from '../store/types.js';
 import type { Redactor } from '../text/redact.js';
@@ -9,7 +9,8 @@ import type { ToolSet } from '../tools/index.js';
 import type { TurnOutcome } from '../api.js';
 import type { PreparedRequest } from '../context/index.js';
 import { interruptedResult } from './repair.js';
-import type { AttachmentRef, MessageRecord, SessionSummary, ToolCall } from './types.js';
+import { partialRecord, replyRecord } from './reply-record.js';
+import type { AttachmentRef, FinishReason, MessageRecord, SessionSummary, ToolCall } from './types.js';
 
 /** Characters of a tool result carried in events for previews. */
 const PREVIEW_CHARS = 200;
@@ -51,12 +52,32 @@ function partialOf(error: unknown): PartialCompletion | null {
   return partial ?? null;
 }
 
+/** The text of the turn as it was shown: every step's text, each step starting on a line of its own. */
+function joinSteps(texts: readonly string[]): string {
+  return texts
+    .filter((text) => text !== '')
+    .reduce((all, text) => (all === '' || all.endsWith('\n') ? all + text : `${all}\n${text}`), '');
+}
+
+/** A turn that stopped on an error: interrupted when the user (or an abort) stopped it, else failed. */
+export function settleError(turnId: string, error: unknown, signal: AbortSignal, reply: string): TurnOutcome {
+  if (signal.aborted || isAbortError(error)) {
+    const octo = isOctoError(error)
+      ? error
+      : new OctoError('aborted', 'The turn was cancelled.', { cause: error });
+    return { status: 'interrupted', turnId, reply, error: octo };
+  }
+  const octo = isOctoError(error)
+    ? error
+    : new OctoError('internal', getErrorMessage(error), { cause: error });
+  return { status: 'failed', turnId, reply, error: octo, finishReason: 'error' };
+}
+
 /** Runs user message → model → tools → model … until a reply without tool calls (DESIGN.md §3 invariants). */
 export async function runTurn(ctx: TurnContext, input: TurnInput): Promise<TurnOutcome> {
-  const { writer, bus, sessionId, turnId } = ctx;
   // Invariant 1: the user message is on disk before anything is sent.
   if (input.text !== null) {
-    await writer.append({
+    await ctx.writer.append({
       kind: 'message',
       role: 'user',
       content: ctx.redactor.redact(input.text),
@@ -64,69 +85,69 @@ export async function runTurn(ctx: TurnContext, input: TurnInput): Promise<TurnO
       ...(input.attachments.length > 0 ? { attachments: input.attachments } : {}),
     });
   }
+  const shown: string[] = [];
+  try {
+    return await modelLoop(ctx, input, shown);
+  } catch (error) {
+    return settleError(ctx.turnId, error, ctx.signal, joinSteps(shown));
+  }
+}
+
+/** Finish reasons after which the reply is not whole: its tool calls may be cut and are not run. */
+const CUT_SHORT = new Set<FinishReason | null>(['length', 'content_filter']);
+
+async function modelLoop(ctx: TurnContext, input: TurnInput, shown: string[]): Promise<TurnOutcome> {
+  const { writer, bus, sessionId, turnId } = ctx;
+  const model = input.model.modelString;
   let summary = await ctx.saveSummary();
   const client = await ctx.client();
-  let reply = '';
-
   for (let step = 1; step <= ctx.config.tools.max_steps; step += 1) {
     await ctx.beforeRequest?.();
     const prepared = await ctx.prepareRequest(summary);
-    if (!prepared.ok) return { status: 'failed', turnId, reply, error: prepared.error };
-    const { messages } = prepared;
-    let streamed = '';
-    const onEvent = (event: StreamEvent): void => {
-      if (event.type === 'text') streamed += event.text;
-      if (event.type === 'text' || event.type === 'reasoning') {
-        bus.emit('turn.delta', { sessionId, turnId, kind: event.type, text: event.text });
-      } else if (event.type === 'retry') {
-        bus.emit('turn.retry', { sessionId, turnId, ...event });
-      }
-    };
+    if (!prepared.ok) return { status: 'failed', turnId, reply: joinSteps(shown), error: prepared.error };
+    const streamed = { content: '', reasoning: '' };
+    const onEvent = (event: StreamEvent): void => forward(ctx, event, streamed);
     let result;
     try {
       result = await client.complete(
-        { model: input.model, messages, tools: ctx.tools.schemas(), signal: ctx.signal },
+        { model: input.model, messages: prepared.messages, tools: ctx.tools.schemas(), signal: ctx.signal },
         onEvent,
       );
     } catch (error) {
-      await keepPartial(ctx, input.model, partialOf(error)?.content ?? streamed);
+      const partial = partialOf(error) ?? streamed;
+      shown.push(ctx.redactor.redact(partial.content));
+      const failed = !ctx.signal.aborted && !isAbortError(error);
+      const record = partialRecord(partial, model, failed, ctx.redactor);
+      if (record !== null) await writer.append(record);
       throw error;
     }
-    reply = ctx.redactor.redact(result.content);
     const cost = ctx.costOf(result);
-    await writer.append({
-      kind: 'message',
-      role: 'assistant',
-      content: reply,
-      ...(result.toolCalls.length > 0 ? { toolCalls: result.toolCalls } : {}),
-      model: input.model.modelString,
-      ...(result.usage ? { usage: result.usage } : {}),
-      cost,
-      costSource: 'main',
-      inContext: true,
-      ...(result.reasoning !== '' ? { reasoning: ctx.redactor.redact(result.reasoning) } : {}),
-      durationMs: result.durationMs,
-    });
-    if (result.usage)
-      bus.emit('turn.usage', {
-        sessionId,
-        turnId,
-        usage: result.usage,
-        cost,
-        model: input.model.modelString,
-      });
+    const record = replyRecord(result, model, cost, ctx.redactor);
+    await writer.append(record);
+    shown.push(record.kind === 'message' ? record.content : '');
+    if (result.usage) bus.emit('turn.usage', { sessionId, turnId, usage: result.usage, cost, model });
     summary = await ctx.saveSummary();
-    if (result.toolCalls.length === 0) {
-      return { status: 'finished', turnId, reply, steps: step };
+    const cut = CUT_SHORT.has(result.finishReason);
+    if (result.toolCalls.length === 0 || cut) {
+      // Calls of a reply cut short may be cut too: each gets a result saying so (invariant 3), none runs.
+      for (const call of cut ? result.toolCalls : [])
+        await writer.append(interruptedResult(call, notRun(result.finishReason)));
+      return {
+        status: 'finished',
+        turnId,
+        reply: joinSteps(shown),
+        steps: step,
+        finishReason: result.finishReason,
+      };
     }
-    await runToolCalls(ctx, result.toolCalls, input.model.modelString);
+    await runToolCalls(ctx, result.toolCalls, model);
     summary = await ctx.saveSummary();
   }
   const limit = ctx.config.tools.max_steps;
   return {
     status: 'failed',
     turnId,
-    reply,
+    reply: joinSteps(shown),
     error: new OctoError(
       'internal',
       `Stopped after ${limit} model calls in one turn (tools.max_steps = ${limit}).`,
@@ -134,18 +155,31 @@ export async function runTurn(ctx: TurnContext, input: TurnInput): Promise<TurnO
   };
 }
 
-/** Keeps what streamed before a failure or an abort, marked interrupted (FAULTS.md rows 12, 16, 24). */
-async function keepPartial(ctx: TurnContext, model: ResolvedModel, content: string): Promise<void> {
-  if (content === '') return;
-  await ctx.writer.append({
-    kind: 'message',
-    role: 'assistant',
-    content: ctx.redactor.redact(content),
-    model: model.modelString,
-    inContext: true,
-    interrupted: true,
-    costSource: 'main',
-  });
+function notRun(reason: FinishReason | null): string {
+  return `Not run: the reply was cut off (finish reason ${reason ?? 'unknown'}) before this call was known to be complete. Call it again if it is still needed.`;
+}
+
+/** Deltas, retries and skipped fields become events; the streamed text is kept for a failure. */
+function forward(ctx: TurnContext, event: StreamEvent, streamed: PartialCompletion): void {
+  const { bus, sessionId, turnId } = ctx;
+  switch (event.type) {
+    case 'text':
+    case 'reasoning':
+      if (event.type === 'text') streamed.content += event.text;
+      else streamed.reasoning += event.text;
+      bus.emit('turn.delta', { sessionId, turnId, kind: event.type, text: event.text });
+      return;
+    case 'retry':
+      bus.emit('turn.retry', { sessionId, turnId, ...event });
+      return;
+    case 'warning':
+      bus.emit('turn.warning', { sessionId, turnId, message: event.message });
+      return;
+    case 'toolCall':
+      return;
+    default:
+      assertNever(event, 'stream event');
+  }
 }
 
 async function runToolCalls(ctx: TurnContext, calls: readonly ToolCall[], model: string): Promise<void> {

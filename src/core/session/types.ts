@@ -33,6 +33,13 @@ export function addUsage(a: Usage, b: Usage): Usage {
   };
 }
 
+/**
+ * Why a model stopped, as a fact about the reply: `stop` (done), `tool_calls` (waits for tool results),
+ * `length` (cut off at the output limit), `content_filter` (stopped by the provider's filter), `error`
+ * (the stream failed, or the provider said so).
+ */
+export type FinishReason = 'stop' | 'tool_calls' | 'length' | 'content_filter' | 'error';
+
 export interface ToolCall {
   id: string;
   name: string;
@@ -71,7 +78,8 @@ export interface MessageRecord extends RecordBase {
   toolName?: string;
   /** Model string (provider:model) that produced an assistant message. */
   model?: string;
-  usage?: Usage;
+  /** Null when the request ran and the provider reported no usage (never zeros standing in for it). */
+  usage?: Usage | null;
   /** USD; null when the price is unknown. Present on assistant messages that came from a request. */
   cost?: number | null;
   costSource?: CostSource;
@@ -82,11 +90,22 @@ export interface MessageRecord extends RecordBase {
   synthetic?: boolean;
   attachments?: AttachmentRef[];
   reasoning?: string;
+  /** How the reasoning arrived, which decides what goes back to the same model (see provider/round-trip). */
+  reasoningSource?: ReasoningSource;
+  /** OpenRouter's `reasoning_details`, merged from the stream and kept verbatim to be sent back. */
+  reasoningDetails?: unknown[];
+  /** On assistant messages that came from a request; absent when the provider sent none. */
+  finishReason?: FinishReason;
+  /** The provider's own word when it was not one of the five (`model_length`, `end_turn`, ...). */
+  providerFinishReason?: string;
   /** Request latency facts, informational. */
   durationMs?: number;
   /** On a system message octo wrote itself about the project (role `system`, in context). */
   notice?: ProjectNotice;
 }
+
+/** `reasoning_content` (DeepSeek, Qwen, xAI, llama.cpp), `reasoning` (OpenRouter, Groq, vLLM), content parts (Mistral). */
+export type ReasoningSource = 'reasoning_content' | 'reasoning' | 'reasoning_details' | 'content_parts';
 
 /**
  * What octo told the model about the project, as a record so that the request is built from records
@@ -183,6 +202,8 @@ export interface SessionSummary {
   cost: number | null;
   /** True when at least one request's cost was unknown. */
   costIncomplete: boolean;
+  /** True when at least one request reported no usage: `tokens` is then a lower bound. */
+  tokensIncomplete?: boolean;
   contextTokens: number;
   lastPreview: string;
   trashedAt: string | null;

@@ -104,6 +104,7 @@ export function subscribe(c: Controller): () => void {
         sessionId,
       ),
     ),
+    ws.on('turn.warning', ({ sessionId, message }) => c.note(message, 'warning', sessionId)),
     ws.on('turn.finished', ({ sessionId, turnId }) => turnEnded(c, sessionId, turnId)),
     ws.on('turn.failed', ({ sessionId, turnId, code, message }) => {
       turnEnded(c, sessionId, turnId);

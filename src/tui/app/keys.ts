@@ -10,7 +10,7 @@ import { answerLimit, limitAsked } from './budget.js';
 import { cancelSelectedJob, moveJobCursor, openTranscript, scrollTranscript } from './jobs.js';
 import { openSearch, searchKey } from './search.js';
 import { complete, send } from './input.js';
-import { moveSelection, scrollBy, scrollToEdge, toggleLastTool, toggleSelected } from './scrolling.js';
+import { moveSelection, scrollBy, scrollToEdge, toggleLatest, toggleSelected } from './scrolling.js';
 import { step, switchTo } from './sessions.js';
 
 /** Two Ctrl-C presses within this many ms quit. */
@@ -113,7 +113,9 @@ function perform(c: Controller, action: ActionId): boolean {
       c.requestRender();
       return true;
     case 'toggleLastTool':
-      return toggleLastTool(c);
+      return toggleLatest(c, (item) => item.kind === 'tool');
+    case 'toggleReasoning':
+      return toggleLatest(c, (item) => item.kind === 'message' && item.reasoning !== '');
     case 'cursorUp':
       return cursor(c, -1);
     case 'cursorDown':

@@ -71,7 +71,10 @@ export function scrollToEdge(c: Controller, edge: 'top' | 'bottom'): true {
 }
 
 const selectable = (item: ConversationItem | undefined): boolean =>
-  item !== undefined && (item.kind === 'tool' || (item.kind === 'note' && item.detail !== ''));
+  item !== undefined &&
+  (item.kind === 'tool' ||
+    (item.kind === 'note' && item.detail !== '') ||
+    (item.kind === 'message' && item.reasoning !== ''));
 
 /** Moves the selection to the previous/next tool call and scrolls it into view. */
 export function moveSelection(c: Controller, delta: 1 | -1): true {
@@ -112,10 +115,11 @@ export function toggleSelected(c: Controller): true {
   return true;
 }
 
-export function toggleLastTool(c: Controller): true {
+/** Expands or collapses the latest item that `which` picks (the latest tool call, reply with reasoning). */
+export function toggleLatest(c: Controller, which: (item: ConversationItem) => boolean): true {
   const cur = current(c);
   if (cur === null) return true;
-  const last = [...cur.items].reverse().find((i) => i.kind === 'tool');
+  const last = cur.items.findLast(which);
   if (last !== undefined) toggle(cur.conv, last.key);
   c.requestRender();
   return true;

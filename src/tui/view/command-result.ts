@@ -57,6 +57,15 @@ function usageLine(u: Usage): string {
   ].join(' · ');
 }
 
+/** Requests that reported no usage are unknown, not zero: say so rather than add nothing. */
+function tokensLine(i: SessionInfo): string {
+  if (i.usageUnreported === 0) return usageLine(i.tokens);
+  const unknown = `${i.usageUnreported} request${i.usageUnreported === 1 ? '' : 's'} reported no usage`;
+  return i.requests.total === i.usageUnreported
+    ? `unknown (${unknown})`
+    : `${usageLine(i.tokens)} · ${unknown}`;
+}
+
 function limitLine({ limit, used, max }: BudgetFacts): string {
   const show = (n: number): string => (limit === 'session_tokens' ? compactNumber(n) : formatCost(n));
   return `${limit.replace('_', ' ')} ${show(used)} of ${show(max)}`;
@@ -73,7 +82,7 @@ export function infoNote(i: SessionInfo): ResultNote {
       : ` · next compression at ${threshold(i.context.nextCompactionAt)}`;
   const window = i.context.window === null ? '' : ` of ${compactNumber(i.context.window)}`;
   const rows = [
-    ['Tokens', usageLine(i.tokens)],
+    ['Tokens', tokensLine(i)],
     [
       'Cost',
       `${formatCost(i.cost.total, i.cost.incomplete)} total · ${bySource((s) => formatCost(i.cost.bySource[s]))}`,

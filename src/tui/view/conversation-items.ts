@@ -2,7 +2,13 @@
  * Session records to conversation items: one item per message, tool calls joined with their results,
  * commands and compactions as notes. Text stays raw here; it is sanitised when lines are made.
  */
-import type { CompactionRecord, Role, SessionRecord, ToolCall } from '../../core/session/types.js';
+import type {
+  CompactionRecord,
+  FinishReason,
+  Role,
+  SessionRecord,
+  ToolCall,
+} from '../../core/session/types.js';
 
 export interface ToolResultFacts {
   content: string;
@@ -24,6 +30,10 @@ export type ConversationItem =
       inContext: boolean;
       interrupted: boolean;
       attachments: string[];
+      /** Why the model stopped, when the reply came from a request. */
+      finishReason: FinishReason | null;
+      /** The provider's own word for it, when it was not one of the five. */
+      providerFinishReason: string | null;
     }
   | {
       kind: 'tool';
@@ -71,6 +81,11 @@ function compactionItem(record: CompactionRecord, latest: boolean): Conversation
   };
 }
 
+/** Finish reasons after which a reply is not whole. */
+export function unfinished(reason: FinishReason | null | undefined): boolean {
+  return reason === 'length' || reason === 'content_filter' || reason === 'error';
+}
+
 /** Items for the records; a tool result joins the item of its call (it stands alone only if orphaned). */
 export function buildItems(records: readonly SessionRecord[]): ConversationItem[] {
   const items: ConversationItem[] = [];
@@ -93,12 +108,14 @@ export function buildItems(records: readonly SessionRecord[]): ConversationItem[
           break;
         }
         const calls = record.toolCalls ?? [];
-        // A reply that only calls tools says nothing itself: its calls speak for it.
+        // A reply that only calls tools says nothing itself: its calls speak for it (its reasoning, if
+        // any, is shown collapsed; a cut-off or filtered end still needs saying).
         const silent =
           record.role === 'assistant' &&
           record.content === '' &&
           calls.length > 0 &&
-          (record.reasoning ?? '') === '';
+          (record.reasoning ?? '') === '' &&
+          !unfinished(record.finishReason);
         if (!silent)
           items.push({
             kind: 'message',
@@ -111,6 +128,8 @@ export function buildItems(records: readonly SessionRecord[]): ConversationItem[
             inContext: record.inContext,
             interrupted: record.interrupted === true,
             attachments: (record.attachments ?? []).map((a) => a.name),
+            finishReason: record.finishReason ?? null,
+            providerFinishReason: record.providerFinishReason ?? null,
           });
         for (const call of calls) {
           callIndex.set(call.id, items.length);

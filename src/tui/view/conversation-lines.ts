@@ -12,6 +12,7 @@ import {
 } from '../text/styled.js';
 import { truncate } from '../text/width.js';
 import type { ConversationItem } from './conversation-items.js';
+import { reasoningLines, finishLines } from './reasoning-lines.js';
 import { formatChars, withThousands } from './format.js';
 
 /** Characters of one message or tool output drawn on screen; the rest is stated, not drawn (FAULTS 21). */
@@ -180,6 +181,8 @@ export function itemLines(item: ConversationItem, width: number, o: LineOptions)
         lines.push(
           ...body(item.content, width, item.role === 'assistant', item.role === 'system' ? 'dim' : 'text'),
         );
+      if (item.reasoning !== '') lines.push(...reasoningLines(item.reasoning, width, o.expanded, o.selected));
+      lines.push(...finishLines(item, width));
       return lines;
     }
     case 'tool':
@@ -213,7 +216,7 @@ export function liveLines(text: string, reasoning: string, width: number): Style
         rest: [seg(INDENT)],
       }),
     );
-  }
+  } else if (reasoning !== '') lines.push(...reasoningLines(reasoning, width, false, false));
   if (text.length > SCREEN_CAP) {
     // While streaming the newest text matters: show the tail, and say what is left out.
     lines.push([

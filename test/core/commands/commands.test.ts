@@ -43,7 +43,7 @@ function sums(
   let cost = 0;
   let count = 0;
   for (const r of records) {
-    if ((r.kind !== 'message' && r.kind !== 'compaction') || !keep(r) || r.usage === undefined) continue;
+    if ((r.kind !== 'message' && r.kind !== 'compaction') || !keep(r) || !r.usage) continue;
     count += 1;
     for (const key of Object.keys(usage) as Array<keyof Usage>) usage[key] += r.usage[key];
     cost += r.cost ?? 0;

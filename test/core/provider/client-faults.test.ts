@@ -199,29 +199,45 @@ describe('FAULTS 16: broken streams', () => {
     expect(error.details.partial).toEqual({ content: 'Half a reply', reasoning: '' });
   });
 
-  it('rejects a chunk of the wrong shape as provider_malformed, keeping what came before', async () => {
+  it('skips a field of the wrong shape with one warning naming the provider and the field, and goes on', async () => {
     const h = makeHarness(fake);
     fake.enqueue({
-      rawChunks: [{ choices: [{ delta: { content: 'Fine ' } }] }, { choices: [{ delta: { content: 42 } }] }],
+      rawChunks: [
+        { choices: [{ delta: { content: 'Fine ' } }] },
+        { choices: [{ delta: { content: 42 } }] },
+        { choices: [{ delta: { content: 7 } }] },
+        { choices: [{ delta: { content: 'and well.' }, finish_reason: 'stop' }] },
+      ],
     });
 
-    const error = await octoFailure(h.complete());
+    const result = await h.complete();
 
-    expect(error.code).toBe('provider_malformed');
-    expect(error.details.partial).toEqual({ content: 'Fine ', reasoning: '' });
+    expect(result.content).toBe('Fine and well.');
+    expect(result.finishReason).toBe('stop');
+    expect(h.events.filter((e) => e.type === 'warning')).toEqual([
+      {
+        type: 'warning',
+        message: 'test sent choices[0].delta.content (a number) of an unknown shape; it was skipped.',
+      },
+    ]);
   });
 
-  it('says so when a 200 answer is not an event stream at all (a web page at the base URL)', async () => {
+  it('says in one message that a 200 answer was empty, or a web page, not a stream', async () => {
     const h = makeHarness(fake, { request: { max_retries: 0 } });
-    // An empty event stream is merely unfinished; an HTML page gets the hint.
     fake.enqueue({ rawChunks: [], omitDone: true });
     fake.enqueue({ status: 200, headers: { 'content-type': 'text/html' }, body: '<html>Welcome</html>' });
-    await expect(h.complete()).rejects.toThrow(/ended the stream without \[DONE\] or a finish reason\.$/);
 
-    const error = await octoFailure(h.complete());
+    const empty = await octoFailure(h.complete());
+    const page = await octoFailure(h.complete());
 
-    expect(error.code).toBe('provider_malformed');
-    expect(error.message).toContain('(it answered with text/html, not an event stream)');
+    expect(empty.code).toBe('provider_malformed');
+    expect(empty.message).toBe(
+      'test answered with an empty body (text/event-stream): no reply at all. Check base_url in [providers.test].',
+    );
+    expect(page.code).toBe('provider_malformed');
+    expect(page.message).toBe(
+      'test answered with a web page (text/html), not a streamed reply: <html>Welcome</html> Check base_url in [providers.test] (it usually ends in /v1).',
+    );
   });
 
   it('turns an error object inside the stream into provider_server with the partial', async () => {
@@ -294,8 +310,8 @@ describe('cancellation and unreachable servers', () => {
     expect(fake.requests).toHaveLength(1);
   });
 
-  it('names the provider and address when nothing listens there', async () => {
-    const h = makeHarness(fake, { request: { max_retries: 1 } });
+  it('answers a refused connection to a server on this machine at once, asking whether it runs', async () => {
+    const h = makeHarness(fake, { request: { max_retries: 3 } });
     await fake.close();
     fake = await startFakeProvider();
 
@@ -303,8 +319,8 @@ describe('cancellation and unreachable servers', () => {
 
     expect(error.code).toBe('provider_network');
     expect(error.message).toMatch(
-      /^The connection to test at http:\/\/127\.0\.0\.1:\d+\/v1 failed: .*ECONNREFUSED/,
+      /^Nothing is listening on 127\.0\.0\.1:(\d+) \(test\): is the server for test running on 127\.0\.0\.1:\1\?$/,
     );
-    expect(h.sleeps).toHaveLength(1);
+    expect(h.sleeps).toEqual([]);
   });
 });

@@ -21,7 +21,13 @@ describe('resolveModel', () => {
     expect(resolved).toEqual({
       modelString: 'ollama:qwen2.5-coder:7b',
       modelId: 'qwen2.5-coder:7b',
-      provider: { name: 'ollama', baseUrl: 'http://127.0.0.1:11434/v1', requiresKey: false },
+      provider: {
+        name: 'ollama',
+        baseUrl: 'http://127.0.0.1:11434/v1',
+        requiresKey: false,
+        // Loading a model can take a minute before a local server answers.
+        firstByteTimeoutMs: 120_000,
+      },
     });
   });
 
