@@ -33,6 +33,7 @@ export function exitCodeFor(code: ErrorCode): ExitCode {
     case 'provider_network':
     case 'attachment_invalid':
     case 'turn_busy':
+    case 'trust_required':
     case 'internal':
       return EXIT.failure;
   }

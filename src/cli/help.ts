@@ -18,6 +18,9 @@ Usage
                                        full text over this project's sessions (all with --all)
   octo sessions move NAME DIR          attach a session to the project in DIR (a moved checkout)
   octo doctor [--reindex]              check the store, permissions, locks and providers
+  octo trust [--yes] [--json] [--revoke]
+                                       show what this project's .octo/config.toml asks that reaches
+                                       outside it (keys, hosts, servers, shell), and approve it
   octo --version | --help
 
 Run options
@@ -32,6 +35,8 @@ Run options
   --theme THEME        colour theme of the workspace
   --allow LIST         grant tools without asking: write, shell, mcp (comma-separated);
                        with -p, a tool call that is not granted is refused and the model told so
+  --trust-project      use what this project's .octo/config.toml asks for (providers, models,
+                       MCP servers, shell settings) in this run, without remembering it
 
 Examples
   octo run --name auth-refactor -p "Read src/auth.ts and list what to change"
@@ -52,13 +57,17 @@ Configuration: $OCTO_HOME/config.toml, else $XDG_CONFIG_HOME/octo/config.toml, p
 
 const RUN = `Usage: octo run [--name NAME | --resume [NAME] | --resume-recent] [--model PROVIDER:MODEL]
                 [-p TEXT] [--json] [--attach FILE]... [--theme THEME] [--allow write,shell,mcp]
+                [--trust-project]
 
 Without -p (and with no text on stdin) the session opens in the full-screen workspace.
 With -p the turn runs here: the reply streams to stdout as plain text, tool calls and
 warnings go to stderr. Ctrl-C stops the turn, keeps the partial reply and exits 130.
 MCP servers are waited for (up to their connect timeout) so the model sees their tools.
 Writing files, shell commands and MCP tools that change things need --allow with -p;
-otherwise the model is told the tool was not allowed.
+otherwise the model is told the tool was not allowed. When the project's .octo/config.toml
+asks for something not approved yet (a provider's host or key, a model, an MCP server, the
+shell), -p sends nothing and exits 1 naming it: approve it with 'octo trust', or pass
+--trust-project for this run only.
 
 Examples
   octo run --name auth-refactor -p "Where is the token refreshed?"
@@ -97,6 +106,19 @@ warns when this project's identity could not be found (its sessions are then tie
 --reindex rebuilds the session index from the session files. Exits 1 if any check fails.
 `;
 
+const TRUST = `Usage: octo trust [--yes] [--json] | octo trust --revoke
+
+A project's .octo/config.toml may ask for what reaches outside the repository: a provider's
+base URL, key variable or headers (where your key and prompts go), a model on another provider,
+an MCP server to start, a shell program, looser approvals or folders outside the project, a
+shorter trash. None of it is used until you approve it, per project and per content hash: a
+setting that changes is asked about again. The workspace asks when it opens; octo run -p refuses.
+
+This command shows each setting with what it does and its status (new, changed, approved) and
+asks you to type "yes" to approve them all. --yes approves without asking; --json prints the
+list; --revoke forgets every approval of this project. Exits 1 when something stays unapproved.
+`;
+
 export function helpText(topic: HelpTopic): string {
   switch (topic) {
     case 'main':
@@ -107,6 +129,8 @@ export function helpText(topic: HelpTopic): string {
       return SESSIONS;
     case 'doctor':
       return DOCTOR;
+    case 'trust':
+      return TRUST;
   }
 }
 

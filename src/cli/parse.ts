@@ -17,6 +17,8 @@ export interface RunOptions {
   theme?: string;
   /** Tool categories granted without asking (`--allow write,shell`). */
   allow: ApprovalCategory[];
+  /** Use what the project's config asks for in this run, approved or not (`--trust-project`). */
+  trustProject: boolean;
 }
 
 export type SessionsAction =
@@ -30,14 +32,15 @@ export type SessionsAction =
   | { action: 'search'; text: string; json: boolean; all: boolean }
   | { action: 'move'; name: string; dir: string };
 
-export type HelpTopic = 'main' | 'run' | 'sessions' | 'doctor';
+export type HelpTopic = 'main' | 'run' | 'sessions' | 'doctor' | 'trust';
 
 export type Invocation =
   | { kind: 'help'; topic: HelpTopic }
   | { kind: 'version' }
   | { kind: 'run'; options: RunOptions }
   | { kind: 'sessions'; sessions: SessionsAction }
-  | { kind: 'doctor'; reindex: boolean };
+  | { kind: 'doctor'; reindex: boolean }
+  | { kind: 'trust'; yes: boolean; revoke: boolean; json: boolean };
 
 /** A mistake on the command line; the message is shown with the usage. */
 export class UsageError extends Error {
@@ -70,6 +73,7 @@ const RUN_OPTIONS: OptionTable = {
   attach: { kind: 'value' },
   theme: { kind: 'value' },
   allow: { kind: 'value' },
+  'trust-project': { kind: 'flag' },
 };
 
 /**
@@ -152,6 +156,16 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
       return { kind: 'doctor', reindex: args.flag('reindex') };
     },
   },
+  trust: {
+    topic: 'trust',
+    options: { yes: { kind: 'flag' }, revoke: { kind: 'flag' }, json: { kind: 'flag' } },
+    read: (args) => {
+      args.noOperands();
+      if (args.flag('revoke') && (args.flag('yes') || args.flag('json')))
+        throw new UsageError('--revoke takes neither --yes nor --json.', 'trust');
+      return { kind: 'trust', yes: args.flag('yes'), revoke: args.flag('revoke'), json: args.flag('json') };
+    },
+  },
 };
 
 /** Bare `octo [run options]`: the workspace, or one turn with -p. */
@@ -216,6 +230,7 @@ function runOptions(args: CommandArgs, explicit: boolean): RunOptions {
     attach: args.texts('attach'),
     ...(theme !== undefined ? { theme } : {}),
     allow,
+    trustProject: args.flag('trust-project'),
   };
 }
 

@@ -9,6 +9,7 @@ import { listSessions } from './commands/sessions-list.js';
 import { runDoctor } from './commands/doctor.js';
 import { runRun } from './commands/run.js';
 import { runSessions } from './commands/sessions.js';
+import { runTrust } from './commands/trust.js';
 import { reportError } from './errors.js';
 import { helpText, usageHint } from './help.js';
 import { EXIT, Output, type CliIo } from './io.js';
@@ -45,6 +46,8 @@ async function dispatch(
     }
     case 'doctor':
       return withWorkspace(io, onSecondaryError, (ws) => runDoctor(ws, output, invocation.reindex));
+    case 'trust':
+      return withWorkspace(io, onSecondaryError, (ws) => runTrust(ws, output, invocation));
   }
 }
 

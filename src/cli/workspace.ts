@@ -13,8 +13,11 @@ export function assertNames(names: ReadonlyArray<string | undefined>): void {
   for (const name of names) if (name !== undefined) assertSessionName(name);
 }
 
-/** How tool calls that need approval are handled: granted (`--allow`), asked (the full screen) or refused. */
-export type ApprovalMode = Pick<WorkspaceOptions, 'allow' | 'interactive'>;
+/**
+ * How tool calls that need approval are handled: granted (`--allow`), asked (the full screen) or
+ * refused; and whether the project's config is trusted for this run (`--trust-project`).
+ */
+export type ApprovalMode = Pick<WorkspaceOptions, 'allow' | 'interactive' | 'trustProject'>;
 
 export async function openWorkspace(
   io: CliIo,

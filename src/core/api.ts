@@ -18,12 +18,14 @@ import type { BudgetLimit } from './context/index.js';
 import type { JobInfo, ScheduleInfo } from './jobs/index.js';
 import type { McpServerInfo } from './mcp/index.js';
 import type { ApprovalAnswer, ApprovalRequest } from './tools/index.js';
+import type { TrustEntry } from './trust/index.js';
 
 export type * from './commands/results.js';
 export type { BudgetLimit } from './context/index.js';
 export type { JobInfo, JobKind, JobStatus, ScheduleInfo } from './jobs/index.js';
 export type { McpServerInfo, McpStatus, McpOrigin } from './mcp/index.js';
 export type { ApprovalAnswer, ApprovalCategory, ApprovalKind, ApprovalRequest } from './tools/index.js';
+export type { TrustEntry, TrustKind, TrustStatus } from './trust/index.js';
 
 export interface ProjectInfo {
   /**
@@ -251,7 +253,21 @@ export interface Workspace {
      */
     settled(): Promise<McpServerInfo[]>;
   };
-  /** Questions raised by 'approval.requested' (tool calls, a project's servers and settings). */
+  /**
+   * What the project's `.octo/config.toml` asks that reaches outside the repository (providers, models,
+   * MCP servers, tool settings, the trash): nothing of it is used before the user approves it.
+   */
+  readonly trust: {
+    readonly projectFile: string;
+    entries(): TrustEntry[];
+    /** Not approved; `octo run -p` refuses to run while any is. */
+    pending(): TrustEntry[];
+    /** All pending ones when `ids` is absent; remembered per project and content hash, or for this run. */
+    approve(options: { ids?: readonly string[]; remember: boolean }): Promise<void>;
+    /** Forgets every approval of this project; how many were remembered. */
+    revoke(): Promise<number>;
+  };
+  /** Questions raised by 'approval.requested' (tool calls, what a project's config asks). */
   readonly approvals: {
     /** Those still waiting, for a UI that subscribes after they were raised. */
     pending(): ApprovalRequest[];

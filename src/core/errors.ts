@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'budget_exceeded'
   | 'attachment_invalid'
   | 'turn_busy'
+  | 'trust_required'
   | 'internal';
 
 export interface OctoErrorOptions {

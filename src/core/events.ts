@@ -106,11 +106,11 @@ export interface OctoEvents {
     paths: number;
     reason?: string;
   };
-  /** `sessionId` is null for workspace-wide questions (a project's MCP server or tool settings). */
+  /** `sessionId` is null for workspace-wide questions (what a project's config asks). */
   'approval.requested': {
     sessionId: string | null;
     requestId: string;
-    kind: 'tool' | 'mcpServer' | 'projectSetting';
+    kind: 'tool' | 'project';
     tool: string;
     summary: string;
     detail: string;
@@ -121,6 +121,8 @@ export interface OctoEvents {
     requestId: string;
     answer: 'once' | 'always' | 'deny' | 'cancelled';
   };
+  /** What of the project's config is approved changed (an answer, /mcp approve, --trust-project). */
+  'trust.changed': { pending: number };
   'budget.warning': { sessionId: string } & BudgetFacts;
   'budget.exceeded': { sessionId: string } & BudgetFacts;
   'store.warning': { warning: StoreWarning };

@@ -6,7 +6,7 @@ import type { Workspace } from './api.js';
 import type { CommandServices } from './commands/index.js';
 import type { OctoConfig } from './config/schema.js';
 import { systemTimers, type WorkspaceDeps } from './deps.js';
-import { getErrorMessage, OctoError } from './errors.js';
+import { OctoError } from './errors.js';
 import type { EventBus } from './events.js';
 import { agentList, agentTool, AgentRunner, JobManager, Scheduler, trackCompressions } from './jobs/index.js';
 import { declaredServers, loadConnect, McpManager, persistServer } from './mcp/index.js';
@@ -18,18 +18,17 @@ import {
   Approvals,
   builtinTools,
   createToolSet,
-  projectToolSettings,
   READ_ONLY_TOOLS,
   type ConfigLayers,
   shellEnv,
   formatShellJob,
   ShellJobs,
   ToolSettings,
-  TrustStore,
   type ApprovalCategory,
   type Tool,
   type ToolSet,
 } from './tools/index.js';
+import { askAboutProject, trustId, type ProjectTrust } from './trust/index.js';
 
 export interface ServicesOptions {
   /** Categories granted without asking (the CLI's `--allow write,shell`). */
@@ -50,7 +49,7 @@ export interface WorkspaceServices {
    * `interrupt` stops a session's work when the user cancels its compression job.
    */
   attachSessions(deps: () => HandleDeps, interrupt: (sessionId: string) => void): void;
-  /** Starts MCP servers and asks about a project's settings, in the background. */
+  /** Starts MCP servers and, in the workspace, asks about what the project's config asks for. */
   start(): void;
   /** Everything but sessions: call after the sessions are closed. */
   close(): Promise<void>;
@@ -64,24 +63,27 @@ interface Inputs {
   bus: EventBus;
   /** Each config file on its own (none when the configuration was given in code). */
   layers: ConfigLayers;
+  /** What the project's file asks that reaches outside it, and what of it the user approved. */
+  trust: ProjectTrust;
   options: ServicesOptions;
 }
 
-export async function createServices(inputs: Inputs): Promise<WorkspaceServices> {
+export function createServices(inputs: Inputs): WorkspaceServices {
   const { deps, config, paths, projectDir, bus, options } = inputs;
   const interactive = options.interactive === true;
-  const { layers } = inputs;
+  const { layers, trust } = inputs;
   const approvals = new Approvals(bus);
-  const trust = new TrustStore(paths.data, () => deps.clock.now());
-  const projectSettings = projectToolSettings(layers);
-  const settingsKey = TrustStore.key(projectDir, 'projectSetting', 'tools');
-  const approved = projectSettings === null || (await trust.isTrusted(settingsKey, projectSettings.hash));
-  const settings = ToolSettings.from(config, layers, projectDir, approved);
+  const settings = ToolSettings.from(config, layers, projectDir, () =>
+    trust.isApproved(trustId('tools', 'tools')),
+  );
   const jobs = new JobManager(bus, deps.clock);
   let interruptSession: ((sessionId: string) => void) | null = null;
   const untrackCompressions = trackCompressions(bus, jobs, (sessionId) => interruptSession?.(sessionId));
   const shellJobs = new ShellJobs((init) => jobs.start(init));
-  const secretNames = listProviders(config, deps.env).flatMap((provider) => provider.apiKeyEnv ?? []);
+  // Both the project's key variables and the user's own ones they would replace stay out of commands.
+  const secretNames = [config, trust.config()].flatMap((c) =>
+    listProviders(c, deps.env).flatMap((provider) => provider.apiKeyEnv ?? []),
+  );
   const builtins = builtinTools(() => {
     const shell = settings.shell();
     return {
@@ -96,8 +98,12 @@ export async function createServices(inputs: Inputs): Promise<WorkspaceServices>
     env: deps.env,
     projectDir,
     settings: config.mcp,
-    approvals,
-    trust,
+    trust: {
+      isApproved: (name) => trust.isApproved(trustId('mcpServer', name)),
+      isDeclined: (name) => trust.isDeclined(trustId('mcpServer', name)),
+      approve: (name) => trust.approve({ ids: [trustId('mcpServer', name)], remember: true }),
+      onChange: (listener) => trust.onChange(listener),
+    },
     interactive,
     load: loadConnect,
     ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
@@ -126,23 +132,12 @@ export async function createServices(inputs: Inputs): Promise<WorkspaceServices>
       });
     },
   });
-  const agentTools = agentList(config.agents).map((agent) => agentTool(agent, runner));
+  // An agent's model from the project's file applies once approved: each call reads the config in force.
+  const agentTools = agentList(config.agents).map((agent) =>
+    agentTool(() => agentList(trust.config().agents).find((a) => a.name === agent.name) ?? agent, runner),
+  );
+  let stopAsking = (): void => {};
   const scheduler = new Scheduler({ jobs, timers: deps.timers ?? systemTimers, clock: deps.clock });
-
-  const askAboutProjectSettings = async (): Promise<void> => {
-    if (approved || projectSettings === null || !interactive) return;
-    const answer = await approvals.ask({
-      kind: 'projectSetting',
-      sessionId: null,
-      tool: 'tools',
-      summary:
-        "use this project's tool settings from .octo/config.toml (approval modes, shell, folders outside the project)",
-      detail: JSON.stringify(projectSettings.values, null, 2),
-    });
-    if (answer !== 'once' && answer !== 'always') return;
-    settings.approveProject();
-    if (answer === 'always') await trust.trust(settingsKey, projectSettings.hash);
-  };
 
   return {
     tools: createToolSet(() => [...base(), ...agentTools], { gate, allowedDirs }),
@@ -181,17 +176,13 @@ export async function createServices(inputs: Inputs): Promise<WorkspaceServices>
     },
     start: () => {
       mcp.start(declaredServers(config, layers));
-      askAboutProjectSettings().catch((error: unknown) =>
-        bus.emit('store.warning', {
-          warning: {
-            kind: 'storeIssue',
-            path: 'trust.json',
-            message: `The approval of the project's tool settings was not saved: ${getErrorMessage(error)}`,
-          },
-        }),
+      if (!interactive) return;
+      stopAsking = askAboutProject(trust, approvals, (message) =>
+        bus.emit('store.warning', { warning: { kind: 'storeIssue', path: 'trust.json', message } }),
       );
     },
     close: async () => {
+      stopAsking();
       untrackCompressions();
       scheduler.closeAll();
       jobs.cancelAll();

@@ -17,6 +17,7 @@ import { createSessionStore } from './store/index.js';
 import { createRedactor } from './text/redact.js';
 import { createTokenCounter, type Tokenizer } from './tokens/index.js';
 import { configLayers, NO_LAYERS, type ConfigLayers } from './tools/index.js';
+import { openProjectTrust } from './trust/index.js';
 import { createServices, type ServicesOptions } from './workspace-services.js';
 
 /** For the light listing's full check of changed config files (listing.ts). */
@@ -30,6 +31,8 @@ export interface WorkspaceOptions extends ServicesOptions {
   config?: OctoConfig;
   /** Count tokens with this instead of tiktoken's thread (tests that watch when counting happens). */
   tokenizer?: Tokenizer;
+  /** Use everything the project's config asks for in this run, approved or not (`--trust-project`). */
+  trustProject?: boolean;
 }
 
 export async function createWorkspace(
@@ -39,34 +42,51 @@ export async function createWorkspace(
   const paths = resolvePaths(deps.env, deps.home);
   const projectCacheFile = path.join(paths.data, 'projects.json');
   const project = await currentProject(deps.cwd, paths.data, deps.env);
-  const { config, layers } =
+  const { config: merged, layers } =
     options.config === undefined
       ? await loadCheckedConfig(paths, project.dir)
       : { config: options.config, layers: NO_LAYERS };
+  const trust = await openProjectTrust({
+    dataDir: paths.data,
+    now: () => deps.clock.now(),
+    projectDir: project.dir,
+    layers,
+    merged,
+    env: deps.env,
+  });
+  if (options.trustProject === true) await trust.approve({ remember: false });
+  // What the project's file asks and the user has not approved is left out (DESIGN.md §9); what is
+  // read at each use follows an approval given later in the workspace.
+  const config = trust.config();
   // A listener that throws is a bug in the UI: by default it surfaces as an uncaught error, not silence.
   const bus = new EventBus(options.onListenerError ?? rethrowLater);
+  trust.onChange(() => bus.emit('trust.changed', { pending: trust.pending().length }));
   const store = createSessionStore({ paths, clock: deps.clock, pid: deps.pid });
   const indexWatch = new IndexWatch(store, bus);
   const models = createModelService({
-    config,
+    config: () => trust.config(),
+    refuse: (provider) => trust.refuseProvider(provider),
     env: deps.env,
     userConfigPath: paths.userConfig,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
   // The tokenizer thread starts on the first exact count, never here: start-up stays light.
   const counter = createTokenCounter(options.tokenizer);
-  const services = await createServices({
+  const services = createServices({
     deps,
-    config,
+    config: merged,
     paths,
     projectDir: project.dir,
     bus,
     layers,
+    trust,
     options,
   });
   const sessionDeps: SessionsDeps = {
     bus,
-    config,
+    get config() {
+      return trust.config();
+    },
     counter,
     dataDir: paths.data,
     store,
@@ -76,7 +96,9 @@ export async function createWorkspace(
     models,
     systemPrompt: (dir) => config.system_prompt ?? defaultSystemPrompt(dir),
     project,
-    defaultModel: config.model,
+    get defaultModel() {
+      return trust.config().model;
+    },
     now: () => deps.clock.now(),
     watchers: projectWatchers(config, bus),
     env: deps.env,
@@ -98,9 +120,12 @@ export async function createWorkspace(
   bus.on('session.opened', forwardWarnings);
 
   return {
-    config,
+    get config() {
+      return trust.config();
+    },
     paths,
     project,
+    trust,
     ...services.api,
     sessions: {
       list: (o) => sessions.list(o),

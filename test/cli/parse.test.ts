@@ -16,7 +16,15 @@ const run = (
   explicit = true,
 ): Invocation => ({
   kind: 'run',
-  options: { explicit, resumeRecent: false, json: false, attach: [], allow: [], ...options },
+  options: {
+    explicit,
+    resumeRecent: false,
+    json: false,
+    attach: [],
+    allow: [],
+    trustProject: false,
+    ...options,
+  },
 });
 
 describe('parseArgv', () => {

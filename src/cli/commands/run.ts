@@ -8,6 +8,7 @@ import type { RunOptions } from '../parse.js';
 import { launchTui, type TuiChoice } from '../tui.js';
 import { assertNames, withWorkspace } from '../workspace.js';
 import { sessionTable } from './sessions-list.js';
+import { noteTrustedForRun, refuseUntrusted } from './trust.js';
 import { runOneTurn } from './turn.js';
 
 async function readAll(stream: Readable): Promise<string> {
@@ -121,6 +122,7 @@ export async function runRun(
     return withWorkspace(io, onSecondaryError, (ws) => openFullScreen(ws, options, output), {
       allow: options.allow,
       interactive: true,
+      trustProject: options.trustProject,
     });
   }
   if (options.resume === true) return withWorkspace(io, onSecondaryError, (ws) => listCandidates(ws, output));
@@ -129,11 +131,14 @@ export async function runRun(
     io,
     onSecondaryError,
     async (ws) => {
+      // Nobody can be asked here: what the project's config asks and the user has not approved stops the run.
+      if (refuseUntrusted(ws, output)) return EXIT.failure;
+      noteTrustedForRun(ws, output);
       const handle = await chooseSession(ws, options);
       await reportMcp(ws, output);
       return runOneTurn(ws, handle, { prompt, json: options.json, attach: options.attach }, output);
     },
-    { allow: options.allow, interactive: false },
+    { allow: options.allow, interactive: false, trustProject: options.trustProject },
   );
 }
 
@@ -147,7 +152,5 @@ async function reportMcp(ws: Workspace, output: Output): Promise<void> {
     const name = sanitizeLine(server.name);
     const reason = server.reason === undefined ? '' : `: ${sanitizeLine(server.reason)}`;
     if (server.status === 'failed') output.note(`warning: MCP server ${name} failed${reason}`);
-    if (server.status === 'needs-approval')
-      output.note(`warning: MCP server ${name} is not started until approved in the workspace (octo run)`);
   }
 }

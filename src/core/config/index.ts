@@ -7,6 +7,10 @@ export {
   type OctoConfig,
   type ProviderConfig,
   type PricingConfig,
+  type AgentConfig,
+  type CustomCommandConfig,
+  type McpServerConfig,
 } from './schema.js';
+export { deepMerge, valueAt, type TomlTable } from './merge.js';
 export { parseModelString, PROVIDER_NAME_PATTERN, type ModelString } from './model-string.js';
 export { formatIssue, type ConfigIssue } from './issues.js';

@@ -27,8 +27,12 @@ export function agentList(configured: readonly AgentConfig[]): AgentConfig[] {
 
 const argsSchema = z.object({ task: z.string().min(1) });
 
-/** One `agent_NAME` tool: the call runs the agent as a background job and returns its answer. */
-export function agentTool(agent: AgentConfig, runner: AgentRunner): Tool {
+/**
+ * One `agent_NAME` tool: the call runs the agent as a background job and returns its answer. `current`
+ * is read at each call (its model may be approved meanwhile); the name and description never change.
+ */
+export function agentTool(current: () => AgentConfig, runner: AgentRunner): Tool {
+  const agent = current();
   return defineTool({
     access: 'agent',
     args: argsSchema,
@@ -47,7 +51,7 @@ export function agentTool(agent: AgentConfig, runner: AgentRunner): Tool {
     check: (args) => ({ summary: `${agent.name}: ${args.task}`, detail: args.task }),
     async run(args, context) {
       if (context.sessionId === undefined) return failure('Agents run only inside a session.');
-      return runner.run(agent, args.task, { ...context, sessionId: context.sessionId });
+      return runner.run(current(), args.task, { ...context, sessionId: context.sessionId });
     },
   });
 }

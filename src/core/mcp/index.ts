@@ -4,7 +4,7 @@
  */
 import type { Connect } from './types.js';
 
-export { McpManager, targetOf, type Declared, type McpManagerDeps } from './manager.js';
+export { McpManager, targetOf, type Declared, type McpManagerDeps, type ServerTrust } from './manager.js';
 export { declaredServers } from './servers.js';
 export { persistServer } from './persist.js';
 export type {

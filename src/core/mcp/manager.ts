@@ -3,7 +3,7 @@ import type { Env } from '../deps.js';
 import { getErrorMessage } from '../errors.js';
 import type { EventBus } from '../events.js';
 import { sanitizeLine } from '../text/sanitize.js';
-import { stableHash, TrustStore, type Approvals, type Tool } from '../tools/index.js';
+import type { Tool } from '../tools/index.js';
 import { adaptTool, offeredName } from './tool-adapter.js';
 import type { Connect, McpConnection, McpOrigin, McpServerInfo, McpStatus } from './types.js';
 
@@ -12,8 +12,8 @@ export interface McpManagerDeps {
   env: Env;
   projectDir: string;
   settings: OctoConfig['mcp'];
-  approvals: Approvals;
-  trust: TrustStore;
+  /** Whether each server the project's file declares may start (the project trust of the workspace). */
+  trust: ServerTrust;
   /** False when nobody can approve a project's server (`octo run -p`). */
   interactive: boolean;
   fetch?: typeof fetch;
@@ -36,17 +36,21 @@ interface Entry {
 
 export type Declared = { spec: McpServerConfig; origin: McpOrigin };
 
+/** The part of the project trust a manager needs: servers are named as in `[[mcp.servers]]`. */
+export interface ServerTrust {
+  isApproved(name: string): boolean;
+  /** The user said no in this run. */
+  isDeclined(name: string): boolean;
+  /** `/mcp approve NAME`: remembered for the project. */
+  approve(name: string): Promise<void>;
+  onChange(listener: () => void): () => void;
+}
+
 const quote = (arg: string): string =>
   /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 
 export function targetOf(spec: McpServerConfig): string {
   return sanitizeLine(spec.url ?? [spec.command ?? '', ...spec.args].map(quote).join(' '));
-}
-
-/** What approving a project's server approves: everything that decides what runs and where. */
-function approvalHash(spec: McpServerConfig): string {
-  const { command, args, env, cwd, url, headers } = spec;
-  return stableHash({ command, args, env, cwd, url, headers });
 }
 
 /**
@@ -58,10 +62,12 @@ export class McpManager {
   private readonly entries = new Map<string, Entry>();
   private readonly waiters = new Set<() => void>();
   private closed = false;
+  private offTrust: (() => void) | null = null;
 
   constructor(private readonly deps: McpManagerDeps) {}
 
   start(declared: readonly Declared[]): void {
+    this.offTrust ??= this.deps.trust.onChange(() => this.trustChanged());
     for (const { spec, origin } of declared) {
       this.entries.set(spec.name, {
         spec,
@@ -137,15 +143,11 @@ export class McpManager {
     return true;
   }
 
-  /** Records the user's approval of a project's server (as typed `/mcp approve`) and starts it. */
+  /** Records the user's approval of a project's server (as typed `/mcp approve`); it then starts. */
   async approve(name: string): Promise<boolean> {
     const entry = this.entries.get(name);
     if (entry === undefined || entry.origin !== 'project') return false;
-    const asking = this.deps.approvals.pending().find((q) => q.kind === 'mcpServer' && q.tool === name);
-    // The open question gets the answer typed here; answering it records the approval and starts the server.
-    if (asking !== undefined) return this.deps.approvals.answer(asking.requestId, 'always');
-    await this.deps.trust.trust(this.trustKey(entry), approvalHash(entry.spec));
-    if (entry.status !== 'ready') await this.connect(entry);
+    await this.deps.trust.approve(name);
     return true;
   }
 
@@ -160,58 +162,34 @@ export class McpManager {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.offTrust?.();
     for (const waiter of [...this.waiters]) waiter();
     await Promise.all([...this.entries.values()].map((entry) => this.stop(entry)));
   }
 
-  private trustKey(entry: Entry): string {
-    return TrustStore.key(this.deps.projectDir, 'mcpServer', entry.spec.name);
-  }
-
   private async begin(entry: Entry): Promise<void> {
     if (!entry.spec.enabled) return this.setStatus(entry, 'disabled', 'enabled = false in the configuration');
-    if (entry.origin !== 'project') return this.connect(entry);
-    try {
-      if (await this.deps.trust.isTrusted(this.trustKey(entry), approvalHash(entry.spec)))
-        return await this.connect(entry);
-    } catch (error) {
-      return this.setStatus(entry, 'failed', `its approval could not be checked: ${getErrorMessage(error)}`);
-    }
-    return this.askApproval(entry);
+    if (entry.origin !== 'project' || this.deps.trust.isApproved(entry.spec.name)) return this.connect(entry);
+    this.setStatus(entry, 'needs-approval', this.waitingReason(entry));
   }
 
   /** FAULTS 31: a server a project's file declares runs only once the user approved exactly this command. */
-  private async askApproval(entry: Entry): Promise<void> {
+  private waitingReason(entry: Entry): string {
+    if (this.deps.trust.isDeclined(entry.spec.name)) return 'declined by the user';
     const waiting = 'declared in the project’s .octo/config.toml and not approved yet';
-    this.setStatus(
-      entry,
-      'needs-approval',
-      this.deps.interactive
-        ? waiting
-        : `${waiting} (approve it in octo with /mcp approve ${entry.spec.name})`,
-    );
-    if (!this.deps.interactive) return;
-    const answer = await this.deps.approvals.ask({
-      kind: 'mcpServer',
-      sessionId: null,
-      tool: entry.spec.name,
-      summary: `start the MCP server "${entry.spec.name}" declared by this project: ${targetOf(entry.spec)}`,
-      detail: JSON.stringify({ ...entry.spec, headers: Object.keys(entry.spec.headers) }, null, 2),
-    });
-    if (answer === 'deny') return this.setStatus(entry, 'needs-approval', 'declined by the user');
-    if (answer === 'cancelled' || this.closed) return;
-    try {
-      if (answer === 'always') await this.deps.trust.trust(this.trustKey(entry), approvalHash(entry.spec));
-    } catch (error) {
-      this.deps.bus.emit('store.warning', {
-        warning: {
-          kind: 'storeIssue',
-          path: 'trust.json',
-          message: `The approval of ${entry.spec.name} was not saved: ${getErrorMessage(error)}`,
-        },
-      });
+    return this.deps.interactive
+      ? waiting
+      : `${waiting} (approve it with \`octo trust\`, or /mcp approve ${entry.spec.name} in the workspace)`;
+  }
+
+  /** An approval given (or refused) in the workspace, with /mcp approve or by `octo trust`. */
+  private trustChanged(): void {
+    for (const entry of this.entries.values()) {
+      if (entry.origin !== 'project' || entry.status !== 'needs-approval') continue;
+      if (this.deps.trust.isApproved(entry.spec.name)) void this.connect(entry);
+      else if (entry.reason !== this.waitingReason(entry))
+        this.setStatus(entry, 'needs-approval', this.waitingReason(entry));
     }
-    await this.connect(entry);
   }
 
   private async connect(entry: Entry): Promise<void> {

@@ -59,7 +59,10 @@ export class OpenSession implements SessionHandle {
     this.ctx = new SessionContext({
       sessionId: summary.id,
       bus: deps.bus,
-      config: deps.config,
+      // Read at each use: the project's compression model applies once approved in the workspace.
+      get config() {
+        return deps.config;
+      },
       counter: deps.counter,
       models: deps.models,
       cacheFile: tokenCachePath(deps.dataDir, summary.id),

@@ -1,4 +1,6 @@
+import { parseModelString } from '../config/model-string.js';
 import type { OctoConfig } from '../config/schema.js';
+import type { OctoError } from '../errors.js';
 import type { Env } from '../deps.js';
 import {
   contextWindowFor,
@@ -25,7 +27,10 @@ export interface ModelService {
 }
 
 export interface ModelServiceOptions {
-  config: OctoConfig;
+  /** The configuration in force, read at each use (an approval in the workspace changes it). */
+  config: () => OctoConfig;
+  /** An error when a provider may not be used (the project's own, not approved); null when it may. */
+  refuse?: (provider: string) => OctoError | null;
   env: Env;
   userConfigPath: string;
   fetch?: typeof fetch;
@@ -36,14 +41,19 @@ export function createModelService(options: ModelServiceOptions): ModelService {
   const { config, env } = options;
   let client: Promise<ChatClient> | null = null;
   return {
-    resolve: (modelString) => resolveModel(modelString, config, env, options.userConfigPath),
-    cost: (model, usage, providerCost) => requestCost(usage, providerCost, priceFor(model, config)),
-    contextWindow: (model) => contextWindowFor(model, config),
-    acceptsVideo: (model) => supportsVideo(model, config),
-    acceptsImages: (model) => supportsVision(model, config),
+    resolve: (modelString) => {
+      const refused = options.refuse?.(parseModelString(modelString.trim())?.provider ?? '') ?? null;
+      if (refused !== null) throw refused;
+      return resolveModel(modelString, config(), env, options.userConfigPath);
+    },
+    cost: (model, usage, providerCost) => requestCost(usage, providerCost, priceFor(model, config())),
+    contextWindow: (model) => contextWindowFor(model, config()),
+    acceptsVideo: (model) => supportsVideo(model, config()),
+    acceptsImages: (model) => supportsVision(model, config()),
     client: () => {
       const loading =
-        client ?? loadChatClient({ env, config, ...(options.fetch ? { fetch: options.fetch } : {}) });
+        client ??
+        loadChatClient({ env, config: config(), ...(options.fetch ? { fetch: options.fetch } : {}) });
       client = loading;
       return loading;
     },

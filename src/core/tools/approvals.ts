@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { EventBus } from '../events.js';
 
-/** once: this call; always: this tool for the rest of the session (or, for a server, until it changes). */
+/** once: this call (or run); always: this tool for the rest of the session (or the project's settings until they change). */
 export type ApprovalAnswer = 'once' | 'always' | 'deny';
 
-/** What is asked about: a tool call, starting a project's MCP server, or a project's tool settings. */
-export type ApprovalKind = 'tool' | 'mcpServer' | 'projectSetting';
+/** What is asked about: a tool call, or what a project's config asks that reaches outside it. */
+export type ApprovalKind = 'tool' | 'project';
 
 export interface ApprovalRequest {
   requestId: string;
   kind: ApprovalKind;
-  /** The session whose turn asks; null for workspace-wide questions (project servers and settings). */
+  /** The session whose turn asks; null for workspace-wide questions (a project's config). */
   sessionId: string | null;
-  /** Tool name, server name or setting name. */
+  /** The tool's name, or the project's config file. */
   tool: string;
   /** One line: what will happen. */
   summary: string;

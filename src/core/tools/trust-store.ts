@@ -32,8 +32,9 @@ export function stableHash(value: unknown): string {
 }
 
 /**
- * Approvals of project-level commands (FAULTS.md row 31), kept in the data folder (0600): a project's
- * MCP server or shell setting runs only when the hash of exactly what the user approved matches.
+ * Approvals of what a project's config asks (FAULTS.md rows 31, 32), kept in the data folder (0600):
+ * a project's provider, model, MCP server or tool setting is used only when the hash of exactly what
+ * the user approved matches.
  */
 export class TrustStore {
   private cache: TrustFile | null = null;
@@ -44,16 +45,45 @@ export class TrustStore {
   ) {}
 
   static key(projectDir: string, kind: string, name: string): string {
-    return `${projectDir}\u0000${kind}\u0000${name}`;
+    return `${TrustStore.projectPrefix(projectDir)}${kind}\u0000${name}`;
+  }
+
+  static projectPrefix(projectDir: string): string {
+    return `${projectDir}\u0000`;
   }
 
   async isTrusted(key: string, hash: string): Promise<boolean> {
-    return (await this.load()).approved[key]?.hash === hash;
+    return (await this.recorded(key)) === hash;
+  }
+
+  /** The hash approved under `key`, or null when nothing was. */
+  async recorded(key: string): Promise<string | null> {
+    return (await this.load()).approved[key]?.hash ?? null;
   }
 
   async trust(key: string, hash: string): Promise<void> {
+    await this.change((data) => {
+      data.approved[key] = { hash, at: new Date(this.now()).toISOString() };
+    });
+  }
+
+  /** Forgets every approval whose key starts with `prefix` (a project's: `projectPrefix`); how many. */
+  async forget(prefix: string): Promise<number> {
+    let count = 0;
+    await this.change((data) => {
+      for (const key of Object.keys(data.approved).filter((k) => k.startsWith(prefix))) {
+        delete data.approved[key];
+        count += 1;
+      }
+    });
+    return count;
+  }
+
+  /** Reads the file again first, so an approval another process saved meanwhile is kept. */
+  private async change(edit: (data: TrustFile) => void): Promise<void> {
+    this.cache = null;
     const data = await this.load();
-    data.approved[key] = { hash, at: new Date(this.now()).toISOString() };
+    edit(data);
     await mkdir(this.dataDir, { recursive: true, mode: 0o700 });
     const file = path.join(this.dataDir, TRUST_FILE);
     const temp = `${file}.${process.pid}.tmp`;

@@ -19,8 +19,7 @@ const DETAIL_LINES = 12;
 
 const KIND_TEXT: Record<ApprovalRequest['kind'], string> = {
   tool: 'A tool call needs your approval',
-  mcpServer: "A project's MCP server asks to start",
-  projectSetting: "A project's setting asks to apply",
+  project: "This project's config asks for settings that reach outside it",
 };
 
 export function approvalOverlay(request: ApprovalRequest, waiting: number, width: number): OverlayView {

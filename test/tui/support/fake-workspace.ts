@@ -287,6 +287,13 @@ export class FakeWorkspace implements Workspace {
     cancel: () => false,
   };
   readonly mcp: Workspace['mcp'] = { list: () => [], settled: () => Promise.resolve([]) };
+  readonly trust: Workspace['trust'] = {
+    projectFile: '/work/.octo/config.toml',
+    entries: () => [],
+    pending: () => [],
+    approve: () => Promise.resolve(),
+    revoke: () => Promise.resolve(0),
+  };
   readonly answers: Array<[string, string]> = [];
   readonly approvals: Workspace['approvals'] = {
     pending: () => [],
