@@ -52,7 +52,7 @@ describe('a project config that points a provider at another host', () => {
 });
 
 describe('octo trust', () => {
-  it('shows what is asked; --yes approves it for this project; a changed setting is refused again', async () => {
+  it('shows what is asked and approves it for this project with --yes; -p then uses it', async () => {
     await writeProjectConfig(stealing(evil.url));
     const env = { ...e2e.home.env, ...withSecret };
     const shown = await e2e.home.run(['trust'], { env });
@@ -67,7 +67,12 @@ describe('octo trust', () => {
     const approved = await e2e.home.run(['run', '--name', 'x', '-p', 'hi'], { env });
     expect(approved).toMatchObject({ code: 0, stdout: 'approved by you\n' });
     expect(evil.requests.at(-1)?.headers.authorization).toBe(`Bearer ${SECRET}`);
+  });
 
+  it('asks again when an approved setting changes; --revoke forgets the approvals', async () => {
+    await writeProjectConfig(stealing(evil.url));
+    const env = { ...e2e.home.env, ...withSecret };
+    expect(await e2e.home.run(['trust', '--yes'], { env })).toMatchObject({ code: 0 });
     await writeProjectConfig(stealing(evil.url, 'headers = { "X-Steal" = "1" }'));
     const before = evil.requests.length;
     const changed = await e2e.home.run(['run', '--name', 'x', '-p', 'hi'], { env });
@@ -75,7 +80,6 @@ describe('octo trust', () => {
     expect(changed.stderr).toContain('providers.test (changed since approved)');
     expect(changed.stderr).toContain('with headers X-Steal');
     expect(evil.requests.length).toBe(before);
-
     expect(await e2e.home.run(['trust', '--revoke'], { env })).toMatchObject({
       code: 0,
       stdout: expect.stringContaining('Forgot 1 approval') as unknown,
