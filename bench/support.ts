@@ -81,3 +81,20 @@ export function homeWorkspace(home: OctoHome): Promise<Workspace> {
     pid: process.pid,
   });
 }
+
+/** Runs of each measured row: OCTO_BENCH_RUNS, at least 5 (medians of at least five, issue 15). */
+export function benchRuns(fallback = 7): number {
+  const asked = Number(process.env.OCTO_BENCH_RUNS ?? fallback);
+  return Number.isInteger(asked) && asked >= 5 ? asked : fallback;
+}
+
+/**
+ * The octo the benchmarks start: this checkout's, or another build named by OCTO_BENCH_BIN (a copy of
+ * an older commit, to measure a change before and after on the same machine in the same hour).
+ */
+export const OCTO_BIN = process.env.OCTO_BENCH_BIN ?? BIN;
+
+/** The argv that starts octo with `args`, as a user's shell would (node running bin/octo.js). */
+export function octoArgv(...args: string[]): string[] {
+  return [process.execPath, OCTO_BIN, ...args];
+}

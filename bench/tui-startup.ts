@@ -4,7 +4,8 @@
  */
 import { makeOctoHome } from '../test/e2e/support.js';
 import { median, ms, report, settle, timeCommand } from './support.js';
-import { paintInChild, seedSessions } from './tui-support.js';
+import { seedSessions } from './seed.js';
+import { paintInChild } from './tui-support.js';
 
 const SESSIONS = 1000;
 const RUNS = 10;

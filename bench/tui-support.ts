@@ -8,13 +8,6 @@ import type { FakeProvider } from '../test/support/fake-provider.js';
 import { REPO, type OctoHome } from '../test/e2e/support.js';
 import { homeWorkspace } from './support.js';
 
-export async function seedSessions(home: OctoHome, count: number): Promise<void> {
-  const ws = await homeWorkspace(home);
-  for (let i = 0; i < count; i += 1)
-    await (await ws.sessions.create(`bench-${String(i).padStart(4, '0')}`)).close();
-  await ws.close();
-}
-
 /** A session of `messages` messages made by real turns against the fake provider. */
 export async function seedLongSession(
   home: OctoHome,

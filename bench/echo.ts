@@ -1,0 +1,120 @@
+/**
+ * Keystroke echo in a real terminal (tmux) while the tokenizer warms up and a reply streams: a resumed
+ * 2,000-message session whose token cache is gone, so its first turn must count the context exactly
+ * (the tokenizer thread starts and builds its encoder), then a reply of 2,500 chunks at 500 a second.
+ * A key is typed every 25 ms from the moment the prompt is sent to the end of the stream; each echo is
+ * timed from `send-keys` to the pane writing the character. p99 per run, median of the runs.
+ * Goal: p99 < 16 ms, and the stream not slowed (its time on screen against the 5 s it takes to send).
+ * Run: npm run build && npx tsx bench/echo.ts
+ */
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { startFakeProvider } from '../test/support/fake-provider.js';
+import { makeOctoHome } from '../test/e2e/support.js';
+import { emit, type Row } from './results.js';
+import { seedHistory } from './seed.js';
+import { benchRuns, median, octoArgv, settle } from './support.js';
+import { Tmux } from './terminal.js';
+
+const RUNS = benchRuns(5);
+const MESSAGES = 2_000;
+const CHUNKS = 2_500;
+/** 2 ms between chunks: 500 chunks a second, 5 s of streaming. */
+const CHUNK_DELAY_MS = 2;
+const KEY_EVERY_MS = 25;
+const GOAL_MS = 16;
+/** The last chunk of run N's reply is `END-OF-STREAM-N`: the next run resumes with it on screen. */
+const END = 'END-OF-STREAM';
+/** Letters the streamed reply and the session never contain, so each echo is recognisable. */
+const LETTERS = 'αβγδεζηθικλμνξπρστυφχψω';
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+interface EchoRun {
+  warming: number[];
+  streaming: number[];
+  /** From the request reaching the provider to the end of the reply on screen. */
+  streamMs: number;
+  tokenizerStarted: boolean;
+}
+
+const fake = await startFakeProvider();
+const home = await makeOctoHome(fake.url);
+const tmux = await Tmux.start();
+try {
+  const session = await seedHistory(home, 'echo', MESSAGES);
+  const cache = path.join(home.dataDir, 'cache', 'tokens', `${session.id}.json`);
+  await settle();
+  const runs: EchoRun[] = [];
+  let last = session.lastLine;
+  for (let run = 0; run < RUNS; run += 1) {
+    await rm(cache, { force: true });
+    const end = `${END}-${run}`;
+    let arrived = 0;
+    fake.enqueue(() => {
+      arrived = performance.now();
+      return {
+        text: [...Array.from({ length: CHUNKS - 1 }, (_, i) => `word${i % 10} `), end],
+        chunkDelayMs: CHUNK_DELAY_MS,
+        usage: { prompt: 40_000, completion: CHUNKS },
+      };
+    });
+    const pane = await tmux.run(octoArgv('run', '--resume', session.name), {
+      cwd: home.projectDir,
+      env: home.env,
+    });
+    await pane.screen((text) => text.includes(last), 'the last message');
+    const threads = await pane.threads();
+    let maxThreads = threads;
+    await pane.keys('stream please', true);
+    await pane.keys('Enter');
+    const result: EchoRun = { warming: [], streaming: [], streamMs: 0, tokenizerStarted: false };
+    for (let n = 0; !pane.output.includes(end); n += 1) {
+      const sent = performance.now();
+      const phase = arrived === 0 ? result.warming : result.streaming;
+      phase.push(await pane.echo(LETTERS[n % LETTERS.length] ?? 'α'));
+      maxThreads = Math.max(maxThreads, await pane.threads());
+      const wait = KEY_EVERY_MS - (performance.now() - sent);
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+    result.streamMs = pane.lastOutputAt - arrived;
+    result.tokenizerStarted = maxThreads > threads;
+    last = end;
+    runs.push(result);
+    await pane.keys('C-c');
+    await pane.keys('C-c');
+    await pane.exited();
+  }
+  const all = runs.map((r) => percentile([...r.warming, ...r.streaming], 99));
+  const p99 = median(all);
+  const rows: Row[] = [
+    {
+      measure: 'keystroke echo p99 while the tokenizer warms up and a reply streams (500 chunks/s)',
+      value: p99,
+      unit: 'ms',
+      goal: `< ${GOAL_MS} ms`,
+      pass: p99 < GOAL_MS,
+      note: [
+        `p99 per run ${all.map((v) => v.toFixed(1)).join(', ')}`,
+        `while warming ${median(runs.map((r) => percentile(r.warming, 99))).toFixed(1)} ms over ${median(runs.map((r) => r.warming.length))} keys`,
+        `while streaming ${median(runs.map((r) => percentile(r.streaming, 99))).toFixed(1)} ms over ${median(runs.map((r) => r.streaming.length))} keys`,
+        `p50 ${median(runs.map((r) => percentile([...r.warming, ...r.streaming], 50))).toFixed(1)} ms`,
+        `tokenizer thread started in ${runs.filter((r) => r.tokenizerStarted).length} of ${RUNS} runs`,
+      ].join('; '),
+    },
+    {
+      measure: `the streamed reply on screen, request to last chunk (sent in ${(CHUNKS * CHUNK_DELAY_MS) / 1000} s or more)`,
+      value: median(runs.map((r) => r.streamMs)),
+      unit: 'ms',
+    },
+  ];
+  emit(`keystroke echo in tmux 120x40, ${RUNS} runs`, rows);
+} finally {
+  await tmux.close();
+  await home.cleanup();
+  await fake.close();
+}
