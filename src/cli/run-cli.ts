@@ -28,7 +28,7 @@ async function dispatch(
       output.write(helpText(invocation.topic));
       return EXIT.ok;
     case 'version':
-      output.line(await packageVersion());
+      output.line(packageVersion());
       return EXIT.ok;
     case 'run':
       return runRun(invocation.options, output, onSecondaryError);
