@@ -2,6 +2,7 @@
  * The only file that imports neo-blessed (lint enforces it): a typed shim of what octo uses, the known
  * patches (emoji width, blessed's own process handlers), and the render scheduler.
  */
+import childProcess from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pointWidth } from './text/width.js';
 
@@ -187,21 +188,43 @@ function dropBlessedProcessHandlers(): void {
   }
 }
 
+/**
+ * Inside tmux, blessed's Program runs `tmux -V` synchronously while the screen is made: a process
+ * spawned and waited for before the first paint (10–50 ms on a 2-core machine), only to compare the
+ * version with 2 (mouse tracking through tmux). Every tmux since 2015 is 2 or later, so the screen is
+ * made with that question answered as such; any other call goes through untouched.
+ */
+function withoutTmuxVersionProbe<T>(make: () => T): T {
+  const original = childProcess.execFileSync;
+  const answered = ((file: string, args?: readonly string[], ...rest: unknown[]) =>
+    file === 'tmux' && args?.length === 1 && args[0] === '-V'
+      ? 'tmux 2.0\n'
+      : (original as (...a: unknown[]) => unknown)(file, args, ...rest)) as typeof original;
+  childProcess.execFileSync = answered;
+  try {
+    return make();
+  } finally {
+    childProcess.execFileSync = original;
+  }
+}
+
 export function createScreen(options: ScreenOptions): Screen {
   patchUnicode();
   compileTerminfoLazily();
-  const screen = blessed.screen({
-    input: options.input,
-    output: options.output,
-    // Fixed terminfo: behaviour must not depend on the TERM of whoever runs the tests.
-    terminal: 'xterm-256color',
-    smartCSR: true,
-    fullUnicode: true,
-    forceUnicode: true,
-    autoPadding: true,
-    warnings: false,
-    title: options.title ?? 'octo',
-  });
+  const screen = withoutTmuxVersionProbe(() =>
+    blessed.screen({
+      input: options.input,
+      output: options.output,
+      // Fixed terminfo: behaviour must not depend on the TERM of whoever runs the tests.
+      terminal: 'xterm-256color',
+      smartCSR: true,
+      fullUnicode: true,
+      forceUnicode: true,
+      autoPadding: true,
+      warnings: false,
+      title: options.title ?? 'octo',
+    }),
+  );
   dropBlessedProcessHandlers();
   // Blessed draws lines and symbols (·, ◆) through the VT100 alternate charset when terminfo offers it;
   // every terminal octo targets speaks UTF-8, and ACS shows up as letters in tmux captures and copies.
