@@ -4,13 +4,13 @@ import type { BudgetFacts, ContextBreakdown, EventBus } from '../events.js';
 import type { ChatMessage, ResolvedModel, ToolSchema } from '../provider/types.js';
 import type { ModelService } from '../session/models.js';
 import type { MediaLoader } from '../session/request.js';
-import type { SessionRecord, SessionSummary } from '../session/types.js';
+import { ZERO_USAGE, type SessionRecord, type SessionSummary } from '../session/types.js';
 import type { SessionWriter } from '../store/types.js';
 import { readTokenCache, writeTokenCache, type TokenCounter, type TokenEncoding } from '../tokens/index.js';
 import { assemble, type Assembly } from './assemble.js';
 import { chatMessages } from './chat.js';
 import { measureExactly, runCompaction, type CompactionDeps, type CompactionOutcome } from './compaction.js';
-import { levelPassed, nextCompactionAt, pressureLevels } from './levels.js';
+import { levelPassed, nextCompactionAt, pressureLevels, type PressureLevel } from './levels.js';
 import { BUDGET_WARNING_SHARE } from '../session/budget.js';
 import { BudgetGuard, type BudgetLimit } from './limits.js';
 import { ContextMeter, type Measured } from './measure.js';
@@ -47,6 +47,8 @@ export class SessionContext {
   private cacheLoaded: Promise<void> | null = null;
   /** Background counting being prepared (cache read, keys made in slices). */
   private warming: Promise<void> | null = null;
+  /** What the last preparation was for (the records and tools it saw): it is not repeated for the same. */
+  private prepared: string | null = null;
   private countsChanged = false;
   /** The turn whose automatic compression failed or found nothing: it is not tried again in that turn. */
   private settledTurn: string | null = null;
@@ -70,13 +72,21 @@ export class SessionContext {
     );
   }
 
-  /** The measure for display: exact where counted, estimated elsewhere; with `schedule`, counting starts in the background. */
+  /**
+   * The measure for display: exact where counted (or cached), estimated elsewhere. With `schedule`, the
+   * counts the next request will need are prepared in the background: the cache is read, and the
+   * tokenizer is started only when the byte bound says the next turn must decide on exact counts
+   * (issue 15: for display alone it never starts; its encoder costs 0.4 s of a core and ~90 MB).
+   */
   measured(schedule = true): { assembly: Assembly; measured: Measured; facts: ModelFacts } {
     const facts = this.facts();
     const assembly = this.assembly();
-    const measured = this.meter.measure(assembly, this.deps.tools(), facts.encoding, 'peek');
-    if (schedule && !measured.exact && this.warming === null) {
-      this.warming = this.countInBackground(facts, assembly).finally(() => (this.warming = null));
+    const tools = this.deps.tools();
+    const measured = this.meter.measure(assembly, tools, facts.encoding, 'peek');
+    const key = `${facts.encoding}|${this.deps.records().length}|${assembly.messages.length}|${tools.length}`;
+    if (schedule && !measured.exact && this.warming === null && this.prepared !== key) {
+      this.prepared = key;
+      this.warming = this.prepareCounts(facts, assembly).finally(() => (this.warming = null));
     }
     return { assembly, measured, facts };
   }
@@ -192,7 +202,7 @@ export class SessionContext {
     await this.loadCounts();
     // The bound never undercounts: below the lowest level by it, the exact count is below too.
     const bound = this.meter.measure(this.assembly(), this.deps.tools(), facts.encoding, 'bound');
-    if (bound.total <= lowest.threshold) return;
+    if (!passes(bound.total, lowest)) return;
     const deps = await this.compactionDeps();
     if (deps === null) return;
     const exact = await measureExactly(deps, this.assembly());
@@ -224,7 +234,7 @@ export class SessionContext {
         null,
       );
     const bound = costOf(this.meter.measure(assembly, tools, facts.encoding, 'bound').total);
-    if (bound === null || bound < max * BUDGET_WARNING_SHARE) return bound;
+    if (!nearLimit(bound, max)) return bound;
     await this.deps.counter.ensure(facts.encoding, this.meter.items(assembly, tools, facts.encoding));
     this.countsChanged = true;
     return costOf(this.meter.measure(assembly, tools, facts.encoding, 'bound').total);
@@ -265,10 +275,30 @@ export class SessionContext {
     return modelFacts(this.deps.model(), this.deps.models, this.deps.config);
   }
 
-  private async countInBackground(facts: ModelFacts, assembly: Assembly): Promise<void> {
+  /**
+   * Reads the cache and makes the keys (in slices), then counts in the background what the next turn
+   * will have to count before its request anyway: only when the bound passes the lowest level or comes
+   * near the per-request spending limit (the same tests as compactIfNeeded and requestCost).
+   */
+  private async prepareCounts(facts: ModelFacts, assembly: Assembly): Promise<void> {
     await this.loadCounts();
-    const items = await this.meter.itemsInSlices(assembly, this.deps.tools(), facts.encoding);
-    this.deps.counter.schedule(facts.encoding, items);
+    const tools = this.deps.tools();
+    const items = await this.meter.itemsInSlices(assembly, tools, facts.encoding);
+    const bound = this.meter.measure(assembly, tools, facts.encoding, 'bound');
+    // The cache's counts are shown from now on (all of them exact when it held everything).
+    this.deps.bus.emit('context.changed', {
+      sessionId: this.deps.sessionId,
+      breakdown: this.breakdown(false),
+    });
+    if (bound.exact) return;
+    const lowest = pressureLevels(this.deps.config.compression, facts.window)[0];
+    const max = this.guard.requestMax();
+    const cost =
+      max === null || facts.resolved === null
+        ? null
+        : this.deps.models.cost(facts.resolved, { ...ZERO_USAGE, input: bound.total }, null);
+    if (passes(bound.total, lowest) || (max !== null && nearLimit(cost, max)))
+      this.deps.counter.schedule(facts.encoding, items);
   }
 
   private loadCounts(): Promise<void> {
@@ -306,3 +336,13 @@ export class SessionContext {
 }
 
 function noop(): void {}
+
+/** Whether a context of `tokens` (a bound or an exact count) passes the level. */
+function passes(tokens: number, level: PressureLevel | undefined): boolean {
+  return level !== undefined && tokens > level.threshold;
+}
+
+/** Whether a request of this cost comes near the per-request limit, where its exact cost is needed. */
+function nearLimit(cost: number | null, max: number): boolean {
+  return cost !== null && cost >= max * BUDGET_WARNING_SHARE;
+}

@@ -7,6 +7,9 @@
 export const TOKENIZER_WORKER_SOURCE = `
 'use strict';
 const { parentPort, workerData } = require('node:worker_threads');
+// On Linux a nice value belongs to a thread: this one yields to the screen's thread (echo, streaming)
+// whenever both want the same core. Elsewhere it would lower the whole process, so it is left alone.
+if (process.platform === 'linux') require('node:os').setPriority(19);
 const { get_encoding } = require(workerData.tiktokenPath);
 const encoders = new Map();
 // BPE time grows with the square of a piece's length, and tiktoken's pieces are runs without spaces:

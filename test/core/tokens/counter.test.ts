@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,7 +32,34 @@ const AWKWARD = [
   '',
 ];
 
+/** Nice values of this process's threads, from /proc (Linux). */
+async function threadNiceness(): Promise<number[]> {
+  const tasks = await readdir(`/proc/${process.pid}/task`);
+  return Promise.all(
+    tasks.map(async (tid) => {
+      const text = await readFile(`/proc/${process.pid}/task/${tid}/stat`, 'utf8');
+      // Fields after the command's closing parenthesis; the nice value is field 19 of stat(5).
+      return Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[16]);
+    }),
+  );
+}
+
 describe('token counting', () => {
+  it.runIf(process.platform === 'linux')(
+    "runs tiktoken's thread at the lowest priority, so it never takes a core from the screen",
+    async () => {
+      const own = new WorkerTokenizer();
+      try {
+        const before = (await threadNiceness()).filter((n) => n === 19).length;
+        await own.count('o200k_base', ['hello world'], 'now');
+        expect((await threadNiceness()).filter((n) => n === 19).length).toBe(before + 1);
+        expect(Math.min(...(await threadNiceness()))).toBe(0);
+      } finally {
+        await own.close();
+      }
+    },
+  );
+
   it('counts with tiktoken in a thread: o200k_base for gpt-4o, cl100k_base for gpt-4', async () => {
     expect(await tokenizer.count('o200k_base', ['hello world', '東京都'], 'now')).toEqual([2, 1]);
     // cl100k_base splits the same Japanese into more tokens: the encodings really differ.
