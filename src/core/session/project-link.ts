@@ -7,8 +7,9 @@ import type { EventBus } from '../events.js';
 import { changesSince, type ProjectWatchers, type WatchLease } from '../project/index.js';
 import { fileToolPath, filesRead } from './files-read.js';
 import { catchUpMatters, catchUpNote, filesChangedNote } from './project-notes.js';
-import { StaleFiles } from './stale-files.js';
+import { StaleFiles, type SavedBaseline } from './stale-files.js';
 import type { NewRecord, SessionRecord } from './types.js';
+import { recordOf } from '../text/record-of.js';
 
 export interface ProjectLinkDeps {
   bus: EventBus;
@@ -16,7 +17,18 @@ export interface ProjectLinkDeps {
   env: Env;
   /** The data folder: what the model saw of each file is kept in cache/project/<session>.json. */
   dataDir: string;
+  now(): number;
 }
+
+/**
+ * The project's watcher starts once the session's first request has been answered, or this long
+ * after opening when none is sent: its first scan (a readdir and a stat per file, thousands in a large
+ * checkout) then neither delays that request nor competes with the first screen. Changes made before
+ * it starts are found by checking the files the model read when it does.
+ */
+const WATCH_AFTER_MS = 1_000;
+/** Events that say a request of the session was answered. */
+const ANSWERED = ['turn.delta', 'turn.toolCall', 'turn.finished', 'turn.failed', 'turn.interrupted'] as const;
 
 export interface LinkedSession {
   id: string;
@@ -39,6 +51,8 @@ export class ProjectLink {
   private readonly calls = new Map<string, string>();
   private readonly offs: Array<() => void> = [];
   private result: CatchUp | null = null;
+  /** The check of every tracked file when the watcher started. */
+  private watching: Promise<void> = Promise.resolve();
   private catchUpTold = false;
   private closed = false;
   private readonly ready: Promise<void>;
@@ -53,6 +67,7 @@ export class ProjectLink {
       dir,
       (paths) => bus.emit('session.filesStale', { sessionId: id, paths }),
       (rel, error) => this.warn(path.join(dir, rel), error),
+      () => deps.now(),
     );
     this.offs.push(
       bus.on('turn.toolCall', (event) => {
@@ -98,8 +113,9 @@ export class ProjectLink {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const off of this.offs) off();
     await this.ready;
+    for (const off of this.offs.splice(0)) off();
+    await this.watching;
     await this.stale.settled();
     await this.lease?.release();
     await this.saveBaselines();
@@ -110,12 +126,8 @@ export class ProjectLink {
     const records = (): readonly SessionRecord[] => this.session.records();
     const dirMissing = !(await isDirectory(dir));
     const read = filesRead(records(), dir);
-    if (!dirMissing && !this.closed) {
-      this.lease = this.deps.watchers.acquire(dir, this.session.projectId);
-      this.offs.push(this.lease.onChange((paths) => this.changed(paths)));
-      this.lease.watchFiles([...read.keys()].map((rel) => path.join(dir, rel)));
-    }
     await this.stale.load(read, await this.savedBaselines());
+    if (!dirMissing) this.watchLater();
     const since = this.session.catchUp ? lastMessageAt(records()) : null;
     if (since === null) return;
     const changes = dirMissing ? null : await changesSince(dir, since, this.deps.env);
@@ -135,11 +147,36 @@ export class ProjectLink {
     this.deps.bus.emit('session.catchUp', { sessionId: this.session.id, catchUp });
   }
 
+  /** Starts the watcher after the first answered request, or after WATCH_AFTER_MS (see there). */
+  private watchLater(): void {
+    const { id } = this.session;
+    const offs: Array<() => void> = [];
+    const timer = setTimeout(() => start(), WATCH_AFTER_MS);
+    timer.unref();
+    const start = (): void => {
+      clearTimeout(timer);
+      for (const off of offs.splice(0)) off();
+      this.watch();
+    };
+    for (const name of ANSWERED)
+      offs.push(this.deps.bus.on(name, (event) => (event.sessionId === id ? start() : undefined)));
+    this.offs.push(start);
+  }
+
+  private watch(): void {
+    const dir = this.session.projectDir;
+    if (this.closed || this.lease !== null) return;
+    this.lease = this.deps.watchers.acquire(dir, this.session.projectId);
+    this.offs.push(this.lease.onChange((paths) => this.changed(paths)));
+    this.lease.watchFiles(this.stale.tracked().map((rel) => path.join(dir, rel)));
+    this.watching = this.stale.recheckAll();
+  }
+
   private baselineFile(): string {
     return path.join(this.deps.dataDir, 'cache', 'project', `${this.session.id}.json`);
   }
 
-  private async savedBaselines(): Promise<Record<string, string>> {
+  private async savedBaselines(): Promise<Record<string, SavedBaseline>> {
     let text: string;
     try {
       text = await readFile(this.baselineFile(), 'utf8');
@@ -147,14 +184,15 @@ export class ProjectLink {
       if (errnoCode(error) === 'ENOENT') return {};
       throw error;
     }
+    let parsed: unknown;
     try {
-      const parsed: unknown = JSON.parse(text);
-      return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, string>) : {};
+      parsed = JSON.parse(text);
     } catch (error) {
       // A damaged cache is an empty one: modification times decide instead.
       this.warn(this.baselineFile(), error);
       return {};
     }
+    return recordOf(parsed, isSavedBaseline) ?? {};
   }
 
   /** A cache: when it cannot be written, the next resume falls back to modification times. */
@@ -202,4 +240,16 @@ async function isDirectory(dir: string): Promise<boolean> {
     if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') return false;
     throw error;
   }
+}
+
+function isSavedBaseline(value: unknown): value is SavedBaseline {
+  if (typeof value === 'string') return true;
+  if (typeof value !== 'object' || value === null) return false;
+  const { signature, size, mtimeMs, hashedAt } = value as Record<string, unknown>;
+  return (
+    typeof signature === 'string' &&
+    typeof size === 'number' &&
+    typeof mtimeMs === 'number' &&
+    typeof hashedAt === 'number'
+  );
 }

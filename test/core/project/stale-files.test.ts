@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Workspace } from '../../../src/core/api.js';
@@ -170,5 +170,53 @@ describe('the project watcher', () => {
     const stale = nextEvent(ws, 'session.filesStale', (e) => e.paths.includes('src/f29.ts'), WITHIN_A_SECOND);
     await writeFile(path.join(dir, 'src/f29.ts'), 'changed\n');
     await stale;
+  });
+});
+
+describe('files the model read, on resume', () => {
+  /** A session that read `file`, closed, and the workspace it was opened in. */
+  async function readAndClose(dir: string, file: string): Promise<void> {
+    const ws = await lab.workspace(dir);
+    const handle = await ws.sessions.create('resume');
+    readsThenAnswers(file, 'call_read');
+    await handle.submit(`Read ${file}.`);
+    await handle.close();
+  }
+
+  it('finds a change made right after the resume, before the watcher runs', async () => {
+    lab = await suite.newLab();
+    const dir = await project({ 'src/auth.ts': 'export const ttl = 15;\n' });
+    await readAndClose(dir, 'src/auth.ts');
+    const ws = await lab.workspace(dir);
+    const handle = await ws.sessions.open('resume');
+    const stale = nextEvent(ws, 'session.filesStale', (e) => e.paths.includes('src/auth.ts'));
+    await writeFile(path.join(dir, 'src/auth.ts'), 'export const ttl = 60;\n');
+    expect(await stale).toEqual({ sessionId: handle.id, paths: ['src/auth.ts'] });
+  });
+
+  it('takes a file whose size and time are as saved for unchanged without reading it, unless it was hashed within the same moment it changed', async () => {
+    lab = await suite.newLab();
+    const dir = await project({ 'old.ts': 'const a = 1;\n', 'fresh.ts': 'const b = 1;\n' });
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    await utimes(path.join(dir, 'old.ts'), hourAgo, hourAgo);
+    const ws = await lab.workspace(dir);
+    const handle = await ws.sessions.create('resume');
+    readsThenAnswers('old.ts', 'call_old');
+    await handle.submit('Read old.ts.');
+    readsThenAnswers('fresh.ts', 'call_fresh');
+    await handle.submit('Read fresh.ts.');
+    await handle.close();
+    // Same size, and the modification times put back: only a read of the content can tell.
+    const freshTime = (await stat(path.join(dir, 'fresh.ts'))).mtime;
+    await writeFile(path.join(dir, 'old.ts'), 'const a = 2;\n');
+    await utimes(path.join(dir, 'old.ts'), hourAgo, hourAgo);
+    await writeFile(path.join(dir, 'fresh.ts'), 'const b = 2;\n');
+    await utimes(path.join(dir, 'fresh.ts'), freshTime, freshTime);
+
+    const again = await lab.workspace(dir);
+    const resumed = await again.sessions.open('resume');
+    const found = nextEvent(again, 'session.filesStale', (e) => e.paths.length > 0);
+    expect((await found).paths).toEqual(['fresh.ts']);
+    expect(resumed.staleFiles()).toEqual(['fresh.ts']);
   });
 });
