@@ -1,8 +1,8 @@
 /**
  * A `-p` turn on a resumed 2,000-message session in a real terminal (tmux): from the spawn of
  * `octo run --resume NAME -p hi` to the request reaching the provider, against the floor measured in
- * the same runs (`node bench/floor.mjs FILE`: node reading and parsing the records from the last
- * compaction on, which the request is made of). Goal: ≤ 2× the floor.
+ * the same runs (`node bench/floor.mjs FILE`: node reading the file and parsing the records the
+ * request is made of). Goal: ≤ 2× the floor.
  * Run: npm run build && npx tsx bench/print-turn.ts
  */
 import path from 'node:path';

@@ -1,8 +1,8 @@
 /**
  * Resuming long sessions in a real terminal (tmux, 120x40): `octo run --resume NAME` until the last
  * message is on screen, for 2,000 and 20,000 messages, and the resident memory 5 s later. Compared with
- * the floor measured in the same runs: `node bench/floor.mjs FILE`, node itself reading and parsing the
- * session's records from its last compaction on. Goals: each resume ≤ 2× its floor, 20,000 within
+ * the floor measured in the same runs: `node bench/floor.mjs FILE`, node itself reading the session file
+ * and parsing the records its context is made of (see there). Goals: each resume ≤ 2× its floor, 20,000 within
  * 1.2× of 2,000; RSS < 100 MB (2,000) and < 120 MB (20,000).
  * Run: npm run build && npx tsx bench/resume.ts
  */
@@ -56,7 +56,7 @@ try {
     const size = session.messages.toLocaleString('en');
     const ratio = pairedRatio(m.resume, m.floor);
     rows.push({
-      measure: `floor: node reading and parsing the ${session.inContext} records since the last of ${session.compactions} compactions (${size} messages, ${(session.bytes / 1e6).toFixed(1)} MB)`,
+      measure: `floor: node reading the file and parsing the ${session.inContext} records of its context (after ${session.compactions} compactions) (${size} messages, ${(session.bytes / 1e6).toFixed(1)} MB)`,
       value: median(m.floor),
       unit: 'ms',
       base: { name: 'node -e 0', value: median(node) },

@@ -32,6 +32,8 @@ const COMPACT_AT_TOKENS = 50_000;
 const KEEP_SHARE = 0.3;
 const SYSTEM_TOKENS = 2_000;
 const HISTORY_STARTS = Date.parse('2026-01-05T09:00:00.000Z');
+/** Counting a long history from cold takes a second or two; a loaded machine takes longer. */
+const COUNT_WITHIN_MS = 120_000;
 /** Messages at the end that no compaction touches (the context then holds roughly 100 to 150). */
 const LAST_UNCOMPACTED = 100;
 
@@ -49,7 +51,7 @@ export interface SeededHistory {
   /** Message records (user, assistant, tool). */
   messages: number;
   compactions: number;
-  /** Records from the last compaction on: what the context holds. */
+  /** Records the context is made of: from the first message still in context on, and the knowledge. */
   inContext: number;
   bytes: number;
   /** The first words of the last message, unique to it and short enough for one line on screen. */
@@ -74,6 +76,7 @@ export async function seedHistory(home: OctoHome, name: string, messages: number
   await countContext(ws, name);
   await ws.close();
   const last = records.findLast((r): r is MessageRecord => r.kind === 'message');
+  const firstInContext = records.find((r) => r.kind === 'message' && r.inContext)?.seq ?? 0;
   const lastLine = /^The last answer of this bench session, turn \d+\./.exec(last?.content ?? '')?.[0];
   if (lastLine === undefined) throw new Error(`the history of ${name} does not end with its last answer`);
   return {
@@ -82,7 +85,7 @@ export async function seedHistory(home: OctoHome, name: string, messages: number
     file,
     messages,
     compactions: history.compactions,
-    inContext: records.length - records.findLastIndex((r) => r.kind === 'compaction'),
+    inContext: records.filter((r) => r.seq >= firstInContext || r.kind === 'knowledge').length,
     bytes: (await readFile(file)).length,
     lastLine,
   };
@@ -94,9 +97,15 @@ export async function seedHistory(home: OctoHome, name: string, messages: number
  */
 async function countContext(ws: Workspace, name: string): Promise<void> {
   const handle = await ws.sessions.open(name);
-  await new Promise<void>((resolve) => {
+  await new Promise<void>((resolve, reject) => {
+    // Background counting does not keep a process alive; this timer does, and bounds the wait.
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`the context of ${name} was not counted within ${COUNT_WITHIN_MS} ms`));
+    }, COUNT_WITHIN_MS);
     const done = (): void => {
       if (!handle.context().exact) return;
+      clearTimeout(timer);
       off();
       resolve();
     };
