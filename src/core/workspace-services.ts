@@ -115,6 +115,7 @@ export function createServices(inputs: Inputs): WorkspaceServices {
     interactive,
   });
   const allowedDirs = (): readonly string[] => settings.allowedDirs();
+  const searchBudgetMs = config.tools.search_budget_ms;
   const base = (): Tool[] => [...builtins, ...mcp.tools()];
   let sessionDeps: (() => HandleDeps) | null = null;
   const runner = new AgentRunner({
@@ -129,6 +130,7 @@ export function createServices(inputs: Inputs): WorkspaceServices {
       return createToolSet(() => base().filter((tool) => allowed.has(tool.schema.name)), {
         gate,
         allowedDirs,
+        searchBudgetMs,
       });
     },
   });
@@ -140,7 +142,7 @@ export function createServices(inputs: Inputs): WorkspaceServices {
   const scheduler = new Scheduler({ jobs, timers: deps.timers ?? systemTimers, clock: deps.clock });
 
   return {
-    tools: createToolSet(() => [...base(), ...agentTools], { gate, allowedDirs }),
+    tools: createToolSet(() => [...base(), ...agentTools], { gate, allowedDirs, searchBudgetMs }),
     commands: {
       mcp: {
         list: () => mcp.list(),

@@ -77,6 +77,8 @@ const toolsSchema = z.strictObject({
   shell: shellSchema.prefault({}),
   /** Folders outside the project that file tools may use (relative ones are taken from the project). */
   allowed_dirs: z.array(z.string().min(1)).default([]),
+  /** How long search_text or list_files may take; then it returns what it found, with a note. */
+  search_budget_ms: z.number().int().positive().max(600_000).default(10_000),
 });
 
 /** Letters, digits, "_" and "-": safe inside tool names (SERVER__TOOL) and TOML keys. */

@@ -1,6 +1,7 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import * as z from 'zod';
-import { decodeContent } from '../text/decode.js';
+import { decodeContent, formatBytes } from '../text/decode.js';
+import { MAX_FILE_BYTES } from './read-file.js';
 import type { ToolResult } from './types.js';
 import { confinePath } from './confine.js';
 import { defineTool, failure } from './define.js';
@@ -29,6 +30,11 @@ const clip = (text: string): string =>
 async function plan(args: EditArgs, projectDir: string, allowedDirs?: readonly string[]) {
   const target = await confinePath(projectDir, args.path, allowedDirs);
   if (!target.ok) return failure(target.reason);
+  const size = (await stat(target.absolute)).size;
+  if (size > MAX_FILE_BYTES)
+    return failure(
+      `${target.relative} is ${formatBytes(size)}, too large to edit here; use run_shell (sed, patch)`,
+    );
   const decoded = decodeContent(await readFile(target.absolute));
   if (decoded.binary) return failure(`${target.relative} is binary; it cannot be edited as text`);
   // Writing decoded text back would turn its invalid bytes into U+FFFD for good.

@@ -1,11 +1,17 @@
+import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import * as z from 'zod';
 import { decodeContent, formatBytes } from '../text/decode.js';
+import { budgetNote, runWithinBudget } from './budget.js';
 import { confinePath } from './confine.js';
 import { defineTool, failure } from './define.js';
+import type { ToolContext, ToolResult } from './types.js';
 
-/** Larger files are refused whole; the model can ask for a line range instead. */
-const MAX_FILE_BYTES = 5 * 1024 * 1024;
+/** Larger files are never read whole (nor edited); a line range of one is read as a stream. */
+export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+/** Lines of a range returned at most from a large file: the model asks for the next range. */
+const MAX_RANGE_LINES = 2000;
 
 const argsSchema = z.object({
   path: z.string().min(1),
@@ -37,8 +43,10 @@ export const readFileTool = defineTool({
     if (!target.ok) return failure(target.reason);
     const info = await stat(target.absolute);
     if (info.isDirectory()) return failure(`${target.relative} is a directory; use list_dir`);
-    if (info.size > MAX_FILE_BYTES && args.start_line === undefined) {
-      return failure(`${target.relative} is ${formatBytes(info.size)}; read a line range instead`);
+    if (info.size > MAX_FILE_BYTES) {
+      if (args.start_line === undefined)
+        return failure(`${target.relative} is ${formatBytes(info.size)}; read a line range instead`);
+      return readLargeRange(target, formatBytes(info.size), args.start_line, args.end_line, context);
     }
     const decoded = decodeContent(await readFile(target.absolute, { signal: context.signal }));
     if (decoded.binary) return { ok: true, content: `${target.relative}: binary, ${decoded.bytes} bytes` };
@@ -55,3 +63,53 @@ export const readFileTool = defineTool({
     };
   },
 });
+
+/**
+ * A range of a file too large to read whole: its lines are streamed up to the end of the range (at
+ * most MAX_RANGE_LINES), within the search budget, so a range deep in a huge file cannot hold the
+ * turn; Esc stops it at once.
+ */
+async function readLargeRange(
+  target: { absolute: string; relative: string },
+  size: string,
+  start: number,
+  endLine: number | undefined,
+  context: ToolContext,
+): Promise<ToolResult> {
+  const end = Math.min(endLine ?? start + MAX_RANGE_LINES - 1, start + MAX_RANGE_LINES - 1);
+  const numbered: string[] = [];
+  let seen = 0;
+  const outcome = await runWithinBudget(context, async (signal) => {
+    const lines = createInterface({
+      input: createReadStream(target.absolute, { signal }),
+      crlfDelay: Infinity,
+    });
+    try {
+      for await (const line of lines) {
+        seen += 1;
+        if (seen >= start)
+          numbered.push(`${seen}: ${decodeContent(Buffer.from(line)).binary ? '[binary]' : line}`);
+        if (seen >= end) break;
+      }
+    } finally {
+      lines.close();
+    }
+  });
+  if (outcome.kind === 'overBudget') {
+    const note = budgetNote(
+      outcome.budgetMs,
+      `read up to line ${seen}`,
+      'Ask for a range nearer the start, or use run_shell with sed -n',
+    );
+    return {
+      ok: numbered.length > 0,
+      content: [`${target.relative} (${size})`, ...numbered, note].join('\n'),
+    };
+  }
+  if (seen < start) return failure(`${target.relative} has only ${seen} lines`);
+  const last = start + numbered.length - 1;
+  return {
+    ok: true,
+    content: `${target.relative} lines ${start}-${last} (a ${size} file)\n${numbered.join('\n')}`,
+  };
+}

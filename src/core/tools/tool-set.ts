@@ -14,6 +14,8 @@ export interface ToolSetOptions {
   gate?: ApprovalGate;
   /** Extra folders outside the project (`tools.allowed_dirs`), read at each call. */
   allowedDirs?: () => readonly string[];
+  /** `tools.search_budget_ms`. */
+  searchBudgetMs?: number;
 }
 
 /** The tools the model is offered; a function so MCP servers and agents can come and go. */
@@ -42,9 +44,11 @@ export function createToolSet(source: ToolSource, options: ToolSetOptions = {}):
           content: `Not executed: the arguments are not valid JSON (${getErrorMessage(error)}).`,
         };
       }
+      const budget = options.searchBudgetMs ?? baseContext.searchBudgetMs;
       const context: ToolContext = {
         ...baseContext,
         allowedDirs: options.allowedDirs?.() ?? baseContext.allowedDirs ?? [],
+        ...(budget === undefined ? {} : { searchBudgetMs: budget }),
       };
       try {
         const prepared = await tool.prepare(args, context);

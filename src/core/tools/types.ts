@@ -11,6 +11,8 @@ export interface ToolContext {
   model?: string;
   /** Folders outside the project that tools may also use (`tools.allowed_dirs`); set by the tool set. */
   allowedDirs?: readonly string[];
+  /** How long a search (search_text, list_files) may take before it returns what it found. */
+  searchBudgetMs?: number;
 }
 
 /** What a tool gives back; a failure is a value the model sees, not an exception. */
