@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { FakeReply } from './fake-provider-types.js';
+import type { FakeRecording, FakeReply } from './fake-provider-types.js';
 
 /** A data line that no JSON parser accepts. */
 const MALFORMED_LINE = 'data: {"choices": [{"delta": {"content": "oops"\n\n';
@@ -35,8 +35,24 @@ export async function writeSse(response: ServerResponse, chunks: unknown[], repl
 }
 
 /** Resolves once the text is handed to the kernel, so a scripted close cannot discard it. */
-function write(response: ServerResponse, text: string): Promise<void> {
+function write(response: ServerResponse, text: string | Uint8Array): Promise<void> {
   return new Promise((resolve, reject) => {
     response.write(text, (error) => (error ? reject(error) : resolve()));
   });
+}
+
+/** Network reads end anywhere: mid-line, mid-character. A prime keeps the cuts from lining up. */
+const RECORDING_PIECE_BYTES = 97;
+
+/** Replays a recorded body byte for byte, in pieces, then ends it (as the recording did). */
+export async function writeRecording(response: ServerResponse, step: FakeRecording): Promise<void> {
+  response.writeHead(step.status ?? 200, { 'content-type': step.contentType ?? 'text/event-stream' });
+  response.flushHeaders();
+  response.socket?.setNoDelay(true);
+  const body = typeof step.recording === 'string' ? Buffer.from(step.recording, 'utf8') : step.recording;
+  const size = step.pieceBytes ?? RECORDING_PIECE_BYTES;
+  for (let at = 0; at < body.length && !response.destroyed; at += size) {
+    await write(response, body.subarray(at, at + size));
+  }
+  response.end();
 }

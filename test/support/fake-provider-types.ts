@@ -60,6 +60,18 @@ export interface FakeHang {
   hang: true;
 }
 
+/**
+ * A recorded response body replayed byte for byte (test/fixtures/providers/): status 200 and
+ * `text/event-stream` unless said otherwise. The body is written in pieces of `pieceBytes` (default
+ * 97, so pieces end mid-line and mid-character, as network reads do).
+ */
+export interface FakeRecording {
+  recording: string | Uint8Array;
+  status?: number;
+  contentType?: string;
+  pieceBytes?: number;
+}
+
 export interface FakeRequest {
   method: string;
   path: string;
@@ -82,7 +94,7 @@ export interface FakeRequestBody {
 }
 
 /** What a step finally answers with. */
-export type FakeAnswer = FakeReply | FakeHttpError | FakeHang;
+export type FakeAnswer = FakeReply | FakeHttpError | FakeHang | FakeRecording;
 
 /** One scripted response, or a function of the request that picks one (it may be async). */
 export type FakeStep = FakeAnswer | ((request: FakeRequest) => FakeStep | Promise<FakeStep>);

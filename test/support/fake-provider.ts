@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { replyChunks, replyCompletion } from './fake-provider-reply.js';
-import { writeSse } from './fake-provider-sse.js';
+import { writeRecording, writeSse } from './fake-provider-sse.js';
 import type {
   FakeAnswer,
   FakeHttpError,
@@ -110,6 +110,10 @@ async function resolveStep(step: FakeStep, request: FakeRequest): Promise<FakeAn
 
 async function answer(step: FakeAnswer, request: FakeRequest, response: ServerResponse): Promise<void> {
   if ('hang' in step) return;
+  if ('recording' in step) {
+    await writeRecording(response, step);
+    return;
+  }
   if ('status' in step) {
     sendError(response, step);
     return;

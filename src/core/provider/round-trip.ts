@@ -10,6 +10,10 @@
  *   Gemini's encrypted thought signatures): a reply that came with them sends them back.
  * - Only to the model that wrote the reply: after a model switch, one provider's fields (an
  *   Anthropic signature, DeepSeek's reasoning) never reach another, which may refuse unknown fields.
+ *   A DeepSeek-style model (the `deepseek` provider, or one that wrote `reasoning_content` replies
+ *   earlier in the conversation) still refuses a tool-call message without the field, so the
+ *   tool-call messages other models wrote reach it with an empty `reasoning_content`: present, and
+ *   carrying nothing of the other model's.
  */
 import type { ChatMessage, ReplayFacts } from './types.js';
 
@@ -19,20 +23,31 @@ type WireMessage =
   | Exclude<ChatMessage, AssistantMessage>
   | (Omit<AssistantMessage, 'replay'> & { reasoning_content?: string; reasoning_details?: unknown[] });
 
+type ProviderFields = { reasoning_content?: string; reasoning_details?: unknown[] };
+
 export function wireMessages(messages: readonly ChatMessage[], model: string): WireMessage[] {
+  const wantsReasoning =
+    model.startsWith('deepseek:') || messages.some((m) => writtenAsReasoningContent(m, model));
   return messages.map((message) => {
-    if (message.role !== 'assistant' || message.replay === undefined) return message;
+    if (message.role !== 'assistant') return message;
     const { replay, ...plain } = message;
-    return { ...plain, ...replayFields(replay, model, (plain.tool_calls ?? []).length > 0) };
+    const callsTools = (plain.tool_calls ?? []).length > 0;
+    const own = replay !== undefined && replay.model === model ? ownFields(replay, callsTools) : {};
+    const stand =
+      wantsReasoning && callsTools && own.reasoning_content === undefined ? { reasoning_content: '' } : {};
+    return { ...plain, ...stand, ...own };
   });
 }
 
-function replayFields(
-  replay: ReplayFacts,
-  model: string,
-  callsTools: boolean,
-): { reasoning_content?: string; reasoning_details?: unknown[] } {
-  if (replay.model !== model) return {};
+function writtenAsReasoningContent(message: ChatMessage, model: string): boolean {
+  return (
+    message.role === 'assistant' &&
+    message.replay?.model === model &&
+    message.replay.reasoningSource === 'reasoning_content'
+  );
+}
+
+function ownFields(replay: ReplayFacts, callsTools: boolean): ProviderFields {
   if (replay.reasoningDetails !== null && replay.reasoningDetails.length > 0)
     return { reasoning_details: replay.reasoningDetails };
   if (callsTools && replay.reasoningSource === 'reasoning_content' && replay.reasoning !== '')
