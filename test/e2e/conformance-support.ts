@@ -127,6 +127,7 @@ export function useReplays(): { open(options: ReplayOptions): Promise<Replay>; f
   afterEach(async () => {
     for (const replay of opened.splice(0)) await replay.home.cleanup();
     fake?.setFallback(null);
+    fake?.clear();
   });
   const running = (): FakeProvider => {
     if (fake === null) throw new Error('the fake provider starts in beforeAll');

@@ -33,6 +33,8 @@ export interface FakeProvider {
   setFallback(step: FakeStep | null): void;
   /** Steps queued and not yet used. */
   pending(): number;
+  /** Drops the steps not yet used (so a failed test's leftovers do not answer the next test). */
+  clear(): void;
   close(): Promise<void>;
 }
 
@@ -95,6 +97,9 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       fallback = step;
     },
     pending: () => queue.length,
+    clear: () => {
+      queue.length = 0;
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         // Stalled and hanging streams would otherwise keep close() waiting forever.
