@@ -12,7 +12,9 @@ import { makeOctoHome, type OctoHome, type OctoResult } from './support.js';
  * A test here runs the binary two to five times; on a loaded machine each run can take seconds, so
  * the budget is per test, above vitest's default.
  */
-export const RUNS_TIMEOUT_MS = 90_000;
+export const RUNS_TIMEOUT_MS = 120_000;
+/** One run of the binary, however slow the machine; a real hang still fails (and the test's time). */
+const RUN_HANG_MS = 40_000;
 
 /** Recognisable anywhere it might leak; the env var names are the providers' own. */
 export const KEY = 'sk-conformance-0123456789abcdefghij';
@@ -82,7 +84,9 @@ export class Replay {
   /** One `-p` turn of session `name` answered by `steps`, one per request. */
   async turn(name: string, prompt: string, steps: FakeStep[], args: string[] = []): Promise<Turn> {
     this.fake.enqueue(...steps);
-    const result = await this.home.run(['run', '--name', name, '-p', prompt, ...args]);
+    const result = await this.home.run(['run', '--name', name, '-p', prompt, ...args], {
+      hangMs: RUN_HANG_MS,
+    });
     const json =
       args.includes('--json') && result.stdout !== '' ? (JSON.parse(result.stdout) as TurnJson) : null;
     return { ...result, json };
@@ -90,7 +94,7 @@ export class Replay {
 
   /** What `octo sessions show --json` says is stored. */
   async stored(name: string): Promise<{ session: SessionSummary; records: SessionRecord[] }> {
-    const shown = await this.home.run(['sessions', 'show', name, '--json']);
+    const shown = await this.home.run(['sessions', 'show', name, '--json'], { hangMs: RUN_HANG_MS });
     if (shown.code !== 0) throw new Error(`sessions show failed: ${shown.stderr}`);
     return JSON.parse(shown.stdout) as { session: SessionSummary; records: SessionRecord[] };
   }

@@ -23,6 +23,8 @@ export interface RunOptions {
   env: Record<string, string>;
   /** Written to stdin, which is then closed; without it stdin is closed at once (not a terminal). */
   input?: string;
+  /** When a run counts as hung (default HANG_MS); suites that run the binary many times under load raise it. */
+  hangMs?: number;
 }
 
 /** A child octo with its output collected as it arrives. */
@@ -42,7 +44,7 @@ export class OctoProcess {
     this.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => this.received('stdout', chunk));
     this.child.stderr?.setEncoding('utf8').on('data', (chunk: string) => this.received('stderr', chunk));
     this.child.stdin?.end(options.input ?? '');
-    const guard = setTimeout(() => this.child.kill('SIGKILL'), HANG_MS);
+    const guard = setTimeout(() => this.child.kill('SIGKILL'), options.hangMs ?? HANG_MS);
     this.exited = new Promise((resolve, reject) => {
       this.child.on('error', reject);
       this.child.on('close', (code, signal) => {
