@@ -34,8 +34,8 @@ describe('replies that are not whole', () => {
       expect(json.json).toMatchObject({ finishReason: 'content_filter', usage: null, cost: null });
       const [reply] = await r.replies('az');
       expect(reply).toMatchObject({ finishReason: 'content_filter', usage: null, cost: null });
-      const shown = await r.home.run(['sessions', 'show', 'az']);
-      expect(shown.stdout).toContain('usage unknown · ? · stopped by the content filter');
+      const shown = await r.shown('az');
+      expect(shown).toContain('usage unknown · ? · stopped by the content filter');
     },
     RUNS_TIMEOUT_MS,
   );
@@ -64,8 +64,8 @@ describe('replies that are not whole', () => {
       );
       const [reply] = await r.replies('cut');
       expect(reply?.finishReason).toBe('length');
-      const shown = await r.home.run(['sessions', 'show', 'cut']);
-      expect(shown.stdout).toContain('cut off at the output limit');
+      const shown = await r.shown('cut');
+      expect(shown).toContain('cut off at the output limit');
     },
     RUNS_TIMEOUT_MS,
   );

@@ -291,8 +291,8 @@ describe('Mistral', () => {
         usage: { input: 10, output: 46, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
       });
 
-      const shown = await r.home.run(['sessions', 'show', 'mag']);
-      expect(shown.stdout).toContain(
+      const shown = await r.shown('mag');
+      expect(shown).toContain(
         '  [reasoning]\n    The user is asking for 2+2. This is basic arithmetic. 2+2=4.\n  2 + 2 = 4',
       );
 

@@ -99,6 +99,11 @@ export class Replay {
     return JSON.parse(shown.stdout) as { session: SessionSummary; records: SessionRecord[] };
   }
 
+  /** What `octo sessions show` prints. */
+  async shown(name: string): Promise<string> {
+    return (await this.home.run(['sessions', 'show', name], { hangMs: RUN_HANG_MS })).stdout;
+  }
+
   async replies(name: string): Promise<MessageRecord[]> {
     return (await this.stored(name)).records.filter(
       (r): r is MessageRecord => r.kind === 'message' && r.role === 'assistant',

@@ -134,9 +134,9 @@ describe('Ollama', () => {
       ]);
       const stored = await r.stored('local');
       expect(stored.session.tokensIncomplete).toBe(true);
-      const shown = await r.home.run(['sessions', 'show', 'local']);
-      expect(shown.stdout).toContain('(some requests reported no usage)');
-      expect(shown.stdout).toContain('usage unknown');
+      const shown = await r.shown('local');
+      expect(shown).toContain('(some requests reported no usage)');
+      expect(shown).toContain('usage unknown');
 
       const plain = await r.turn('local', 'Again.', [recording('ollama/text-no-usage.sse')]);
       expect(plain.stderr).toBe('[local · finished · usage unknown · $0.0000]\n');
