@@ -198,14 +198,14 @@ describe('waits', () => {
       const r = await replays.open({
         model: 'openai:gpt-4o',
         keyEnv: 'OPENAI_API_KEY',
-        config: '[request]\nfirst_byte_timeout_ms = 400\nmax_retries = 4',
+        config: '[request]\nfirst_byte_timeout_ms = 1500\nmax_retries = 4',
       });
       const turn = await r.turn('dead', 'Hello?', [{ hang: true }, { hang: true }, { hang: true }]);
 
       expect(turn.code).toBe(1);
       expect(turn.stderr).toBe(
-        'retrying in 1s (attempt 1): no answer within 400 ms\n' +
-          'octo: openai did not answer within 400 ms (first_byte_timeout_ms). Gave up after 2 attempts.\n',
+        'retrying in 1s (attempt 1): no answer within 1.5 s\n' +
+          'octo: openai did not answer within 1.5 s (first_byte_timeout_ms). Gave up after 2 attempts.\n',
       );
       // The third hang was never asked for: a dead provider is not retried max_retries times.
       expect(r.fake.pending()).toBe(1);
