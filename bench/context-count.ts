@@ -12,7 +12,7 @@ import { loadavg } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { assemble } from '../src/core/context/assemble.js';
 import { ContextMeter } from '../src/core/context/measure.js';
-import type { MessageRecord } from '../src/core/session/types.js';
+import type { MessageRecord } from '../src/core/store/records.js';
 import { TokenCounter, WorkerTokenizer, countItem } from '../src/core/tokens/index.js';
 import { median, ms, report } from './support.js';
 

@@ -6,7 +6,7 @@
  * Run: npm run build && npx tsx bench/kill-resume.ts
  */
 import { performance } from 'node:perf_hooks';
-import type { SessionRecord } from '../src/core/session/types.js';
+import type { SessionRecord } from '../src/core/store/records.js';
 import { startFakeProvider } from '../test/support/fake-provider.js';
 import { makeOctoHome, OctoProcess } from '../test/e2e/support.js';
 import { report } from './support.js';

@@ -16,7 +16,7 @@ import type {
   MessageRecord,
   SessionRecord,
   Usage,
-} from '../src/core/session/types.js';
+} from '../src/core/store/records.js';
 import { serializeLine } from '../src/core/store/line-parser.js';
 import type { OctoHome } from '../test/e2e/support.js';
 import { homeWorkspace } from './support.js';

@@ -3,8 +3,8 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Env } from '../core/deps.js';
 import { getErrorMessage, isOctoError, type ErrorCode } from '../core/errors.js';
-import { resolvePaths } from '../core/config/paths.js';
-import { sanitizeText } from '../core/text/sanitize.js';
+import { resolvePaths } from '../core/listing.js';
+import { sanitizeText } from '../core/text/index.js';
 import { EXIT, type ExitCode, type Output } from './io.js';
 
 export function exitCodeFor(code: ErrorCode): ExitCode {

@@ -2,7 +2,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Env } from '../core/deps.js';
-import { toJsonText } from '../core/text/json-text.js';
+import { toJsonText } from '../core/text/index.js';
 
 export type CliSignal = 'SIGINT' | 'SIGTERM';
 

@@ -1,6 +1,6 @@
 /** Turns an explicit argv into one typed invocation; every mistake is a UsageError (exit 2). */
 import type { ApprovalCategory } from '../core/api.js';
-import { closest } from '../core/text/distance.js';
+import { closest } from '../core/text/index.js';
 import { ArgvError, readArgv, type OptionTable, type ReadArgv } from './argv.js';
 
 export interface RunOptions {

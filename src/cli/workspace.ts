@@ -1,6 +1,6 @@
 /** Opens the core lazily: --help, --version and usage errors never load it (start-up time). */
 import type { Workspace } from '../core/api.js';
-import { assertSessionName } from '../core/store/names.js';
+import { assertSessionName } from '../core/listing.js';
 import type { WorkspaceDeps } from '../core/deps.js';
 import type { WorkspaceOptions } from '../core/workspace.js';
 import type { CliIo } from './io.js';

@@ -1,47 +1,29 @@
 /**
- * The workspace API (DESIGN.md §2): commands in, events out. The CLI and the TUI use only this.
+ * The workspace API: commands in, events out. The CLI and the TUI use only this. It is a leaf of the
+ * dependency graph: it imports only the contract modules the domains own (docs/architecture.md
+ * "The contract"), and the domains implement it.
  */
+import type { CommandResult } from './commands/results.js';
 import type { OctoConfig } from './config/schema.js';
 import type { OctoError } from './errors.js';
-import type { BudgetFacts, ContextBreakdown, OctoEventName, Listener } from './events.js';
-import type { DoctorReport, LockHolder, OctoPaths } from './store/types.js';
-import type { FinishReason, SessionRecord, SessionSummary } from './session/types.js';
-import type {
-  CompactionFigures,
-  ContextFilter,
-  ContextRow,
-  KnowledgeChange,
-  KnowledgeEntry,
-  SessionInfo,
-} from './commands/results.js';
-import type { BudgetLimit } from './context/index.js';
-import type { JobInfo, ScheduleInfo } from './jobs/index.js';
-import type { McpServerInfo } from './mcp/index.js';
-import type { ApprovalAnswer, ApprovalRequest } from './tools/index.js';
-import type { TrustEntry } from './trust/index.js';
+import type { BudgetFacts, BudgetLimit, ContextBreakdown, OctoEventName, Listener } from './events.js';
+import type { JobInfo } from './jobs/types.js';
+import type { McpServerInfo } from './mcp/types.js';
+import type { CatchUp, ProjectInfo } from './project/types.js';
+import type { FinishReason, SessionRecord, SessionSummary } from './store/records.js';
+import type { DoctorReport, LockHolder, OctoPaths, SearchHit } from './store/types.js';
+import type { ApprovalAnswer, ApprovalRequest } from './tools/types.js';
+import type { TrustEntry } from './trust/types.js';
 
 export type * from './commands/results.js';
-export type { BudgetLimit } from './context/index.js';
-export type { JobInfo, JobKind, JobStatus, ScheduleInfo } from './jobs/index.js';
-export type { McpServerInfo, McpStatus, McpOrigin } from './mcp/index.js';
-export type { ApprovalAnswer, ApprovalCategory, ApprovalKind, ApprovalRequest } from './tools/index.js';
-export type { TrustEntry, TrustKind, TrustStatus } from './trust/index.js';
-
-export interface ProjectInfo {
-  /**
-   * Stable identity of the project: for a git repository with commits `g_…` (its first commit, remote
-   * URL and worktree name), so it survives moving or renaming the checkout; elsewhere `p_…` (the path).
-   */
-  id: string;
-  /** The project's root directory (git root, or the directory itself outside git). */
-  dir: string;
-  /** Worktrees of one repository share this; list them together. Absent outside git. */
-  group?: string;
-  /** What the identity was made of (absent outside git, or when it could not be found). */
-  git?: { firstCommit: string; remote: string | null; worktree: string | null };
-  /** Why the repository identity could not be found (git missing, too slow); the path id is used. */
-  identityProblem?: string;
-}
+export type { BudgetFacts, BudgetLimit, ContextBreakdown } from './events.js';
+export type { JobInfo, JobKind, JobStatus, ScheduleInfo } from './jobs/types.js';
+export type { McpServerInfo, McpStatus, McpOrigin } from './mcp/types.js';
+export type { CatchUp, ProjectInfo } from './project/types.js';
+export type * from './store/records.js';
+export type { DoctorReport, LockHolder, OctoPaths, SearchHit, StoreWarning } from './store/types.js';
+export type { ApprovalAnswer, ApprovalCategory, ApprovalKind, ApprovalRequest } from './tools/types.js';
+export type { TrustEntry, TrustKind, TrustStatus } from './trust/types.js';
 
 export interface ListOptions {
   /** Only sessions of this project (its older ids included); omitted means all projects. */
@@ -64,43 +46,6 @@ export interface SearchOptions {
   /** Only sessions of this project. */
   projectId?: string;
   includeTrash?: boolean;
-}
-
-/** One record that matches a search: open the session and scroll to `seq`. */
-export interface SearchHit {
-  sessionId: string;
-  sessionName: string;
-  seq: number;
-  /** A message's role, or `summary` (a compression), `knowledge`, `attachment`. */
-  kind: 'user' | 'assistant' | 'tool' | 'system' | 'summary' | 'knowledge' | 'attachment';
-  /** The tool of a tool result, or of the calls of an assistant message that matched on them. */
-  toolName?: string;
-  /** One line of text around the first match, terminal-safe. */
-  snippet: string;
-  /** Character ranges of the snippet that match a search word, for highlighting. */
-  matches: Array<[start: number, end: number]>;
-  /** Higher is better (BM25). */
-  score: number;
-  at: string;
-}
-
-/** What happened in the project since the session's last message (shown on resume). */
-export interface CatchUp {
-  /** Time of the session's last message. */
-  since: string;
-  projectDir: string;
-  /** The project directory is not there any more. */
-  dirMissing: boolean;
-  /** Newest first, at most a few; `commitCount` is the full number. */
-  commits: Array<{ sha: string; subject: string; author: string; at: string }>;
-  commitCount: number;
-  /** Files changed in those commits or in the working tree since then (relative; capped). */
-  filesChanged: string[];
-  filesChangedCount: number;
-  /** Of the files the model read, those changed since it read them. */
-  readFilesChanged: string[];
-  /** Why part of this is unknown (git missing or too slow), or null. */
-  problem: string | null;
 }
 
 export interface OpenOptions {
@@ -135,32 +80,6 @@ export interface SubmitOptions {
   /** A model for this turn only (custom commands with `model`); the session's model is unchanged. */
   model?: string;
 }
-
-/** The typed result of a slash command; the TUI renders it, the CLI prints it or its JSON. */
-export type CommandResult =
-  | { type: 'message'; level: 'info' | 'warning' | 'error'; text: string }
-  | { type: 'modelChanged'; model: string; previous: string }
-  | { type: 'unknown'; name: string; suggestions: string[] }
-  /** /info. */
-  | { type: 'info'; info: SessionInfo }
-  /** /context [filter]: the request's parts and messages, largest first for `large`. */
-  | { type: 'context'; filter: ContextFilter; rows: ContextRow[]; breakdown: ContextBreakdown }
-  /** /knowledge, and after pin / unpin / forget (`changed`). */
-  | { type: 'knowledge'; entries: KnowledgeEntry[]; changed: KnowledgeChange | null }
-  /** /summarize: the context was compressed now. */
-  | { type: 'compacted'; compaction: CompactionFigures }
-  /** /done: a checkpoint; when `followUp` is set the caller submits it as the next message. */
-  | { type: 'checkpoint'; compaction: CompactionFigures | null; followUp?: string }
-  /** /uncompress: the last compression was undone. */
-  | { type: 'uncompressed'; restored: number; tokensBefore: number; tokensAfter: number }
-  /** /run NAME: the caller submits `text` (with `model` for that turn only, when set). */
-  | { type: 'submit'; command: string; text: string; model?: string }
-  /** /mcp, /mcp list: every MCP server with its status and tools. */
-  | { type: 'mcpServers'; servers: McpServerInfo[] }
-  /** /schedule list: this session's schedules. */
-  | { type: 'schedules'; schedules: ScheduleInfo[] }
-  /** /jobs: running and recent background jobs. */
-  | { type: 'jobs'; jobs: JobInfo[] };
 
 export interface SessionHandle {
   readonly id: string;

@@ -1,6 +1,6 @@
-import type { CatchUp } from './api.js';
+import type { CatchUp } from './project/types.js';
 import type { LockHolder, StoreWarning } from './store/types.js';
-import type { CompactionTrigger, FinishReason, SessionSummary, ToolCall, Usage } from './session/types.js';
+import type { CompactionTrigger, FinishReason, SessionSummary, ToolCall, Usage } from './store/records.js';
 
 /** Context breakdown by category, in tokens (feeds the context pane and /context). */
 export interface ContextBreakdown {
@@ -21,6 +21,8 @@ export interface ContextBreakdown {
   /** The pressure levels in force, lowest first (empty when compression is off). */
   levels?: Array<{ threshold: number; targetRatio: number }>;
 }
+
+export type BudgetLimit = BudgetFacts['limit'];
 
 export interface BudgetFacts {
   limit: 'session_spending' | 'request_spending' | 'session_tokens';

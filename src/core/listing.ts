@@ -3,16 +3,25 @@
  * the tools, MCP servers or NeDB that createWorkspace sets up (start-up time). It reads only; nothing is
  * created, locked or purged.
  */
+// The light path imports the few modules it needs one by one, not through the domains' faces: a face
+// loads its whole domain (zod, NeDB, the turn loop), and `sessions list` must not pay for that. It is the
+// one module the import-boundary lint lets do so (eslint.config.js, docs/architecture.md "Domains").
 import type { ListOptions, ProjectInfo } from './api.js';
-import { currentFingerprint, isKnownGood, rememberKnownGood } from './config/known-good.js';
-import { configFiles, resolvePaths } from './config/paths.js';
+import {
+  configFiles,
+  currentFingerprint,
+  isKnownGood,
+  rememberKnownGood,
+  resolvePaths,
+} from './config/index.js';
 import type { WorkspaceDeps } from './deps.js';
-import type { OctoPaths } from './store/types.js';
-import { currentProject } from './project/identity.js';
-import { selectSessions } from './session/list-filter.js';
-import type { SessionSummary } from './session/types.js';
-import { readSummaries } from './store/index-read.js';
-import { StoreLayout } from './store/layout.js';
+import { currentProject } from './project/index.js';
+import { selectSessions } from './session/index.js';
+import { readSummaries, StoreLayout, type OctoPaths, type SessionSummary } from './store/index.js';
+
+/** What the command line needs before (or without) a workspace, from the same light modules. */
+export { resolvePaths } from './config/index.js';
+export { assertSessionName } from './store/index.js';
 
 /** The part of the Workspace API that listing needs; a Workspace is one too. */
 export interface SessionListing {

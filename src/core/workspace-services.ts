@@ -1,18 +1,16 @@
 /**
- * The part of the composition root that wires tools, approvals, MCP servers, agents and schedules
- * (issue 5); workspace.ts calls it, so that file stays a short list of domains.
+ * The part of the composition root that wires tools, approvals, MCP servers, jobs and schedules;
+ * workspace.ts calls it, so that file stays a short list of domains, and adds the agents.
  */
 import type { Workspace } from './api.js';
 import type { CommandServices } from './commands/index.js';
-import type { OctoConfig } from './config/schema.js';
+import type { AgentConfig, OctoConfig } from './config/index.js';
 import { systemTimers, type WorkspaceDeps } from './deps.js';
-import { OctoError } from './errors.js';
 import type { EventBus } from './events.js';
-import { agentList, agentTool, AgentRunner, JobManager, Scheduler, trackCompressions } from './jobs/index.js';
+import { JobManager, Scheduler } from './jobs/index.js';
 import { declaredServers, loadConnect, McpManager, persistServer } from './mcp/index.js';
 import { listProviders } from './provider/index.js';
-import type { HandleDeps } from './session/handle.js';
-import type { OctoPaths } from './store/types.js';
+import type { OctoPaths } from './store/index.js';
 import {
   ApprovalGate,
   Approvals,
@@ -41,15 +39,14 @@ export interface ServicesOptions {
 }
 
 export interface WorkspaceServices {
-  tools: ToolSet;
+  /** The sessions' tool set: the built-in and MCP tools, and `extra` (the agents). */
+  toolSet(extra: readonly Tool[]): ToolSet;
+  /** An agent's tool set: only the names it is allowed, never other agents. */
+  agentToolSet(agent: AgentConfig): ToolSet;
+  jobs: JobManager;
   commands: CommandServices;
   api: Pick<Workspace, 'jobs' | 'mcp' | 'approvals'>;
-  /**
-   * Agents run sessions of their own; the session dependencies exist only once sessions are wired.
-   * `interrupt` stops a session's work when the user cancels its compression job.
-   */
-  attachSessions(deps: () => HandleDeps, interrupt: (sessionId: string) => void): void;
-  /** Starts MCP servers and, in the workspace, asks about what the project's config asks for. */
+  /** Starts MCP servers and asks about a project's settings, in the background. */
   start(): void;
   /** Everything but sessions: call after the sessions are closed. */
   close(): Promise<void>;
@@ -77,8 +74,6 @@ export function createServices(inputs: Inputs): WorkspaceServices {
     trust.isApproved(trustId('tools', 'tools')),
   );
   const jobs = new JobManager(bus, deps.clock);
-  let interruptSession: ((sessionId: string) => void) | null = null;
-  const untrackCompressions = trackCompressions(bus, jobs, (sessionId) => interruptSession?.(sessionId));
   const shellJobs = new ShellJobs((init) => jobs.start(init));
   // Both the project's key variables and the user's own ones they would replace stay out of commands.
   const secretNames = [config, trust.config()].flatMap((c) =>
@@ -117,15 +112,12 @@ export function createServices(inputs: Inputs): WorkspaceServices {
   const allowedDirs = (): readonly string[] => settings.allowedDirs();
   const searchBudgetMs = config.tools.search_budget_ms;
   const base = (): Tool[] => [...builtins, ...mcp.tools()];
-  let sessionDeps: (() => HandleDeps) | null = null;
-  const runner = new AgentRunner({
-    jobs,
-    sessionDeps: () => {
-      if (sessionDeps === null)
-        throw new OctoError('internal', 'An agent ran before the sessions were wired');
-      return sessionDeps();
-    },
-    toolsFor: (agent) => {
+  let stopAsking = (): void => {};
+  const scheduler = new Scheduler({ jobs, timers: deps.timers ?? systemTimers, clock: deps.clock });
+
+  return {
+    toolSet: (extra) => createToolSet(() => [...base(), ...extra], { gate, allowedDirs, searchBudgetMs }),
+    agentToolSet: (agent) => {
       const allowed = new Set(agent.tools ?? READ_ONLY_TOOLS.map((tool) => tool.schema.name));
       return createToolSet(() => base().filter((tool) => allowed.has(tool.schema.name)), {
         gate,
@@ -133,16 +125,7 @@ export function createServices(inputs: Inputs): WorkspaceServices {
         searchBudgetMs,
       });
     },
-  });
-  // An agent's model from the project's file applies once approved: each call reads the config in force.
-  const agentTools = agentList(config.agents).map((agent) =>
-    agentTool(() => agentList(trust.config().agents).find((a) => a.name === agent.name) ?? agent, runner),
-  );
-  let stopAsking = (): void => {};
-  const scheduler = new Scheduler({ jobs, timers: deps.timers ?? systemTimers, clock: deps.clock });
-
-  return {
-    tools: createToolSet(() => [...base(), ...agentTools], { gate, allowedDirs, searchBudgetMs }),
+    jobs,
     commands: {
       mcp: {
         list: () => mcp.list(),
@@ -172,10 +155,6 @@ export function createServices(inputs: Inputs): WorkspaceServices {
       mcp: { list: () => mcp.list(), settled: () => mcp.settled() },
       approvals: { pending: () => approvals.pending(), answer: (id, answer) => approvals.answer(id, answer) },
     },
-    attachSessions: (get, interrupt) => {
-      sessionDeps = get;
-      interruptSession = interrupt;
-    },
     start: () => {
       mcp.start(declaredServers(config, layers));
       if (!interactive) return;
@@ -185,7 +164,6 @@ export function createServices(inputs: Inputs): WorkspaceServices {
     },
     close: async () => {
       stopAsking();
-      untrackCompressions();
       scheduler.closeAll();
       jobs.cancelAll();
       approvals.cancelAll();

@@ -1,27 +1,30 @@
-/** The composition root (DESIGN.md §1): wires the domains and returns the workspace API. */
+/** The composition root (docs/architecture.md "The house"): wires the domains and returns the workspace API. */
 import path from 'node:path';
 import type { Workspace } from './api.js';
-import { loadConfig, resolvePaths } from './config/index.js';
-import { rememberKnownGood } from './config/known-good.js';
-import type { OctoConfig } from './config/schema.js';
+import { loadConfig, rememberKnownGood, resolvePaths, type OctoConfig } from './config/index.js';
+import { defaultSystemPrompt } from './context/index.js';
 import type { WorkspaceDeps } from './deps.js';
 import { EventBus } from './events.js';
-import type { OctoPaths } from './store/types.js';
+import { agentList, agentTool, AgentRunner, trackCompressions } from './jobs/index.js';
 import { currentProject, ProjectWatchers } from './project/index.js';
-import { createModelService } from './session/models.js';
-import { defaultSystemPrompt } from './session/request.js';
-import { IndexWatch } from './session/list-watch.js';
-import { Sessions, type SessionsDeps } from './session/sessions.js';
-import { summarize } from './session/summary.js';
-import { createSessionStore } from './store/index.js';
-import { createRedactor } from './text/redact.js';
+import { createModelService } from './provider/index.js';
+import {
+  IndexWatch,
+  Sessions,
+  startAgentSession,
+  summarize,
+  type HandleDeps,
+  type SessionsDeps,
+} from './session/index.js';
+import { createSessionStore, type OctoPaths } from './store/index.js';
+import { createRedactor } from './text/index.js';
 import { createTokenCounter, type Tokenizer } from './tokens/index.js';
 import { configLayers, NO_LAYERS, type ConfigLayers } from './tools/index.js';
 import { openProjectTrust } from './trust/index.js';
 import { createServices, type ServicesOptions } from './workspace-services.js';
 
 /** For the light listing's full check of changed config files (listing.ts). */
-export { loadConfig } from './config/load.js';
+export { loadConfig } from './config/index.js';
 
 /** `allow` and `interactive` decide how tool calls that need approval are handled (see ServicesOptions). */
 export interface WorkspaceOptions extends ServicesOptions {
@@ -82,7 +85,7 @@ export async function createWorkspace(
     trust,
     options,
   });
-  const sessionDeps: SessionsDeps = {
+  const handleDeps: Omit<HandleDeps, 'tools' | 'systemPrompt'> = {
     bus,
     get config() {
       return trust.config();
@@ -90,10 +93,22 @@ export async function createWorkspace(
     counter,
     dataDir: paths.data,
     store,
-    tools: services.tools,
     services: services.commands,
     redactor: createRedactor(deps.env),
     models,
+  };
+  // Agents run sessions of their own, with their own tools; the sessions' tools include the agents.
+  const runner = new AgentRunner({
+    jobs: services.jobs,
+    bus,
+    startSession: (init) => startAgentSession(handleDeps, init),
+    toolsFor: (agent) => services.agentToolSet(agent),
+  });
+  const sessionDeps: SessionsDeps = {
+    ...handleDeps,
+    tools: services.toolSet(agentList(config.agents).map((agent) =>
+        agentTool(() => agentList(trust.config().agents).find((a) => a.name === agent.name) ?? agent, runner),
+      )),
     systemPrompt: (dir) => config.system_prompt ?? defaultSystemPrompt(dir),
     project,
     get defaultModel() {
@@ -108,10 +123,8 @@ export async function createWorkspace(
   };
   const sessions = new Sessions(sessionDeps);
   if (sessionDeps.purgeAfterDays !== undefined) await sessions.purgeTrash();
-  services.attachSessions(
-    () => sessionDeps,
-    (id) => sessions.interrupt(id),
-  );
+  // Cancelling a compression job stops that session's work.
+  const untrackCompressions = trackCompressions(bus, services.jobs, (id) => sessions.interrupt(id));
   services.start();
   const forwardWarnings = (): void => {
     for (const warning of store.drainWarnings()) bus.emit('store.warning', { warning });
@@ -158,6 +171,7 @@ export async function createWorkspace(
       await indexWatch.close();
       await sessions.closeAll();
       await sessionDeps.watchers.closeAll();
+      untrackCompressions();
       await services.close();
       await counter.close();
     },

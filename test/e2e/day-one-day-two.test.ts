@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { SessionRecord, SessionSummary } from '../../src/core/session/types.js';
+import type { SessionRecord, SessionSummary } from '../../src/core/store/records.js';
 import { useOctoHome } from './support.js';
 
 interface SentMessage {

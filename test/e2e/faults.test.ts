@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { MessageRecord, SessionRecord } from '../../src/core/session/types.js';
+import type { MessageRecord, SessionRecord } from '../../src/core/store/records.js';
 import { e2eConfig, runOcto, type OctoResult, useOctoHome } from './support.js';
 
 const e2e = useOctoHome();

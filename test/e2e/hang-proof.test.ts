@@ -7,7 +7,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import type { MessageRecord, SessionRecord } from '../../src/core/session/types.js';
+import type { MessageRecord, SessionRecord } from '../../src/core/api.js';
 import { e2eConfig, useOctoHome } from './support.js';
 
 const e2e = useOctoHome();

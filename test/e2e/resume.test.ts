@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SessionRecord } from '../../src/core/session/types.js';
+import type { SessionRecord } from '../../src/core/store/records.js';
 import { snapshotTree, useOctoHome } from './support.js';
 
 const e2e = useOctoHome();

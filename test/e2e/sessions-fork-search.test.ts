@@ -2,7 +2,7 @@ import { mkdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SearchHit } from '../../src/core/api.js';
-import type { SessionRecord, SessionSummary } from '../../src/core/session/types.js';
+import type { SessionRecord, SessionSummary } from '../../src/core/store/records.js';
 import { useOctoHome } from './support.js';
 
 const e2e = useOctoHome();

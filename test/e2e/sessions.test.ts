@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SessionSummary } from '../../src/core/session/types.js';
+import type { SessionSummary } from '../../src/core/store/records.js';
 import { useOctoHome } from './support.js';
 
 const e2e = useOctoHome();

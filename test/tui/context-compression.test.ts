@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CommandResult, SessionHandle, SessionInfo } from '../../src/core/api.js';
-import type { CompactionRecord } from '../../src/core/session/types.js';
+import type { CompactionRecord } from '../../src/core/store/records.js';
 import { lineText, type StyledLine } from '../../src/tui/text/styled.js';
 import { askText } from '../../src/tui/app/budget.js';
 import { allCommands } from '../../src/tui/commands.js';

@@ -4,7 +4,7 @@ import { bar, contextView } from '../../src/tui/view/context-view.js';
 import { jobsView, type JobRow, type McpRow } from '../../src/tui/view/jobs-view.js';
 import { scrollToCursor, sessionsView } from '../../src/tui/view/sessions-view.js';
 import { statusView } from '../../src/tui/view/status-view.js';
-import { ZERO_USAGE } from '../../src/core/session/types.js';
+import { ZERO_USAGE } from '../../src/core/store/records.js';
 import { FIXED_NOW, summary } from './support/fake-workspace.js';
 
 const text = (lines: readonly StyledLine[]): string[] => lines.map((l) => lineText(l).trimEnd());

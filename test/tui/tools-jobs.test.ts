@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Workspace } from '../../src/core/api.js';
 import type { OctoEvents, OctoEventName } from '../../src/core/events.js';
-import type { MessageRecord } from '../../src/core/session/types.js';
+import type { MessageRecord } from '../../src/core/store/records.js';
 import type { FakeStep } from '../support/fake-provider.js';
 import { KEY, type Headless } from './support/headless.js';
 import { useRealCore } from './support/real-core.js';

@@ -1,6 +1,6 @@
 /** `octo doctor [--reindex]`: one line per check, exit 1 when any failed. */
 import type { Workspace } from '../../core/api.js';
-import { sanitizeLine } from '../../core/text/sanitize.js';
+import { sanitizeLine } from '../../core/text/index.js';
 import { EXIT, type ExitCode, type Output } from '../io.js';
 
 export async function runDoctor(ws: Workspace, output: Output, reindex: boolean): Promise<ExitCode> {

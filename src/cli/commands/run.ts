@@ -2,7 +2,7 @@
 import type { Readable } from 'node:stream';
 import type { SessionHandle, Workspace } from '../../core/api.js';
 import { OctoError } from '../../core/errors.js';
-import { sanitizeLine } from '../../core/text/sanitize.js';
+import { sanitizeLine } from '../../core/text/index.js';
 import { EXIT, type ExitCode, type Output } from '../io.js';
 import type { RunOptions } from '../parse.js';
 import { launchTui, type TuiChoice } from '../tui.js';

@@ -3,8 +3,8 @@
  * listing runs on the light SessionListing (core/listing.ts) and loads nothing else.
  */
 import type { SessionListing } from '../../core/listing.js';
-import type { SessionSummary } from '../../core/session/types.js';
-import { sanitizeLine } from '../../core/text/sanitize.js';
+import type { SessionSummary } from '../../core/api.js';
+import { sanitizeLine } from '../../core/text/index.js';
 import { formatCount, relativeAge, sessionCost, table, totalTokens } from '../format/values.js';
 import { EXIT, type ExitCode, type Output } from '../io.js';
 import type { SessionsAction } from '../parse.js';

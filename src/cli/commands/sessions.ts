@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { SearchHit, Workspace } from '../../core/api.js';
 import { assertNever } from '../../core/errors.js';
-import { sanitizeLine, sanitizeText } from '../../core/text/sanitize.js';
+import { sanitizeLine, sanitizeText } from '../../core/text/index.js';
 import { historyJson, historyText } from '../format/history.js';
 import { table } from '../format/values.js';
 import { EXIT, type ExitCode, type Output } from '../io.js';

@@ -1,7 +1,6 @@
 /** Turns the events of one turn into stdout text and short stderr lines. */
-import type { Workspace } from '../../core/api.js';
-import type { ToolCall } from '../../core/session/types.js';
-import { sanitizeLine } from '../../core/text/sanitize.js';
+import type { ToolCall, Workspace } from '../../core/api.js';
+import { sanitizeLine } from '../../core/text/index.js';
 import {
   describeBudget,
   describeHolder,

@@ -1,8 +1,8 @@
 /** One turn without the full screen (`-p`): the reply streams to stdout, diagnostics to stderr. */
 import path from 'node:path';
-import type { SessionHandle, TurnOutcome, Workspace } from '../../core/api.js';
-import { ZERO_USAGE, addUsage, type MessageRecord, type Usage } from '../../core/session/types.js';
-import { sanitizeLine, sanitizeText } from '../../core/text/sanitize.js';
+import type { MessageRecord, SessionHandle, TurnOutcome, Usage, Workspace } from '../../core/api.js';
+import { addUsage, ZERO_USAGE } from '../../core/store/index.js';
+import { sanitizeLine, sanitizeText } from '../../core/text/index.js';
 import { exitCodeFor } from '../errors.js';
 import { describeHolder } from '../format/diagnostics.js';
 import { describeUsage, formatCost } from '../format/values.js';

@@ -1,9 +1,8 @@
 /** Short stderr lines for what happens around a turn; every outside string is sanitised. */
 import type { BudgetFacts } from '../../core/events.js';
 import { assertNever } from '../../core/errors.js';
-import type { LockHolder, StoreWarning } from '../../core/store/types.js';
-import type { ToolCall } from '../../core/session/types.js';
-import { sanitizeLine } from '../../core/text/sanitize.js';
+import type { LockHolder, StoreWarning, ToolCall } from '../../core/api.js';
+import { sanitizeLine } from '../../core/text/index.js';
 
 /** Characters of tool arguments and results shown on one stderr line. */
 const PREVIEW_CHARS = 120;

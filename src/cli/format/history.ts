@@ -1,13 +1,8 @@
 /** `octo sessions show`: every record of a session, readable on a terminal or as JSON. */
 import path from 'node:path';
 import { assertNever } from '../../core/errors.js';
-import type {
-  AttachmentRef,
-  MessageRecord,
-  SessionRecord,
-  SessionSummary,
-} from '../../core/session/types.js';
-import { sanitizeLine, sanitizeText } from '../../core/text/sanitize.js';
+import type { AttachmentRef, MessageRecord, SessionRecord, SessionSummary } from '../../core/api.js';
+import { sanitizeLine, sanitizeText } from '../../core/text/index.js';
 import { describeUsage, formatCost, sessionCost } from './values.js';
 
 /** Where DESIGN.md §3 keeps an attachment: sessions/<id>/media/<sha256>.<ext>. */

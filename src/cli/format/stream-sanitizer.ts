@@ -1,5 +1,5 @@
 /* eslint-disable no-control-regex -- matching terminal control characters is what this file is for */
-import { sanitizeText } from '../../core/text/sanitize.js';
+import { sanitizeText } from '../../core/text/index.js';
 
 /** An escape sequence cut by a chunk boundary is at most this long; longer tails are released. */
 const HOLD_BACK_CHARS = 64;

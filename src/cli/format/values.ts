@@ -1,5 +1,5 @@
 /** Small formatters shared by the human-readable outputs. */
-import type { SessionSummary, Usage } from '../../core/session/types.js';
+import type { SessionSummary, Usage } from '../../core/api.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

@@ -1,6 +1,6 @@
 import { messageText } from '../context/index.js';
-import type { MessageRecord } from '../session/types.js';
-import { sanitizeLine } from '../text/sanitize.js';
+import type { MessageRecord } from '../store/index.js';
+import { sanitizeLine } from '../text/index.js';
 import { CONTEXT_FILTERS, type ContextFilter, type ContextRow } from './results.js';
 import { message, type CommandContext, type CommandSpec } from './types.js';
 

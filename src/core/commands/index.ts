@@ -1,6 +1,5 @@
 import type { CommandResult } from '../api.js';
-import { closest } from '../text/distance.js';
-import { sanitizeLine } from '../text/sanitize.js';
+import { closest, sanitizeLine } from '../text/index.js';
 import { contextCommand } from './context.js';
 import { doneCommand } from './done.js';
 import { infoCommand } from './info.js';

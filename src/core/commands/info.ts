@@ -1,6 +1,5 @@
 import { activeCompactions, messagesInContext } from '../context/index.js';
-import type { CostSource, SessionRecord, Usage } from '../session/types.js';
-import { addUsage, ZERO_USAGE } from '../session/types.js';
+import { addUsage, ZERO_USAGE, type CostSource, type SessionRecord, type Usage } from '../store/index.js';
 import type { SessionInfo } from './results.js';
 import type { CommandContext, CommandSpec } from './types.js';
 

@@ -1,4 +1,4 @@
-import { sanitizeLine } from '../text/sanitize.js';
+import { sanitizeLine } from '../text/index.js';
 import type { KnowledgeChange } from './results.js';
 import { message, refusal, type CommandSpec } from './types.js';
 

@@ -1,7 +1,7 @@
 import type { CommandResult } from '../api.js';
-import { configSchema, type McpServerConfig } from '../config/schema.js';
+import { configSchema, type McpServerConfig } from '../config/index.js';
 import { getErrorMessage } from '../errors.js';
-import { sanitizeLine } from '../text/sanitize.js';
+import { sanitizeLine } from '../text/index.js';
 import { message, type CommandSpec } from './types.js';
 import type { CommandServices } from './services.js';
 import { splitWords } from './words.js';

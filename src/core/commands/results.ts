@@ -1,9 +1,12 @@
-/** The structured parts of command results (api.ts CommandResult), for the TUI to render and the CLI to print. */
+/**
+ * The typed results of slash commands, for the TUI to render and the CLI to print: a contract module
+ * (api.ts re-exports it), so it imports only other contract modules.
+ */
 import type { BudgetFacts, ContextBreakdown } from '../events.js';
-import type { CostSource, Role, Usage } from '../session/types.js';
-import type { TokenEncoding } from '../tokens/index.js';
-
-export type { KnowledgeEntry } from '../context/knowledge.js';
+import type { JobInfo, ScheduleInfo } from '../jobs/types.js';
+import type { McpServerInfo } from '../mcp/types.js';
+import type { CostSource, KnowledgeEntry, Role, Usage } from '../store/records.js';
+import type { TokenEncoding } from '../tokens/encoding.js';
 
 export const CONTEXT_FILTERS = ['all', 'user', 'assistant', 'tool', 'system', 'large'] as const;
 export type ContextFilter = (typeof CONTEXT_FILTERS)[number];
@@ -61,3 +64,29 @@ export interface SessionInfo {
   knowledge: { entries: number; pinned: number; retained: number };
   limits: BudgetFacts[];
 }
+
+/** The typed result of a slash command; the TUI renders it, the CLI prints it or its JSON. */
+export type CommandResult =
+  | { type: 'message'; level: 'info' | 'warning' | 'error'; text: string }
+  | { type: 'modelChanged'; model: string; previous: string }
+  | { type: 'unknown'; name: string; suggestions: string[] }
+  /** /info. */
+  | { type: 'info'; info: SessionInfo }
+  /** /context [filter]: the request's parts and messages, largest first for `large`. */
+  | { type: 'context'; filter: ContextFilter; rows: ContextRow[]; breakdown: ContextBreakdown }
+  /** /knowledge, and after pin / unpin / forget (`changed`). */
+  | { type: 'knowledge'; entries: KnowledgeEntry[]; changed: KnowledgeChange | null }
+  /** /summarize: the context was compressed now. */
+  | { type: 'compacted'; compaction: CompactionFigures }
+  /** /done: a checkpoint; when `followUp` is set the caller submits it as the next message. */
+  | { type: 'checkpoint'; compaction: CompactionFigures | null; followUp?: string }
+  /** /uncompress: the last compression was undone. */
+  | { type: 'uncompressed'; restored: number; tokensBefore: number; tokensAfter: number }
+  /** /run NAME: the caller submits `text` (with `model` for that turn only, when set). */
+  | { type: 'submit'; command: string; text: string; model?: string }
+  /** /mcp, /mcp list: every MCP server with its status and tools. */
+  | { type: 'mcpServers'; servers: McpServerInfo[] }
+  /** /schedule list: this session's schedules. */
+  | { type: 'schedules'; schedules: ScheduleInfo[] }
+  /** /jobs: running and recent background jobs. */
+  | { type: 'jobs'; jobs: JobInfo[] };

@@ -1,6 +1,5 @@
 import { getErrorMessage, isOctoError } from '../errors.js';
-import { closest } from '../text/distance.js';
-import { sanitizeLine } from '../text/sanitize.js';
+import { closest, sanitizeLine } from '../text/index.js';
 import { message, refusal, type CommandSpec } from './types.js';
 
 export const runCommand: CommandSpec = {

@@ -1,6 +1,6 @@
 import type { CommandResult } from '../api.js';
 import { formatDuration, MAX_DELAY_MS, MIN_EVERY_MS, parseDuration } from '../jobs/index.js';
-import { sanitizeLine } from '../text/sanitize.js';
+import { sanitizeLine } from '../text/index.js';
 import { message, type CommandContext, type CommandSpec } from './types.js';
 
 const USAGE = '/schedule in 10m TEXT | every 1h TEXT | list | cancel ID';

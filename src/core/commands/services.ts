@@ -1,4 +1,4 @@
-import type { McpServerConfig } from '../config/schema.js';
+import type { McpServerConfig } from '../config/index.js';
 import type { JobInfo, ScheduleInfo, ScheduleTarget } from '../jobs/index.js';
 import type { McpServerInfo } from '../mcp/index.js';
 

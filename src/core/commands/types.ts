@@ -1,9 +1,9 @@
 import type { CommandResult } from '../api.js';
-import type { OctoConfig } from '../config/schema.js';
+import type { OctoConfig } from '../config/index.js';
 import type { ScheduleTarget } from '../jobs/index.js';
 import type { SessionContext } from '../context/index.js';
-import type { ResolvedModel } from '../provider/types.js';
-import type { NewRecord, SessionRecord, SessionSummary } from '../session/types.js';
+import type { ResolvedModel } from '../provider/index.js';
+import type { NewRecord, SessionRecord, SessionSummary } from '../store/index.js';
 import type { CommandServices } from './services.js';
 
 /** What a slash command may see and do of its session. */

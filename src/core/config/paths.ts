@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Env } from '../deps.js';
-import type { OctoPaths } from '../store/types.js';
+import type { OctoPaths } from '../store/index.js';
 
 const CONFIG_FILE = 'config.toml';
 

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { closest } from '../text/distance.js';
+import { closest } from '../text/index.js';
 import { dottedKey, tomlTypeName, type ConfigIssue } from './issues.js';
 import { locateKeys } from './locate.js';
 import { valueAt, type TomlTable } from './merge.js';

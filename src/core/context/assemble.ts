@@ -1,5 +1,5 @@
-import type { CompactionRecord, MessageRecord, SessionRecord } from '../session/types.js';
-import { knowledgeEntries, renderKnowledge, type KnowledgeEntry } from './knowledge.js';
+import type { CompactionRecord, KnowledgeEntry, MessageRecord, SessionRecord } from '../store/index.js';
+import { knowledgeEntries, renderKnowledge } from './knowledge.js';
 
 /** What goes to the model, before it is put into the wire format: built only from records and config. */
 export interface Assembly {

@@ -1,6 +1,6 @@
-import type { ChatContentPart, ChatMessage, ReplayFacts } from '../provider/types.js';
-import type { MediaLoader } from '../session/request.js';
-import type { MessageRecord } from '../session/types.js';
+import type { ChatContentPart, ChatMessage, ReplayFacts } from '../provider/index.js';
+import type { MediaLoader } from './request.js';
+import type { MessageRecord } from '../store/index.js';
 import { systemText, type Assembly } from './assemble.js';
 
 function userContent(record: MessageRecord, urls: ReadonlyMap<string, string>): string | ChatContentPart[] {

@@ -1,10 +1,8 @@
-import type { OctoConfig } from '../config/schema.js';
+import type { OctoConfig } from '../config/index.js';
 import type { EventBus } from '../events.js';
 import { getErrorMessage, isOctoError } from '../errors.js';
-import type { ChatClient, ResolvedModel, ToolSchema } from '../provider/types.js';
-import type { ModelService } from '../session/models.js';
-import type { CompactionTrigger, NewRecord, SessionRecord } from '../session/types.js';
-import type { SessionWriter } from '../store/types.js';
+import type { ChatClient, ModelService, ResolvedModel, ToolSchema } from '../provider/index.js';
+import type { CompactionTrigger, NewRecord, SessionRecord, SessionWriter } from '../store/index.js';
 import type { TokenCounter, TokenEncoding } from '../tokens/index.js';
 import { assemble, type Assembly } from './assemble.js';
 import { callSummariser } from './compress.js';

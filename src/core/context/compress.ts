@@ -1,7 +1,7 @@
 import { getErrorMessage, isAbortError } from '../errors.js';
-import type { ChatClient, ChatMessage, ResolvedModel } from '../provider/types.js';
-import type { MessageRecord, Usage } from '../session/types.js';
-import type { KnowledgeEntry, NewKnowledge } from './knowledge.js';
+import type { ChatClient, ChatMessage, ResolvedModel } from '../provider/index.js';
+import type { KnowledgeEntry, MessageRecord, Usage } from '../store/index.js';
+import type { NewKnowledge } from './knowledge.js';
 import { parseSummaryReply, renderSummary } from './summary-format.js';
 
 /** Characters of one message kept in the transcript the summariser reads (head and tail of longer ones). */

@@ -3,10 +3,10 @@ export { activeCompactions, assemble, messagesInContext, systemText, type Assemb
 export { chatMessages } from './chat.js';
 export { COMPRESSION_INSTRUCTIONS, compressionMessages } from './compress.js';
 export type { CompactionOutcome } from './compaction.js';
-export { knowledgeEntries, normalizeKnowledge, type KnowledgeEntry } from './knowledge.js';
+export { knowledgeEntries, normalizeKnowledge } from './knowledge.js';
 export { levelPassed, nextCompactionAt, pressureLevels, usableWindow, type PressureLevel } from './levels.js';
-export type { BudgetLimit } from './limits.js';
 export { MESSAGE_OVERHEAD, TOKENS_PER_IMAGE, messageText, type Measured } from './measure.js';
 export { cutPoints, latestTurnStart, planCompaction } from './plan.js';
 export { SessionContext, type PreparedRequest, type SessionContextDeps } from './session-context.js';
 export { parseSummaryReply, renderSummary } from './summary-format.js';
+export { defaultSystemPrompt } from './request.js';

@@ -1,15 +1,10 @@
-import type { KnowledgeCategory, KnowledgeRecord, NewRecord, SessionRecord } from '../session/types.js';
-
-export interface KnowledgeEntry {
-  id: string;
-  category: KnowledgeCategory;
-  text: string;
-  pinned: boolean;
-  /** seq of the record that added it. */
-  seq: number;
-  /** False once knowledge_retention pushed it out of the context (it stays listed, and can be pinned back). */
-  retained: boolean;
-}
+import type {
+  KnowledgeCategory,
+  KnowledgeEntry,
+  KnowledgeRecord,
+  NewRecord,
+  SessionRecord,
+} from '../store/index.js';
 
 export interface NewKnowledge {
   category: KnowledgeCategory;

@@ -1,4 +1,4 @@
-import type { CompressionConfig } from '../config/schema.js';
+import type { CompressionConfig } from '../config/index.js';
 
 export interface PressureLevel {
   /** Tokens of the assembled context above which the level compresses. */

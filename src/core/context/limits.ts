@@ -1,10 +1,8 @@
-import type { OctoConfig } from '../config/schema.js';
+import type { OctoConfig } from '../config/index.js';
 import { OctoError } from '../errors.js';
-import type { BudgetFacts, EventBus } from '../events.js';
-import { BUDGET_WARNING_SHARE, describeBudget, sessionBudget } from '../session/budget.js';
-import type { SessionSummary } from '../session/types.js';
-
-export type BudgetLimit = BudgetFacts['limit'];
+import type { BudgetFacts, BudgetLimit, EventBus } from '../events.js';
+import type { SessionSummary } from '../store/index.js';
+import { BUDGET_WARNING_SHARE, describeBudget, sessionBudget } from './budget.js';
 
 /**
  * The `[limits]` of one open session. The configured maximum holds until the user, asked in the

@@ -1,5 +1,5 @@
-import type { ToolSchema } from '../provider/types.js';
-import type { MessageRecord } from '../session/types.js';
+import type { ToolSchema } from '../provider/index.js';
+import type { MessageRecord } from '../store/index.js';
 import {
   countItem,
   estimateTokens,

@@ -1,8 +1,6 @@
-import type { OctoConfig } from '../config/schema.js';
-import { parseModelString } from '../config/model-string.js';
+import { parseModelString, type OctoConfig } from '../config/index.js';
 import { isOctoError } from '../errors.js';
-import type { ResolvedModel } from '../provider/types.js';
-import type { ModelService } from '../session/models.js';
+import type { ModelService, ResolvedModel } from '../provider/index.js';
 import { encodingFor, type TokenEncoding } from '../tokens/index.js';
 
 export interface ModelFacts {

@@ -1,4 +1,4 @@
-import type { MessageRecord } from '../session/types.js';
+import type { MessageRecord } from '../store/index.js';
 
 export interface CompactionPlan {
   /** The messages to summarise, oldest first. */

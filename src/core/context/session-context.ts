@@ -1,18 +1,16 @@
-import type { OctoConfig } from '../config/schema.js';
+import type { OctoConfig } from '../config/index.js';
 import { OctoError, getErrorMessage, isAbortError } from '../errors.js';
-import type { BudgetFacts, ContextBreakdown, EventBus } from '../events.js';
-import type { ChatMessage, ResolvedModel, ToolSchema } from '../provider/types.js';
-import type { ModelService } from '../session/models.js';
-import type { MediaLoader } from '../session/request.js';
-import { ZERO_USAGE, type SessionRecord, type SessionSummary } from '../session/types.js';
-import type { SessionWriter } from '../store/types.js';
+import type { BudgetFacts, BudgetLimit, ContextBreakdown, EventBus } from '../events.js';
+import type { ChatMessage, ModelService, ResolvedModel, ToolSchema } from '../provider/index.js';
+import type { MediaLoader } from './request.js';
+import { ZERO_USAGE, type SessionRecord, type SessionSummary, type SessionWriter } from '../store/index.js';
 import { readTokenCache, writeTokenCache, type TokenCounter, type TokenEncoding } from '../tokens/index.js';
 import { assemble, type Assembly } from './assemble.js';
 import { chatMessages } from './chat.js';
 import { measureExactly, runCompaction, type CompactionDeps, type CompactionOutcome } from './compaction.js';
 import { levelPassed, nextCompactionAt, pressureLevels, type PressureLevel } from './levels.js';
-import { BUDGET_WARNING_SHARE } from '../session/budget.js';
-import { BudgetGuard, type BudgetLimit } from './limits.js';
+import { BUDGET_WARNING_SHARE } from './budget.js';
+import { BudgetGuard } from './limits.js';
 import { ContextMeter, type Measured } from './measure.js';
 import { modelFacts, type ModelFacts } from './model-facts.js';
 

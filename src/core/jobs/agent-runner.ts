@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import type { AgentConfig } from '../config/schema.js';
+import type { SessionHandle } from '../api.js';
+import type { AgentConfig } from '../config/index.js';
 import { getErrorMessage } from '../errors.js';
-import { OpenSession, type HandleDeps } from '../session/handle.js';
-import { summarize } from '../session/summary.js';
-import { ZERO_USAGE, type SessionSummary } from '../session/types.js';
-import { sanitizeLine } from '../text/sanitize.js';
+import type { EventBus } from '../events.js';
+import { ZERO_USAGE, type SessionSummary } from '../store/index.js';
+import { sanitizeLine } from '../text/index.js';
 import type { ToolContext, ToolResult, ToolSet } from '../tools/index.js';
 import type { JobManager, RunningJob } from './job-manager.js';
 
@@ -12,10 +11,34 @@ import type { JobManager, RunningJob } from './job-manager.js';
 const TITLE_CHARS = 60;
 const ACTIVITY_CHARS = 80;
 
+/** The agent's own conversation, as much of a session as the runner needs. */
+export type AgentSession = Pick<
+  SessionHandle,
+  'id' | 'submit' | 'interrupt' | 'summary' | 'records' | 'close'
+>;
+
+export interface AgentSessionInit {
+  agent: string;
+  /** The calling session: the agent's conversation is saved as its child. */
+  parentId: string;
+  /** Used when the parent is not in the index. */
+  projectDir: string;
+  /** The agent's model, else the caller's; the parent's when neither is set. */
+  model: string | undefined;
+  tools: ToolSet;
+  systemPrompt: string;
+}
+
+/**
+ * Opens (and saves) a new child session for an agent. The session domain provides it: the
+ * composition root injects it, so jobs/ never imports session/.
+ */
+export type StartAgentSession = (init: AgentSessionInit) => Promise<AgentSession>;
+
 export interface AgentRunnerDeps {
   jobs: JobManager;
-  /** What every session gets (store, models, bus, ...); the agent's tools and prompt replace the usual ones. */
-  sessionDeps: () => HandleDeps;
+  bus: EventBus;
+  startSession: StartAgentSession;
   /** The tool set an agent may use: only the names it is allowed, never other agents. */
   toolsFor: (agent: AgentConfig) => ToolSet;
 }
@@ -24,10 +47,6 @@ const clip = (text: string, max: number): string => {
   const line = sanitizeLine(text).trim();
   return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
 };
-
-function childName(agent: string): string {
-  return `${agent}-${randomBytes(4).toString('hex')}`.slice(0, 64);
-}
 
 /**
  * Runs an agent: a conversation of its own, saved as a child session of the caller's, tracked as a
@@ -42,23 +61,14 @@ export class AgentRunner {
     task: string,
     context: ToolContext & { sessionId: string },
   ): Promise<ToolResult> {
-    const base = this.deps.sessionDeps();
-    const parent = (await base.store.list()).find((s) => s.id === context.sessionId);
-    const writer = await base.store.create({
-      name: childName(agent.name),
-      projectDir: parent?.projectDir ?? context.projectDir,
-      projectId: parent?.projectId ?? '',
-      model: agent.model ?? context.model ?? parent?.model ?? '',
+    const child = await this.deps.startSession({
+      agent: agent.name,
       parentId: context.sessionId,
+      projectDir: context.projectDir,
+      model: agent.model ?? context.model,
+      tools: this.deps.toolsFor(agent),
+      systemPrompt: `${agent.system_prompt}\nThe project directory is ${context.projectDir}. Tools take paths relative to it.`,
     });
-    const prompt = `${agent.system_prompt}\nThe project directory is ${context.projectDir}. Tools take paths relative to it.`;
-    const child = new OpenSession(
-      { ...base, tools: this.deps.toolsFor(agent), systemPrompt: () => prompt },
-      { kind: 'writer', writer },
-      summarize(writer.id, writer.records()),
-    );
-    await child.saveSummary();
-    base.bus.emit('session.listChanged', { reason: 'created' });
     const job = this.deps.jobs.start({
       kind: 'agent',
       title: `${agent.name}: ${clip(task, TITLE_CHARS)}`,
@@ -73,12 +83,12 @@ export class AgentRunner {
   }
 
   private async drive(
-    child: OpenSession,
+    child: AgentSession,
     job: RunningJob,
     task: string,
     parentSignal: AbortSignal,
   ): Promise<ToolResult> {
-    const { bus } = this.deps.sessionDeps();
+    const { bus } = this.deps;
     const offs = [
       bus.on('turn.toolCall', ({ sessionId, call }) => {
         if (sessionId === child.id) job.progress(clip(`${call.name} ${call.arguments}`, ACTIVITY_CHARS));
@@ -127,7 +137,7 @@ function spentBy(summary: SessionSummary): Pick<ToolResult, 'usage' | 'cost'> {
 }
 
 /** What the agent last said, so a cancelled or failed run still hands over what it found. */
-function partial(child: OpenSession): string {
+function partial(child: AgentSession): string {
   const last = [...child.records()]
     .reverse()
     .find((r) => r.kind === 'message' && r.role === 'assistant' && r.content !== '');

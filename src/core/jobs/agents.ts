@@ -1,4 +1,4 @@
-import type { AgentConfig } from '../config/schema.js';
+import type { AgentConfig } from '../config/index.js';
 import { defineTool, failure, READ_ONLY_TOOLS, type Tool } from '../tools/index.js';
 import * as z from 'zod';
 import type { AgentRunner } from './agent-runner.js';

@@ -1,5 +1,5 @@
 import type { EventBus, OctoEvents } from '../events.js';
-import { ZERO_USAGE, type CompactionTrigger } from '../session/types.js';
+import { ZERO_USAGE, type CompactionTrigger } from '../store/index.js';
 import type { JobManager, RunningJob } from './job-manager.js';
 
 /**

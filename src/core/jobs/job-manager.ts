@@ -1,6 +1,6 @@
 import type { Clock } from '../deps.js';
 import type { EventBus } from '../events.js';
-import { addUsage, ZERO_USAGE, type Usage } from '../session/types.js';
+import { addUsage, ZERO_USAGE, type Usage } from '../store/index.js';
 import type { JobInfo, JobKind } from './types.js';
 
 /** Finished jobs kept for the pane; older ones drop off (their transcripts stay in their sessions). */

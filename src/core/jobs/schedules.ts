@@ -1,9 +1,10 @@
 import type { TurnOutcome } from '../api.js';
 import type { Clock, Timers } from '../deps.js';
 import { getErrorMessage } from '../errors.js';
-import { sanitizeLine } from '../text/sanitize.js';
+import { sanitizeLine } from '../text/index.js';
 import { formatDuration } from './duration.js';
 import type { JobManager, RunningJob } from './job-manager.js';
+import type { ScheduleInfo } from './types.js';
 
 /** Repeating more often than this would flood a session with turns. */
 export const MIN_EVERY_MS = 60_000;
@@ -19,18 +20,6 @@ export interface ScheduleTarget {
   /** Settles once the session runs no turn. */
   whenIdle(): Promise<void>;
   submit(text: string): Promise<TurnOutcome>;
-}
-
-export interface ScheduleInfo {
-  /** Also its job id. */
-  id: string;
-  sessionId: string;
-  kind: 'in' | 'every';
-  everyMs: number;
-  text: string;
-  /** When it fires next (workspace clock, ms since the epoch); null once done. */
-  nextAt: number | null;
-  runs: number;
 }
 
 interface Entry {

@@ -1,4 +1,4 @@
-import type { Usage } from '../session/types.js';
+import type { Usage } from '../store/records.js';
 
 export type JobKind = 'agent' | 'shell' | 'schedule' | 'compression';
 export type JobStatus = 'running' | 'finished' | 'failed' | 'cancelled';
@@ -23,4 +23,16 @@ export interface JobInfo {
   activity: string;
   /** Why it failed. */
   error?: string;
+}
+
+export interface ScheduleInfo {
+  /** Also its job id. */
+  id: string;
+  sessionId: string;
+  kind: 'in' | 'every';
+  everyMs: number;
+  text: string;
+  /** When it fires next (workspace clock, ms since the epoch); null once done. */
+  nextAt: number | null;
+  runs: number;
 }

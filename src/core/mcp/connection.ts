@@ -7,7 +7,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import path from 'node:path';
-import type { McpServerConfig } from '../config/schema.js';
+import type { McpServerConfig } from '../config/index.js';
 import { getErrorMessage, OctoError } from '../errors.js';
 import { serverEnv } from '../tools/index.js';
 import { ProcessTransport } from './process-transport.js';

@@ -1,8 +1,8 @@
-import type { McpServerConfig, OctoConfig } from '../config/schema.js';
+import type { McpServerConfig, OctoConfig } from '../config/index.js';
 import type { Env } from '../deps.js';
 import { getErrorMessage } from '../errors.js';
 import type { EventBus } from '../events.js';
-import { sanitizeLine } from '../text/sanitize.js';
+import { sanitizeLine } from '../text/index.js';
 import type { Tool } from '../tools/index.js';
 import { adaptTool, offeredName } from './tool-adapter.js';
 import type { Connect, McpConnection, McpOrigin, McpServerInfo, McpStatus } from './types.js';

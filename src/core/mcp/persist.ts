@@ -1,7 +1,7 @@
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse, stringify, TomlError } from 'smol-toml';
-import { configSchema, type McpServerConfig } from '../config/schema.js';
+import { configSchema, type McpServerConfig } from '../config/index.js';
 import { errnoCode, OctoError } from '../errors.js';
 
 async function readText(file: string): Promise<string> {

@@ -2,7 +2,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Env } from '../deps.js';
 import { getErrorMessage, OctoError } from '../errors.js';
-import { sanitizeLine } from '../text/sanitize.js';
+import { sanitizeLine } from '../text/index.js';
 import { spawnGroup, type Exit, type GroupProcess } from '../tools/index.js';
 
 /** A JSON-RPC line longer than this is a runaway server, not a message. */

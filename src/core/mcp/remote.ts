@@ -1,6 +1,5 @@
 import type { Tool as SdkTool } from '@modelcontextprotocol/sdk/types.js';
-import { formatBytes } from '../text/decode.js';
-import { sanitizeText } from '../text/sanitize.js';
+import { formatBytes, sanitizeText } from '../text/index.js';
 import type { ToolResult } from '../tools/index.js';
 import type { RemoteTool } from './types.js';
 

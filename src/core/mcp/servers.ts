@@ -1,4 +1,4 @@
-import type { OctoConfig } from '../config/schema.js';
+import type { OctoConfig } from '../config/index.js';
 import { stableHash, type ConfigLayers } from '../tools/index.js';
 import type { Declared } from './manager.js';
 

@@ -1,6 +1,6 @@
 import type { McpServerConfig } from '../config/schema.js';
 import type { Env } from '../deps.js';
-import type { ToolResult } from '../tools/index.js';
+import type { ToolResult } from '../tools/types.js';
 
 export type McpStatus = 'connecting' | 'ready' | 'failed' | 'needs-approval' | 'disabled';
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { errnoCode, getErrorMessage } from '../errors.js';
-import { isString, isStringArray, recordOf } from '../text/record-of.js';
+import { isString, isStringArray, recordOf } from '../text/index.js';
 
 /**
  * What octo learned about repositories, in `<data>/projects.json`: each repository's first commit

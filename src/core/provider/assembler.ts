@@ -1,4 +1,4 @@
-import type { ReasoningSource, ToolCall } from '../session/types.js';
+import type { ReasoningSource, ToolCall } from '../store/index.js';
 import { readChunk, type ToolCallPiece } from './chunk-reader.js';
 import { ProviderStreamError } from './failure.js';
 import { readFinishReason } from './finish.js';

@@ -4,7 +4,7 @@
  * (Mistral), reasoning comes under three names. A field of an unknown shape is skipped and named in
  * `skipped`, never fatal: the rest of the chunk still counts.
  */
-import type { ReasoningSource } from '../session/types.js';
+import type { ReasoningSource } from '../store/index.js';
 
 export interface ToolCallPiece {
   index: number | null;

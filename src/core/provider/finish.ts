@@ -1,4 +1,4 @@
-import type { FinishReason } from '../session/types.js';
+import type { FinishReason } from '../store/index.js';
 
 /**
  * Providers' words for the five finish reasons. OpenAI's five are the names; the rest are what

@@ -2,7 +2,6 @@
  * The provider domain's public face. Deliberately free of a static `openai` import: the SDK costs
  * start-up time, so the client module is loaded on the first request through `loadChatClient`.
  */
-import type { ChatClient, ChatClientOptions } from './types.js';
 
 export { BUILTIN_PROVIDERS, findProvider, listProviders, providerNames } from './registry.js';
 export { apiKeyFor, resolveModel, unconfiguredMessage } from './resolve.js';
@@ -11,8 +10,4 @@ export { contextWindowFor, supportsVideo, supportsVision } from './model-info.js
 export { BUILTIN_MODELS, PRICE_TABLE_DATE } from './model-table.js';
 export type * from './types.js';
 
-/** The OpenAI-compatible chat client, imported on demand. */
-export async function loadChatClient(options: ChatClientOptions): Promise<ChatClient> {
-  const { createChatClient } = await import('./openai-client.js');
-  return createChatClient(options);
-}
+export { createModelService, loadChatClient, type ModelService } from './model-service.js';

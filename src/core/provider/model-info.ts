@@ -1,4 +1,4 @@
-import type { OctoConfig } from '../config/schema.js';
+import type { OctoConfig } from '../config/index.js';
 import { builtinModel } from './model-table.js';
 import type { ResolvedModel } from './types.js';
 

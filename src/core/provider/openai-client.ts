@@ -7,7 +7,7 @@ import { systemClock, type Clock } from '../deps.js';
 import { OctoError } from '../errors.js';
 import { CompletionAssembler } from './assembler.js';
 import { realSleep, retryDelay } from './backoff.js';
-import type { OctoConfig } from '../config/schema.js';
+import type { OctoConfig } from '../config/index.js';
 import { ExchangeWatch, type WatchLimits } from './exchange-watch.js';
 import { classifyFailure, quoteProviderText, type Failure } from './failure.js';
 import { apiKeyFor, unconfiguredMessage } from './resolve.js';

@@ -1,5 +1,5 @@
-import type { OctoConfig } from '../config/schema.js';
-import type { Usage } from '../session/types.js';
+import type { OctoConfig } from '../config/index.js';
+import type { Usage } from '../store/index.js';
 import { builtinModel, FREE_PROVIDERS } from './model-table.js';
 import type { Pricing, ResolvedModel } from './types.js';
 

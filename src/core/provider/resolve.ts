@@ -1,4 +1,4 @@
-import type { OctoConfig } from '../config/schema.js';
+import type { OctoConfig } from '../config/index.js';
 import type { Env } from '../deps.js';
 import { OctoError } from '../errors.js';
 import { findProvider, providerNames } from './registry.js';

@@ -1,6 +1,6 @@
 import type { OctoConfig } from '../config/schema.js';
 import type { Clock, Env } from '../deps.js';
-import type { FinishReason, ReasoningSource, ToolCall, Usage } from '../session/types.js';
+import type { FinishReason, ReasoningSource, ToolCall, Usage } from '../store/records.js';
 
 /** A built-in or configured OpenAI-compatible endpoint. */
 export interface ProviderInfo {

@@ -1,4 +1,4 @@
-import type { Usage } from '../session/types.js';
+import type { Usage } from '../store/index.js';
 
 /** xAI states its own cost in ticks of 1e-10 USD (`cost_in_usd_ticks`). */
 const TICKS_PER_USD = 1e10;

@@ -1,6 +1,6 @@
 import { assertNever } from '../errors.js';
-import { toJsonText } from '../text/json-text.js';
-import type { FinishReason, SessionRecord, SessionSummary } from './types.js';
+import { toJsonText } from '../text/index.js';
+import type { FinishReason, SessionRecord, SessionSummary } from '../store/index.js';
 
 function formatCost(cost: number | null | undefined): string {
   if (cost === undefined) return '';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { SessionRecord } from './types.js';
+import type { SessionRecord } from '../store/index.js';
 
 /**
  * Tools after whose success the model knows a file's content as of that moment. A file it wrote is

@@ -1,6 +1,6 @@
 import { getErrorMessage } from '../errors.js';
 import type { EventBus } from '../events.js';
-import type { SessionStore } from '../store/types.js';
+import type { SessionStore } from '../store/index.js';
 import type { OpenSession } from './handle.js';
 
 /**

@@ -1,11 +1,18 @@
 import { copyFile, link } from 'node:fs/promises';
 import { errnoCode, OctoError } from '../errors.js';
 import type { EventBus } from '../events.js';
-import type { SessionStore, SessionWriter } from '../store/types.js';
+import type {
+  AttachmentRef,
+  CommandRecord,
+  NewRecord,
+  SessionRecord,
+  SessionStore,
+  SessionSummary,
+  SessionWriter,
+} from '../store/index.js';
 import { mediaPath } from './media.js';
 import { danglingToolCalls, interruptedResult } from './repair.js';
 import { summarize } from './summary.js';
-import type { AttachmentRef, CommandRecord, NewRecord, SessionRecord, SessionSummary } from './types.js';
 
 /** Commands that make the origin what it is (its name, its place in the trash): the fork has its own. */
 const IDENTITY_COMMANDS = new Set<CommandRecord['command']>(['create', 'rename', 'trash', 'restore']);

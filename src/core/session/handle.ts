@@ -1,22 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { CatchUp, CommandResult, SessionHandle, SubmitOptions, TurnOutcome } from '../api.js';
-import type { OctoConfig } from '../config/schema.js';
-import { SessionContext, type BudgetLimit } from '../context/index.js';
-import type { BudgetFacts, ContextBreakdown, EventBus } from '../events.js';
+import type { OctoConfig } from '../config/index.js';
+import { SessionContext } from '../context/index.js';
+import type { BudgetFacts, BudgetLimit, ContextBreakdown, EventBus } from '../events.js';
 import { assertNever, getErrorMessage, isOctoError, OctoError } from '../errors.js';
-import type { LockHolder, SessionStore, SessionWriter } from '../store/types.js';
-import type { Redactor } from '../text/redact.js';
+import type {
+  AttachmentRef,
+  LockHolder,
+  NewRecord,
+  SessionRecord,
+  SessionStore,
+  SessionSummary,
+  SessionWriter,
+} from '../store/index.js';
+import type { Redactor } from '../text/index.js';
 import type { ToolSet } from '../tools/index.js';
 import { tokenCachePath, type TokenCounter } from '../tokens/index.js';
 import { mediaPath, readAttachment, saveMedia } from './media.js';
-import type { ModelService } from './models.js';
+import type { ModelService } from '../provider/index.js';
 import { runSessionCommand, type CommandServices } from '../commands/index.js';
 import type { ScheduleTarget } from '../jobs/index.js';
 import type { ProjectLink } from './project-link.js';
 import { sameSummary, summarize } from './summary.js';
 import { runTurn, settleError } from './turn.js';
-import type { AttachmentRef, NewRecord, SessionRecord, SessionSummary } from './types.js';
 
 export interface HandleDeps {
   bus: EventBus;

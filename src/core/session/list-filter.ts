@@ -1,7 +1,7 @@
 import type { ListOptions } from '../api.js';
-import type { ResolvedProject } from '../project/identity.js';
+import type { ResolvedProject } from '../project/index.js';
 import { withMissingDirs } from './reattach.js';
-import type { SessionSummary } from './types.js';
+import type { SessionSummary } from '../store/index.js';
 
 /**
  * The sessions `list` returns out of all summaries in the index: trash or not, one project's (its

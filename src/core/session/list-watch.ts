@@ -1,7 +1,6 @@
 import { getErrorMessage } from '../errors.js';
 import type { EventBus } from '../events.js';
-import type { FileWatch, SessionStore } from '../store/types.js';
-import type { SessionSummary } from './types.js';
+import type { FileWatch, SessionStore, SessionSummary } from '../store/index.js';
 
 /**
  * Other terminals' sessions: index.db is watched, and when it holds a summary newer than any this

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { errnoCode, OctoError } from '../errors.js';
-import type { AttachmentKind, AttachmentRef } from './types.js';
+import type { AttachmentKind, AttachmentRef } from '../store/index.js';
 
 /** Providers reject larger images; refusing early explains why. */
 const MAX_IMAGE_BYTES = 20 * 1024 * 1024;

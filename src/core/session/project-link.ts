@@ -8,8 +8,8 @@ import { changesSince, type ProjectWatchers, type WatchLease } from '../project/
 import { fileToolPath, filesRead } from './files-read.js';
 import { catchUpMatters, catchUpNote, filesChangedNote } from './project-notes.js';
 import { StaleFiles, type SavedBaseline } from './stale-files.js';
-import type { NewRecord, SessionRecord } from './types.js';
-import { recordOf } from '../text/record-of.js';
+import type { NewRecord, SessionRecord } from '../store/index.js';
+import { recordOf } from '../text/index.js';
 
 export interface ProjectLinkDeps {
   bus: EventBus;

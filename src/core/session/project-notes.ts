@@ -1,5 +1,5 @@
 import type { CatchUp } from '../api.js';
-import type { NewRecord, ProjectNotice } from './types.js';
+import type { NewRecord, ProjectNotice } from '../store/index.js';
 
 /** Paths named in one note; the rest are counted, so a checkout of thousands stays a short note. */
 const MAX_NAMED = 20;

@@ -3,7 +3,7 @@ import type { ProjectInfo } from '../api.js';
 import { errnoCode } from '../errors.js';
 import type { ResolvedProject } from '../project/index.js';
 import { movedNote } from './project-notes.js';
-import type { NewRecord, SessionSummary } from './types.js';
+import type { NewRecord, SessionSummary } from '../store/index.js';
 
 /** A session of this project (by identity, or an older id of it). */
 export function belongsTo(summary: SessionSummary, project: ResolvedProject): boolean {

@@ -1,4 +1,4 @@
-import type { MessageRecord, NewRecord, SessionRecord } from './types.js';
+import type { MessageRecord, NewRecord, SessionRecord } from '../store/index.js';
 
 export const INTERRUPTED_TOOL_RESULT =
   '[interrupted: the session stopped before this tool call finished; it may not have run, or run only in part]';

@@ -1,7 +1,7 @@
 /** The assistant records a model call leaves: its whole reply, or what streamed before it stopped. */
-import type { CompletionResult, PartialCompletion } from '../provider/types.js';
-import type { Redactor } from '../text/redact.js';
-import type { NewRecord } from './types.js';
+import type { CompletionResult, PartialCompletion } from '../provider/index.js';
+import type { Redactor } from '../text/index.js';
+import type { NewRecord } from '../store/index.js';
 
 /** Fields of a `reasoning_details` entry that hold readable text (the rest is opaque). */
 const READABLE_FIELDS = ['text', 'summary'] as const;

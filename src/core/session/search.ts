@@ -1,6 +1,5 @@
 import type { SearchHit, SearchOptions } from '../api.js';
-import type { SessionStore } from '../store/types.js';
-import type { SessionSummary } from './types.js';
+import type { SessionStore, SessionSummary } from '../store/index.js';
 
 /** Hits per search unless asked otherwise. */
 const DEFAULT_LIMIT = 20;

@@ -9,9 +9,14 @@ import type {
 import type { Env } from '../deps.js';
 import { OctoError, isOctoError } from '../errors.js';
 import type { EventBus } from '../events.js';
-import { assertSessionName } from '../store/index.js';
-import type { SessionStore } from '../store/types.js';
-import { closest } from '../text/distance.js';
+import {
+  assertSessionName,
+  type NewRecord,
+  type SessionRecord,
+  type SessionStore,
+  type SessionSummary,
+} from '../store/index.js';
+import { closest } from '../text/index.js';
 import { identifyProject, type ProjectWatchers, type ResolvedProject } from '../project/index.js';
 import { exportSession } from './export.js';
 import { followWriter } from './follow.js';
@@ -24,7 +29,6 @@ import { danglingToolCalls, interruptedResult } from './repair.js';
 import { searchSessions } from './search.js';
 import { purgeTrash } from './trash-purge.js';
 import { summarize } from './summary.js';
-import type { NewRecord, SessionRecord, SessionSummary } from './types.js';
 
 export interface SessionsDeps extends HandleDeps {
   store: SessionStore;

@@ -1,8 +1,14 @@
 import { isDeepStrictEqual } from 'node:util';
 import { assertNever } from '../errors.js';
-import { sanitizeLine } from '../text/sanitize.js';
-import { addUsage, ZERO_USAGE } from './types.js';
-import type { ProjectNotice, SessionRecord, SessionSummary, Usage } from './types.js';
+import { sanitizeLine } from '../text/index.js';
+import {
+  addUsage,
+  ZERO_USAGE,
+  type ProjectNotice,
+  type SessionRecord,
+  type SessionSummary,
+  type Usage,
+} from '../store/index.js';
 
 /** Characters of the last message shown in lists. */
 const PREVIEW_CHARS = 120;

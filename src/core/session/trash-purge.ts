@@ -1,7 +1,6 @@
 import { isOctoError } from '../errors.js';
 import type { EventBus } from '../events.js';
-import type { SessionStore } from '../store/types.js';
-import type { SessionSummary } from './types.js';
+import type { SessionStore, SessionSummary } from '../store/index.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

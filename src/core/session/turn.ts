@@ -1,16 +1,21 @@
-import type { OctoConfig } from '../config/schema.js';
+import type { OctoConfig } from '../config/index.js';
 import type { EventBus } from '../events.js';
 import { assertNever, getErrorMessage, isAbortError, isOctoError, OctoError } from '../errors.js';
-import type { ChatClient, PartialCompletion, ResolvedModel, StreamEvent } from '../provider/types.js';
-import type { SessionWriter } from '../store/types.js';
-import type { Redactor } from '../text/redact.js';
-import { capText } from '../text/decode.js';
+import type { ChatClient, PartialCompletion, ResolvedModel, StreamEvent } from '../provider/index.js';
+import type {
+  AttachmentRef,
+  FinishReason,
+  MessageRecord,
+  SessionSummary,
+  SessionWriter,
+  ToolCall,
+} from '../store/index.js';
+import { capText, type Redactor } from '../text/index.js';
 import type { ToolSet } from '../tools/index.js';
 import type { TurnOutcome } from '../api.js';
 import type { PreparedRequest } from '../context/index.js';
 import { interruptedResult } from './repair.js';
 import { partialRecord, replyRecord } from './reply-record.js';
-import type { AttachmentRef, FinishReason, MessageRecord, SessionSummary, ToolCall } from './types.js';
 
 /** Characters of a tool result carried in events for previews. */
 const PREVIEW_CHARS = 200;

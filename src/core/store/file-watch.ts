@@ -1,8 +1,5 @@
 import { watch, type FSWatcher } from 'node:fs';
-
-export interface FileWatch {
-  close(): void;
-}
+import type { FileWatch } from './types.js';
 
 /** A burst of writes (appends, a compaction's rename over) reaches the listener once. */
 const SETTLE_MS = 30;

@@ -1,11 +1,12 @@
 /** Writing index.db: the store's own appends in NeDB's format, and NeDB's compaction now and then. */
 import { randomBytes } from 'node:crypto';
 import { errnoCode, getErrorMessage, isOctoError, type OctoError } from '../errors.js';
-import type { SessionSummary } from '../session/types.js';
+import type { SessionSummary } from './records.js';
 import { saveError } from './io.js';
 import type { StoreLayout } from './layout.js';
 import { serializeLine, type NedbDoc, type ParsedNedbFile } from './line-parser.js';
-import { appendDocs, compactNedbFile, openForWriting, type PrepareContext } from './nedb-file.js';
+import { compactNedbFile } from './compact-file.js';
+import { appendDocs, openForWriting, type PrepareContext } from './nedb-file.js';
 import { damagedIndex, extendSnapshot, forgetSnapshot, parseIndex } from './index-read.js';
 import { checkSummaryDoc } from './summary-schema.js';
 

@@ -5,7 +5,7 @@
 import { access, constants, readFile, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { OctoError, errnoCode } from '../errors.js';
-import type { SessionSummary } from '../session/types.js';
+import type { SessionSummary } from './records.js';
 import { readError, unwritableError } from './io.js';
 import type { StoreLayout } from './layout.js';
 import { parseNedbFile, serializeLine, type NedbDoc, type ParsedNedbFile } from './line-parser.js';

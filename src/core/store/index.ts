@@ -1,13 +1,18 @@
-/** The store domain's public face: NeDB persistence of sessions (DESIGN.md §3). */
+/** The store domain's public face: NeDB persistence of sessions, and the record types it owns. */
 export { createSessionStore, type SessionStoreOptions } from './session-store.js';
 export { assertSessionName, validateSessionName } from './names.js';
 export type { StoreFaults } from './io.js';
 export type {
   DoctorReport,
+  FileWatch,
   LockHolder,
   OctoPaths,
   ReadOnlySession,
   SessionStore,
   SessionWriter,
+  SearchHit,
   StoreWarning,
 } from './types.js';
+export * from './records.js';
+export { readSummaries } from './index-read.js';
+export { StoreLayout } from './layout.js';

@@ -7,7 +7,7 @@
 
 import { isUtf8 } from 'node:buffer';
 import { getErrorMessage } from '../errors.js';
-import { jsonEscape } from '../text/json-text.js';
+import { jsonEscape } from '../text/index.js';
 
 export type NedbDoc = { _id: string } & Record<string, unknown>;
 

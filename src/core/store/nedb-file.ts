@@ -43,16 +43,6 @@ export async function openForWriting(
 export type ParseNedb = (data: Buffer) => ParsedNedbFile;
 
 /**
- * NeDB's compaction: its load folds replaced and deleted lines away and rewrites the file (a temp file
- * renamed over it, so a crash leaves the old or the new file). The caller holds the file's lock.
- */
-export async function compactNedbFile(file: string, check: DocCheck, ctx: PrepareContext): Promise<void> {
-  // NeDB itself is loaded only for this, off the way to the first request or paint.
-  const { loadCheckedNedb } = await import('./nedb-compact.js');
-  await loadCheckedNedb(file, check, ctx);
-}
-
-/**
  * Appends documents to a NeDB file in NeDB's own line format, as its insert and update would: a later
  * line with the same `_id` replaces the earlier one, and `{"$$deleted":true,"_id":...}` removes it.
  * This is what keeps opening a long session cheap: NeDB's load parses, indexes and rewrites the whole

@@ -1,5 +1,5 @@
 import { isOctoError } from '../errors.js';
-import type { SessionRecord, SessionSummary } from '../session/types.js';
+import type { SessionRecord, SessionSummary } from './records.js';
 import { indexPrepareContext, type StoreContext } from './context.js';
 import { ensureDataDirs } from './data-dir.js';
 import { writeIndex } from './index-file.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, stat } from 'node:fs/promises';
 import { errnoCode } from '../errors.js';
-import type { SessionRecord } from '../session/types.js';
+import type { SessionRecord } from './records.js';
 import type { IndexedDoc } from './search-build.js';
 import { recordText, termCounts } from './search-text.js';
 

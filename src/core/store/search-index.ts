@@ -2,14 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { appendFile, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { errnoCode, getErrorMessage } from '../errors.js';
-import type { SessionRecord } from '../session/types.js';
+import type { SessionRecord } from './records.js';
 import { DIR_MODE, FILE_MODE } from './io.js';
 import { mergeSegments, SegmentBuilder, type IndexedDoc } from './search-build.js';
 import { indexedDoc, readDocs, renameIfThere, sizeOf, stamp } from './search-files.js';
-import { acquireSearchLock, withSearchLock } from './search-lock.js';
+import { acquireSearchLock, withSearchLock, type SearchIndexContext } from './search-lock.js';
 import { runQuery, type IndexHit, type QueryWord } from './search-query.js';
 import { SegmentReader } from './search-segment.js';
-import type { WarningSink } from './warnings.js';
 
 /** The tail becomes a segment past this size (parsing it is part of every query). */
 const TAIL_FLUSH_BYTES = 1024 * 1024;
@@ -22,11 +21,6 @@ const MANIFEST = 'manifest.json';
 
 interface Manifest {
   segments: Array<{ file: string; docs: number }>;
-}
-
-export interface SearchIndexContext {
-  warnings: WarningSink;
-  staleLockMs: number;
 }
 
 /** A rebuild from the session files (`octo doctor --reindex`). */

@@ -1,7 +1,12 @@
 import lockfile from 'proper-lockfile';
 import { errnoCode, getErrorMessage } from '../errors.js';
 import { lockFs } from './lock-fs.js';
-import type { SearchIndexContext } from './search-index.js';
+import type { WarningSink } from './warnings.js';
+
+export interface SearchIndexContext {
+  warnings: WarningSink;
+  staleLockMs: number;
+}
 
 /** A rebuild waits for a flush under way (seconds at most): 100 ms growing to 1 s, 60 times. */
 const WAIT_RETRIES = { retries: 60, factor: 1.2, minTimeout: 100, maxTimeout: 1000 };

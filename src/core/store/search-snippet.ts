@@ -1,4 +1,4 @@
-import { sanitizeLine } from '../text/sanitize.js';
+import { sanitizeLine } from '../text/index.js';
 import type { QueryWord } from './search-query.js';
 
 /** Characters of context before the first match. */

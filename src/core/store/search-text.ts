@@ -1,5 +1,5 @@
 import type { SearchHit } from '../api.js';
-import type { SessionRecord } from '../session/types.js';
+import type { SessionRecord } from './records.js';
 
 /** What of a record is searchable, and what kind of hit it makes. */
 export interface RecordText {

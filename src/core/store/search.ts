@@ -1,21 +1,12 @@
-import type { SearchHit } from '../api.js';
 import { getErrorMessage, isOctoError } from '../errors.js';
-import type { SessionRecord } from '../session/types.js';
+import type { SessionRecord } from './records.js';
 import type { StoreLayout } from './layout.js';
 import type { SearchIndex } from './search-index.js';
 import { readSessionFile } from './session-file.js';
 import { snippetOf } from './search-snippet.js';
 import { queryWords, recordText } from './search-text.js';
+import type { StoreSearchHit, StoreSearchOptions } from './types.js';
 import type { WarningSink } from './warnings.js';
-
-/** A hit as the store knows it: the session's name comes from the index of summaries. */
-export type StoreSearchHit = Omit<SearchHit, 'sessionName'>;
-
-export interface StoreSearchOptions {
-  limit: number;
-  /** Sessions that may appear (not trashed, of the project asked for). */
-  allowed: (sessionId: string) => boolean;
-}
 
 /**
  * Ranked hits from the index, each with a snippet read from its session file: only the sessions of the

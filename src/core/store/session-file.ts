@@ -1,7 +1,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { OctoError, errnoCode } from '../errors.js';
-import type { SessionRecord } from '../session/types.js';
+import type { SessionRecord } from './records.js';
 import { readError } from './io.js';
 import type { StoreLayout } from './layout.js';
 import { parseNedbFile, type DocCheck, type NedbDoc } from './line-parser.js';

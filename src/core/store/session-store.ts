@@ -3,7 +3,7 @@ import path from 'node:path';
 import { rm, stat } from 'node:fs/promises';
 import { OctoError, errnoCode, getErrorMessage } from '../errors.js';
 import type { Clock } from '../deps.js';
-import { ZERO_USAGE, type SessionSummary } from '../session/types.js';
+import { ZERO_USAGE, type SessionSummary } from './records.js';
 import { indexPrepareContext, type StoreContext } from './context.js';
 import { ensureDataDirs } from './data-dir.js';
 import { deleteSession } from './delete-session.js';

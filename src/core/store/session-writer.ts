@@ -1,9 +1,10 @@
 import { OctoError, getErrorMessage, isOctoError } from '../errors.js';
-import type { NewRecord, SessionRecord } from '../session/types.js';
+import type { NewRecord, SessionRecord } from './records.js';
 import { sessionPrepareContext, type StoreContext } from './context.js';
 import { saveError } from './io.js';
 import type { NedbDoc } from './line-parser.js';
-import { appendDocs, compactNedbFile, openForWriting } from './nedb-file.js';
+import { compactNedbFile } from './compact-file.js';
+import { appendDocs, openForWriting } from './nedb-file.js';
 import { ensurePrivateDirSync } from './permissions.js';
 import type { HeldLock } from './session-lock.js';
 import { checkRecordDoc, toRecords } from './session-file.js';

@@ -1,4 +1,4 @@
-import type { SessionSummary } from '../session/types.js';
+import type { SessionSummary } from './records.js';
 import type { DocCheck, NedbDoc } from './line-parser.js';
 
 type Field = [name: string, accepts: (value: unknown) => boolean, expected: string];

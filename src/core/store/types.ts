@@ -1,9 +1,18 @@
-import type { NewRecord, SessionRecord, SessionSummary } from '../session/types.js';
-import type { FileWatch } from './file-watch.js';
-import type { StoreSearchHit, StoreSearchOptions } from './search.js';
+/** The store's contract: what the rest of the core may ask of it. A leaf: it imports only records.ts. */
+import type { NewRecord, SessionRecord, SessionSummary } from './records.js';
 
-export type { FileWatch } from './file-watch.js';
-export type { StoreSearchHit, StoreSearchOptions } from './search.js';
+export interface FileWatch {
+  close(): void;
+}
+
+/** A hit as the store knows it: the session's name comes from the index of summaries. */
+export type StoreSearchHit = Omit<SearchHit, 'sessionName'>;
+
+export interface StoreSearchOptions {
+  limit: number;
+  /** Sessions that may appear (not trashed, of the project asked for). */
+  allowed: (sessionId: string) => boolean;
+}
 
 /** Where octo keeps its data and configuration (DESIGN.md §3). */
 export interface OctoPaths {
@@ -97,4 +106,22 @@ export interface SessionStore {
   doctor(): Promise<DoctorReport>;
   /** Warnings gathered since the last call. */
   drainWarnings(): StoreWarning[];
+}
+
+/** One record that matches a search: open the session and scroll to `seq`. */
+export interface SearchHit {
+  sessionId: string;
+  sessionName: string;
+  seq: number;
+  /** A message's role, or `summary` (a compression), `knowledge`, `attachment`. */
+  kind: 'user' | 'assistant' | 'tool' | 'system' | 'summary' | 'knowledge' | 'attachment';
+  /** The tool of a tool result, or of the calls of an assistant message that matched on them. */
+  toolName?: string;
+  /** One line of text around the first match, terminal-safe. */
+  snippet: string;
+  /** Character ranges of the snippet that match a search word, for highlighting. */
+  matches: Array<[start: number, end: number]>;
+  /** Higher is better (BM25). */
+  score: number;
+  at: string;
 }

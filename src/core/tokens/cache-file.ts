@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OctoError, errnoCode } from '../errors.js';
-import { isCount, recordOf } from '../text/record-of.js';
+import { isCount, recordOf } from '../text/index.js';
 
 /**
  * Exact counts of one session's texts, kept beside the data so that a resumed session decides about

@@ -1,24 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventBus } from '../events.js';
-
-/** once: this call (or run); always: this tool for the rest of the session (or the project's settings until they change). */
-export type ApprovalAnswer = 'once' | 'always' | 'deny';
-
-/** What is asked about: a tool call, or what a project's config asks that reaches outside it. */
-export type ApprovalKind = 'tool' | 'project';
-
-export interface ApprovalRequest {
-  requestId: string;
-  kind: ApprovalKind;
-  /** The session whose turn asks; null for workspace-wide questions (a project's config). */
-  sessionId: string | null;
-  /** The tool's name, or the project's config file. */
-  tool: string;
-  /** One line: what will happen. */
-  summary: string;
-  /** The full command, content or diff, for a closer look. */
-  detail: string;
-}
+import type { ApprovalAnswer, ApprovalRequest } from './types.js';
 
 interface Waiting {
   request: ApprovalRequest;

@@ -1,5 +1,4 @@
-import type { ConfigFileLayer } from '../config/load.js';
-import type { OctoConfig } from '../config/schema.js';
+import type { ConfigFileLayer, OctoConfig } from '../config/index.js';
 
 type Table = Record<string, unknown>;
 

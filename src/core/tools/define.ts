@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { ToolSchema } from '../provider/types.js';
+import type { ToolSchema } from '../provider/index.js';
 import type { Prepared, Tool, ToolAccess, ToolContext, ToolResult } from './types.js';
 
 export interface ToolDefinition<A> {

@@ -1,6 +1,6 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import * as z from 'zod';
-import { decodeContent, formatBytes } from '../text/decode.js';
+import { decodeContent, formatBytes } from '../text/index.js';
 import { MAX_FILE_BYTES } from './read-file.js';
 import type { ToolResult } from './types.js';
 import { confinePath } from './confine.js';

@@ -3,25 +3,35 @@ import { editFileTool } from './edit-file.js';
 import { listDirTool } from './list-dir.js';
 import { listFilesTool } from './list-files.js';
 import { readFileTool } from './read-file.js';
-import { createShellTool, type ShellSettings } from './run-shell.js';
+import { createShellTool } from './run-shell.js';
 import { searchTextTool } from './search-text.js';
 import { shellJobOutputTool, type ShellJobs } from './shell-jobs.js';
-import type { Tool } from './types.js';
+import type { ShellSettings, Tool } from './types.js';
 import { writeFileTool } from './write-file.js';
 
-export type { Tool, ToolAccess, ToolContext, ToolResult, Prepared, ApprovalCategory } from './types.js';
+export type {
+  Tool,
+  ToolAccess,
+  ToolContext,
+  ToolResult,
+  Prepared,
+  ShellSettings,
+  ApprovalAnswer,
+  ApprovalCategory,
+  ApprovalKind,
+  ApprovalRequest,
+} from './types.js';
 export { APPROVAL_CATEGORIES } from './types.js';
 export { createToolSet, type ToolSet, type ToolSetOptions, type ToolSource } from './tool-set.js';
 export { defineTool, failure } from './define.js';
 export { confinePath, confineNewPath } from './confine.js';
-export { Approvals, type ApprovalAnswer, type ApprovalKind, type ApprovalRequest } from './approvals.js';
+export { Approvals } from './approvals.js';
 export { ApprovalGate, type ApprovalMode, type GateOptions } from './approval-gate.js';
 export { TrustStore, stableHash } from './trust-store.js';
 export { configLayers, NO_LAYERS, tableAt, type ConfigLayers, type ConfigLayer } from './config-layers.js';
 export { ToolSettings, projectToolSettings, type ProjectToolSettings } from './tool-settings.js';
 export { spawnGroup, KILL_GRACE_MS, type GroupProcess, type Exit } from './process-group.js';
 export { serverEnv, shellEnv } from './child-env.js';
-export type { ShellSettings } from './run-shell.js';
 export {
   ShellJobs,
   shellJobOutputTool,

@@ -1,4 +1,4 @@
-import { decodeContent, formatBytes } from '../text/decode.js';
+import { decodeContent, formatBytes } from '../text/index.js';
 
 /**
  * Collects a process's output within a fixed budget, keeping its beginning and its end (where errors

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import * as z from 'zod';
-import { decodeContent, formatBytes } from '../text/decode.js';
+import { decodeContent, formatBytes } from '../text/index.js';
 import { budgetNote, runWithinBudget } from './budget.js';
 import { confinePath } from './confine.js';
 import { defineTool, failure } from './define.js';

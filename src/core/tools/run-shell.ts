@@ -1,23 +1,11 @@
 import * as z from 'zod';
-import type { Env } from '../deps.js';
 import { confinePath } from './confine.js';
 import { defineTool, failure } from './define.js';
 import { OutputBuffer } from './output-buffer.js';
 import { spawnGroup, type Exit } from './process-group.js';
 import type { ShellJobs } from './shell-jobs.js';
-import type { Tool, ToolContext, ToolResult } from './types.js';
+import type { ShellSettings, Tool, ToolContext, ToolResult } from './types.js';
 import { getErrorMessage } from '../errors.js';
-
-export interface ShellSettings {
-  /** The shell that runs `-c COMMAND`. */
-  program: string;
-  /** Default and upper limit of a command's run time. */
-  timeoutMs: number;
-  /** Bytes of output kept (beginning and end); the turn loop caps the text again for the context. */
-  maxOutputBytes: number;
-  /** The environment of the command (provider keys already removed). */
-  env: Env;
-}
 
 const argsSchema = z.object({
   command: z.string().min(1),

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as z from 'zod';
 import { getErrorMessage } from '../errors.js';
-import { decodeContent } from '../text/decode.js';
+import { decodeContent } from '../text/index.js';
 import { BoundedMatcher } from './bounded-matcher.js';
 import { budgetNote, runWithinBudget } from './budget.js';
 import { confinePath } from './confine.js';

@@ -3,8 +3,7 @@ import { getErrorMessage } from '../errors.js';
 import { defineTool, failure } from './define.js';
 import { OutputBuffer } from './output-buffer.js';
 import { spawnGroup, type Exit } from './process-group.js';
-import type { ShellSettings } from './run-shell.js';
-import type { Tool } from './types.js';
+import type { ShellSettings, Tool } from './types.js';
 
 /** The part of a background job the shell needs; the jobs domain's RunningJob has this shape. */
 export interface ShellJobHandle {

@@ -1,4 +1,4 @@
-import type { ToolSchema } from '../provider/types.js';
+import type { ToolSchema } from '../provider/index.js';
 import { getErrorMessage, isAbortError } from '../errors.js';
 import type { ApprovalGate } from './approval-gate.js';
 import type { Tool, ToolContext, ToolResult } from './types.js';

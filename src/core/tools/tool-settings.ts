@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { defaultConfig, type OctoConfig } from '../config/schema.js';
+import { defaultConfig, type OctoConfig } from '../config/index.js';
 import { modeOf, type ApprovalMode } from './approval-gate.js';
 import { tableAt, type ConfigLayers } from './config-layers.js';
 import { stableHash } from './trust-store.js';

@@ -1,5 +1,6 @@
+import type { Env } from '../deps.js';
 import type { ToolSchema } from '../provider/types.js';
-import type { Usage } from '../session/types.js';
+import type { Usage } from '../store/records.js';
 
 export interface ToolContext {
   /** The project directory tools are confined to. */
@@ -45,4 +46,34 @@ export interface Tool {
   readonly access: ToolAccess;
   /** Validates the arguments (and paths) without side effects, so nobody is asked about a call that cannot run. */
   prepare(args: unknown, context: ToolContext): Promise<Prepared>;
+}
+
+/** once: this call (or run); always: this tool for the rest of the session (or the project's settings until they change). */
+export type ApprovalAnswer = 'once' | 'always' | 'deny';
+
+/** What is asked about: a tool call, or what a project's config asks that reaches outside it. */
+export type ApprovalKind = 'tool' | 'project';
+
+export interface ApprovalRequest {
+  requestId: string;
+  kind: ApprovalKind;
+  /** The session whose turn asks; null for workspace-wide questions (a project's config). */
+  sessionId: string | null;
+  /** The tool's name, or the project's config file. */
+  tool: string;
+  /** One line: what will happen. */
+  summary: string;
+  /** The full command, content or diff, for a closer look. */
+  detail: string;
+}
+
+export interface ShellSettings {
+  /** The shell that runs `-c COMMAND`. */
+  program: string;
+  /** Default and upper limit of a command's run time. */
+  timeoutMs: number;
+  /** Bytes of output kept (beginning and end); the turn loop caps the text again for the context. */
+  maxOutputBytes: number;
+  /** The environment of the command (provider keys already removed). */
+  env: Env;
 }

@@ -2,7 +2,7 @@ import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as z from 'zod';
 import { errnoCode } from '../errors.js';
-import { formatBytes } from '../text/decode.js';
+import { formatBytes } from '../text/index.js';
 import { confineNewPath } from './confine.js';
 import { defineTool, failure } from './define.js';
 

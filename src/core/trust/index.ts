@@ -9,7 +9,8 @@ import { TrustStore, type ConfigLayers } from '../tools/index.js';
 import { auditProjectConfig } from './items.js';
 import { ProjectTrust } from './project-trust.js';
 
-export { ProjectTrust, type TrustEntry, type TrustStatus } from './project-trust.js';
+export { ProjectTrust } from './project-trust.js';
+export type { TrustEntry, TrustStatus } from './types.js';
 export { askAboutProject, describePending } from './question.js';
 export { destination, serverHash, trustId, type TrustItem, type TrustKind } from './items.js';
 

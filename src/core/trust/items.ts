@@ -15,35 +15,15 @@ import {
 } from '../config/index.js';
 import type { Env } from '../deps.js';
 import { findProvider, type ProviderInfo } from '../provider/index.js';
-import { sanitizeLine } from '../text/sanitize.js';
+import { sanitizeLine } from '../text/index.js';
 import { projectToolSettings, stableHash, tableAt, type ConfigLayers } from '../tools/index.js';
 import { targetOf } from '../mcp/index.js';
+import type { KeyPath, TrustItem, TrustKind } from './types.js';
 
-export type TrustKind = 'provider' | 'model' | 'mcpServer' | 'tools' | 'trash';
+export type { KeyPath, TrustItem, TrustKind } from './types.js';
 
 /** The id of an item: unique in a project. */
 export const trustId = (kind: TrustKind, name: string): string => `${kind}:${name}`;
-
-/** A key path into the project file's table (array elements by index). */
-export type KeyPath = ReadonlyArray<string | number>;
-
-/** One thing a project's config asks for, described exactly, and what to leave out while it is not approved. */
-export interface TrustItem {
-  /** `kind:name`, unique in a project: `provider:openai`, `model:agents.reviewer`, `mcpServer:fs`. */
-  id: string;
-  kind: TrustKind;
-  name: string;
-  /** Where in the file: `providers.openai`, `agents.reviewer.model`, `mcp.servers.fs`. */
-  setting: string;
-  /** One line saying what it makes octo do, e.g. "sends AWS_SECRET_ACCESS_KEY and your prompts to http://…". */
-  summary: string;
-  /** The values as the project wrote them. */
-  values: Record<string, unknown>;
-  /** Of `values`: a changed setting is asked about again. */
-  hash: string;
-  /** Removed from the project's table while not approved (servers and tools are held back where they run). */
-  strip: KeyPath[];
-}
 
 /** What `destination` says about a provider: the key variable, the prompts, the host, the headers. */
 export function destination(provider: ProviderInfo): string {

@@ -3,21 +3,7 @@ import { OctoError } from '../errors.js';
 import { BUILTIN_PROVIDERS } from '../provider/index.js';
 import { TrustStore, type ConfigLayers } from '../tools/index.js';
 import { trustedConfig } from './effective.js';
-import type { TrustItem, TrustKind } from './items.js';
-
-/**
- * approved: the user approved exactly this (remembered, or for this run); new: never approved;
- * changed: approved once, and the project's file has changed it since.
- */
-export type TrustStatus = 'approved' | 'new' | 'changed';
-
-export interface TrustEntry extends Omit<TrustItem, 'strip'> {
-  status: TrustStatus;
-  /** Approved for this project (remembered) or only for this run; null when not approved. */
-  approvedFor: 'project' | 'run' | null;
-  /** The user said no in this run (the workspace asks again next time). */
-  declined: boolean;
-}
+import type { TrustEntry, TrustItem, TrustKind, TrustStatus } from './types.js';
 
 /** Key kinds in trust.json; the two older ones keep approvals given before all kinds were one mechanism. */
 const STORE_KIND: Record<TrustKind, string> = {

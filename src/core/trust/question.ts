@@ -1,7 +1,8 @@
 import { getErrorMessage } from '../errors.js';
-import { sanitizeLine } from '../text/sanitize.js';
+import { sanitizeLine } from '../text/index.js';
 import type { Approvals } from '../tools/index.js';
-import type { ProjectTrust, TrustEntry } from './project-trust.js';
+import type { ProjectTrust } from './project-trust.js';
+import type { TrustEntry } from './types.js';
 
 const STATUS_TEXT: Record<TrustEntry['status'], string> = {
   new: 'new',

@@ -1,6 +1,6 @@
 /** What happened in the project since the session's last message, in one line for the conversation. */
 import type { CatchUp } from '../../core/api.js';
-import { sanitizeLine } from '../../core/text/sanitize.js';
+import { sanitizeLine } from '../../core/text/index.js';
 import type { Controller } from './controller.js';
 
 /** Names of changed files shown before "and N more". */

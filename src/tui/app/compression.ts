@@ -1,6 +1,6 @@
 /** Compression as the conversation shows it: a note while the summary is written, then what it saved or why not. */
 import type { OctoEvents } from '../../core/events.js';
-import type { CompactionTrigger } from '../../core/session/types.js';
+import type { CompactionTrigger } from '../../core/api.js';
 import { compactNumber } from '../view/format.js';
 import type { Controller } from './controller.js';
 import { conversationOf } from './state.js';

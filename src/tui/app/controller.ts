@@ -4,7 +4,7 @@
  */
 import type { SessionHandle, Workspace } from '../../core/api.js';
 import { getErrorMessage } from '../../core/errors.js';
-import { sanitizeLine } from '../../core/text/sanitize.js';
+import { sanitizeLine } from '../../core/text/index.js';
 import { RenderScheduler, type Screen } from '../blessed.js';
 import type { TuiLog } from '../log.js';
 import type { ScreenView } from '../screen-view.js';

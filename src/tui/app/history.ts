@@ -1,5 +1,5 @@
 /** Conversation items per session, rebuilt only when the session's records change. */
-import type { SessionRecord } from '../../core/session/types.js';
+import type { SessionRecord } from '../../core/api.js';
 import { buildItems, type ConversationItem } from '../view/conversation-items.js';
 import type { ConversationState } from './state.js';
 

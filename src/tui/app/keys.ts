@@ -1,5 +1,5 @@
 /** Keypresses to actions through the keymap table; unbound printable keys edit the input. */
-import { sanitizeText } from '../../core/text/sanitize.js';
+import { sanitizeText } from '../../core/text/index.js';
 import type { KeyEvent } from '../blessed.js';
 import * as edit from '../input-state.js';
 import { candidates, KEYMAP, type ActionId } from '../keymap.js';

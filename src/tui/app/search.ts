@@ -2,7 +2,7 @@
  * The search box (Ctrl-F, or / in the Sessions pane): full text over all sessions through
  * ws.sessions.search; Enter on a hit opens its session and scrolls the conversation to the message.
  */
-import { sanitizeText } from '../../core/text/sanitize.js';
+import { sanitizeText } from '../../core/text/index.js';
 import type { KeyEvent } from '../blessed.js';
 import type { Controller } from './controller.js';
 import { scrollToSeq } from './scrolling.js';

@@ -1,6 +1,6 @@
 /** Session actions of the TUI: open, switch, create, rename, list, all through ws.sessions. */
 import type { SessionHandle } from '../../core/api.js';
-import { sanitizeLine } from '../../core/text/sanitize.js';
+import { sanitizeLine } from '../../core/text/index.js';
 import { truncate } from '../text/width.js';
 import { formatAge } from '../view/format.js';
 import type { Controller } from './controller.js';

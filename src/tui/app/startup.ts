@@ -2,8 +2,7 @@
  * Which session the workspace opens on: named, picker, or the project's most recent (else a new one).
  * The finding and opening (disk and locks) start before the screen is built, so the two overlap.
  */
-import type { SessionHandle, Workspace } from '../../core/api.js';
-import type { SessionSummary } from '../../core/session/types.js';
+import type { SessionHandle, SessionSummary, Workspace } from '../../core/api.js';
 import type { Controller } from './controller.js';
 import { show } from './sessions.js';
 

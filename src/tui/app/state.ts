@@ -1,14 +1,12 @@
 /** The TUI's state as plain values: the view functions read it, the controller replaces parts of it. */
-import type { ApprovalRequest, SessionHandle } from '../../core/api.js';
+import type { ApprovalRequest, SessionHandle, SessionRecord, SessionSummary } from '../../core/api.js';
 import type { BudgetFacts, ContextBreakdown } from '../../core/events.js';
-import type { SessionSummary } from '../../core/session/types.js';
 import { emptyInput, type InputState } from '../input-state.js';
 import type { PaneId } from '../layout.js';
 import type { ConversationItem } from '../view/conversation-items.js';
 import type { LiveReply } from '../view/conversation-window.js';
 import type { JobRow, McpRow } from '../view/jobs-view.js';
 import type { SearchBox } from '../view/overlay-view.js';
-import type { SessionRecord } from '../../core/session/types.js';
 
 export interface Note {
   /** Shown after this many items of the session's history. */

@@ -1,6 +1,6 @@
 /** Store warnings in words (they arrive as data from the core). */
 import { assertNever } from '../../core/errors.js';
-import type { StoreWarning } from '../../core/store/types.js';
+import type { StoreWarning } from '../../core/api.js';
 
 export function describeWarning(warning: StoreWarning): { text: string; tone: 'info' | 'warning' } {
   switch (warning.kind) {

@@ -3,12 +3,13 @@ import type {
   CompactionFigures,
   ContextFilter,
   ContextRow,
+  CostSource,
   KnowledgeChange,
   KnowledgeEntry,
   SessionInfo,
+  Usage,
 } from '../../core/api.js';
 import type { BudgetFacts } from '../../core/events.js';
-import type { CostSource, Usage } from '../../core/session/types.js';
 import { threshold } from './context-view.js';
 import { compactNumber, formatCost } from './format.js';
 

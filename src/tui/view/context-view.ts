@@ -1,7 +1,7 @@
 /** The Context pane: what the next request carries, against the model's window, and what the session spent. */
 import type { ContextBreakdown } from '../../core/events.js';
-import type { Usage } from '../../core/session/types.js';
-import { sanitizeLine } from '../../core/text/sanitize.js';
+import type { Usage } from '../../core/api.js';
+import { sanitizeLine } from '../../core/text/index.js';
 import { seg, type StyledLine, type StyleKey } from '../text/styled.js';
 import { fit } from '../text/width.js';
 import { compactNumber, formatCost } from './format.js';

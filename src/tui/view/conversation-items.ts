@@ -8,7 +8,7 @@ import type {
   Role,
   SessionRecord,
   ToolCall,
-} from '../../core/session/types.js';
+} from '../../core/store/index.js';
 
 export interface ToolResultFacts {
   content: string;

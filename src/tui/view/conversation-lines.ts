@@ -1,5 +1,5 @@
 /** Conversation items to styled screen lines at a given width (the expensive step, hence cached). */
-import { sanitizeLine, sanitizeText } from '../../core/text/sanitize.js';
+import { sanitizeLine, sanitizeText } from '../../core/text/index.js';
 import { renderMarkdown, type MdLine } from '../text/markdown.js';
 import {
   clipLine,

@@ -1,5 +1,5 @@
 /** The Jobs pane: background jobs (status, elapsed time, tokens, cost, last activity) and MCP servers. */
-import { sanitizeLine } from '../../core/text/sanitize.js';
+import { sanitizeLine } from '../../core/text/index.js';
 import { seg, type StyledLine, type StyleKey } from '../text/styled.js';
 import { fit } from '../text/width.js';
 import { compactNumber, formatCost } from './format.js';

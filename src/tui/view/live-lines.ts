@@ -2,7 +2,7 @@
  * The streaming reply, rendered incrementally: finished lines are rendered and wrapped once, only the
  * line still growing is redone per frame, so a long reply at 500 chunks a second stays cheap to draw.
  */
-import { sanitizeText } from '../../core/text/sanitize.js';
+import { sanitizeText } from '../../core/text/index.js';
 import { renderLines, type FenceState } from '../text/markdown.js';
 import { seg, type Segment, type StyledLine } from '../text/styled.js';
 import { liveHeader, liveLines, SCREEN_CAP, wrapMd } from './conversation-lines.js';

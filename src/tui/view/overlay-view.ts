@@ -2,9 +2,8 @@
  * What floats over the panes: a question waiting for an answer (approval) or a job's transcript. Pure:
  * the screen view places the box; these compute its title and lines.
  */
-import type { ApprovalRequest, SearchHit } from '../../core/api.js';
-import type { SessionRecord } from '../../core/session/types.js';
-import { sanitizeLine, sanitizeText } from '../../core/text/sanitize.js';
+import type { ApprovalRequest, SearchHit, SessionRecord } from '../../core/api.js';
+import { sanitizeLine, sanitizeText } from '../../core/text/index.js';
 import { clipLine, seg, wrapLine, type Segment, type StyledLine } from '../text/styled.js';
 import { buildItems } from './conversation-items.js';
 import { itemLines } from './conversation-lines.js';

@@ -1,5 +1,5 @@
 /** A reply's reasoning, collapsed under it (one line) or expanded, and the word on a reply cut short. */
-import { sanitizeText } from '../../core/text/sanitize.js';
+import { sanitizeText } from '../../core/text/index.js';
 import { seg, wrapLine, type Segment } from '../text/styled.js';
 import type { ConversationItem } from './conversation-items.js';
 import { withThousands } from './format.js';

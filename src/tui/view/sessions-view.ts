@@ -1,6 +1,6 @@
 /** The Sessions pane: this project's sessions first, then the others grouped by project directory. */
-import type { SessionSummary } from '../../core/session/types.js';
-import { sanitizeLine } from '../../core/text/sanitize.js';
+import type { SessionSummary } from '../../core/api.js';
+import { sanitizeLine } from '../../core/text/index.js';
 import { seg, type Segment, type StyledLine, type StyleKey } from '../text/styled.js';
 import { fit, strWidth, truncate } from '../text/width.js';
 import { compactNumber, formatAge, formatCost } from './format.js';

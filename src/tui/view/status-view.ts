@@ -1,6 +1,6 @@
 /** The status bar: model, project, lock state and key hints (hint labels come from the keymap table). */
-import type { LockHolder } from '../../core/store/types.js';
-import { sanitizeLine } from '../../core/text/sanitize.js';
+import type { LockHolder } from '../../core/api.js';
+import { sanitizeLine } from '../../core/text/index.js';
 import { KEYMAP, type ActionId } from '../keymap.js';
 import { seg, type Segment, type StyledLine } from '../text/styled.js';
 import { fit, strWidth } from '../text/width.js';

@@ -5,7 +5,7 @@ import type {
   MessageRecord,
   SessionRecord,
   Usage,
-} from '../../../src/core/session/types.js';
+} from '../../../src/core/store/records.js';
 import type { FakeRequest } from '../../support/fake-provider.js';
 import { useScriptedSuite } from '../../support/scripted-suite.js';
 import { makeTestWorkspace, type TestWorkspace } from '../../support/workspace.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CompactionRecord, MessageRecord } from '../../../src/core/session/types.js';
+import type { CompactionRecord, MessageRecord } from '../../../src/core/store/records.js';
 import type { FakeRequest, FakeStep } from '../../support/fake-provider.js';
 import { useScriptedSuite } from '../../support/scripted-suite.js';
 import { makeTestWorkspace } from '../../support/workspace.js';

@@ -5,7 +5,7 @@ import {
   knowledgeRecords,
   renderKnowledge,
 } from '../../../src/core/context/knowledge.js';
-import type { KnowledgeRecord, SessionRecord } from '../../../src/core/session/types.js';
+import type { KnowledgeRecord, SessionRecord } from '../../../src/core/store/records.js';
 
 let seq = 0;
 function k(op: KnowledgeRecord['op'], entryId: string, text?: string): KnowledgeRecord {

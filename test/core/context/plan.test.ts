@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { assemble } from '../../../src/core/context/assemble.js';
 import { chatMessages } from '../../../src/core/context/chat.js';
 import { cutPoints, latestTurnStart, planCompaction } from '../../../src/core/context/plan.js';
-import type { MessageRecord, SessionRecord } from '../../../src/core/session/types.js';
+import type { MessageRecord, SessionRecord } from '../../../src/core/store/records.js';
 
 /** A deterministic pseudo-random sequence, so a failing case can be replayed. */
 function lcg(seed: number): () => number {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { access, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { SessionRecord } from '../../../src/core/session/types.js';
+import type { SessionRecord } from '../../../src/core/store/records.js';
 import type { FakeRequest } from '../../support/fake-provider.js';
 import { useScriptedSuite } from '../../support/scripted-suite.js';
 import { makeTestWorkspace, testConfig } from '../../support/workspace.js';

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { OctoEventName, OctoEvents } from '../../../src/core/events.js';
-import type { MessageRecord } from '../../../src/core/session/types.js';
+import type { MessageRecord } from '../../../src/core/store/records.js';
 import { useScriptedSuite } from '../../support/scripted-suite.js';
 import { type FakeProvider, type FakeRequestBody } from '../../support/fake-provider.js';
 import { makeTestWorkspace, type TestWorkspace } from '../../support/workspace.js';

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { OctoEventName, OctoEvents } from '../../../src/core/events.js';
-import type { MessageRecord } from '../../../src/core/session/types.js';
+import type { MessageRecord } from '../../../src/core/store/records.js';
 import type { WorkspaceOptions } from '../../../src/core/workspace.js';
 import { useScriptedSuite } from '../../support/scripted-suite.js';
 import { makeTestWorkspace, type TestWorkspace } from '../../support/workspace.js';

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { MessageRecord } from '../../../src/core/session/types.js';
+import type { MessageRecord } from '../../../src/core/store/records.js';
 import { startFakeProvider, type FakeProvider } from '../../support/fake-provider.js';
 import type { Workspace } from '../../../src/core/api.js';
 import { createWorkspace } from '../../../src/core/workspace.js';

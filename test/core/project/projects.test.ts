@@ -1,7 +1,7 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { MessageRecord } from '../../../src/core/session/types.js';
+import type { MessageRecord } from '../../../src/core/store/records.js';
 import { projectIdOf } from '../../../src/core/project/index.js';
 import { git, type Lab, makeRepo, useLabSuite } from './support.js';
 

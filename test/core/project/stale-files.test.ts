@@ -2,7 +2,7 @@ import { mkdir, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Workspace } from '../../../src/core/api.js';
-import type { MessageRecord } from '../../../src/core/session/types.js';
+import type { MessageRecord } from '../../../src/core/store/records.js';
 import { type Lab, makeRepo, nextEvent, useLabSuite } from './support.js';
 
 let lab: Lab;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Workspace } from '../../../src/core/api.js';
 import type { Clock } from '../../../src/core/deps.js';
 import type { OctoEventName, OctoEvents } from '../../../src/core/events.js';
-import type { SessionRecord } from '../../../src/core/session/types.js';
+import type { SessionRecord } from '../../../src/core/store/records.js';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createWorkspace } from '../../../src/core/workspace.js';
 import { startFakeProvider, type FakeProvider } from '../../support/fake-provider.js';

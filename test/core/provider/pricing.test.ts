@@ -9,7 +9,7 @@ import {
   supportsVideo,
   supportsVision,
 } from '../../../src/core/provider/index.js';
-import type { Usage } from '../../../src/core/session/types.js';
+import type { Usage } from '../../../src/core/store/records.js';
 
 const env = { OPENAI_API_KEY: 'k', OPENROUTER_API_KEY: 'k', DEEPSEEK_API_KEY: 'k', GROQ_API_KEY: 'k' };
 const config = (providers: Record<string, unknown> = {}) => configSchema.parse({ providers });

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SessionRecord } from '../../../src/core/session/types.js';
+import type { SessionRecord } from '../../../src/core/store/records.js';
 import { mergeSegments, SegmentBuilder, type IndexedDoc } from '../../../src/core/store/search-build.js';
 import { SearchIndex } from '../../../src/core/store/search-index.js';
 import { runQuery } from '../../../src/core/store/search-query.js';

@@ -1,7 +1,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { SessionRecord } from '../../../src/core/session/types.js';
+import type { SessionRecord } from '../../../src/core/store/records.js';
 import { containing, enospc, fileLines, INIT, objectWith, storeFixture, userMessage } from './helpers.js';
 
 /** A fault seam that throws ENOSPC on the next write only, like a disk that fills up and is cleaned. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, onTestFinished } from 'vitest';
 import type { Clock } from '../../../src/core/deps.js';
-import type { NewRecord, SessionSummary } from '../../../src/core/session/types.js';
+import type { NewRecord, SessionSummary } from '../../../src/core/store/records.js';
 import {
   createSessionStore,
   type SessionStore,

@@ -2,7 +2,7 @@ import { appendFile, mkdir, readFile, stat, utimes, writeFile } from 'node:fs/pr
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import type { SessionRecord, SessionSummary } from '../../../src/core/session/types.js';
+import type { SessionRecord, SessionSummary } from '../../../src/core/store/records.js';
 import { containing, INIT, storeFixture, summary, userMessage } from './helpers.js';
 
 /** What the session domain's summarize does, reduced to what these tests look at. */

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { OctoEvents } from '../../../src/core/events.js';
-import type { MessageRecord } from '../../../src/core/session/types.js';
+import type { MessageRecord } from '../../../src/core/store/records.js';
 import { useScriptedSuite } from '../../support/scripted-suite.js';
 import { makeTestWorkspace } from '../../support/workspace.js';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApprovalRequest, Workspace } from '../../../src/core/api.js';
-import type { MessageRecord } from '../../../src/core/session/types.js';
+import type { MessageRecord } from '../../../src/core/api.js';
 import type { WorkspaceOptions } from '../../../src/core/workspace.js';
 import { startFakeProvider, type FakeProvider } from '../../support/fake-provider.js';
 import { useScriptedSuite } from '../../support/scripted-suite.js';

@@ -10,7 +10,7 @@ import {
   type NewRecord,
   type SessionRecord,
   type SessionSummary,
-} from '../../../src/core/session/types.js';
+} from '../../../src/core/store/records.js';
 
 export const FIXED_NOW = Date.parse('2025-06-01T12:00:00Z');
 

@@ -1,5 +1,5 @@
 /** Record builders for view-model tests. */
-import type { MessageRecord, SessionRecord } from '../../../src/core/session/types.js';
+import type { MessageRecord, SessionRecord } from '../../../src/core/store/records.js';
 
 let seq = 0;
 

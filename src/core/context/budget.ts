@@ -1,6 +1,6 @@
-import type { OctoConfig } from '../config/schema.js';
+import type { OctoConfig } from '../config/index.js';
 import type { BudgetFacts } from '../events.js';
-import type { SessionSummary } from './types.js';
+import type { SessionSummary } from '../store/index.js';
 
 /** A warning is given once usage passes this share of a limit. */
 export const BUDGET_WARNING_SHARE = 0.8;

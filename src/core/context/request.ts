@@ -1,4 +1,4 @@
-import type { AttachmentRef } from './types.js';
+import type { AttachmentRef } from '../store/index.js';
 
 /** Loads an attachment's bytes as a data URL (cached by the caller). */
 export type MediaLoader = (ref: AttachmentRef) => Promise<string>;

@@ -214,3 +214,15 @@ export interface SessionSummary {
   /** Set by `list({ checkProjectDirs: true })`: the project directory is not on disk. */
   projectMissing?: boolean;
 }
+
+/** A knowledge entry as the session's knowledge records add up to it (`/knowledge`). */
+export interface KnowledgeEntry {
+  id: string;
+  category: KnowledgeCategory;
+  text: string;
+  pinned: boolean;
+  /** seq of the record that added it. */
+  seq: number;
+  /** False once knowledge_retention pushed it out of the context (it stays listed, and can be pinned back). */
+  retained: boolean;
+}

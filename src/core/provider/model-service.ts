@@ -1,18 +1,11 @@
-import { parseModelString } from '../config/model-string.js';
-import type { OctoConfig } from '../config/schema.js';
+import { parseModelString, type OctoConfig } from '../config/index.js';
 import type { OctoError } from '../errors.js';
 import type { Env } from '../deps.js';
-import {
-  contextWindowFor,
-  loadChatClient,
-  priceFor,
-  requestCost,
-  resolveModel,
-  supportsVideo,
-  supportsVision,
-} from '../provider/index.js';
-import type { ChatClient, ResolvedModel } from '../provider/types.js';
-import type { Usage } from './types.js';
+import { contextWindowFor, supportsVideo, supportsVision } from './model-info.js';
+import { priceFor, requestCost } from './pricing.js';
+import { resolveModel } from './resolve.js';
+import type { ChatClient, ChatClientOptions, ResolvedModel } from './types.js';
+import type { Usage } from '../store/index.js';
 
 /** What a session needs from the provider domain, wired by the workspace. */
 export interface ModelService {
@@ -58,4 +51,10 @@ export function createModelService(options: ModelServiceOptions): ModelService {
       return loading;
     },
   };
+}
+
+/** The OpenAI-compatible chat client, imported on demand. */
+export async function loadChatClient(options: ChatClientOptions): Promise<ChatClient> {
+  const { createChatClient } = await import('./openai-client.js');
+  return createChatClient(options);
 }
