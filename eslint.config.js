@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import octo from './eslint-rules/domain-boundaries.js';
 
 const terminalModules = ['neo-blessed', 'blessed', 'chalk'];
 
@@ -18,6 +19,12 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
       'no-empty': ['error', { allowEmptyCatch: false }],
     },
+  },
+  // Domains are reached through their public faces; the contract stays a leaf (eslint-rules/).
+  {
+    files: ['src/**/*.ts'],
+    plugins: { octo },
+    rules: { 'octo/domain-boundaries': 'error' },
   },
   {
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
