@@ -21,6 +21,7 @@ export const CONTRACT = [
   'store/types.ts',
   'tokens/encoding.ts',
   'tools/types.ts',
+  'trust/types.ts',
 ];
 const CONTRACT_ROOT = ['api.ts', 'deps.ts', 'errors.ts', 'events.ts'];
 /** `octo sessions list` must not load the domains it does not use (README, "Performance"). */

@@ -106,9 +106,11 @@ export async function createWorkspace(
   });
   const sessionDeps: SessionsDeps = {
     ...handleDeps,
-    tools: services.toolSet(agentList(config.agents).map((agent) =>
+    tools: services.toolSet(
+      agentList(config.agents).map((agent) =>
         agentTool(() => agentList(trust.config().agents).find((a) => a.name === agent.name) ?? agent, runner),
-      )),
+      ),
+    ),
     systemPrompt: (dir) => config.system_prompt ?? defaultSystemPrompt(dir),
     project,
     get defaultModel() {

@@ -4,7 +4,7 @@
  */
 import { createInterface } from 'node:readline/promises';
 import type { TrustEntry, Workspace } from '../../core/api.js';
-import { sanitizeLine } from '../../core/text/sanitize.js';
+import { sanitizeLine } from '../../core/text/index.js';
 import { EXIT, type ExitCode, type Output } from '../io.js';
 
 export interface TrustOptions {
