@@ -7,21 +7,19 @@
 // loads its whole domain (zod, NeDB, the turn loop), and `sessions list` must not pay for that. It is the
 // one module the import-boundary lint lets do so (eslint.config.js, docs/architecture.md "Domains").
 import type { ListOptions, ProjectInfo } from './api.js';
-import {
-  configFiles,
-  currentFingerprint,
-  isKnownGood,
-  rememberKnownGood,
-  resolvePaths,
-} from './config/index.js';
+import { currentFingerprint, isKnownGood, rememberKnownGood } from './config/known-good.js';
+import { configFiles, resolvePaths } from './config/paths.js';
 import type { WorkspaceDeps } from './deps.js';
-import { currentProject } from './project/index.js';
-import { selectSessions } from './session/index.js';
-import { readSummaries, StoreLayout, type OctoPaths, type SessionSummary } from './store/index.js';
+import { currentProject } from './project/identity.js';
+import { selectSessions } from './session/list-filter.js';
+import { readSummaries } from './store/index-read.js';
+import { StoreLayout } from './store/layout.js';
+import type { SessionSummary } from './store/records.js';
+import type { OctoPaths } from './store/types.js';
 
 /** What the command line needs before (or without) a workspace, from the same light modules. */
-export { resolvePaths } from './config/index.js';
-export { assertSessionName } from './store/index.js';
+export { resolvePaths } from './config/paths.js';
+export { assertSessionName } from './store/names.js';
 
 /** The part of the Workspace API that listing needs; a Workspace is one too. */
 export interface SessionListing {

@@ -1,7 +1,7 @@
 /** One turn without the full screen (`-p`): the reply streams to stdout, diagnostics to stderr. */
 import path from 'node:path';
 import type { MessageRecord, SessionHandle, TurnOutcome, Usage, Workspace } from '../../core/api.js';
-import { addUsage, ZERO_USAGE } from '../../core/store/index.js';
+import { addUsage, ZERO_USAGE } from '../../core/store/records.js';
 import { sanitizeLine, sanitizeText } from '../../core/text/index.js';
 import { exitCodeFor } from '../errors.js';
 import { describeHolder } from '../format/diagnostics.js';

@@ -1,6 +1,6 @@
 /** Workspace events into state: busy marks, streaming text, summaries, context, jobs, warnings. */
 import type { OctoEvents } from '../../core/events.js';
-import { ZERO_USAGE } from '../../core/store/index.js';
+import { ZERO_USAGE } from '../../core/store/records.js';
 import type { Controller } from './controller.js';
 import { describeWarning } from './warnings.js';
 import { approvalAsked, approvalSettled } from './approvals.js';

@@ -1,6 +1,6 @@
 /** Per-pane views as a function of the app state and the screen size: what `Pane.update` receives. */
 import { sanitizeLine } from '../../core/text/index.js';
-import { ZERO_USAGE } from '../../core/store/index.js';
+import { ZERO_USAGE } from '../../core/store/records.js';
 import { helpLines } from '../keymap.js';
 import type { PaneView } from '../pane.js';
 import { inputLines } from '../input-state.js';

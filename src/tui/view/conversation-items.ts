@@ -2,13 +2,7 @@
  * Session records to conversation items: one item per message, tool calls joined with their results,
  * commands and compactions as notes. Text stays raw here; it is sanitised when lines are made.
  */
-import type {
-  CompactionRecord,
-  FinishReason,
-  Role,
-  SessionRecord,
-  ToolCall,
-} from '../../core/store/index.js';
+import type { CompactionRecord, FinishReason, Role, SessionRecord, ToolCall } from '../../core/api.js';
 
 export interface ToolResultFacts {
   content: string;
