@@ -4,7 +4,7 @@
  * what octo showed (stdout, stderr), stored (`sessions show --json`) and sent (the captured requests).
  */
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import type { MessageRecord, SessionRecord, SessionSummary } from '../../src/core/session/types.js';
+import type { MessageRecord, SessionRecord, SessionSummary } from '../../src/core/api.js';
 import { startFakeProvider, type FakeProvider, type FakeStep } from '../support/fake-provider.js';
 import { makeOctoHome, type OctoHome, type OctoResult } from './support.js';
 

@@ -41,7 +41,7 @@ describe('loadConfig', () => {
     expect(config).toEqual({
       ...defaultConfig(),
       model: 'ollama:qwen2.5-coder:7b',
-      request: { idle_timeout_ms: 60_000, max_retries: 2, max_retry_delay_ms: 60_000 },
+      request: { ...defaultConfig().request, max_retries: 2 },
     });
   });
 
