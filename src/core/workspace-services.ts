@@ -85,6 +85,7 @@ export function createServices(inputs: Inputs): WorkspaceServices {
       program: shell.program,
       timeoutMs: shell.timeout_ms,
       maxOutputBytes: shell.max_output_bytes,
+      maxOutputChars: config.tools.max_output_chars,
       env: shellEnv(deps.env, secretNames),
     };
   }, shellJobs);

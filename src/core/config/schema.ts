@@ -64,7 +64,7 @@ const shellSchema = z.strictObject({
   program: z.string().min(1).default('/bin/sh'),
   /** Default and maximum run time of one command. */
   timeout_ms: z.number().int().positive().default(120_000),
-  /** Output kept (its beginning and end); the result is capped again by max_output_chars. */
+  /** Output kept while a command runs (its beginning and end); the result is then fitted to max_output_chars. */
   max_output_bytes: z.number().int().positive().default(200_000),
 });
 

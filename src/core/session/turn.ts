@@ -228,7 +228,7 @@ async function runToolCalls(ctx: TurnContext, calls: readonly ToolCall[], model:
       toolCallId: call.id,
       toolName: call.name,
       ok: result.ok,
-      size: result.content.length,
+      size: result.fullSize ?? result.content.length,
       preview: content.slice(0, PREVIEW_CHARS),
     });
   }

@@ -24,9 +24,40 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-/** Caps text for the context and the store, saying how much was left out. */
+/** Of a capped text, the share kept from its beginning; the end gets the rest (errors and exit codes come last). */
+const HEAD_SHARE = 0.4;
+
+/** How many characters of `max` go to the head and to the tail of a capped text. */
+export function capShares(max: number): { head: number; tail: number } {
+  const head = Math.floor(max * HEAD_SHARE);
+  return { head, tail: Math.max(0, max - head) };
+}
+
+/** `text.slice(0, end)` that never ends between the two halves of a surrogate pair. */
+export function headOf(text: string, end: number): string {
+  const cut = Math.max(0, Math.min(end, text.length));
+  return /[\uD800-\uDBFF]/.test(text.charAt(cut - 1)) ? text.slice(0, cut - 1) : text.slice(0, cut);
+}
+
+/** The last `count` characters of `text`, never starting between the two halves of a surrogate pair. */
+export function tailOf(text: string, count: number): string {
+  const start = Math.max(0, text.length - Math.max(0, count));
+  return /[\uDC00-\uDFFF]/.test(text.charAt(start)) ? text.slice(start + 1) : text.slice(start);
+}
+
+export function withThousands(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+/**
+ * Caps text for the context and the store at `maxChars` kept characters: its beginning and its end
+ * (where errors are), with the true number of characters left out between them stated.
+ */
 export function capText(text: string, maxChars: number): string {
   if (text.length <= maxChars) return text;
-  const omitted = text.length - maxChars;
-  return `${text.slice(0, maxChars)}\n[output capped at ${maxChars} characters; ${omitted} more characters omitted]`;
+  const shares = capShares(maxChars);
+  const head = headOf(text, shares.head);
+  const tail = tailOf(text, shares.tail);
+  const omitted = text.length - head.length - tail.length;
+  return `${head}\n[… ${withThousands(omitted)} characters omitted from the middle of ${withThousands(text.length)}; the first ${withThousands(head.length)} and the last ${withThousands(tail.length)} are kept …]\n${tail}`;
 }

@@ -14,6 +14,11 @@ const argsSchema = z.object({
   background: z.boolean().default(false),
 });
 
+/** Room left for a cut's marker line in a result. */
+const MARKER_CHARS = 200;
+/** Output kept however long the command line is. */
+const MIN_OUTPUT_CHARS = 1000;
+
 type Ending = { kind: 'exit'; exit: Exit } | { kind: 'timeout' } | { kind: 'aborted' };
 
 function describeEnding(ending: Ending, timeoutMs: number): string {
@@ -94,10 +99,21 @@ export function createShellTool(settings: () => ShellSettings, background?: Shel
         });
       });
       await proc.kill();
-      const text = output.text();
-      const body = `$ ${args.command}\n${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${describeEnding(ending, timeoutMs)}`;
+      const command = `$ ${args.command}\n`;
+      const closing = describeEnding(ending, timeoutMs);
+      // The whole result fits the turn's cap, so the cap never cuts away the end and the exit status.
+      const room = Math.max(
+        MIN_OUTPUT_CHARS,
+        shell.maxOutputChars - command.length - closing.length - MARKER_CHARS,
+      );
+      const text = output.text(room);
+      const body = `${command}${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${closing}`;
       if (ending.kind === 'aborted') context.signal.throwIfAborted();
-      return { ok: ending.kind === 'exit' && ending.exit.code === 0, content: body };
+      return {
+        ok: ending.kind === 'exit' && ending.exit.code === 0,
+        content: body,
+        ...(output.bytes > text.length ? { fullSize: body.length - text.length + output.bytes } : {}),
+      };
     },
   });
 }

@@ -24,6 +24,8 @@ export interface ToolResult {
   usage?: Usage;
   /** USD spent producing this result; null when some price was unknown. */
   cost?: number | null;
+  /** Size of what the tool really produced (a command's bytes of output), when `content` is already cut to fit. */
+  fullSize?: number;
 }
 
 /**
@@ -72,8 +74,10 @@ export interface ShellSettings {
   program: string;
   /** Default and upper limit of a command's run time. */
   timeoutMs: number;
-  /** Bytes of output kept (beginning and end); the turn loop caps the text again for the context. */
+  /** Bytes of output kept while it runs (beginning and end). */
   maxOutputBytes: number;
+  /** Characters of a result (tools.max_output_chars): the output is cut to fit, end and exit status kept. */
+  maxOutputChars: number;
   /** The environment of the command (provider keys already removed). */
   env: Env;
 }

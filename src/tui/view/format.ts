@@ -32,6 +32,4 @@ export function formatChars(n: number): string {
   return n < 1000 ? `${n} chars` : `${compactNumber(n)} chars`;
 }
 
-export function withThousands(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
-}
+export { withThousands } from '../../core/text/index.js';

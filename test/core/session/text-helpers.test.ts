@@ -30,9 +30,16 @@ describe('createRedactor (FAULTS 28)', () => {
 });
 
 describe('text helpers', () => {
-  it('caps text and states the cap', () => {
-    expect(capText('abcdef', 4)).toBe('abcd\n[output capped at 4 characters; 2 more characters omitted]');
+  it('caps text at both ends (errors come last) and states what was left out', () => {
+    expect(capText('head-middle-ERROR', 10)).toBe(
+      'head\n[… 7 characters omitted from the middle of 17; the first 4 and the last 6 are kept …]\n-ERROR',
+    );
     expect(capText('abc', 4)).toBe('abc');
+  });
+
+  it('never cuts a surrogate pair in half', () => {
+    const capped = capText(`a😀${'x'.repeat(20)}😀b`, 6);
+    expect(capped).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
   });
 
   it('treats mostly undecodable bytes as binary', () => {

@@ -13,7 +13,7 @@ export interface ToolBench {
 
 /** A temp project and every built-in tool, run without approval (approval has its own tests). */
 export async function makeToolBench(
-  shell: { timeoutMs?: number; maxOutputBytes?: number } = {},
+  shell: { timeoutMs?: number; maxOutputBytes?: number; maxOutputChars?: number } = {},
 ): Promise<ToolBench> {
   const root = await mkdtemp(path.join(tmpdir(), 'octo-tools-'));
   const project = path.join(root, 'project');
@@ -23,6 +23,7 @@ export async function makeToolBench(
       program: '/bin/sh',
       timeoutMs: shell.timeoutMs ?? 10_000,
       maxOutputBytes: shell.maxOutputBytes ?? 200_000,
+      maxOutputChars: shell.maxOutputChars ?? 50_000,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
     })),
   );

@@ -64,8 +64,30 @@ describe('run_shell', () => {
     });
     expect(result.ok).toBe(true);
     expect(result.content.length).toBeLessThan(1300);
+    // 10,000,012 bytes came out (FIRST, the a's, two newlines, LAST); the 1,000 kept are not "omitted".
     expect(result.content).toMatch(
-      /^\$ .*\nFIRST\na+\n\[output capped at 1000 bytes: 9\.5 MiB omitted from the middle of 9\.5 MiB\]\na+\nLAST\n\[exit code 0\]$/,
+      /^\$ .*\nFIRST\na+\n\[… 9,999,012 bytes \(9\.5 MiB\) omitted from the middle of 10,000,012 bytes \(9\.5 MiB\) of output …\]\na+\nLAST\n\[exit code 0\]$/,
+    );
+  });
+
+  it('cuts a 23 MB output to the result cap at both ends: the last error line and the exit status stay, the true size is stated', async () => {
+    bench = await makeToolBench({ maxOutputBytes: 200_000, maxOutputChars: 50_000 });
+    const result = await bench.call('run_shell', {
+      command: `echo START; head -c 23000000 /dev/zero | tr '\\0' 'x'; echo; echo 'error: the build failed' >&2; exit 3`,
+    });
+
+    expect(result.ok).toBe(false);
+    expect(result.content.length).toBeLessThanOrEqual(50_000);
+    expect(result.content).toMatch(/^\$ echo START;.*\nSTART\nx+\n/);
+    expect(result.content).toMatch(/\nx+\nerror: the build failed\n\[exit code 3\]$/);
+    const [, head = '', omitted = '', tail = ''] =
+      /^\$ [^\n]*\n([\s\S]*)\n\[… ([\d,]+) bytes \([\d.]+ MiB\) omitted from the middle of 23,000,031 bytes \(21\.9 MiB\) of output …\]\n([\s\S]*)\[exit code 3\]$/.exec(
+        result.content,
+      ) ?? [];
+    // What is kept plus what is said to be omitted is the whole output, byte for byte.
+    expect(head).toMatch(/^START\nx+$/);
+    expect(Buffer.byteLength(head) + Number(omitted.replace(/,/g, '')) + Buffer.byteLength(tail)).toBe(
+      23_000_031,
     );
   });
 });
