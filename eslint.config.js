@@ -30,7 +30,7 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },
-  // The layer rule of DESIGN.md section 1: core knows no terminal and no outer layer.
+  // The layer rule (docs/architecture.md "The house"): core knows no terminal and no outer layer.
   {
     files: ['src/core/**/*.ts'],
     rules: {
@@ -40,7 +40,7 @@ export default tseslint.config(
         {
           paths: terminalModules.map((name) => ({
             name,
-            message: 'src/core knows no terminal (DESIGN.md §1).',
+            message: 'src/core knows no terminal (docs/architecture.md "The house").',
           })),
           patterns: [
             {

@@ -1,5 +1,5 @@
 /**
- * Token counting of a 2,000-message session (issue 4):
+ * Token counting of a 2,000-message session:
  *   - from cold: a fresh tokenizer thread (start, tiktoken load, o200k_base) counting every message,
  *     median of 5 (target under 1 s);
  *   - one new message once warm, median of 50 (target under 5 ms);

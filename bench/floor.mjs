@@ -1,4 +1,4 @@
-// The floor of a resume on this machine (issue 15): node itself, plus reading and parsing the records a
+// The floor of a resume on this machine (README, "Performance"): node itself, plus reading and parsing the records a
 // resumed session's context is made of and nothing else. Those are the messages still in context (after
 // the last compaction in force took the older ones out: the ones it kept sit just before it), that
 // compaction (its summary), and the knowledge records, which may be anywhere. The file is read whole,

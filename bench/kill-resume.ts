@@ -1,5 +1,5 @@
 /**
- * FAULTS.md row 12 at scale: `kill -9` of `octo run --name k -p ...` at 50 random moments of a streaming
+ * docs/faults.md row 12 at scale: `kill -9` of `octo run --name k -p ...` at 50 random moments of a streaming
  * turn. After each kill: `sessions show k --json` must hold every acknowledged message, and a resume must
  * work. Acknowledged: a user message the provider received (it is written before it is sent), and every
  * message of a turn whose process exited 0.
@@ -23,7 +23,7 @@ const acknowledged = new Set<string>();
 /**
  * Every request gets the same kind of answer (a run killed before its request would leave a queued
  * reply behind for the next run): a slow stream answering the last user message, which is noted as
- * received, since invariant 1 puts it on disk before it is sent.
+ * received, since invariant 1 (docs/architecture.md) puts it on disk before it is sent.
  */
 fake.setFallback((request) => {
   const last = request.body.messages?.at(-1) as { content?: unknown } | undefined;

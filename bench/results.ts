@@ -1,5 +1,5 @@
 /**
- * Rows of the benchmark table (issue 15): each figure with what it is compared to in the same run,
+ * Rows of the benchmark table (README, "Performance"): each figure with what it is compared to in the same run,
  * the goal and whether it holds. A script prints its rows; under `npm run bench` (bench/run.ts) it
  * also appends them to the file named by OCTO_BENCH_RESULTS, from which the table is made.
  */

@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (after `npm run build`): every row of issue 15's table, each script in turn, then the
+ * `npm run bench` (after `npm run build`): every row of the README's performance table, each script in turn, then the
  * table. Each script runs the real binary in a private tmux server and compares with node measured in
  * the same runs; OCTO_BENCH_RUNS sets the runs per row (at least 5). Pass script names to run a few:
  * `npm run bench -- resume echo`.

@@ -82,7 +82,7 @@ export function homeWorkspace(home: OctoHome): Promise<Workspace> {
   });
 }
 
-/** Runs of each measured row: OCTO_BENCH_RUNS, at least 5 (medians of at least five, issue 15). */
+/** Runs of each measured row: OCTO_BENCH_RUNS, at least 5 (a median of at least five runs, so one slow run cannot move a figure). */
 export function benchRuns(fallback = 7): number {
   const asked = Number(process.env.OCTO_BENCH_RUNS ?? fallback);
   return Number.isInteger(asked) && asked >= 5 ? asked : fallback;

@@ -1,4 +1,4 @@
-/** The only place where errors become messages and exit codes (STYLE.md: only the CLI maps them). */
+/** The only place where errors become messages and exit codes (CONTRIBUTING.md, "How code is written"). */
 import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Env } from '../core/deps.js';

@@ -25,7 +25,7 @@ export interface CliIo {
   forceExit(code: ExitCode): void;
 }
 
-/** Exit codes are part of the command-line contract (DESIGN.md §5). */
+/** Exit codes are part of the command-line contract (docs/architecture.md "Command line"). */
 export const EXIT = {
   ok: 0,
   failure: 1,

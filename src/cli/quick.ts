@@ -1,7 +1,7 @@
 /**
  * `octo --version` and `octo --help` (and `octo run --help`, ...) without the command line's bundle:
  * bin/octo.js loads this small file of its own for exactly these forms, so printing a line costs about
- * what node's own start does (issue 15). Any other argument list goes to the full parser, which
+ * what node's own start does (README, "Performance"). Any other argument list goes to the full parser, which
  * answers the same forms the same way (test/cli/quick.test.ts holds the two together).
  */
 import { helpText } from './help.js';

@@ -6,7 +6,7 @@ import type { WorkspaceOptions } from '../core/workspace.js';
 import type { CliIo } from './io.js';
 
 /**
- * Refuses bad session names (FAULTS.md row 8) with the core's own rule, before the workspace is
+ * Refuses bad session names (docs/faults.md row 8) with the core's own rule, before the workspace is
  * created, so a refused name never touches the data folder.
  */
 export function assertNames(names: ReadonlyArray<string | undefined>): void {

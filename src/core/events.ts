@@ -30,7 +30,7 @@ export interface BudgetFacts {
   max: number;
 }
 
-/** The typed event map (DESIGN.md §4). Every payload names its session where it has one. */
+/** The typed event map (docs/architecture.md "Commands in, events out"). Every payload names its session where it has one. */
 export interface OctoEvents {
   'session.opened': { sessionId: string; name: string; readOnly: boolean; holder: LockHolder | null };
   'session.updated': { summary: SessionSummary };

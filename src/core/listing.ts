@@ -39,7 +39,7 @@ export async function openListing(deps: WorkspaceDeps): Promise<SessionListing> 
 }
 
 /**
- * Listing does not use the configuration, but a broken one is still an error (FAULTS.md row 30) rather
+ * Listing does not use the configuration, but a broken one is still an error (docs/faults.md row 30) rather
  * than something the next command discovers. Files unchanged since they last loaded cleanly are not
  * checked again.
  */

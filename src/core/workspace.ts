@@ -58,7 +58,7 @@ export async function createWorkspace(
     env: deps.env,
   });
   if (options.trustProject === true) await trust.approve({ remember: false });
-  // What the project's file asks and the user has not approved is left out (DESIGN.md §9); what is
+  // What the project's file asks and the user has not approved is left out (docs/architecture.md "Trust"); what is
   // read at each use follows an approval given later in the workspace.
   const config = trust.config();
   // A listener that throws is a bug in the UI: by default it surfaces as an uncaught error, not silence.

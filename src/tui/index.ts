@@ -1,4 +1,4 @@
-/** The full-screen workspace (issue 3): `runTui` is what the CLI loads, by dynamic import. */
+/** The full-screen workspace: `runTui` is what the CLI loads, by dynamic import. */
 import path from 'node:path';
 import type { Workspace } from '../core/api.js';
 import { Controller } from './app/controller.js';

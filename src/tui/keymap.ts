@@ -1,5 +1,5 @@
 /**
- * The one keymap table (DESIGN.md §6): the dispatcher reads it, and it draws the help screen and the
+ * The one keymap table (docs/architecture.md "Keyboard"): the dispatcher reads it, and it draws the help screen and the
  * README's key list, so the three cannot disagree.
  */
 import { seg, type StyledLine } from './text/styled.js';

@@ -153,7 +153,7 @@ describe('parseArgv', () => {
     expect(usageError(['sessions', 'show', 'a', '--trash']).message).toMatch(/--trash does not apply/);
   });
 
-  it('takes the word after -p as the prompt whatever it starts with (FAULTS.md row 38)', () => {
+  it('takes the word after -p as the prompt whatever it starts with (docs/faults.md row 38)', () => {
     for (const prompt of ['-5 is negative', '--- a/file.ts', '- a list item', '--help', '-v', '--']) {
       expect(parseArgv(['run', '--name', 'a', '-p', prompt])).toEqual(run({ name: 'a', prompt }));
       expect(parseArgv(['--prompt', prompt])).toEqual(run({ prompt }, false));

@@ -61,7 +61,7 @@ describe('runCli', () => {
   });
 
   it.each([['../../etc/x'], ['a/b'], ['.x'], ['x~'], ['a\u0000b'], ['n'.repeat(300)], ['CON']])(
-    'refuses the session name %j before touching the data folder (FAULTS.md row 8)',
+    'refuses the session name %j before touching the data folder (docs/faults.md row 8)',
     async (name) => {
       const result = await octo(['run', '--name', name, '-p', 'hi']);
       expect(result.code).toBe(1);

@@ -26,7 +26,7 @@ describe('relativeAge', () => {
     expect(relativeAge('2024-12-01T00:00:00.000Z', now)).toBe('2024-12-01');
   });
 
-  it('never shows a negative age when the clock went backwards (FAULTS.md row 26)', () => {
+  it('never shows a negative age when the clock went backwards (docs/faults.md row 26)', () => {
     expect(relativeAge('2025-03-10T13:00:00Z', now)).toBe('just now');
   });
 });

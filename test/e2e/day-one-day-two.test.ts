@@ -59,7 +59,7 @@ describe('a named session over two days', () => {
       { role: 'assistant', content: 'Tokens expire after 15 minutes.' },
       { role: 'user', content: 'What should we change?' },
     ]);
-    // Invariant 5: day 2 starts from exactly what day 1 last sent.
+    // Invariant 5 (docs/architecture.md): day 2 starts from exactly what day 1 last sent.
     expect(sent.slice(0, 4)).toEqual(sentMessages(first + 1));
 
     const show = await e2e.home.run(['sessions', 'show', 'auth-refactor', '--json']);

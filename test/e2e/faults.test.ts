@@ -7,7 +7,7 @@ import { e2eConfig, runOcto, type OctoResult, useOctoHome } from './support.js';
 const e2e = useOctoHome();
 
 const STACK_LINE = /^\s+at /m;
-/** ESC, C1 CSI and BEL: none may reach a terminal from untrusted text (FAULTS.md rows 20, 29). */
+/** ESC, C1 CSI and BEL: none may reach a terminal from untrusted text (docs/faults.md rows 20 and 29). */
 const hasControlBytes = (text: string): boolean =>
   ['\u001b', '\u009b', '\u0007'].some((byte) => text.includes(byte));
 
@@ -25,7 +25,7 @@ async function messages(name: string): Promise<MessageRecord[]> {
   return records.filter((r): r is MessageRecord => r.kind === 'message');
 }
 
-describe('faults at the command line', () => {
+describe('faults at the command line (rows of docs/faults.md)', () => {
   it('row 5: a data folder that cannot be created names the path and exits non-zero', async () => {
     const blocker = path.join(e2e.home.root, 'not-a-folder');
     await writeFile(blocker, 'a regular file\n');

@@ -1,5 +1,5 @@
 /**
- * A pattern from the model cannot hang octo (issue 11 item 3, FAULTS 34), through the real binary:
+ * A pattern from the model cannot hang octo (docs/faults.md row 34), through the real binary:
  * the search stops at its budget and the turn goes on; SIGTERM during the search ends the run at once
  * with the session saved and the lock released.
  */

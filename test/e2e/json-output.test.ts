@@ -1,5 +1,5 @@
 /* eslint-disable no-control-regex -- matching control characters is this test's purpose */
-/** Issue 11 item 8, FAULTS.md row 39: `--json` output escapes control bytes, C1 and bidi overrides. */
+/** docs/faults.md row 39: `--json` output escapes control bytes, C1 and bidi overrides. */
 import { describe, expect, it } from 'vitest';
 import { useOctoHome } from './support.js';
 
@@ -18,7 +18,7 @@ function expectEscaped(stdout: string): void {
   expect(JSON.stringify(JSON.parse(stdout))).toContain(JSON.stringify(HOSTILE).slice(1, -1));
 }
 
-describe('--json output (FAULTS.md row 39)', () => {
+describe('--json output (docs/faults.md row 39)', () => {
   it('escapes raw control bytes from model and user text in every --json output', async () => {
     e2e.fake.enqueue({ text: HOSTILE });
     const turn = await e2e.home.run(['run', '--name', 'hostile', '-p', `user ${HOSTILE}`, '--json']);

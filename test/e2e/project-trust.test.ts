@@ -1,5 +1,5 @@
 /**
- * Project trust through the real binary (issue 11 item 1, FAULTS rows 31 and 32): a cloned repository's
+ * Project trust through the real binary (docs/faults.md rows 31 and 32): a cloned repository's
  * `.octo/config.toml` cannot send a key or a prompt anywhere until the user approved exactly that.
  */
 import { existsSync } from 'node:fs';
@@ -97,7 +97,7 @@ describe('octo trust', () => {
     expect((await e2e.home.run(['trust', '--json'], { env })).code).toBe(1);
   });
 
-  it("a project's MCP server is not started by -p: it refuses and says how to approve (FAULTS 31)", async () => {
+  it("a project's MCP server is not started by -p: it refuses and says how to approve (docs/faults.md row 31)", async () => {
     const marker = path.join(e2e.home.root, 'started');
     await writeProjectConfig(
       [

@@ -1,4 +1,4 @@
-/** Issue 11 item 7, FAULTS.md row 38: a prompt that begins with `-` or `--` is a prompt. */
+/** docs/faults.md row 38: a prompt that begins with `-` or `--` is a prompt. */
 import { describe, expect, it } from 'vitest';
 import { useOctoHome } from './support.js';
 
@@ -13,7 +13,7 @@ function lastUserText(): unknown {
   return messages.filter((m) => m.role === 'user').at(-1)?.content;
 }
 
-describe('prompts that look like options (FAULTS.md row 38)', () => {
+describe('prompts that look like options (docs/faults.md row 38)', () => {
   it.each([['-5 is negative'], ['--- a/file.ts'], ['- a list item'], ['--json'], ['-v'], ['--help']])(
     'sends -p %j to the model as the prompt',
     async (prompt) => {

@@ -38,7 +38,7 @@ describe('choosing the session to resume', () => {
     expect(result.stderr).toContain(`No session of ${empty} yet`);
   });
 
-  it('--resume nope exits 1, names nope and the closest names, and creates nothing (FAULTS.md row 7)', async () => {
+  it('--resume nope exits 1, names nope and the closest names, and creates nothing (docs/faults.md row 7)', async () => {
     e2e.fake.enqueue({ text: 'x' }, { text: 'y' });
     await e2e.home.run(['run', '--name', 'note', '-p', 'one']);
     await e2e.home.run(['run', '--name', 'rope', '-p', 'two']);
@@ -62,7 +62,7 @@ describe('choosing the session to resume', () => {
     expect(result.stderr).toMatch(/only-one\s+just now\s+2/);
   });
 
-  it('refuses a bad session name before the data folder is touched (FAULTS.md row 8)', async () => {
+  it('refuses a bad session name before the data folder is touched (docs/faults.md row 8)', async () => {
     const before = await snapshotTree(e2e.home.dataDir);
     for (const args of [
       ['run', '--name', '../../etc/x', '-p', 'hi'],

@@ -1,5 +1,5 @@
 /* eslint-disable no-control-regex -- the shell must show no terminal control bytes after quitting */
-/** The real binary full screen in tmux at 120x40, against the fake provider (issue 3, "what it must show"). */
+/** The real binary full screen in tmux at 120x40, against the fake provider: what the workspace must show. */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';

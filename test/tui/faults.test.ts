@@ -1,5 +1,5 @@
 /* eslint-disable no-control-regex -- these tests look for terminal control bytes on purpose */
-/** FAULTS.md rows 20, 21, 23 and 24 at the screen level. */
+/** docs/faults.md rows 20, 21, 23 and 24 at the screen level. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeWorkspace, summary } from './support/fake-workspace.js';
 import { KEY, startHeadless, type Headless } from './support/headless.js';
@@ -30,7 +30,7 @@ function contentCells(s: Headless): string {
   return s.tui.screen.lines.map((row) => row.map((cell) => cell[1]).join('')).join('\n');
 }
 
-describe('FAULTS 20: escape sequences in untrusted text', () => {
+describe('row 20: escape sequences in untrusted text', () => {
   it('draws hostile model text, tool output, session names and previews harmlessly', async () => {
     const ws = new FakeWorkspace();
     ws.add(summary({ id: 'h', name: `evil${HOSTILE}`, title: HOSTILE, lastPreview: HOSTILE, order: 2 }), [
@@ -71,7 +71,7 @@ describe('FAULTS 20: escape sequences in untrusted text', () => {
   });
 });
 
-describe('FAULTS 21: a 10 MB tool output', () => {
+describe('row 21: a 10 MB tool output', () => {
   it('is capped on screen with the cap stated, and the screen stays responsive', async () => {
     const ws = new FakeWorkspace();
     const huge = 'line of output\n'.repeat(700_000);
@@ -95,7 +95,7 @@ describe('FAULTS 21: a 10 MB tool output', () => {
   });
 });
 
-describe('FAULTS 23: resizing', () => {
+describe('row 23: resizing', () => {
   it('shows a notice at 20x5, keeps streaming, and returns to the panes when enlarged', async () => {
     const ws = new FakeWorkspace();
     ws.add(summary({ id: 'r', name: 'resize', order: 1 }));
@@ -121,7 +121,7 @@ describe('FAULTS 23: resizing', () => {
   });
 });
 
-describe('FAULTS 24: Esc and Ctrl-C while streaming', () => {
+describe('row 24: Esc and Ctrl-C while streaming', () => {
   async function streaming(): Promise<{ s: Headless; ws: FakeWorkspace }> {
     const ws = new FakeWorkspace();
     ws.add(summary({ id: 'i', name: 'interrupt-me', order: 1 }));

@@ -7,7 +7,7 @@ import { computeLayout, MIN_HEIGHT, MIN_WIDTH, paneAt } from '../../src/tui/layo
 import { lineText } from '../../src/tui/text/styled.js';
 
 describe('keymap', () => {
-  it('has the keys of DESIGN.md §6', () => {
+  it('has the keys of docs/architecture.md "Keyboard"', () => {
     const bound = (action: string): string[] =>
       KEYMAP.filter((b) => b.action === action).flatMap((b) => b.keys);
     expect(bound('focusNext')).toEqual(['tab']);

@@ -1,4 +1,4 @@
-/** Issue 6 on the screen: /fork, the search box, catch-up notes and stale files. */
+/** Sessions on the screen: /fork, the search box, catch-up notes and stale files. */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CatchUp, SearchHit } from '../../src/core/api.js';
 import { catchUpText } from '../../src/tui/app/catch-up.js';

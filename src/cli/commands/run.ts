@@ -17,7 +17,7 @@ async function readAll(stream: Readable): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** -p TEXT, else text piped on stdin (DESIGN.md §5); undefined when there is neither. */
+/** -p TEXT, else text piped on stdin (docs/architecture.md "Command line"); undefined when there is neither. */
 async function promptOf(options: RunOptions, output: Output): Promise<string | undefined> {
   if (options.prompt !== undefined && options.prompt.trim() !== '') return options.prompt;
   if (output.io.stdinIsTTY) return undefined;
@@ -43,7 +43,7 @@ async function notFound(ws: Workspace, name: string): Promise<OctoError> {
   });
 }
 
-/** The session a one-shot turn runs in; --resume never creates one (FAULTS.md row 7). */
+/** The session a one-shot turn runs in; --resume never creates one (docs/faults.md row 7). */
 async function chooseSession(ws: Workspace, options: RunOptions): Promise<SessionHandle> {
   const model = options.model === undefined ? {} : { model: options.model };
   if (options.name !== undefined) return ws.sessions.open(options.name, { create: true, ...model });

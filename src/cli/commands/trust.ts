@@ -1,6 +1,6 @@
 /**
  * `octo trust`, and what `octo run -p` says about a project's config that asks for more than the
- * repository: nothing of it is used until the user approved it (issue 11, FAULTS 31 and 32).
+ * repository: nothing of it is used until the user approved it (docs/faults.md rows 31 and 32).
  */
 import { createInterface } from 'node:readline/promises';
 import type { TrustEntry, Workspace } from '../../core/api.js';

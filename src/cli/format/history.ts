@@ -5,7 +5,7 @@ import type { AttachmentRef, MessageRecord, SessionRecord, SessionSummary } from
 import { sanitizeLine, sanitizeText } from '../../core/text/index.js';
 import { describeUsage, formatCost, sessionCost } from './values.js';
 
-/** Where DESIGN.md §3 keeps an attachment: sessions/<id>/media/<sha256>.<ext>. */
+/** Where the store keeps an attachment (docs/architecture.md "Data"): sessions/<id>/media/<sha256>.<ext>. */
 export function mediaFile(
   dataDir: string,
   sessionId: string,

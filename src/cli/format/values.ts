@@ -10,7 +10,7 @@ const DATE_AFTER = 30 * DAY;
 /** Below this a four-decimal amount would read $0.0000. */
 const SMALLEST_SHOWN = 0.0001;
 
-/** An unknown price shows as "?", never as $0 (issue 2); no request yet shows as "-". */
+/** An unknown price shows as "?", never as $0; no request yet shows as "-". */
 export function formatCost(cost: number | null | undefined, incomplete = false): string {
   if (cost === undefined) return '-';
   if (cost === null) return incomplete ? '?' : '-';

@@ -1,6 +1,6 @@
 /**
  * A fingerprint of the config files that last loaded cleanly, kept in `<data>/cache/config-ok`. A light
- * command (listing) that does not use the configuration still refuses a broken one (FAULTS.md row 30),
+ * command (listing) that does not use the configuration still refuses a broken one (docs/faults.md row 30),
  * but checks it against the schema only when the files changed since they last passed: loading the
  * schema costs more than the whole listing.
  */

@@ -40,7 +40,7 @@ interface Layer {
 
 /**
  * Built-in defaults < user file < project file. A missing file is skipped; a broken one is an error
- * listing every issue of every file (FAULTS row 30), never a silent fall-back to the defaults.
+ * listing every issue of every file (docs/faults.md row 30), never a silent fall-back to the defaults.
  */
 export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConfig> {
   const files = configFiles(options.userConfigPath, options.projectDir);

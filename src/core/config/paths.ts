@@ -4,7 +4,7 @@ import type { OctoPaths } from '../store/index.js';
 
 const CONFIG_FILE = 'config.toml';
 
-/** Data and user-config locations (DESIGN.md §3): OCTO_HOME, then the XDG variables, then the home folder. */
+/** Data and user-config locations (docs/architecture.md "Data"): OCTO_HOME, then the XDG variables, then the home folder. */
 export function resolvePaths(env: Env, home: string): OctoPaths {
   const octoHome = expandHome(env.OCTO_HOME, home);
   if (octoHome !== undefined) {

@@ -182,7 +182,7 @@ const trashSchema = z.strictObject({
 });
 
 /*
- * Every table is strict so that a typo is reported, never ignored (FAULTS row 30). New sections are
+ * Every table is strict so that a typo is reported, never ignored (docs/faults.md row 30). New sections are
  * added here as one more key; `prefault({})` runs the section's own defaults, so no default is repeated.
  */
 export const configSchema = z.strictObject({

@@ -66,7 +66,7 @@ function toChatMessage(record: MessageRecord, urls: ReadonlyMap<string, string>)
 
 /**
  * The request's messages, exactly: a function of the assembly (records and config) and the media
- * files they name, so that a resumed session sends what it would have sent without a restart (invariant 5).
+ * files they name, so that a resumed session sends what it would have sent without a restart (invariant 5 in docs/architecture.md).
  */
 export async function chatMessages(assembly: Assembly, loadMedia: MediaLoader): Promise<ChatMessage[]> {
   const urls = new Map<string, string>();

@@ -14,7 +14,7 @@ export interface NewKnowledge {
 /**
  * The entries as the records leave them: adds, pins, unpins and forgets replayed in seq order. Of the
  * unpinned entries only the newest fit under `retention` (pinned ones count against it first), so the
- * same records and config always give the same context (invariant 5).
+ * same records and config always give the same context (invariant 5 in docs/architecture.md).
  */
 export function knowledgeEntries(records: readonly SessionRecord[], retention: number): KnowledgeEntry[] {
   const entries = new Map<string, KnowledgeEntry>();

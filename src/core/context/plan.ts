@@ -9,7 +9,7 @@ export interface CompactionPlan {
 
 /**
  * Indexes where the messages may be cut: no tool call before the cut has its result after it, so a
- * summary never takes a call away from its result (invariant 3). Index 0 and the end always qualify.
+ * summary never takes a call away from its result (invariant 3 in docs/architecture.md). Index 0 and the end always qualify.
  */
 export function cutPoints(messages: readonly MessageRecord[]): number[] {
   const open = new Set<string>();

@@ -74,7 +74,7 @@ export class SessionContext {
    * The measure for display: exact where counted (or cached), estimated elsewhere. With `schedule`, the
    * counts the next request will need are prepared in the background: the cache is read, and the
    * tokenizer is started only when the byte bound says the next turn must decide on exact counts
-   * (issue 15: for display alone it never starts; its encoder costs 0.4 s of a core and ~90 MB).
+   * (start-up cost, README "Performance": for display alone it never starts; its encoder costs 0.4 s of a core and ~90 MB).
    */
   measured(schedule = true): { assembly: Assembly; measured: Measured; facts: ModelFacts } {
     const facts = this.facts();

@@ -56,7 +56,7 @@ export function targetOf(spec: McpServerConfig): string {
 /**
  * The MCP servers of the workspace: each connects in the background, reports its status through
  * 'mcp.status', and offers its tools only while it is ready. A crash, a hang or garbage marks it
- * failed and removes its tools (FAULTS 19); nothing here ever blocks start-up.
+ * failed and removes its tools (docs/faults.md row 19); nothing here ever blocks start-up.
  */
 export class McpManager {
   private readonly entries = new Map<string, Entry>();
@@ -173,7 +173,7 @@ export class McpManager {
     this.setStatus(entry, 'needs-approval', this.waitingReason(entry));
   }
 
-  /** FAULTS 31: a server a project's file declares runs only once the user approved exactly this command. */
+  /** docs/faults.md row 31: a server a project's file declares runs only once the user approved exactly this command. */
   private waitingReason(entry: Entry): string {
     if (this.deps.trust.isDeclined(entry.spec.name)) return 'declined by the user';
     const waiting = 'declared in the project’s .octo/config.toml and not approved yet';

@@ -26,7 +26,7 @@ function describeExit(exit: Exit): string {
 /**
  * MCP over a child's stdin/stdout, in its own process group so closing it stops everything it started
  * (npx → node). Unlike the SDK's stdio transport it builds the environment itself (never octo's own),
- * and treats a non-JSON line on stdout as fatal: the protocol stream is then unreliable (FAULTS 19).
+ * and treats a non-JSON line on stdout as fatal: the protocol stream is then unreliable (docs/faults.md row 19).
  */
 export class ProcessTransport implements Transport {
   onclose?: () => void;

@@ -14,7 +14,7 @@ interface BuiltinProvider {
 /** Loading a model into memory can take a minute before a local server answers at all. */
 const LOCAL_FIRST_BYTE_MS = 120_000;
 
-/** OpenAI-compatible endpoints octo knows without any configuration (DESIGN.md §5). */
+/** OpenAI-compatible endpoints octo knows without any configuration (docs/architecture.md "Command line"). */
 export const BUILTIN_PROVIDERS: Readonly<Record<string, BuiltinProvider>> = Object.freeze({
   openai: {
     baseUrl: 'https://api.openai.com/v1',

@@ -4,8 +4,8 @@ import type { SessionStore } from '../store/index.js';
 import type { OpenSession } from './handle.js';
 
 /**
- * A read-only view (a second terminal, FAULTS.md row 9) follows the writer: each change of the file is
- * read again without writing (invariant 4) and arrives as 'session.updated'. Reads run one after
+ * A read-only view (a second terminal, docs/faults.md row 9) follows the writer: each change of the file is
+ * read again without writing (invariant 4 in docs/architecture.md) and arrives as 'session.updated'. Reads run one after
  * another, so an older read never overwrites a newer one. Stops when the handle closes.
  */
 export async function followWriter(store: SessionStore, bus: EventBus, handle: OpenSession): Promise<void> {

@@ -42,7 +42,7 @@ export function recordsToFork(
 /**
  * Appends copies of `records` to a new session, content unchanged: seqs are the fork's own, so a
  * compaction's list of compacted seqs is mapped to them. A cut between a tool call and its result
- * gets the synthetic result a crash would (invariant 3). Returns media files the origin lacks.
+ * gets the synthetic result a crash would (invariant 3 in docs/architecture.md). Returns media files the origin lacks.
  */
 export async function copyIntoFork(
   writer: SessionWriter,

@@ -4,7 +4,7 @@ export const INTERRUPTED_TOOL_RESULT =
   '[interrupted: the session stopped before this tool call finished; it may not have run, or run only in part]';
 
 /**
- * Tool calls of assistant messages that have no result record (invariant 3): a crash in the middle
+ * Tool calls of assistant messages that have no result record (invariant 3 in docs/architecture.md): a crash in the middle
  * of a tool call leaves them behind.
  */
 export function danglingToolCalls(records: readonly SessionRecord[]): Array<{ id: string; name: string }> {

@@ -34,7 +34,7 @@ export function replyRecord(
 }
 
 /**
- * What streamed before a failure or an abort, marked interrupted (FAULTS.md rows 12, 16, 24); null
+ * What streamed before a failure or an abort, marked interrupted (docs/faults.md rows 12, 16 and 24); null
  * when nothing did. Its cost is unknown: the provider may bill a cut reply but reported nothing.
  */
 export function partialRecord(

@@ -279,7 +279,7 @@ export class Sessions {
     try {
       writer = await this.deps.store.openWriter(summary.id);
     } catch (error) {
-      // Invariant 4: a second process gets a read-only view, told who holds the session.
+      // Invariant 4 (docs/architecture.md): a second process gets a read-only view, told who holds the session.
       if (isOctoError(error, 'session_locked')) return this.openReadOnly(summary);
       throw error;
     }
@@ -289,7 +289,7 @@ export class Sessions {
       summarize(summary.id, writer.records()),
     );
     for (const call of danglingToolCalls(writer.records())) {
-      // Invariant 3: a call left without a result by a crash gets a synthetic one, written to the file.
+      // Invariant 3 (docs/architecture.md): a call left without a result by a crash gets a synthetic one, written to the file.
       await writer.append(interruptedResult(call));
       this.deps.bus.emit('store.warning', {
         warning: { kind: 'danglingToolCall', sessionId: summary.id, toolCallId: call.id },

@@ -21,7 +21,7 @@ function clip(text: string, max: number): string {
 }
 
 /**
- * Derives a session's index document from its records; the index is only a cache of this (DESIGN.md §3).
+ * Derives a session's index document from its records; the index is only a cache of this (docs/architecture.md "Data").
  * `order` is left to the store, which alone knows the store-wide counter.
  */
 /** Equal but for `order`, which the index assigns; a field present on one side only makes them differ. */

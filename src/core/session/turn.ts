@@ -31,7 +31,7 @@ export interface TurnContext {
   redactor: Redactor;
   /**
    * Writes what octo must tell the model about the project (files it read changed on disk, a catch-up
-   * after a resume) as records, before each request: the request is built from records alone (invariant 5).
+   * after a resume) as records, before each request: the request is built from records alone (invariant 5 in docs/architecture.md).
    */
   beforeRequest?: () => Promise<void>;
   /** Limits, automatic compression and the assembled request, before each model call. */
@@ -78,9 +78,9 @@ export function settleError(turnId: string, error: unknown, signal: AbortSignal,
   return { status: 'failed', turnId, reply, error: octo, finishReason: 'error' };
 }
 
-/** Runs user message → model → tools → model … until a reply without tool calls (DESIGN.md §3 invariants). */
+/** Runs user message → model → tools → model … until a reply without tool calls (docs/architecture.md "Invariants"). */
 export async function runTurn(ctx: TurnContext, input: TurnInput): Promise<TurnOutcome> {
-  // Invariant 1: the user message is on disk before anything is sent.
+  // Invariant 1 (docs/architecture.md): the user message is on disk before anything is sent.
   if (input.text !== null) {
     await ctx.writer.append({
       kind: 'message',
@@ -134,7 +134,7 @@ async function modelLoop(ctx: TurnContext, input: TurnInput, shown: string[]): P
     summary = await ctx.saveSummary();
     const cut = CUT_SHORT.has(result.finishReason);
     if (result.toolCalls.length === 0 || cut) {
-      // Calls of a reply cut short may be cut too: each gets a result saying so (invariant 3), none runs.
+      // Calls of a reply cut short may be cut too: each gets a result saying so (invariant 3 in docs/architecture.md), none runs.
       for (const call of cut ? result.toolCalls : [])
         await writer.append(interruptedResult(call, notRun(result.finishReason)));
       return {
@@ -191,7 +191,7 @@ async function runToolCalls(ctx: TurnContext, calls: readonly ToolCall[], model:
   const { bus, sessionId, turnId } = ctx;
   for (const [index, call] of calls.entries()) {
     if (ctx.signal.aborted) {
-      // Invariant 3: every call sent to the model gets a result, even when the user stopped the turn.
+      // Invariant 3 (docs/architecture.md): every call sent to the model gets a result, even when the user stopped the turn.
       for (const rest of calls.slice(index)) await ctx.writer.append(interruptedResult(rest));
       throw new OctoError('aborted', 'The turn was cancelled.');
     }

@@ -5,7 +5,7 @@ import { ensurePrivateDir } from './permissions.js';
 
 /**
  * Makes `<data>` and `<data>/sessions` (0700) before anything is written, turning "cannot" into one
- * clear error that names the folder and the reason (FAULTS.md row 5).
+ * clear error that names the folder and the reason (docs/faults.md row 5).
  */
 export async function ensureDataDirs(ctx: StoreContext): Promise<void> {
   const { dataDir, sessionsDir } = ctx.layout;

@@ -89,7 +89,7 @@ export function forgetSnapshot(file: string): void {
 
 /**
  * False only when the data folder is absent; a file in its place or above it, or a folder that cannot
- * be read, is a setup error naming the folder (FAULTS.md row 5), never "no sessions".
+ * be read, is a setup error naming the folder (docs/faults.md row 5), never "no sessions".
  */
 async function dataDirExists(layout: StoreLayout): Promise<boolean> {
   let info: Stats;

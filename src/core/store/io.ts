@@ -2,7 +2,7 @@ import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { OctoError, errnoCode, getErrorMessage } from '../errors.js';
 
-/** DESIGN.md §3: conversations are private; nobody else on the machine may read them. */
+/** Conversations are private; nobody else on the machine may read them. */
 export const FILE_MODE = 0o600;
 export const DIR_MODE = 0o700;
 

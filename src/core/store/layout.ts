@@ -9,7 +9,7 @@ const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 /** 12 base32 characters are 60 random bits: collisions are out of reach for one user's sessions. */
 const ID_CHARS = 12;
 
-/** Where each file of the store lives (DESIGN.md §3). */
+/** Where each file of the store lives (docs/architecture.md "Data"). */
 export class StoreLayout {
   readonly sessionsDir: string;
   readonly indexPath: string;

@@ -7,8 +7,8 @@ const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const DEVICE_NAME = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i;
 
 /**
- * Checks a session name (DESIGN.md §5). Pure: it touches no file, so callers can refuse a name before
- * the data folder is even created (FAULTS.md row 8). Returns null when valid, else the reason.
+ * Checks a session name (docs/architecture.md "Command line"). Pure: it touches no file, so callers can refuse a name before
+ * the data folder is even created (docs/faults.md row 8). Returns null when valid, else the reason.
  */
 export function validateSessionName(name: string): string | null {
   if (name.length === 0) return 'a session name cannot be empty';

@@ -8,7 +8,7 @@ import { tightenFile } from './permissions.js';
 export type NedbStore = Datastore<{ _id: string }>;
 
 /**
- * A NeDB datastore that never loads by itself and never compacts on a timer (invariant 6). Its hooks
+ * A NeDB datastore that never loads by itself and never compacts on a timer (invariant 6 in docs/architecture.md). Its hooks
  * escape the characters NeDB's line reader would split on, and run the fault seam before each line.
  */
 export function openNedb(file: string, io: StoreIo): NedbStore {

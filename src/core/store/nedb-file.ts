@@ -101,8 +101,8 @@ function assertNedbFieldNames(value: unknown): void {
 
 /**
  * Makes a file safe for NeDB to load (it rewrites what it loads): a torn last line is moved into
- * `<file>.torn-<time>` and cut off (FAULTS.md row 1), damage elsewhere refuses the file untouched
- * (row 2), and lines NeDB would split are re-escaped. Returns what the file holds.
+ * `<file>.torn-<time>` and cut off (docs/faults.md row 1), damage elsewhere refuses the file untouched
+ * (docs/faults.md row 2), and lines NeDB would split are re-escaped. Returns what the file holds.
  */
 export async function prepareNedbFile(
   file: string,

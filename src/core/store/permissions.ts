@@ -28,7 +28,7 @@ export function tightenFile(file: string, warnings: WarningSink): Promise<boolea
 }
 
 /**
- * Removes every permission bit outside `allowed` (group and others, FAULTS.md row 6) and says so.
+ * Removes every permission bit outside `allowed` (group and others, docs/faults.md row 6) and says so.
  * Returns true when the mode changed.
  */
 export async function tightenMode(target: string, allowed: number, warnings: WarningSink): Promise<boolean> {

@@ -1,4 +1,4 @@
-/** Records of a session file (DESIGN.md §3): one document per record, ordered by seq. */
+/** Records of a session file (docs/architecture.md "Data"): one document per record, ordered by seq. */
 
 export type Role = 'system' | 'user' | 'assistant' | 'tool';
 
@@ -83,7 +83,7 @@ export interface MessageRecord extends RecordBase {
   /** USD; null when the price is unknown. Present on assistant messages that came from a request. */
   cost?: number | null;
   costSource?: CostSource;
-  /** False once compressed away; the record stays (invariant 2). */
+  /** False once compressed away; the record stays (invariant 2 in docs/architecture.md). */
   inContext: boolean;
   /** A reply cut short (abort, crash, stream error), or a synthetic result for a dangling call. */
   interrupted?: boolean;
@@ -109,7 +109,7 @@ export type ReasoningSource = 'reasoning_content' | 'reasoning' | 'reasoning_det
 
 /**
  * What octo told the model about the project, as a record so that the request is built from records
- * alone (invariant 5): files it read changed on disk, a catch-up on resume, the checkout moved.
+ * alone (invariant 5 in docs/architecture.md): files it read changed on disk, a catch-up on resume, the checkout moved.
  * A `moved` notice also re-attaches the session: the summary takes its directory and project id.
  */
 export type ProjectNotice =
@@ -184,7 +184,7 @@ export type NewRecord = SessionRecord extends infer R
     : never
   : never;
 
-/** The index document (DESIGN.md §3); a cache rebuilt from session files. */
+/** The index document (docs/architecture.md "Data"); a cache rebuilt from session files. */
 export interface SessionSummary {
   id: string;
   name: string;

@@ -18,7 +18,7 @@ function abortWith(search: SearchRebuild): (error: unknown) => Promise<never> {
 export type Summarize = (id: string, records: readonly SessionRecord[]) => SessionSummary;
 
 /**
- * Rebuilds index.db from the session files (it is only a cache, DESIGN.md §3). Files are read without
+ * Rebuilds index.db from the session files (it is only a cache, docs/architecture.md "Data"). Files are read without
  * writing; a damaged one is skipped and reported. The oldest-changed file gets the lowest order, so
  * "most recent" survives the rebuild. Returns the number of sessions indexed.
  */

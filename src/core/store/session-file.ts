@@ -14,7 +14,7 @@ export const checkRecordDoc: DocCheck = (doc) => {
   return null;
 };
 
-/** Records ordered by seq, never by time (FAULTS.md row 26), without NeDB's `_id`. */
+/** Records ordered by seq, never by time (docs/faults.md row 26), without NeDB's `_id`. */
 export function toRecords(docs: readonly NedbDoc[]): SessionRecord[] {
   return docs.map(withoutId).sort((a, b) => a.seq - b.seq);
 }
@@ -26,7 +26,7 @@ export function withoutId(doc: NedbDoc): SessionRecord {
 }
 
 /**
- * Reads a session file without writing anything (invariant 4): a torn last line is skipped, not set
+ * Reads a session file without writing anything (invariant 4 in docs/architecture.md): a torn last line is skipped, not set
  * aside, because only the lock holder may change the file.
  */
 export async function readSessionFile(file: string, id: string): Promise<SessionRecord[]> {

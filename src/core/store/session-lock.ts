@@ -18,7 +18,7 @@ export interface LockContext {
   warnings: WarningSink;
 }
 
-/** The lock of one session file, held by this process (invariant 4). */
+/** The lock of one session file, held by this process (invariant 4 in docs/architecture.md). */
 export interface HeldLock {
   /** Set once proper-lockfile reports the lock compromised (taken over, or not refreshed in time). */
   lostReason(): string | null;
@@ -39,7 +39,7 @@ const ownerSchema = z.object({ pid: z.number().int(), since: z.string(), host: z
 /**
  * Takes the session lock. A live holder means `session_locked`; a holder that died on this host
  * (kill -9), one killed before it wrote its owner file, or a lock nobody refreshed within the stale
- * time, is taken over with a warning (row 11).
+ * time, is taken over with a warning (docs/faults.md row 11).
  */
 export async function acquireSessionLock(
   file: string,

@@ -43,7 +43,7 @@ const DEFAULT_STALE_LOCK_MS = 10_000;
 /** Fresh ids collide with odds of 2^-60; a few attempts only guard against a broken random source. */
 const ID_ATTEMPTS = 5;
 
-/** The NeDB-backed store of DESIGN.md §3: index, session files, locks, repair and permissions. */
+/** The NeDB-backed store (docs/architecture.md "Data"): index, session files, locks, repair and permissions. */
 export function createSessionStore(options: SessionStoreOptions): SessionStore {
   const warnings = new WarningSink();
   const staleLockMs = options.staleLockMs ?? DEFAULT_STALE_LOCK_MS;
@@ -132,7 +132,7 @@ async function openLocked(ctx: StoreContext, id: string): Promise<SessionWriter>
 
 /**
  * Creates a session under the index lock, so that of two processes creating the same name at the
- * same moment one wins and the other gets `session_exists` (FAULTS.md row 10).
+ * same moment one wins and the other gets `session_exists` (docs/faults.md row 10).
  */
 async function createSession(ctx: StoreContext, init: CreateInit): Promise<SessionWriter> {
   assertSessionName(init.name);

@@ -14,11 +14,11 @@ import type { SessionWriter } from './types.js';
 const SEQ_DIGITS = 12;
 
 /**
- * The one writer of a session file (invariant 4). Records live in our own array ordered by seq; each
+ * The one writer of a session file (invariant 4 in docs/architecture.md). Records live in our own array ordered by seq; each
  * change is appended to the file as one NeDB line (see appendDocs) and flushed before it counts. NeDB
  * compacts the file when the session closes, if updates left replaced lines behind. A write that fails
  * is cut back and leaves the records as they were; the file is prepared again before the next write, so
- * a failed record can never appear later (FAULTS.md row 4).
+ * a failed record can never appear later (docs/faults.md row 4).
  */
 export class NedbSessionWriter implements SessionWriter {
   private list: SessionRecord[] = [];
@@ -55,7 +55,7 @@ export class NedbSessionWriter implements SessionWriter {
     return this.serial(async () => {
       await this.ready();
       const at = new Date(this.ctx.clock.now()).toISOString();
-      // Order is by seq alone: the clock may jump backwards (FAULTS.md row 26).
+      // Order is by seq alone: the clock may jump backwards (docs/faults.md row 26).
       const stored: SessionRecord = { ...record, seq: (this.list.at(-1)?.seq ?? 0) + 1, at };
       const id = docId(stored.seq);
       await this.write({ _id: id, ...stored });

@@ -14,7 +14,7 @@ export interface StoreSearchOptions {
   allowed: (sessionId: string) => boolean;
 }
 
-/** Where octo keeps its data and configuration (DESIGN.md §3). */
+/** Where octo keeps its data and configuration (docs/architecture.md "Data"). */
 export interface OctoPaths {
   /** Data root: index.db, sessions/, trash, logs. */
   data: string;
@@ -29,7 +29,7 @@ export interface LockHolder {
   host: string;
 }
 
-/** Exclusive write access to one session file (invariant 4). */
+/** Exclusive write access to one session file (invariant 4 in docs/architecture.md). */
 export interface SessionWriter {
   readonly id: string;
   /** All records, ordered by seq, as loaded plus appended. */

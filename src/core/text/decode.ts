@@ -5,7 +5,7 @@ export type Decoded = { binary: true; bytes: number } | { binary: false; text: s
 
 /**
  * Decodes file or process output for a transcript: binary content is reported by size only, and
- * invalid UTF-8 becomes U+FFFD so the store stays valid (FAULTS.md row 22).
+ * invalid UTF-8 becomes U+FFFD so the store stays valid (docs/faults.md row 22).
  */
 export function decodeContent(buffer: Uint8Array): Decoded {
   const head = buffer.subarray(0, SNIFF_BYTES);

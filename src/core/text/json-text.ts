@@ -1,5 +1,5 @@
 /**
- * JSON for a terminal or a pipe that ends in one (FAULTS.md row 39). JSON.stringify escapes C0 controls
+ * JSON for a terminal or a pipe that ends in one (docs/faults.md row 39). JSON.stringify escapes C0 controls
  * but writes DEL, the C1 range (U+009B is a CSI on many terminals), bidi overrides and isolates, and
  * line/paragraph separators raw. Escaping them as `\uXXXX` keeps the value identical when parsed.
  */

@@ -1,5 +1,5 @@
 /**
- * Keeps secrets out of stored transcripts (FAULTS.md row 28): values of secret-looking environment
+ * Keeps secrets out of stored transcripts (docs/faults.md row 28): values of secret-looking environment
  * variables, and well-known key formats, are replaced before anything is written or sent.
  */
 import type { Env } from '../deps.js';

@@ -1,7 +1,7 @@
 /* eslint-disable no-control-regex -- matching control characters is this file's purpose */
 /**
  * Makes untrusted text (model output, tool output, file content, MCP descriptions, titles) safe to show
- * in a terminal: no ESC, no C1 control, no bare CR, no bidi override survives (FAULTS.md row 20).
+ * in a terminal: no ESC, no C1 control, no bare CR, no bidi override survives (docs/faults.md row 20).
  */
 
 // ESC-introduced sequences: CSI (ESC [ ... final), OSC/DCS/SOS/PM/APC (ESC ] P X ^ _ ... BEL or ST),

@@ -25,7 +25,7 @@ interface Job {
 /**
  * Tests texts against a pattern from the model in a thread of its own, which is killed the moment
  * `signal` aborts: however long a regular expression would backtrack, the main thread never waits on
- * it (issue 11 item 3, FAULTS 34). Matches arrive one by one, so what was found before the signal
+ * it (docs/faults.md row 34). Matches arrive one by one, so what was found before the signal
  * stays found. After the signal every batch ends 'stopped' at once.
  */
 export class BoundedMatcher {

@@ -19,7 +19,7 @@ export const NO_LAYERS: ConfigLayers = { user: null, project: null };
 /**
  * The user and project files one by one, as loadConfig read them. The merged configuration cannot say
  * where a key came from, and what a project file adds (servers, shell settings) must be approved
- * before it runs (FAULTS 31). When OCTO_HOME is inside the project both are one file: the user's own.
+ * before it runs (docs/faults.md row 31). When OCTO_HOME is inside the project both are one file: the user's own.
  */
 export function configLayers(loaded: readonly ConfigFileLayer[], userConfigPath: string): ConfigLayers {
   const user = loaded.find((layer) => layer.file === userConfigPath) ?? null;

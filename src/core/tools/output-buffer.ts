@@ -2,7 +2,7 @@ import { capShares, decodeContent, formatBytes, headOf, tailOf, withThousands } 
 
 /**
  * Collects a process's output within a fixed budget, keeping its beginning and its end (where errors
- * usually are), and remembering how much was dropped in between (FAULTS.md row 21).
+ * usually are), and remembering how much was dropped in between (docs/faults.md row 21).
  */
 export class OutputBuffer {
   private readonly head: Buffer[] = [];

@@ -38,7 +38,7 @@ export function createToolSet(source: ToolSource, options: ToolSetOptions = {}):
       try {
         args = rawArguments.trim() === '' ? {} : JSON.parse(rawArguments);
       } catch (error) {
-        // FAULTS.md row 17: never run a call whose arguments are not valid JSON.
+        // docs/faults.md row 17: never run a call whose arguments are not valid JSON.
         return {
           ok: false,
           content: `Not executed: the arguments are not valid JSON (${getErrorMessage(error)}).`,

@@ -32,7 +32,7 @@ export function stableHash(value: unknown): string {
 }
 
 /**
- * Approvals of what a project's config asks (FAULTS.md rows 31, 32), kept in the data folder (0600):
+ * Approvals of what a project's config asks (docs/faults.md rows 31 and 32), kept in the data folder (0600):
  * a project's provider, model, MCP server or tool setting is used only when the hash of exactly what
  * the user approved matches.
  */

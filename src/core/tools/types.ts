@@ -30,7 +30,7 @@ export interface ToolResult {
 
 /**
  * What a call needs before it runs: `read` and `agent` run freely; the others ask according to
- * `[tools.approval]` (DESIGN: reading is free, writing and shell commands ask).
+ * `[tools.approval]` (reading is free; writing and shell commands ask: README, "Command line").
  */
 export type ToolAccess = 'read' | 'agent' | ApprovalCategory;
 

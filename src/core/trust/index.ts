@@ -1,6 +1,6 @@
 /**
  * Public face of the trust domain: what a project's `.octo/config.toml` asks that reaches outside the
- * repository, whether the user approved it, and the configuration in force until then (DESIGN.md §9).
+ * repository, whether the user approved it, and the configuration in force until then (docs/architecture.md "Trust").
  */
 import { projectConfigPath, type OctoConfig } from '../config/index.js';
 import type { Env } from '../deps.js';

@@ -25,8 +25,8 @@ export interface ProjectTrustInput {
 }
 
 /**
- * One mechanism for everything a project's config asks that reaches outside the repository (issue 11,
- * FAULTS 31 and 32): each item is used only once approved, per project and per content hash. Until
+ * One mechanism for everything a project's config asks that reaches outside the repository
+ * (docs/faults.md rows 31 and 32): each item is used only once approved, per project and per content hash. Until
  * then the configuration in force is the one without it, and whoever runs it (the MCP manager, the
  * tool settings, the model service) checks here on every use, so an approval applies at once.
  */

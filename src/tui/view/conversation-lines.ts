@@ -15,7 +15,7 @@ import type { ConversationItem } from './conversation-items.js';
 import { reasoningLines, finishLines } from './reasoning-lines.js';
 import { formatChars, withThousands } from './format.js';
 
-/** Characters of one message or tool output drawn on screen; the rest is stated, not drawn (FAULTS 21). */
+/** Characters of one message or tool output drawn on screen; the rest is stated, not drawn (docs/faults.md row 21). */
 export const SCREEN_CAP = 20_000;
 const INDENT = '  ';
 

@@ -35,7 +35,7 @@ async function failure(): Promise<OctoError> {
   return error as OctoError;
 }
 
-describe('config errors (FAULTS row 30)', () => {
+describe('config errors (docs/faults.md row 30)', () => {
   it('reports a TOML syntax error with file, line and the key on that line', async () => {
     await writeFile(
       userConfigPath,

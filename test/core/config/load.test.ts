@@ -71,7 +71,7 @@ describe('loadConfig', () => {
     const { config, files, layers } = await loadConfig({ userConfigPath, projectDir });
 
     expect(files).toEqual([userConfigPath, path.join(projectDir, '.octo', 'config.toml')]);
-    // Each file as written and on its own, for the tools' project approval (FAULTS 31).
+    // Each file as written and on its own, for the tools' project approval (docs/faults.md row 31).
     expect(layers.map((layer) => [layer.file, layer.raw.model, layer.parsed.model])).toEqual([
       [userConfigPath, 'openai:gpt-4o-mini', 'openai:gpt-4o-mini'],
       [files[1], 'local:gpt-x', 'local:gpt-x'],

@@ -10,7 +10,7 @@ const suite = useScriptedSuite();
 const roles = (records: readonly unknown[]): string[] =>
   (records as MessageRecord[]).filter((r) => r.kind === 'message').map((r) => r.role);
 
-describe('spending and token limits (FAULTS 27)', () => {
+describe('spending and token limits (docs/faults.md row 27)', () => {
   it('stops mid-turn before the next model call, saves, says why, and goes on only when the limit is raised', async () => {
     suite.tw = await makeTestWorkspace({
       providerUrl: suite.fake.url,

@@ -72,7 +72,7 @@ async function sent(submit: () => Promise<unknown>): Promise<FakeRequest[]> {
   return fake.requests.slice(from);
 }
 
-describe('resume fidelity after compressions (invariant 5)', () => {
+describe('resume fidelity after compressions (invariant 5 in docs/architecture.md)', () => {
   it('sends after a restart, with the token cache gone, exactly what an unbroken session sends', async () => {
     tw = await makeTestWorkspace({ providerUrl: fake.url, extraConfig: COMPRESSION });
     const steady = await tw.ws.sessions.open('steady', { create: true });

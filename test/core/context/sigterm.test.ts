@@ -20,7 +20,7 @@ const exists = (file: string): Promise<boolean> =>
     () => false,
   );
 
-describe('SIGTERM during compression (FAULTS 25)', () => {
+describe('SIGTERM during compression (docs/faults.md row 25)', () => {
   it('leaves the session file intact and the lock released', async () => {
     suite.tw = await makeTestWorkspace({
       providerUrl: suite.fake.url,

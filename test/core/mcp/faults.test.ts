@@ -35,7 +35,7 @@ async function workspace(servers: string, env: Record<string, string> = {}): Pro
 const toolMessages = (records: readonly unknown[]): MessageRecord[] =>
   (records as MessageRecord[]).filter((r) => r.kind === 'message' && r.role === 'tool');
 
-describe('MCP server faults (FAULTS 19)', () => {
+describe('MCP server faults (docs/faults.md row 19)', () => {
   it('times out a server that never answers, and leaves none of its processes running', async () => {
     const root = await mkdtemp(path.join(tmpdir(), 'octo-mcp-'));
     const pidFile = path.join(root, 'helper.pid');

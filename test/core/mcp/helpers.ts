@@ -52,7 +52,7 @@ export function waitForStatus(ws: Workspace, name: string, status: McpStatus): P
 
 /**
  * True when no process has this id any more, not even a zombie: octo's own children must be reaped
- * (FAULTS 19), so this is the check for the servers it started.
+ * (docs/faults.md row 19), so this is the check for the servers it started.
  */
 export async function gone(pid: number): Promise<boolean> {
   try {

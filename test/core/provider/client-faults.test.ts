@@ -1,3 +1,4 @@
+/** Rows 13 to 16 of docs/faults.md: what the provider client does when the provider misbehaves. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isOctoError, type OctoError } from '../../../src/core/errors.js';
 import { startFakeProvider, type FakeProvider } from '../../support/fake-provider.js';
@@ -19,7 +20,7 @@ async function octoFailure(promise: Promise<unknown>): Promise<OctoError> {
   return error;
 }
 
-describe('FAULTS 13: the provider rejects the key', () => {
+describe('row 13: the provider rejects the key', () => {
   it('names the provider and the key variable, never the key, and does not retry', async () => {
     const h = makeHarness(fake);
     fake.enqueue({ status: 401, body: { error: { message: `Incorrect API key provided: ${SECRET_KEY}` } } });
@@ -40,7 +41,7 @@ describe('FAULTS 13: the provider rejects the key', () => {
   });
 });
 
-describe('FAULTS 14: rate limiting', () => {
+describe('row 14: rate limiting', () => {
   it('waits as long as Retry-After says, then returns the usage of the successful answer only', async () => {
     const h = makeHarness(fake);
     fake.enqueue(
@@ -102,7 +103,7 @@ describe('FAULTS 14: rate limiting', () => {
   });
 });
 
-describe('FAULTS 15: server errors and stalls', () => {
+describe('row 15: server errors and stalls', () => {
   it('retries 500 and 503 with growing, jittered backoff, then succeeds', async () => {
     const h = makeHarness(fake, { random: () => 1 });
     fake.enqueue({ status: 500 }, { status: 503 }, { text: 'recovered' });
@@ -176,7 +177,7 @@ describe('FAULTS 15: server errors and stalls', () => {
   });
 });
 
-describe('FAULTS 16: broken streams', () => {
+describe('row 16: broken streams', () => {
   it('fails once, cleanly, with provider_malformed and the partial on an invalid JSON line', async () => {
     const h = makeHarness(fake);
     fake.enqueue({ text: ['Hello ', 'world'], malformedAfter: 1 });

@@ -3,7 +3,7 @@ import { closest } from '../../../src/core/text/distance.js';
 import { capText, decodeContent } from '../../../src/core/text/decode.js';
 import { createRedactor } from '../../../src/core/text/redact.js';
 
-describe('createRedactor (FAULTS 28)', () => {
+describe('createRedactor (docs/faults.md row 28)', () => {
   const key = 'sk-test-REALLYSECRET-0123456789abcdef';
   const redactor = createRedactor({
     OPENAI_API_KEY: key,

@@ -73,7 +73,7 @@ describe('the turn loop', () => {
     expect(summary.cost).toBeCloseTo(0.00026, 10);
   });
 
-  it('writes the user message before the request is sent (invariant 1)', async () => {
+  it('writes the user message before the request is sent (invariant 1 in docs/architecture.md)', async () => {
     const t = await workspace();
     const handle = await t.ws.sessions.open('wal', { create: true });
     let onDisk: string[] = [];
@@ -86,7 +86,7 @@ describe('the turn loop', () => {
     expect(onDisk).toEqual(['remember this']);
   });
 
-  it('sends the whole history after a restart, identical to what it sent before (invariant 5)', async () => {
+  it('sends the whole history after a restart, identical to what it sent before (invariant 5 in docs/architecture.md)', async () => {
     const t = await workspace();
     suite.fake.enqueue(
       { toolCalls: [{ id: 'c1', name: 'list_dir', arguments: '{}' }] },
@@ -109,7 +109,7 @@ describe('the turn loop', () => {
     ]);
   });
 
-  it('answers a call with invalid JSON arguments with an error and keeps the pairing (FAULTS 17)', async () => {
+  it('answers a call with invalid JSON arguments with an error and keeps the pairing (docs/faults.md row 17)', async () => {
     const t = await workspace();
     suite.fake.enqueue(
       { toolCalls: [{ id: 'bad', name: 'read_file', arguments: '{"path": ' }] },
@@ -122,7 +122,7 @@ describe('the turn loop', () => {
     expect(tool?.content).toMatch(/^Error: Not executed: the arguments are not valid JSON/);
   });
 
-  it('gives a dangling tool call a synthetic interrupted result on resume (FAULTS 18)', async () => {
+  it('gives a dangling tool call a synthetic interrupted result on resume (docs/faults.md row 18)', async () => {
     const t = await workspace();
     // The model asks for a tool, then the process "dies" before the result: simulate with a stalled second step
     // is not needed; write the records as a crash would have left them.
@@ -144,7 +144,7 @@ describe('the turn loop', () => {
     expect(onDisk).toContain('"synthetic":true');
   });
 
-  it('keeps a streamed partial reply, marked interrupted, when the user cancels (FAULTS 24)', async () => {
+  it('keeps a streamed partial reply, marked interrupted, when the user cancels (docs/faults.md row 24)', async () => {
     const t = await workspace();
     suite.fake.enqueue({ text: ['Part one. ', 'Part two.'], stallAfter: 1 });
     const handle = await t.ws.sessions.open('cancel', { create: true });
@@ -155,7 +155,7 @@ describe('the turn loop', () => {
     expect(last).toMatchObject({ role: 'assistant', content: 'Part one. ', interrupted: true });
   });
 
-  it('redacts an API key read by a tool from everything stored (FAULTS 28)', async () => {
+  it('redacts an API key read by a tool from everything stored (docs/faults.md row 28)', async () => {
     const key = 'sk-live-abcdefghijklmnopqrstuvwxyz0123456789';
     const t = await workspace('', { STRIPE_SECRET_KEY: key });
     await writeFile(path.join(t.projectDir, '.env'), `STRIPE_SECRET_KEY=${key}\n`);
@@ -210,7 +210,7 @@ describe('the turn loop', () => {
 });
 
 describe('sessions', () => {
-  it('refuses to resume an unknown name, naming the closest, and creates nothing (FAULTS 7)', async () => {
+  it('refuses to resume an unknown name, naming the closest, and creates nothing (docs/faults.md row 7)', async () => {
     const t = await workspace();
     await (await t.ws.sessions.open('auth-refactor', { create: true })).close();
     const before = await readdir(path.join(t.dataDir, 'sessions'));
@@ -221,7 +221,7 @@ describe('sessions', () => {
     expect(await readdir(path.join(t.dataDir, 'sessions'))).toEqual(before);
   });
 
-  it('orders "most recent" by the store, not the clock, when the clock jumps back (FAULTS 26)', async () => {
+  it('orders "most recent" by the store, not the clock, when the clock jumps back (docs/faults.md row 26)', async () => {
     let now = Date.parse('2026-11-23T12:00:00Z');
     suite.tw = await makeTestWorkspace({
       providerUrl: suite.fake.url,

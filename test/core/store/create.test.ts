@@ -35,7 +35,7 @@ describe('creating sessions', () => {
     ]);
   });
 
-  it('lets exactly one of two stores racing for the same new name win (FAULTS 10)', async () => {
+  it('lets exactly one of two stores racing for the same new name win (docs/faults.md row 10)', async () => {
     const fx = await storeFixture();
     const racers = [fx.store({ pid: 1001 }), fx.store({ pid: 1002 })];
     const outcomes = await Promise.allSettled(racers.map((store) => store.create(INIT)));
@@ -48,7 +48,7 @@ describe('creating sessions', () => {
     expect(await sessionFiles(fx.dataDir)).toHaveLength(1);
   });
 
-  it('lets exactly one of two processes racing for the same new name win (FAULTS 10)', async () => {
+  it('lets exactly one of two processes racing for the same new name win (docs/faults.md row 10)', async () => {
     const fx = await storeFixture();
     await (await fx.store().create({ ...INIT, name: 'warm-up' })).close();
     const children = [

@@ -15,7 +15,7 @@ async function snapshot(file: string): Promise<{ bytes: string; mtimeMs: number 
   return { bytes: (await readFile(file)).toString('base64'), mtimeMs: (await stat(file)).mtimeMs };
 }
 
-describe('a torn last line (FAULTS 1)', () => {
+describe('a torn last line (docs/faults.md row 1)', () => {
   it('opens with the good records, sets the torn bytes aside 0600 and names the file in a warning', async () => {
     const fx = await storeFixture();
     const store = fx.store();
@@ -80,7 +80,7 @@ describe('a whole last line without its newline', () => {
   });
 });
 
-describe('damage in the middle of a session file (FAULTS 2)', () => {
+describe('damage in the middle of a session file (docs/faults.md row 2)', () => {
   it('refuses the session with its path and line, rewrites nothing, and other sessions still work', async () => {
     const fx = await storeFixture();
     const store = fx.store();
@@ -112,7 +112,7 @@ describe('damage in the middle of a session file (FAULTS 2)', () => {
   });
 });
 
-describe('empty files and NeDB temp files (FAULTS 3)', () => {
+describe('empty files and NeDB temp files (docs/faults.md row 3)', () => {
   it('opens an empty session file as a session without records', async () => {
     const fx = await storeFixture();
     const store = fx.store();

@@ -21,7 +21,7 @@ function contents(records: readonly SessionRecord[]): Array<[number, string]> {
   return records.map((r) => [r.seq, r.kind === 'message' ? r.content : r.kind]);
 }
 
-describe('disk full while writing (FAULTS 4)', () => {
+describe('disk full while writing (docs/faults.md row 4)', () => {
   it('reports a failed append, never saves it later, and keeps seqs consistent', async () => {
     const fx = await storeFixture();
     const disk = oneShotDiskFull();

@@ -40,7 +40,7 @@ async function deadPid(): Promise<number> {
   return child.pid;
 }
 
-describe('two processes and one session (FAULTS 9)', () => {
+describe('two processes and one session (docs/faults.md row 9)', () => {
   it('tells the second writer who holds the session, and gives it a read-only view that follows', async () => {
     const fx = await storeFixture();
     const first = fx.store({ pid: process.pid });
@@ -88,7 +88,7 @@ describe('two processes and one session (FAULTS 9)', () => {
   });
 });
 
-describe('stale locks (FAULTS 11)', () => {
+describe('stale locks (docs/faults.md row 11)', () => {
   it('takes over the lock of a holder killed with kill -9, keeping what it wrote', async () => {
     const fx = await storeFixture();
     const store = fx.store();

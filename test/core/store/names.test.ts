@@ -38,7 +38,7 @@ describe('session names', () => {
     expect(validateSessionName('x'.repeat(65))).toContain('64');
   });
 
-  it('refuses bad names in create before the data folder is even made (FAULTS 8)', async () => {
+  it('refuses bad names in create before the data folder is even made (docs/faults.md row 8)', async () => {
     const fx = await storeFixture();
     const store = fx.store();
     for (const name of REFUSED) {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { INIT, modeOf, storeFixture, userMessage } from './helpers.js';
 
-describe.skipIf(process.platform === 'win32')('permissions (FAULTS 6)', () => {
+describe.skipIf(process.platform === 'win32')('permissions (docs/faults.md row 6)', () => {
   it('makes folders 0700 and files 0600, including files NeDB rewrites and lock folders', async () => {
     const fx = await storeFixture();
     const store = fx.store();

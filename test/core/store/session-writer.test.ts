@@ -46,7 +46,7 @@ describe('session writer', () => {
     ]);
   });
 
-  it('orders records by seq even when the clock jumps backwards (FAULTS 26)', async () => {
+  it('orders records by seq even when the clock jumps backwards (docs/faults.md row 26)', async () => {
     const fx = await storeFixture();
     const clock = manualClock(Date.parse('2025-03-01T10:00:00Z'));
     const writer = await fx.store({ clock }).create(INIT);

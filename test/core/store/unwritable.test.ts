@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { INIT, storeFixture, summary } from './helpers.js';
 
-describe('a data folder that cannot be written (FAULTS 5)', () => {
+describe('a data folder that cannot be written (docs/faults.md row 5)', () => {
   it('names the path and "not a directory" when a file is in the way', async () => {
     const fx = await storeFixture();
     const blocker = path.join(fx.root, 'blocker');
@@ -39,7 +39,7 @@ describe('a data folder that cannot be written (FAULTS 5)', () => {
   );
 });
 
-describe('listing the sessions of a data folder (FAULTS 5)', () => {
+describe('listing the sessions of a data folder (docs/faults.md row 5)', () => {
   it('lists a data folder that does not exist yet as empty, without making it', async () => {
     const fx = await storeFixture();
     expect(await fx.store().list()).toEqual([]);

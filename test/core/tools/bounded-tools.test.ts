@@ -1,5 +1,5 @@
 /**
- * Patterns from the model cannot hang octo (issue 11 item 3, FAULTS 34): they run in a thread that is
+ * Patterns from the model cannot hang octo (docs/faults.md row 34): they run in a thread that is
  * killed when the search's budget runs out or the turn is cancelled, and what was found is kept.
  */
 import { writeFile } from 'node:fs/promises';
@@ -73,7 +73,7 @@ describe('list_files with a glob', () => {
   });
 });
 
-describe('a huge file given to a tool (FAULTS 34)', () => {
+describe('a huge file given to a tool (docs/faults.md row 34)', () => {
   const HUGE = 6 * 1024 * 1024;
   async function hugeFile(): Promise<void> {
     const line = `${'x'.repeat(99)}\n`;

@@ -8,7 +8,7 @@ import { makeTestWorkspace } from '../../support/workspace.js';
 
 const suite = useScriptedSuite();
 
-describe('a 10 MB tool output (FAULTS 21)', () => {
+describe('a 10 MB tool output (docs/faults.md row 21)', () => {
   it('is capped for the context and the store, with the cap stated, and only previewed in events', async () => {
     // The shell's buffer keeps all of it: the shell itself fits it to the result cap.
     const config = '[tools]\nmax_output_chars = 5000\n[tools.shell]\nmax_output_bytes = 20000000\n';

@@ -57,7 +57,7 @@ describe('run_shell', () => {
     await expect(running).rejects.toThrow();
   });
 
-  it('keeps the beginning and end of a 10 MB output and states the cap (FAULTS 21)', async () => {
+  it('keeps the beginning and end of a 10 MB output and states the cap (docs/faults.md row 21)', async () => {
     bench = await makeToolBench({ maxOutputBytes: 1000 });
     const result = await bench.call('run_shell', {
       command: `echo FIRST; head -c 10000000 /dev/zero | tr '\\0' 'a'; echo; echo LAST`,

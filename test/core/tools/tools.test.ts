@@ -53,7 +53,7 @@ describe('read_file', () => {
     expect(result).toEqual({ ok: false, content: 'link.txt leads outside the project directory' });
   });
 
-  it('reports binary content by size (FAULTS 22)', async () => {
+  it('reports binary content by size (docs/faults.md row 22)', async () => {
     await writeFile(path.join(project, 'img.bin'), Buffer.from([0x89, 0x50, 0x00, 0x01, 0x02]));
     expect(await call('read_file', { path: 'img.bin' })).toEqual({
       ok: true,
@@ -61,7 +61,7 @@ describe('read_file', () => {
     });
   });
 
-  it('turns invalid UTF-8 into U+FFFD (FAULTS 22)', async () => {
+  it('turns invalid UTF-8 into U+FFFD (docs/faults.md row 22)', async () => {
     await writeFile(
       path.join(project, 'latin1.txt'),
       Buffer.concat([Buffer.from('caf'), Buffer.from([0xe9]), Buffer.from(' au lait, a long enough text')]),
@@ -92,7 +92,7 @@ describe('list_dir', () => {
 });
 
 describe('tool calls', () => {
-  it('does not run a call whose arguments are not JSON (FAULTS 17)', async () => {
+  it('does not run a call whose arguments are not JSON (docs/faults.md row 17)', async () => {
     const result = await call('read_file', '{"path": "src/a.ts"');
     expect(result.ok).toBe(false);
     expect(result.content).toMatch(/^Not executed: the arguments are not valid JSON/);
