@@ -48,7 +48,8 @@ Examples
   octo sessions list --all
 
 Exit codes
-  0 success · 1 error (message on stderr) · 2 usage · 3 spending or token limit reached · 130 interrupted
+  0 success · 1 error (message on stderr) · 2 usage · 3 spending or token limit reached
+  129 terminal closed (SIGHUP) · 130 interrupted (Ctrl-C) · 143 terminated (SIGTERM)
 
 '--' ends the options: what follows is an operand (octo sessions search -- --json).
 Session names: 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit.

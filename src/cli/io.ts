@@ -4,7 +4,8 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { Env } from '../core/deps.js';
 import { toJsonText } from '../core/text/index.js';
 
-export type CliSignal = 'SIGINT' | 'SIGTERM';
+/** SIGHUP: the terminal was closed (or its output is gone); handled like SIGTERM. */
+export type CliSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 
 export interface CliIo {
   stdin: Readable;
@@ -31,9 +32,23 @@ export const EXIT = {
   failure: 1,
   usage: 2,
   budget: 3,
+  /** 128 + the signal's number, as shells report it. */
+  hangup: 129,
   interrupted: 130,
   terminated: 143,
 } as const;
+
+/** The exit code of a run stopped by `signal`. */
+export function signalExit(signal: CliSignal): ExitCode {
+  switch (signal) {
+    case 'SIGINT':
+      return EXIT.interrupted;
+    case 'SIGTERM':
+      return EXIT.terminated;
+    case 'SIGHUP':
+      return EXIT.hangup;
+  }
+}
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 

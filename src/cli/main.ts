@@ -12,19 +12,32 @@ function drained(stream: Writable): Promise<void> {
   return new Promise((resolve) => stream.write('', () => resolve()));
 }
 
+let outputLost = false;
+
 /**
  * `octo sessions list | head -1` closes stdout early: that is the reader's choice, not an error.
- * Any other write failure is reported on stderr and ends the run.
+ * A closed terminal fails writes with EIO, often before its SIGHUP arrives: while something handles
+ * SIGHUP (a turn, the workspace), a lost output is that hangup, so the partial reply is saved and the
+ * lock released before exiting, and later failed writes are ignored. Any other write failure is
+ * reported on stderr and ends the run.
  */
 function guardOutput(stream: Writable, name: string): void {
   stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (outputLost) return;
+    const gone = error.code === 'EPIPE' || error.code === 'EIO';
+    if (gone && process.listenerCount('SIGHUP') > 0) {
+      outputLost = true;
+      process.emit('SIGHUP', 'SIGHUP');
+      return;
+    }
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    process.stderr.write(`octo: cannot write to ${name}: ${error.message}\n`);
+    if (name !== 'stderr') process.stderr.write(`octo: cannot write to ${name}: ${error.message}\n`);
     process.exit(1);
   });
 }
 
 guardOutput(process.stdout, 'stdout');
+guardOutput(process.stderr, 'stderr');
 
 const io: CliIo = {
   stdin: process.stdin,

@@ -14,6 +14,7 @@ import type { OctoPaths } from './store/index.js';
 import {
   ApprovalGate,
   Approvals,
+  type ChildNotes,
   builtinTools,
   createToolSet,
   READ_ONLY_TOOLS,
@@ -62,13 +63,15 @@ interface Inputs {
   layers: ConfigLayers;
   /** What the project's file asks that reaches outside it, and what of it the user approved. */
   trust: ProjectTrust;
+  /** Where the process groups of shell commands and MCP servers are noted while they run. */
+  children: ChildNotes;
   options: ServicesOptions;
 }
 
 export function createServices(inputs: Inputs): WorkspaceServices {
   const { deps, config, paths, projectDir, bus, options } = inputs;
   const interactive = options.interactive === true;
-  const { layers, trust } = inputs;
+  const { layers, trust, children } = inputs;
   const approvals = new Approvals(bus);
   const settings = ToolSettings.from(config, layers, projectDir, () =>
     trust.isApproved(trustId('tools', 'tools')),
@@ -87,6 +90,7 @@ export function createServices(inputs: Inputs): WorkspaceServices {
       maxOutputBytes: shell.max_output_bytes,
       maxOutputChars: config.tools.max_output_chars,
       env: shellEnv(deps.env, secretNames),
+      children,
     };
   }, shellJobs);
   const mcp = new McpManager({
@@ -101,6 +105,7 @@ export function createServices(inputs: Inputs): WorkspaceServices {
       onChange: (listener) => trust.onChange(listener),
     },
     interactive,
+    children,
     load: loadConnect,
     ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
   });

@@ -19,7 +19,7 @@ import {
 import { createSessionStore, type OctoPaths } from './store/index.js';
 import { createRedactor } from './text/index.js';
 import { createTokenCounter, type Tokenizer } from './tokens/index.js';
-import { configLayers, NO_LAYERS, type ConfigLayers } from './tools/index.js';
+import { CHILDREN_DIR, ChildRegistry, configLayers, NO_LAYERS, type ConfigLayers } from './tools/index.js';
 import { openProjectTrust } from './trust/index.js';
 import { createServices, type ServicesOptions } from './workspace-services.js';
 
@@ -63,6 +63,12 @@ export async function createWorkspace(
   const config = trust.config();
   // A listener that throws is a bug in the UI: by default it surfaces as an uncaught error, not silence.
   const bus = new EventBus(options.onListenerError ?? rethrowLater);
+  const warn = (message: string): void =>
+    bus.emit('store.warning', { warning: { kind: 'storeIssue', path: CHILDREN_DIR, message } });
+  // Shell commands and servers of an octo that was killed (kill -9) run on: stop them first.
+  const children = new ChildRegistry(paths.data, deps.pid, warn);
+  for (const stopped of await children.sweep())
+    warn(`Stopped process group ${stopped}, left running by an octo that was killed.`);
   trust.onChange(() => bus.emit('trust.changed', { pending: trust.pending().length }));
   const store = createSessionStore({ paths, clock: deps.clock, pid: deps.pid });
   const indexWatch = new IndexWatch(store, bus);
@@ -83,6 +89,7 @@ export async function createWorkspace(
     bus,
     layers,
     trust,
+    children,
     options,
   });
   const handleDeps: Omit<HandleDeps, 'tools' | 'systemPrompt'> = {

@@ -1,40 +1,19 @@
 /* eslint-disable no-control-regex -- the shell must show no terminal control bytes after quitting */
 /** The real binary full screen in tmux at 120x40, against the fake provider: what the workspace must show. */
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
-import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
 import { BIN, makeOctoHome, REPO, type OctoHome } from './support.js';
-
-const run = promisify(execFile);
-/** How long the screen may take to show what a step expects before the test fails with the screen. */
-const DEADLINE_MS = 10_000;
-/** Between two captures while waiting. */
-const POLL_MS = 40;
+import { startTerminal, type TmuxTerminal } from './tmux.js';
 
 let fake: FakeProvider;
 let home: OctoHome;
-let socket: string;
+let terminal: TmuxTerminal;
 
-const tmux = async (...args: string[]): Promise<string> =>
-  (await run('tmux', ['-L', socket, ...args])).stdout;
-const capture = (): Promise<string> => tmux('capture-pane', '-p', '-t', 'octo');
-const keys = (...k: string[]): Promise<string> => tmux('send-keys', '-t', 'octo', ...k);
-
-async function waitFor(what: string, test: (screen: string) => boolean): Promise<string> {
-  const until = Date.now() + DEADLINE_MS;
-  let screen = await capture();
-  while (!test(screen)) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; the screen was:\n${screen}`);
-    await delay(POLL_MS);
-    screen = await capture();
-  }
-  return screen;
-}
+const keys = (...k: string[]): Promise<void> => terminal.keys(...k);
+const waitFor = (what: string, test: (screen: string) => boolean): Promise<string> =>
+  terminal.waitFor(what, test);
 
 /** A row of the Context pane by its label, e.g. " input   1.2k". */
 function contextValue(screen: string, label: string): string {
@@ -51,37 +30,11 @@ afterAll(async () => {
   await fake.close();
 });
 beforeEach(async () => {
-  // HISTFILE: an interactive bash killed with the server would write its history into HOME while it is removed.
-  home = await makeOctoHome(fake.url, {
-    env: { NO_COLOR: '', TERM: 'xterm-256color', LANG: 'C.UTF-8', HISTFILE: '/dev/null' },
-  });
-  socket = `octo-test-${randomBytes(6).toString('hex')}`;
-  const env = Object.entries(home.env).map(([k, v]) => `${k}=${v}`);
-  await tmux(
-    'new-session',
-    '-d',
-    '-s',
-    'octo',
-    '-x',
-    '120',
-    '-y',
-    '40',
-    '-c',
-    home.projectDir,
-    'env',
-    '-i',
-    ...env,
-    'bash',
-    '--norc',
-    '--noprofile',
-    '-i',
-  );
+  home = await makeOctoHome(fake.url);
+  terminal = await startTerminal(home);
 });
 afterEach(async () => {
-  await tmux('kill-server').catch((error: unknown) => {
-    // The server is gone already when its only shell exited; anything else is a real failure.
-    if (!String(error).includes('no server running')) throw error;
-  });
+  await terminal.close();
   await home.cleanup();
 });
 

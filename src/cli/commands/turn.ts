@@ -6,7 +6,7 @@ import { sanitizeLine, sanitizeText } from '../../core/text/index.js';
 import { exitCodeFor } from '../errors.js';
 import { describeHolder } from '../format/diagnostics.js';
 import { describeUsage, formatCost } from '../format/values.js';
-import { EXIT, type CliSignal, type ExitCode, type Output } from '../io.js';
+import { EXIT, signalExit, type CliSignal, type ExitCode, type Output } from '../io.js';
 import { TurnPrinter } from './turn-printer.js';
 
 export interface OneTurnOptions {
@@ -73,7 +73,7 @@ function finishWarning(outcome: TurnOutcome, sessionName: string): string | null
 
 function exitCodeOf(outcome: TurnOutcome, signal: CliSignal | null): ExitCode {
   if (outcome.status === 'finished') return EXIT.ok;
-  if (signal !== null) return signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated;
+  if (signal !== null) return signalExit(signal);
   return outcome.error ? exitCodeFor(outcome.error.code) : EXIT.failure;
 }
 
@@ -96,14 +96,15 @@ export async function runOneTurn(
   const stop = (received: CliSignal) => (): void => {
     if (signal !== null) {
       // A second signal means "now": the user message and finished replies are already on disk.
-      io.forceExit(received === 'SIGINT' ? EXIT.interrupted : EXIT.terminated);
+      io.forceExit(signalExit(received));
       return;
     }
     signal = received;
     output.note('Stopping the turn; the partial reply is kept. Press Ctrl-C again to quit at once.');
     handle.interrupt();
   };
-  const offSignals = [io.onSignal('SIGINT', stop('SIGINT')), io.onSignal('SIGTERM', stop('SIGTERM'))];
+  // A closed terminal (SIGHUP) ends the turn as SIGTERM does: the partial reply saved, the lock released.
+  const offSignals = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((name) => io.onSignal(name, stop(name)));
   const seqBefore = handle.records().at(-1)?.seq ?? 0;
   let outcome: TurnOutcome;
   try {

@@ -26,6 +26,7 @@ function transportFor(
       args: spec.args,
       cwd: spec.cwd === undefined ? options.cwd : path.resolve(options.cwd, spec.cwd),
       env: serverEnv(options.env, spec.env),
+      ...(options.children === undefined ? {} : { children: options.children }),
     });
   }
   return new StreamableHTTPClientTransport(new URL(spec.url ?? ''), {

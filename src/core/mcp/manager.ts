@@ -3,7 +3,7 @@ import type { Env } from '../deps.js';
 import { getErrorMessage } from '../errors.js';
 import type { EventBus } from '../events.js';
 import { sanitizeLine } from '../text/index.js';
-import type { Tool } from '../tools/index.js';
+import type { ChildNotes, Tool } from '../tools/index.js';
 import { adaptTool, offeredName } from './tool-adapter.js';
 import type { Connect, McpConnection, McpOrigin, McpServerInfo, McpStatus } from './types.js';
 
@@ -16,6 +16,8 @@ export interface McpManagerDeps {
   trust: ServerTrust;
   /** False when nobody can approve a project's server (`octo run -p`). */
   interactive: boolean;
+  /** Where each stdio server's process group is noted while it runs. */
+  children?: ChildNotes;
   fetch?: typeof fetch;
   /** Loads the SDK adapter on first use. */
   load: () => Promise<Connect>;
@@ -214,6 +216,7 @@ export class McpManager {
         signal,
         ...(this.deps.fetch === undefined ? {} : { fetch: this.deps.fetch }),
         onClosed: (reason) => this.lost(entry, generation, reason),
+        ...(this.deps.children === undefined ? {} : { children: this.deps.children }),
       });
       if (generation !== entry.generation || this.closed) return await connection.close();
       entry.connection = connection;

@@ -3,7 +3,7 @@ import { JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol
 import type { Env } from '../deps.js';
 import { getErrorMessage, OctoError } from '../errors.js';
 import { sanitizeLine } from '../text/index.js';
-import { spawnGroup, type Exit, type GroupProcess } from '../tools/index.js';
+import { spawnGroup, type ChildNotes, type Exit, type GroupProcess } from '../tools/index.js';
 
 /** A JSON-RPC line longer than this is a runaway server, not a message. */
 const MAX_LINE_BYTES = 16 * 1024 * 1024;
@@ -17,6 +17,8 @@ export interface ProcessSpec {
   args: readonly string[];
   cwd: string;
   env: Env;
+  /** Where the server's process group is noted while it runs. */
+  children?: ChildNotes;
 }
 
 function describeExit(exit: Exit): string {
@@ -57,6 +59,7 @@ export class ProcessTransport implements Transport {
       cwd: this.spec.cwd,
       env: this.spec.env,
       stdio: ['pipe', 'pipe', 'pipe'],
+      ...(this.spec.children === undefined ? {} : { children: this.spec.children }),
     });
     this.proc = proc;
     proc.child.stdout?.on('data', (chunk: Buffer) => this.receive(chunk));

@@ -1,6 +1,6 @@
 import type { McpServerConfig } from '../config/schema.js';
 import type { Env } from '../deps.js';
-import type { ToolResult } from '../tools/types.js';
+import type { ChildNotes, ToolResult } from '../tools/types.js';
 
 export type McpStatus = 'connecting' | 'ready' | 'failed' | 'needs-approval' | 'disabled';
 
@@ -43,6 +43,8 @@ export interface ConnectOptions {
   fetch?: typeof fetch;
   /** The connection ended without close() being called: crash, exit, garbage, hang. */
   onClosed(reason: string): void;
+  /** Where a stdio server's process group is noted while it runs. */
+  children?: ChildNotes;
 }
 
 /** One live server; the adapter over the SDK client implements it. */

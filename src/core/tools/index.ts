@@ -16,6 +16,7 @@ export type {
   ToolResult,
   Prepared,
   ShellSettings,
+  ChildNotes,
   ApprovalAnswer,
   ApprovalCategory,
   ApprovalKind,
@@ -31,6 +32,7 @@ export { TrustStore, stableHash } from './trust-store.js';
 export { configLayers, NO_LAYERS, tableAt, type ConfigLayers, type ConfigLayer } from './config-layers.js';
 export { ToolSettings, projectToolSettings, type ProjectToolSettings } from './tool-settings.js';
 export { spawnGroup, KILL_GRACE_MS, type GroupProcess, type Exit } from './process-group.js';
+export { ChildRegistry, CHILDREN_DIR, processStart } from './child-registry.js';
 export { serverEnv, shellEnv } from './child-env.js';
 export {
   ShellJobs,

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { errnoCode } from '../errors.js';
 import type { Env } from '../deps.js';
+import type { ChildNotes } from './types.js';
 
 /** How long a process group gets between SIGTERM and SIGKILL. */
 export const KILL_GRACE_MS = 2000;
@@ -41,7 +42,13 @@ function definedEnv(env: Env): NodeJS.ProcessEnv {
 export function spawnGroup(
   command: string,
   args: readonly string[],
-  options: { cwd: string; env: Env; stdio: SpawnOptions['stdio'] },
+  options: {
+    cwd: string;
+    env: Env;
+    stdio: SpawnOptions['stdio'];
+    /** Notes the group until it is stopped, so a next octo can stop it if this one is killed. */
+    children?: ChildNotes;
+  },
 ): Promise<GroupProcess> {
   const child = spawn(command, args, {
     cwd: options.cwd,
@@ -57,6 +64,7 @@ export function spawnGroup(
     child.once('spawn', () => {
       child.off('error', reject);
       const pid = child.pid as number;
+      const noted = options.children?.add(pid, [command, ...args].join(' '));
       let killing: Promise<Exit> | null = null;
       const kill = (): Promise<Exit> => {
         killing ??= (async () => {
@@ -67,7 +75,11 @@ export function spawnGroup(
           clearTimeout(timer);
           // Also reaches members that outlived the leader or ignored SIGTERM.
           signalGroup(pid, 'SIGKILL');
-          return exited;
+          const exit = await exited;
+          // Noting it may still be under way; the note goes only after it was written.
+          await noted;
+          await options.children?.remove(pid);
+          return exit;
         })();
         return killing;
       };

@@ -84,6 +84,7 @@ export function createShellTool(settings: () => ShellSettings, background?: Shel
         cwd: dir.absolute,
         env: shell.env,
         stdio: ['ignore', 'pipe', 'pipe'],
+        ...(shell.children === undefined ? {} : { children: shell.children }),
       });
       proc.child.stdout?.on('data', (chunk: Buffer) => output.append(chunk));
       proc.child.stderr?.on('data', (chunk: Buffer) => output.append(chunk));

@@ -52,6 +52,7 @@ export class ShellJobs {
       cwd,
       env: shell.env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(shell.children === undefined ? {} : { children: shell.children }),
     });
     const job = this.startJob({ kind: 'shell', title: command, sessionId });
     const output = new OutputBuffer(shell.maxOutputBytes);

@@ -80,4 +80,17 @@ export interface ShellSettings {
   maxOutputChars: number;
   /** The environment of the command (provider keys already removed). */
   env: Env;
+  /** Where each command's process group is noted while it runs (stopped on the next start if octo is killed). */
+  children?: ChildNotes;
+}
+
+/**
+ * Notes of the process groups octo runs, kept while each runs so that the next octo can stop them
+ * if this one is killed (`kill -9`). Neither method rejects: a failure is reported by the notes' owner.
+ */
+export interface ChildNotes {
+  /** A group just started (its leader's pid is its group id). */
+  add(pid: number, command: string): Promise<void>;
+  /** The group is stopped: forget it. */
+  remove(pid: number): Promise<void>;
 }

@@ -1,0 +1,85 @@
+/** The real binary in a terminal: a private tmux server per test (120x40), driven and read like a user. */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import type { OctoHome } from './support.js';
+
+const run = promisify(execFile);
+/** How long the screen may take to show what a step expects before the test fails with the screen. */
+const DEADLINE_MS = 10_000;
+/** Between two captures while waiting. */
+const POLL_MS = 40;
+
+export interface TmuxTerminal {
+  /** tmux send-keys: key names (Enter, C-c, Right) or literal text. */
+  keys(...keys: string[]): Promise<void>;
+  capture(): Promise<string>;
+  /** The screen once `test` holds for it; fails with the screen after the deadline. */
+  waitFor(what: string, test: (screen: string) => boolean): Promise<string>;
+  /** The pid of the pane's first process (the command given to `start`). */
+  panePid(): Promise<number>;
+  /** Closes the terminal: the pane's processes get SIGHUP, as when a terminal window is closed. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts `command` (default: an interactive bash without rc files) in the project folder with exactly
+ * the home's environment plus a terminal's. The server is killed by `close`, which a test's afterEach
+ * should call (closing twice is harmless).
+ */
+export async function startTerminal(home: OctoHome, command: readonly string[] = []): Promise<TmuxTerminal> {
+  const socket = `octo-test-${randomBytes(6).toString('hex')}`;
+  const tmux = async (...args: string[]): Promise<string> =>
+    (await run('tmux', ['-L', socket, ...args])).stdout;
+  const env = Object.entries({
+    ...home.env,
+    NO_COLOR: '',
+    TERM: 'xterm-256color',
+    LANG: 'C.UTF-8',
+    // An interactive bash killed with the server would write its history into HOME while it is removed.
+    HISTFILE: '/dev/null',
+  }).map(([k, v]) => `${k}=${v}`);
+  const program = command.length > 0 ? command : ['bash', '--norc', '--noprofile', '-i'];
+  await tmux(
+    'new-session',
+    '-d',
+    '-s',
+    'octo',
+    '-x',
+    '120',
+    '-y',
+    '40',
+    '-c',
+    home.projectDir,
+    'env',
+    '-i',
+    ...env,
+    ...program,
+  );
+  const capture = (): Promise<string> => tmux('capture-pane', '-p', '-t', 'octo');
+  return {
+    keys: async (...keys) => {
+      await tmux('send-keys', '-t', 'octo', ...keys);
+    },
+    capture,
+    waitFor: async (what, test) => {
+      const until = Date.now() + DEADLINE_MS;
+      let screen = await capture();
+      while (!test(screen)) {
+        if (Date.now() > until) throw new Error(`timed out waiting for ${what}; the screen was:\n${screen}`);
+        await delay(POLL_MS);
+        screen = await capture();
+      }
+      return screen;
+    },
+    panePid: async () => Number((await tmux('list-panes', '-t', 'octo', '-F', '#{pane_pid}')).trim()),
+    close: async () => {
+      await tmux('kill-server').catch((error: unknown) => {
+        // The server is gone already when its only program exited; anything else is a real failure.
+        if (!String(error).includes('no server running') && !String(error).includes('error connecting'))
+          throw error;
+      });
+    },
+  };
+}
