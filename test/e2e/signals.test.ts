@@ -1,5 +1,5 @@
 /**
- * Signals through the real binary (issue 11 item 9, FAULTS 37): a closed terminal (SIGHUP) ends a turn
+ * Signals through the real binary (docs/faults.md row 37): a closed terminal (SIGHUP) ends a turn
  * as SIGTERM does, the partial reply saved as interrupted and the lock released; the shell commands of
  * an octo killed with SIGKILL are stopped by the next octo to start.
  */

@@ -65,7 +65,7 @@ const groupAlive = (pgid: number): boolean => signalGroup(pgid, 0);
 /**
  * Each process group octo starts (shell commands, background jobs, MCP servers) is noted here, one
  * file per group, and forgotten once the group is stopped. A `kill -9` of octo cannot stop its
- * children, so the next octo to start stops the groups whose octo is gone (issue 11 item 9), after
+ * children, so the next octo to start stops the groups whose octo is gone (docs/faults.md row 37), after
  * checking that each pid still names the process that was noted: a pid the system gave to another
  * process is left alone.
  */

@@ -1,6 +1,6 @@
 /**
  * Process groups octo starts are noted so that a next octo stops them when their octo was killed
- * (issue 11 item 9), and only when the pid still names the very process that was noted.
+ * (docs/faults.md row 37), and only when the pid still names the very process that was noted.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
