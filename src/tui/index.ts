@@ -1,8 +1,7 @@
 /** The full-screen workspace: `runTui` is what the CLI loads, by dynamic import. */
-import path from 'node:path';
 import type { Workspace } from '../core/api.js';
 import { Controller } from './app/controller.js';
-import { relist, RELIST_MS, subscribe } from './app/events.js';
+import { relist, subscribe } from './app/events.js';
 import { applyFirst, listSessions, openFirst } from './app/startup.js';
 import { wireInput } from './app/wiring.js';
 import { createScreen, type Screen } from './blessed.js';
@@ -37,9 +36,8 @@ export interface RunningTui {
 
 export async function startTui(ws: Workspace, options: TuiOptions): Promise<RunningTui> {
   const clock = options.clock ?? Date.now;
-  // Callers that predate noColor/logFile still get sane values rather than a crash.
-  const log = new TuiLog(options.logFile ?? path.join(ws.paths.data, 'logs', 'tui.log'), clock);
-  const { theme, warning } = loadTheme(options.theme ?? ws.config.theme, options.noColor ?? false);
+  const log = new TuiLog(options.logFile, clock);
+  const { theme, warning } = loadTheme(options.theme ?? ws.config.theme, options.noColor);
   // Disk and locks first: they proceed while the screen (terminfo, widgets) is built.
   const listing = listSessions(ws);
   const first = openFirst(ws, options, listing);
@@ -70,9 +68,6 @@ export async function startTui(ws: Workspace, options: TuiOptions): Promise<Runn
     c.start();
     c.state.checkDirs = true;
     c.run('Reading the session list', () => relist(c));
-    const timer = setInterval(() => c.run('Reading the session list', () => relist(c)), RELIST_MS);
-    timer.unref();
-    cleanups.push(() => clearInterval(timer));
     const exited = done.then(
       (code) => {
         // Replies still streaming are cut here and saved as interrupted when the workspace closes.

@@ -10,10 +10,11 @@ import { noteCatchUp } from './catch-up.js';
 import { loadTranscript } from './jobs.js';
 import type { JobStatus } from '../view/jobs-view.js';
 
-/** How often the session list is re-read (cheap: the index is read-only), for other terminals' saves. */
-export const RELIST_MS = 2_000;
-
-/** After the first paint the list also checks each project directory (a stat each: not at start-up). */
+/**
+ * Re-reads the session list; runs when the list changed, here or in another terminal (the workspace
+ * watches index.db). After the first paint it also checks each project directory (a stat each: not at
+ * start-up).
+ */
 export function relist(c: Controller): Promise<void> {
   return c.ws.sessions.list({ checkProjectDirs: c.state.checkDirs }).then((summaries) => {
     c.state.summaries = summaries;
