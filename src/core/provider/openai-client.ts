@@ -20,6 +20,7 @@ import type {
   CompletionResult,
   PartialCompletion,
   ProviderInfo,
+  ResponseFormat,
   Sleep,
   StreamEvent,
 } from './types.js';
@@ -215,7 +216,16 @@ function requestBody(request: ChatRequest): ChatCompletionCreateParamsStreaming 
             function: { name: tool.name, description: tool.description, parameters: tool.parameters },
           })),
         }),
+    ...(request.responseFormat === undefined
+      ? {}
+      : { response_format: responseFormat(request.responseFormat) }),
   };
+}
+
+function responseFormat(format: ResponseFormat): ChatCompletionCreateParamsStreaming['response_format'] {
+  if (format.type === 'json_object') return { type: 'json_object' };
+  const { name, schema, strict } = format;
+  return { type: 'json_schema', json_schema: { name, schema, strict } };
 }
 
 /** Header text is untrusted: printable ASCII only, and short. */

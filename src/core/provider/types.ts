@@ -71,11 +71,21 @@ export interface ToolSchema {
   parameters: Record<string, unknown>;
 }
 
+/**
+ * Structured output asked of the model (`response_format`): any JSON object, or one that follows a
+ * JSON schema. Providers that do not know the field may refuse the request (HTTP 400) or ignore it.
+ */
+export type ResponseFormat =
+  | { type: 'json_object' }
+  | { type: 'json_schema'; name: string; schema: Record<string, unknown>; strict: boolean };
+
 export interface ChatRequest {
   model: ResolvedModel;
   messages: ChatMessage[];
   tools: ToolSchema[];
   signal?: AbortSignal;
+  /** Sent as `response_format` when set (the summariser asks for its JSON this way). */
+  responseFormat?: ResponseFormat;
 }
 
 /** What streams out of a request, in order. */
