@@ -20,6 +20,8 @@ export type ErrorCode =
   | 'provider_network'
   | 'aborted'
   | 'budget_exceeded'
+  /** A request would not fit the model's context window, even after compression. */
+  | 'context_overflow'
   | 'attachment_invalid'
   | 'turn_busy'
   | 'trust_required'

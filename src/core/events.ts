@@ -20,6 +20,25 @@ export interface ContextBreakdown {
   exact?: boolean;
   /** The pressure levels in force, lowest first (empty when compression is off). */
   levels?: Array<{ threshold: number; targetRatio: number }>;
+  /** octo's own count of the whole request; `total` differs from it when a provider's report stands. */
+  counted?: number;
+  /**
+   * The prompt tokens the provider reported for the latest reply, and octo's count of what was
+   * appended since: `total` is their sum. Absent while octo's own count stands (no report yet, or the
+   * context changed in another way since: a compression, a knowledge change, a model switch).
+   */
+  reported?: { tokens: number; since: number };
+  /** Automatic compression is paused after a failure, until the context reaches `retryAt`. */
+  compression?: CompressionPause;
+}
+
+/** A failed compression, and when automatic compression tries again. */
+export interface CompressionPause {
+  /** Context tokens when it failed. */
+  failedAt: number;
+  reason: string;
+  /** Context tokens at which it is tried again (null: no level is left above; /summarize still tries). */
+  retryAt: number | null;
 }
 
 export type BudgetLimit = BudgetFacts['limit'];
@@ -82,11 +101,30 @@ export interface OctoEvents {
     /** The summary call's tokens; absent when the provider did not report them. */
     usage?: Usage;
     cost: number | null;
+    /** How the summary was written (see CompactionRecord.form). */
+    form?: 'structured' | 'prose' | 'octo';
+    /** Summariser requests it took. */
+    requests?: number;
   };
+  /** A long compression's next request: "summarising part 3 of 12". */
+  'context.compactionProgress': { sessionId: string; activity: string };
   /** The compression was aborted (the user interrupted, the session closed): nothing was changed. */
   'context.compactionInterrupted': { sessionId: string; trigger: CompactionTrigger };
-  /** The summary call failed or returned nothing usable: the context was left as it was. */
-  'context.compactionFailed': { sessionId: string; trigger: CompactionTrigger; reason: string };
+  /**
+   * The summary call failed or returned nothing usable: the context was left as it was (unless octo
+   * then compressed without a model, which a 'context.compacted' event with form 'octo' follows).
+   * `retryAt`: the context size at which automatic compression tries again (absent for a failure that
+   * does not pause it, null when no level is left above).
+   */
+  'context.compactionFailed': {
+    sessionId: string;
+    trigger: CompactionTrigger;
+    reason: string;
+    tokens?: number;
+    retryAt?: number | null;
+    usage?: Usage;
+    cost?: number | null;
+  };
   'knowledge.changed': { sessionId: string; entries: number };
   /** `sessionId` is the session the job works for; an agent's own conversation is `childSessionId`. */
   'job.started': { jobId: string; sessionId: string; kind: string; title: string; childSessionId?: string };

@@ -100,18 +100,58 @@ describe('the context pane during compression', () => {
   });
 });
 
+describe('the context pane after a provider reported its prompt', () => {
+  it('totals the report and what came since, and says when a failed compression is tried again', () => {
+    const lines = text(
+      contextView({
+        breakdown: {
+          ...breakdown,
+          exact: true,
+          total: 125_312,
+          window: 128_000,
+          counted: 1_100,
+          reported: { tokens: 125_000, since: 312 },
+          compression: { failedAt: 73_412, reason: 'the summary reply was empty', retryAt: 110_118 },
+        },
+        tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
+        cost: 0,
+        costIncomplete: false,
+        spendingLimit: undefined,
+        streamingChars: 0,
+        stale: [],
+        width: 30,
+      }),
+    );
+    expect(lines.slice(0, 3)).toEqual([
+      '125k / 128k tokens (98%)',
+      '█████████████████████████████░',
+      ' reported 125.0k + 312 since',
+    ]);
+    expect(lines.slice(9, 13)).toEqual([
+      ' next compression at 76.8k',
+      ' compression failed at 73.4k:',
+      ' the summary reply was empty',
+      ' next try at 110.1k',
+    ]);
+  });
+});
+
 describe('compactions in the conversation', () => {
-  it('shows the latest compaction as a divider with its summary, and leaves out failed attempts', () => {
+  it('shows the latest compaction as a divider with its summary, and a failed attempt as a warning', () => {
     const items = buildItems([
       msg('user', 'one', { inContext: false }),
       compaction(2, { undone: true }),
       compaction(3),
-      compaction(4, { failed: 'empty summary', compactedSeqs: [] }),
+      compaction(4, { failed: 'the summary reply was empty', compactedSeqs: [], trigger: 'auto' }),
       msg('user', 'two'),
     ]);
-    expect(items.map((i) => i.key)).toEqual([expect.any(String), 'c2', 'c3', expect.any(String)]);
-    const [, older, latest] = items;
-    if (older === undefined || latest === undefined) throw new Error('items missing');
+    expect(items.map((i) => i.key)).toEqual([expect.any(String), 'c2', 'c3', 'c4', expect.any(String)]);
+    const [, older, latest, failed] = items;
+    if (older === undefined || latest === undefined || failed === undefined) throw new Error('items missing');
+    expect(failed).toMatchObject({ tone: 'warning' });
+    expect(text(itemLines(failed, 120, closed))).toEqual([
+      '— Compression failed (automatic, at 60000 tokens): the summary reply was empty. The context was left as it was.',
+    ]);
     expect(text(itemLines(older, 90, closed))).toEqual([
       '— Undone compaction: 2 messages summarised (60000 → 20000 tokens)',
     ]);

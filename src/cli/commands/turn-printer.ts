@@ -3,6 +3,8 @@ import type { ToolCall, Workspace } from '../../core/api.js';
 import { sanitizeLine } from '../../core/text/index.js';
 import {
   describeBudget,
+  describeCompacted,
+  describeCompressionFailed,
   describeHolder,
   describeStoreWarning,
   describeToolCall,
@@ -59,6 +61,12 @@ export class TurnPrinter {
       ws.on('turn.failed', (e) => {
         // The turn's own failure is reported once, from its outcome; this is the index update failing.
         if (mine(e) && e.turnId === 'summary') this.diagnostic(`warning: ${sanitizeLine(e.message)}`);
+      }),
+      ws.on('context.compactionFailed', (e) => {
+        if (mine(e)) this.diagnostic(describeCompressionFailed(e));
+      }),
+      ws.on('context.compacted', (e) => {
+        if (mine(e)) this.diagnostic(describeCompacted(e));
       }),
       ws.on('store.warning', (e) => this.diagnostic(`warning: ${describeStoreWarning(e.warning)}`)),
       ws.on('budget.warning', (e) => {

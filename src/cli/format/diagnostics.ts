@@ -1,8 +1,9 @@
 /** Short stderr lines for what happens around a turn; every outside string is sanitised. */
-import type { BudgetFacts } from '../../core/events.js';
+import type { BudgetFacts, OctoEvents } from '../../core/events.js';
 import { assertNever } from '../../core/errors.js';
-import type { LockHolder, StoreWarning, ToolCall } from '../../core/api.js';
+import type { CompactionTrigger, LockHolder, StoreWarning, ToolCall } from '../../core/api.js';
 import { sanitizeLine } from '../../core/text/index.js';
+import { formatCount } from './values.js';
 
 /** Characters of tool arguments and results shown on one stderr line. */
 const PREVIEW_CHARS = 120;
@@ -50,4 +51,31 @@ export function describeBudget(facts: BudgetFacts): string {
   const amount = (value: number): string =>
     facts.limit === 'session_tokens' ? String(value) : `$${value.toFixed(2)}`;
   return `${facts.limit.replace('_', ' ')} limit: ${amount(facts.used)} of ${amount(facts.max)} used.`;
+}
+
+/** "compression failed (auto): <reason>; the context was left as it was; next automatic try at 108k tokens". */
+export function describeCompressionFailed(event: OctoEvents['context.compactionFailed']): string {
+  const at = event.tokens === undefined ? '' : ` at ${formatCount(event.tokens)} tokens`;
+  const next =
+    event.retryAt === undefined
+      ? ''
+      : event.retryAt === null
+        ? '; automatic compression waits until the request would not fit the window, then octo summarises without the model'
+        : `; the next automatic try comes at ${formatCount(event.retryAt)} tokens`;
+  return `warning: compression failed${at} (${triggerName(event.trigger)}): ${clip(event.reason)}; the context was left as it was${next}`;
+}
+
+/** "compressed 240 messages: 80k → 20k tokens (auto, in 3 requests, written as prose)". */
+export function describeCompacted(event: OctoEvents['context.compacted']): string {
+  const how = [
+    triggerName(event.trigger),
+    ...(event.requests !== undefined && event.requests > 1 ? [`in ${event.requests} requests`] : []),
+    ...(event.form === 'prose' ? ['the summariser wrote prose'] : []),
+    ...(event.form === 'octo' ? ['by octo, without a model'] : []),
+  ];
+  return `compressed ${event.messages} messages: ${formatCount(event.tokensBefore)} → ${formatCount(event.tokensAfter)} tokens (${how.join(', ')})`;
+}
+
+function triggerName(trigger: CompactionTrigger): string {
+  return trigger === 'auto' ? 'auto' : `/${trigger}`;
 }

@@ -103,6 +103,10 @@ function recordLines(record: SessionRecord, dataDir: string, sessionId: string):
     case 'message':
       return messageLines(record, dataDir, sessionId);
     case 'compaction':
+      if (record.failed !== undefined)
+        return [
+          `#${record.seq} compression failed at ${record.tokensBefore} tokens: ${sanitizeLine(record.failed)} · ${formatCost(record.cost, record.cost === null)}`,
+        ];
       return [
         `#${record.seq} summary of ${record.compactedSeqs.length} earlier messages${record.undone === true ? ' (undone)' : ''} · ${record.tokensBefore} → ${record.tokensAfter} tokens · ${formatCost(record.cost, record.cost === null)}`,
         indent(sanitizeText(record.summary)),

@@ -29,7 +29,8 @@ export function sessionInfo(context: CommandContext): SessionInfo {
   for (const record of records) {
     const source = requestSource(record);
     if (source === null || (record.kind !== 'message' && record.kind !== 'compaction')) continue;
-    requests[source] += 1;
+    // A compression may take several summariser requests (a long history in parts), or none (octo's own).
+    requests[source] += record.kind === 'compaction' ? (record.requests ?? 1) : 1;
     if (record.usage === null) usageUnreported += 1;
     else if (record.usage !== undefined)
       tokensBySource[source] = addUsage(tokensBySource[source], record.usage);

@@ -25,6 +25,8 @@ export interface CommandContext {
   append(record: NewRecord): Promise<void>;
   /** Patches a record by seq; call `refresh` once the changes are done. */
   update(seq: number, patch: Partial<SessionRecord>): Promise<void>;
+  /** The same patch to many records, in one flushed write. */
+  updateMany(seqs: readonly number[], patch: Partial<SessionRecord>): Promise<void>;
   /** Recomputes and saves the session's summary (after updates or a compaction). */
   refresh(): Promise<void>;
 }

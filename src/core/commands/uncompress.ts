@@ -15,12 +15,13 @@ export const uncompressCommand: CommandSpec = {
     const compacted = new Set(last.compactedSeqs);
     // Messages first, the compaction last: until it is marked undone, it alone keeps them out, so a
     // crash in between leaves the context as it was rather than half restored.
-    for (const record of records) {
-      if (record.kind === 'message' && compacted.has(record.seq) && !record.inContext) {
-        await context.update(record.seq, { inContext: true });
-      }
-    }
-    await context.update(last.seq, { undone: true });
+    const restore = records.filter((r) => r.kind === 'message' && compacted.has(r.seq) && !r.inContext);
+    await context.updateMany(
+      restore.map((r) => r.seq),
+      { inContext: true },
+    );
+    // undoneAfter: a provider's report of the prompt from before this moment no longer describes it.
+    await context.update(last.seq, { undone: true, undoneAfter: records.at(-1)?.seq ?? last.seq });
     await context.refresh();
     context.context.changed(false);
     return {

@@ -144,6 +144,11 @@ const compressionSchema = z.strictObject({
   reply_reserve: z.number().int().positive().default(8192),
   /** Sorted by threshold when used; when not set, levels at 60% and 85% of the usable window. */
   pressure_levels: z.array(pressureLevelSchema).min(1).optional(),
+  /**
+   * How the summary's JSON is asked for (`response_format`): `auto` picks by provider and model,
+   * `json_schema` and `json_object` force one, `off` sends none (the reply is still parsed, prose too).
+   */
+  structured_output: z.enum(['auto', 'json_schema', 'json_object', 'off']).default('auto'),
 });
 
 const customCommandSchema = z.strictObject({

@@ -1,7 +1,7 @@
 /** What is sent to the model: assembly, measure, pressure levels, compression, knowledge, limits. */
 export { activeCompactions, assemble, messagesInContext, systemText, type Assembly } from './assemble.js';
 export { chatMessages } from './chat.js';
-export { COMPRESSION_INSTRUCTIONS, compressionMessages } from './compress.js';
+export { COMPRESSION_INSTRUCTIONS, PARTS_HEADING, TRANSCRIPT_HEADING, summaryMessages } from './compress.js';
 export type { CompactionOutcome } from './compaction.js';
 export { knowledgeEntries, normalizeKnowledge } from './knowledge.js';
 export { levelPassed, nextCompactionAt, pressureLevels, usableWindow, type PressureLevel } from './levels.js';

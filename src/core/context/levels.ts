@@ -13,7 +13,7 @@ const DEFAULT_LEVELS = [
   { share: 0.85, targetRatio: 4 },
 ] as const;
 /** The window assumed for the built-in levels when the model's is unknown: today's common size. */
-const ASSUMED_WINDOW = 128_000;
+export const ASSUMED_WINDOW = 128_000;
 /** A reserve larger than this share of the window would leave no room to work in. */
 const MAX_RESERVE_SHARE = 0.5;
 

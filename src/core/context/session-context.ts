@@ -7,8 +7,10 @@ import { ZERO_USAGE, type SessionRecord, type SessionSummary, type SessionWriter
 import { readTokenCache, writeTokenCache, type TokenCounter, type TokenEncoding } from '../tokens/index.js';
 import { assemble, type Assembly } from './assemble.js';
 import { chatMessages } from './chat.js';
-import { measureExactly, runCompaction, type CompactionDeps, type CompactionOutcome } from './compaction.js';
-import { levelPassed, nextCompactionAt, pressureLevels, type PressureLevel } from './levels.js';
+import { runCompaction, type CompactionDeps, type CompactionOutcome } from './compaction.js';
+import { levelPassed, nextCompactionAt, pressureLevels, usableWindow, type PressureLevel } from './levels.js';
+import { compressionPause, isPaused } from './pause.js';
+import { contextFigure, reportedAnchor, type ContextFigure } from './reported.js';
 import { BUDGET_WARNING_SHARE } from './budget.js';
 import { BudgetGuard } from './limits.js';
 import { ContextMeter, type Measured } from './measure.js';
@@ -48,10 +50,12 @@ export class SessionContext {
   /** What the last preparation was for (the records and tools it saw): it is not repeated for the same. */
   private prepared: string | null = null;
   private countsChanged = false;
-  /** The turn whose automatic compression failed or found nothing: it is not tried again in that turn. */
+  /** The turn whose automatic compression failed or found nothing: it is not tried again in that turn unless it must fit. */
   private settledTurn: string | null = null;
   private controller: AbortController | null = null;
   private work: Promise<unknown> | null = null;
+  /** Summarising models that refused `response_format` in this session. */
+  private readonly formatRefused = new Set<string>();
 
   constructor(private readonly deps: SessionContextDeps) {
     this.meter = new ContextMeter(deps.counter);
@@ -95,21 +99,31 @@ export class SessionContext {
     return { encoding: facts.encoding, exact: measured.exact, unavailable: this.deps.counter.failure() };
   }
 
+  /**
+   * The next request by kind, against the window. Its total is the provider's report plus octo's count
+   * since, while a report stands (reported.ts); octo's own count otherwise.
+   */
   breakdown(schedule = true): ContextBreakdown {
     const { measured: m, facts } = this.measured(schedule);
     const levels = pressureLevels(this.deps.config.compression, facts.window);
+    const records = this.deps.records();
+    const figure = contextFigure(m, reportedAnchor(records, this.deps.model()), facts.window);
+    const pause = compressionPause(records, this.summariserModel(), levels, this.ceiling(facts));
     return {
       system: m.system,
       tools: m.tools,
       knowledge: m.knowledge + m.summary,
       messages: m.messages,
       attachments: m.attachments,
-      total: m.total,
+      total: figure.total,
       window: facts.window,
       nextCompactionAt: nextCompactionAt(levels),
       summary: m.summary,
       exact: m.exact,
       levels,
+      counted: figure.counted,
+      ...(figure.reported === null ? {} : { reported: figure.reported }),
+      ...(pause === null ? {} : { compression: pause }),
     };
   }
 
@@ -126,6 +140,8 @@ export class SessionContext {
     const over = this.guard.check(this.guard.sessionFacts(summary));
     if (over !== null) return { ok: false, error: over };
     await this.compactIfNeeded(turnId, signal);
+    const overflow = await this.windowOverflow(model);
+    if (overflow !== null) return { ok: false, error: overflow };
     const facts = this.facts();
     const assembly = this.assembly();
     const messages = await chatMessages(assembly, this.deps.loadMedia);
@@ -141,7 +157,9 @@ export class SessionContext {
     return this.exclusive(async (signal) => {
       const deps = await this.compactionDeps();
       if (deps === null) return { status: 'failed', reason: 'this view is read-only' };
-      return this.afterCompaction(await runCompaction(deps, { trigger, level: null, focus, signal }));
+      return this.afterCompaction(
+        await runCompaction(deps, { trigger, level: null, focus, signal, mode: 'model' }),
+      );
     });
   }
 
@@ -191,26 +209,91 @@ export class SessionContext {
     await this.saveCounts();
   }
 
+  /**
+   * Compresses before a model call when the context has passed a level: with the summariser, unless a
+   * failure paused it (pause.ts); past the usable window, where the request would not fit, octo
+   * compresses without the model when the summariser fails or is paused.
+   */
   private async compactIfNeeded(turnId: string, signal: AbortSignal): Promise<void> {
-    if (this.settledTurn === turnId) return;
     const facts = this.facts();
     const levels = pressureLevels(this.deps.config.compression, facts.window);
     const lowest = levels[0];
     if (lowest === undefined) return;
-    await this.loadCounts();
-    // The bound never undercounts: below the lowest level by it, the exact count is below too.
-    const bound = this.meter.measure(this.assembly(), this.deps.tools(), facts.encoding, 'bound');
-    if (!passes(bound.total, lowest)) return;
-    const deps = await this.compactionDeps();
-    if (deps === null) return;
-    const exact = await measureExactly(deps, this.assembly());
-    this.countsChanged = true;
-    const level = levelPassed(levels, exact.total);
-    if (level === null) return;
+    const ceiling = this.ceiling(facts);
+    const pause = compressionPause(this.deps.records(), this.summariserModel(), levels, ceiling);
+    // While a failure pauses compression, nothing happens below its retry point and the window: no
+    // need to count exactly (and load the tokenizer) to find that out.
+    const floor =
+      pause === null
+        ? lowest.threshold
+        : Math.max(lowest.threshold, Math.min((pause.retryAt ?? Infinity) - 1, ceiling ?? Infinity));
+    if (floor === Infinity) return;
+    const figure = await this.figure(facts, floor);
+    if (figure === null) return;
+    const level = levelPassed(levels, figure.total);
+    const deps = level === null ? null : await this.compactionDeps();
+    if (level === null || deps === null) return;
+    const mustFit = ceiling !== null && figure.total > ceiling;
+    // Once a turn's compression failed or found nothing, its later steps try again only if they must.
+    if (this.settledTurn === turnId && !mustFit) return;
+    const paused = isPaused(pause, figure.total);
+    if (paused && !mustFit) {
+      this.settledTurn = turnId;
+      return;
+    }
+    const mode = paused ? 'octo' : mustFit ? 'model-or-octo' : 'model';
     const outcome = this.afterCompaction(
-      await runCompaction(deps, { trigger: 'auto', level, focus: '', signal }),
+      await runCompaction(deps, { trigger: 'auto', level, focus: '', signal, mode, tokens: figure.total }),
     );
     if (outcome.status !== 'compacted') this.settledTurn = turnId;
+  }
+
+  /**
+   * The context's size as the levels see it, or null when it is at most `floor` for sure. The byte
+   * bound decides without the tokenizer whenever it can (a short session's turns never load it).
+   */
+  private async figure(facts: ModelFacts, floor: number): Promise<ContextFigure | null> {
+    await this.loadCounts();
+    const anchor = reportedAnchor(this.deps.records(), this.deps.model());
+    const bound = this.meter.measure(this.assembly(), this.deps.tools(), facts.encoding, 'bound');
+    if (contextFigure(bound, anchor, facts.window).total <= floor) return null;
+    await this.deps.counter.ensure(
+      facts.encoding,
+      this.meter.items(this.assembly(), this.deps.tools(), facts.encoding),
+    );
+    this.countsChanged = true;
+    const exact = this.meter.measure(this.assembly(), this.deps.tools(), facts.encoding, 'bound');
+    const figure = contextFigure(exact, anchor, facts.window);
+    return figure.total <= floor ? null : figure;
+  }
+
+  /**
+   * Null when the request fits the window of the model it goes to; else the error that stops the
+   * turn, naming the numbers. Reached only when compression could not bring the context under it
+   * (compression off, or the latest turn alone too large). An unknown window is not guarded.
+   */
+  private async windowOverflow(model: ResolvedModel): Promise<OctoError | null> {
+    const window = this.deps.models.contextWindow(model);
+    if (window === null) return null;
+    const figure = await this.figure(this.facts(), window);
+    if (figure === null) return null;
+    const why = this.deps.config.compression.enabled
+      ? 'compression could not make it fit: only the latest turn is left, or the summary failed'
+      : 'compression is off ([compression] enabled = false)';
+    return new OctoError(
+      'context_overflow',
+      `The request would be ${figure.total.toLocaleString('en-US')} tokens, over the ${window.toLocaleString('en-US')}-token window of ${model.modelString} (${why}). Nothing was sent. Start a new session, /uncompress less, or use a model with a larger window.`,
+      { details: { tokens: figure.total, window, model: model.modelString } },
+    );
+  }
+
+  /** The usable window of the session's model (its window minus the reply reserve), when known. */
+  private ceiling(facts: ModelFacts): number | null {
+    return usableWindow(facts.window, this.deps.config.compression.reply_reserve);
+  }
+
+  private summariserModel(): string {
+    return this.deps.config.compression.model ?? this.deps.model();
   }
 
   /**
@@ -265,7 +348,8 @@ export class SessionContext {
       systemPrompt: this.deps.systemPrompt(),
       tools: this.deps.tools(),
       encoding: this.facts().encoding,
-      sessionModel: this.deps.model(),
+      window: this.facts().window,
+      summariser: { modelString: this.summariserModel(), config, refused: this.formatRefused },
     };
   }
 
@@ -275,8 +359,9 @@ export class SessionContext {
 
   /**
    * Reads the cache and makes the keys (in slices), then counts in the background what the next turn
-   * will have to count before its request anyway: only when the bound passes the lowest level or comes
-   * near the per-request spending limit (the same tests as compactIfNeeded and requestCost).
+   * will have to count before its request anyway: only when the bound (with the provider's report, as
+   * the levels see it) passes the lowest level or comes near the per-request spending limit (the same
+   * tests as compactIfNeeded and requestCost).
    */
   private async prepareCounts(facts: ModelFacts, assembly: Assembly): Promise<void> {
     await this.loadCounts();
@@ -290,12 +375,14 @@ export class SessionContext {
     });
     if (bound.exact) return;
     const lowest = pressureLevels(this.deps.config.compression, facts.window)[0];
+    const anchor = reportedAnchor(this.deps.records(), this.deps.model());
+    const figure = contextFigure(bound, anchor, facts.window);
     const max = this.guard.requestMax();
     const cost =
       max === null || facts.resolved === null
         ? null
         : this.deps.models.cost(facts.resolved, { ...ZERO_USAGE, input: bound.total }, null);
-    if (passes(bound.total, lowest) || (max !== null && nearLimit(cost, max)))
+    if (passes(figure.total, lowest) || (max !== null && nearLimit(cost, max)))
       this.deps.counter.schedule(facts.encoding, items);
   }
 

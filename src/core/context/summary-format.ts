@@ -1,5 +1,8 @@
 import * as z from 'zod';
+import { sanitizeLine, sanitizeText } from '../text/index.js';
 import type { NewKnowledge } from './knowledge.js';
+import { knowledgeFromProse } from './prose-knowledge.js';
+import { findJsonObject } from './summary-json.js';
 
 /** Characters of one summary line or knowledge entry kept: a model that rambles cannot flood the context. */
 const MAX_ITEM_CHARS = 600;
@@ -56,32 +59,88 @@ const replySchema = z.object({
 
 export type StructuredSummary = z.infer<typeof summarySchema>;
 
-export type ParsedReply =
-  { ok: true; summary: StructuredSummary; knowledge: NewKnowledge[] } | { ok: false; reason: string };
+/** How the summary came: the JSON asked for, or prose the model wrote instead. */
+export type SummaryForm = 'structured' | 'prose';
 
-/** The JSON object in a reply, tolerating code fences and prose around it. */
-function jsonOf(reply: string): unknown {
-  const start = reply.indexOf('{');
-  const end = reply.lastIndexOf('}');
-  if (start === -1 || end <= start) return undefined;
-  try {
-    return JSON.parse(reply.slice(start, end + 1));
-  } catch (error) {
-    if (error instanceof SyntaxError) return undefined;
-    throw error;
-  }
+export type ParsedReply =
+  { ok: true; form: SummaryForm; text: string; knowledge: NewKnowledge[] } | { ok: false; reason: string };
+
+/** Fewer words than this cannot summarise a conversation: a refusal, an apology, an echo. */
+const MIN_PROSE_WORDS = 15;
+/** A reply opening like this and shorter than REFUSAL_MAX_WORDS declines rather than summarises. */
+const REFUSAL =
+  /^(i'?m sorry|i am sorry|sorry|apologies|i (cannot|can't|can not|am unable|won't|will not)|as an ai|unfortunately)\b/i;
+const REFUSAL_MAX_WORDS = 60;
+/** Characters of a useless reply quoted in the failure. */
+const QUOTE_CHARS = 80;
+/** The knowledge categories a structured summary's own lists stand for, when its knowledge list is empty. */
+const LIST_KNOWLEDGE: ReadonlyArray<[keyof StructuredSummary, NewKnowledge['category']]> = [
+  ['decisions', 'decision'],
+  ['constraints', 'constraint'],
+  ['preferences', 'preference'],
+  ['findings', 'finding'],
+];
+
+function isFilled(summary: StructuredSummary): boolean {
+  return Object.values(summary).some((v) => (Array.isArray(v) ? v.length > 0 : v !== ''));
 }
 
-/** Validates the summariser's reply; an empty or shapeless one is "nothing usable", never a summary. */
-export function parseSummaryReply(reply: string): ParsedReply {
-  const json = jsonOf(reply);
-  if (json === undefined) return { ok: false, reason: 'the summary reply held no JSON object' };
-  const parsed = replySchema.safeParse(json);
-  if (!parsed.success) return { ok: false, reason: 'the summary reply did not have the expected shape' };
+/**
+ * Entries from the reply's knowledge list; a model that left it empty but listed decisions and
+ * constraints in the summary has them taken from there, so they outlive the summary.
+ */
+function structuredKnowledge(summary: StructuredSummary, knowledge: NewKnowledge[]): NewKnowledge[] {
+  if (knowledge.length > 0) return knowledge;
+  return LIST_KNOWLEDGE.flatMap(([key, category]) => {
+    const items = summary[key];
+    return Array.isArray(items) ? items.map((text) => ({ category, text })) : [];
+  });
+}
+
+/** Cuts a summary to `maxChars` at a line end, saying so: a model that rambles cannot flood the context. */
+export function capSummary(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  const cut = text.lastIndexOf('\n', maxChars);
+  return `${text.slice(0, cut > maxChars / 2 ? cut : maxChars).trimEnd()}\n[… summary cut to its budget …]`;
+}
+
+/** Prose as the summary: the reply without code fences or control characters. */
+function proseOf(reply: string): string {
+  return sanitizeText(reply)
+    .replace(/^```[A-Za-z]*[ \t]*$/gm, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+function proseReply(reply: string, maxChars: number): ParsedReply {
+  const text = proseOf(reply);
+  const words = text.split(/\s+/).filter(Boolean).length;
+  if (words === 0) return { ok: false, reason: 'the summary reply was empty' };
+  if (words < MIN_PROSE_WORDS || (words < REFUSAL_MAX_WORDS && REFUSAL.test(text))) {
+    const quote = sanitizeLine(text).slice(0, QUOTE_CHARS);
+    return { ok: false, reason: `the summary reply held no summary ("${quote}")` };
+  }
+  return { ok: true, form: 'prose', text: capSummary(text, maxChars), knowledge: knowledgeFromProse(text) };
+}
+
+/**
+ * Reads the summariser's reply: the JSON object asked for wherever it sits (bare, fenced, wrapped in
+ * prose, cut off), else the prose itself as the summary with the knowledge found in it. Only a reply
+ * with nothing usable (empty, an empty template, a refusal, a few words) is a failure.
+ */
+export function parseSummaryReply(reply: string, maxChars: number): ParsedReply {
+  const json = findJsonObject(reply);
+  if (json !== undefined && typeof json.summary === 'string') return proseReply(json.summary, maxChars);
+  const parsed = json === undefined ? null : replySchema.safeParse(json);
+  if (parsed?.success !== true) return proseReply(reply, maxChars);
   const { summary, knowledge } = parsed.data;
-  const filled = Object.values(summary).some((v) => (Array.isArray(v) ? v.length > 0 : v !== ''));
-  if (!filled) return { ok: false, reason: 'the summary reply was empty' };
-  return { ok: true, summary, knowledge };
+  if (!isFilled(summary)) return { ok: false, reason: 'the summary reply was empty' };
+  return {
+    ok: true,
+    form: 'structured',
+    text: capSummary(renderSummary(summary), maxChars),
+    knowledge: structuredKnowledge(summary, knowledge),
+  };
 }
 
 const SECTIONS: ReadonlyArray<[keyof StructuredSummary, string]> = [

@@ -31,7 +31,9 @@ export function trackCompressions(
     bus.on('context.compacted', (event: OctoEvents['context.compacted']) => {
       const job = take(event.sessionId);
       if (job === undefined) return;
-      const activity = `${formatTokens(event.tokensBefore)} → ${formatTokens(event.tokensAfter)} tokens, ${event.messages} messages`;
+      const by =
+        event.form === 'octo' ? ', by octo without a model' : event.form === 'prose' ? ', from prose' : '';
+      const activity = `${formatTokens(event.tokensBefore)} → ${formatTokens(event.tokensAfter)} tokens, ${event.messages} messages${by}`;
       if (event.usage !== undefined || event.cost !== null) {
         job.progress(activity, {
           usage: event.usage ?? ZERO_USAGE,
@@ -40,7 +42,16 @@ export function trackCompressions(
       }
       job.finish(activity);
     }),
-    bus.on('context.compactionFailed', ({ sessionId, reason }) => take(sessionId)?.fail(reason)),
+    bus.on('context.compactionProgress', ({ sessionId, activity }) =>
+      running.get(sessionId)?.progress(activity),
+    ),
+    bus.on('context.compactionFailed', ({ sessionId, reason, usage, cost }) => {
+      const job = take(sessionId);
+      // A failed attempt that was billed shows what it cost on its row.
+      if (usage !== undefined || (cost !== undefined && cost !== null && cost > 0))
+        job?.progress('failed', { usage: usage ?? ZERO_USAGE, cost: cost ?? null });
+      job?.fail(reason);
+    }),
     bus.on('context.compactionInterrupted', ({ sessionId }) => take(sessionId)?.cancelled()),
   ];
   return () => {

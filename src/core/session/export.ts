@@ -44,6 +44,7 @@ function recordToMarkdown(record: SessionRecord): string {
         .join('\n');
     }
     case 'compaction':
+      if (record.failed !== undefined) return `_compression failed: ${record.failed}_`;
       return `### summary of earlier messages\n\n${record.summary}`;
     case 'knowledge':
       return record.op === 'add' ? `> ${record.category ?? 'note'}: ${record.text ?? ''}` : '';

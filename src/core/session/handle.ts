@@ -225,6 +225,10 @@ export class OpenSession implements SessionHandle {
         if (this.access.kind === 'readOnly') throw this.readOnlyError();
         await this.access.writer.update(seq, patch);
       },
+      updateMany: async (seqs, patch) => {
+        if (this.access.kind === 'readOnly') throw this.readOnlyError();
+        await this.access.writer.updateMany(seqs, patch);
+      },
       refresh: async () => {
         await this.saveSummary();
       },

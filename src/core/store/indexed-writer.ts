@@ -15,6 +15,7 @@ export function indexedWriter(inner: SessionWriter, index: SearchIndex): Session
       return stored;
     },
     update: (seq, patch) => inner.update(seq, patch),
+    updateMany: (seqs, patch) => inner.updateMany(seqs, patch),
     mediaDir: () => inner.mediaDir(),
     close: async () => {
       await inner.close();

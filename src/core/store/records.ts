@@ -134,10 +134,20 @@ export interface CompactionRecord extends RecordBase {
   /** The threshold of the pressure level that was passed, for automatic ones. */
   level?: number;
   /**
-   * Why the summary was not usable. Such a record only keeps the cost of the attempt: it compacts
-   * nothing and has no summary in the context.
+   * Why the summary was not usable. Such a record keeps the cost of the attempt and the context size
+   * it failed at (`tokensBefore`, which automatic compression waits to outgrow): it compacts nothing
+   * and has no summary in the context.
    */
   failed?: string;
+  /**
+   * How the summary was written: the JSON asked for, prose the model wrote instead, or by octo
+   * itself without a model (the summariser failed and the request had to fit). Absent on older records.
+   */
+  form?: 'structured' | 'prose' | 'octo';
+  /** Summariser requests it took (a long history is summarised in parts); absent means one. */
+  requests?: number;
+  /** Set with `undone`: the seq of the newest record when it was undone (reported sizes before it no longer hold). */
+  undoneAfter?: number;
 }
 
 export type CompactionTrigger = 'auto' | 'summarize' | 'done';

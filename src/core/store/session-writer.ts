@@ -58,7 +58,7 @@ export class NedbSessionWriter implements SessionWriter {
       // Order is by seq alone: the clock may jump backwards (docs/faults.md row 26).
       const stored: SessionRecord = { ...record, seq: (this.list.at(-1)?.seq ?? 0) + 1, at };
       const id = docId(stored.seq);
-      await this.write({ _id: id, ...stored });
+      await this.write([{ _id: id, ...stored }]);
       this.list.push(stored);
       this.ids.set(stored.seq, id);
       return stored;
@@ -68,17 +68,42 @@ export class NedbSessionWriter implements SessionWriter {
   update(seq: number, patch: Partial<SessionRecord>): Promise<SessionRecord> {
     return this.serial(async () => {
       await this.ready();
-      const index = this.list.findIndex((r) => r.seq === seq);
+      const index = this.indexOf(seq);
       const current = this.list[index];
       if (current === undefined)
         throw new OctoError('internal', `Session ${this.id} has no record with seq ${seq}.`);
       const changes = cleanPatch(patch);
       if (Object.keys(changes).length === 0) return current;
       const updated: SessionRecord = { ...current, ...changes };
-      await this.write({ _id: this.ids.get(seq) ?? docId(seq), ...updated });
+      await this.write([{ _id: this.ids.get(seq) ?? docId(seq), ...updated }]);
       this.superseded += 1;
       this.list[index] = updated;
       return updated;
+    });
+  }
+
+  updateMany(seqs: readonly number[], patch: Partial<SessionRecord>): Promise<void> {
+    return this.serial(async () => {
+      await this.ready();
+      const changes = cleanPatch(patch);
+      if (seqs.length === 0 || Object.keys(changes).length === 0) return;
+      const positions = seqs.map((seq) => {
+        const index = this.indexOf(seq);
+        if (index === -1)
+          throw new OctoError('internal', `Session ${this.id} has no record with seq ${seq}.`);
+        return index;
+      });
+      const updated = positions.map(
+        (index): SessionRecord => ({ ...this.list[index], ...changes }) as SessionRecord,
+      );
+      await this.write(
+        updated.map((record) => ({ _id: this.ids.get(record.seq) ?? docId(record.seq), ...record })),
+      );
+      this.superseded += updated.length;
+      positions.forEach((index, i) => {
+        const record = updated[i];
+        if (record !== undefined) this.list[index] = record;
+      });
     });
   }
 
@@ -139,10 +164,24 @@ export class NedbSessionWriter implements SessionWriter {
     if (!this.prepared) await this.load();
   }
 
-  /** Appends one document line and flushes it; after a failure the file is prepared again first. */
-  private async write(doc: NedbDoc): Promise<void> {
+  /** The position of a record by seq (the list is in seq order), or -1. */
+  private indexOf(seq: number): number {
+    let low = 0;
+    let high = this.list.length - 1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      const at = this.list[mid]?.seq ?? 0;
+      if (at === seq) return mid;
+      if (at < seq) low = mid + 1;
+      else high = mid - 1;
+    }
+    return -1;
+  }
+
+  /** Appends document lines and flushes them at once; after a failure the file is prepared again first. */
+  private async write(docs: readonly NedbDoc[]): Promise<void> {
     try {
-      await appendDocs(this.file, [doc], this.ctx);
+      await appendDocs(this.file, docs, this.ctx);
     } catch (error) {
       this.prepared = false;
       throw saveError(this.file, error);

@@ -38,6 +38,11 @@ export interface SessionWriter {
   append(record: NewRecord): Promise<SessionRecord>;
   /** Applies a shallow patch to a record by seq (e.g. inContext: false). */
   update(seq: number, patch: Partial<SessionRecord>): Promise<SessionRecord>;
+  /**
+   * Applies one shallow patch to many records in one flushed write (a compression of 20,000
+   * messages is one disk round trip, not 20,000): all of them are changed, or, when it fails, none.
+   */
+  updateMany(seqs: readonly number[], patch: Partial<SessionRecord>): Promise<void>;
   /** Absolute path of the media folder of this session (created 0700 on demand). */
   mediaDir(): string;
   /** Compacts the file if idle, releases the lock. Idempotent. */

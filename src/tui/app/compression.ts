@@ -41,13 +41,29 @@ function compacted(c: Controller, e: OctoEvents['context.compacted']): void {
   if (e.sessionId === c.state.currentId) c.refreshContext();
 }
 
-function failed(c: Controller, { sessionId, trigger, reason }: OctoEvents['context.compactionFailed']): void {
-  dropCompressingNote(c, sessionId);
-  c.note(
-    `Compression failed (${triggerText(trigger, null)}), the context was left as it was: ${reason}`,
-    'warning',
-    sessionId,
-  );
+/**
+ * A failure that was recorded shows from the history (it stays after a restart); what it means for
+ * the next try is a hint and the Context pane's business. An unrecorded one (the store failed) is a note.
+ */
+function failed(c: Controller, e: OctoEvents['context.compactionFailed']): void {
+  dropCompressingNote(c, e.sessionId);
+  if (e.tokens === undefined) {
+    c.note(
+      `Compression failed (${triggerText(e.trigger, null)}), the context was left as it was: ${e.reason}`,
+      'warning',
+      e.sessionId,
+    );
+    return;
+  }
+  c.history.invalidate(e.sessionId);
+  if (e.sessionId !== c.state.currentId) return;
+  c.refreshContext();
+  if (e.retryAt !== undefined)
+    c.setHint(
+      e.retryAt === null
+        ? 'compression failed; /summarize tries again'
+        : `compression failed; next automatic try at ${compactNumber(e.retryAt)} tokens, or /summarize`,
+    );
 }
 
 /** Subscribes the compression and knowledge events; returns the unsubscribe functions. */
@@ -56,6 +72,9 @@ export function compressionListeners(c: Controller): Array<() => void> {
     c.ws.on('context.compacting', (e) => compacting(c, e)),
     c.ws.on('context.compacted', (e) => compacted(c, e)),
     c.ws.on('context.compactionFailed', (e) => failed(c, e)),
+    c.ws.on('context.compactionProgress', ({ sessionId, activity }) => {
+      if (sessionId === c.state.currentId) c.setHint(`${COMPRESSING} ${activity}`);
+    }),
     // Pinning or forgetting changes what the knowledge part of the next request holds.
     c.ws.on('knowledge.changed', ({ sessionId }) => {
       if (sessionId === c.state.currentId) c.refreshContext();

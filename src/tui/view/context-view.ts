@@ -63,10 +63,20 @@ export function threshold(n: number): string {
   return n >= 1000 && n < 1_000_000 ? `${(n / 1000).toFixed(1)}k` : compactNumber(n);
 }
 
+/** The provider's report of the last prompt plus octo's count since, when the total comes from it. */
+function sourceLines(b: ContextBreakdown, width: number): StyledLine[] {
+  if (b.reported === undefined) return [];
+  const text = ` reported ${threshold(b.reported.tokens)} + ${tokens(b.reported.since, b)} since`;
+  return [[seg(fit(text, width), 'dim')]];
+}
+
 function windowLines(b: ContextBreakdown, streamed: number, width: number): StyledLine[] {
   const total = b.total + streamed;
   if (b.window === null) {
-    return [[seg(`${tokens(total, b)} tokens`, 'strong'), seg(' · window unknown', 'dim')]];
+    return [
+      [seg(`${tokens(total, b)} tokens`, 'strong'), seg(' · window unknown', 'dim')],
+      ...sourceLines(b, width),
+    ];
   }
   const share = total / b.window;
   return [
@@ -75,6 +85,20 @@ function windowLines(b: ContextBreakdown, streamed: number, width: number): Styl
       seg(` (${percent(share)})`, 'dim'),
     ],
     bar(share, Math.max(4, width)),
+    ...sourceLines(b, width),
+  ];
+}
+
+/** A failed compression pauses the automatic ones: say so, and when they resume. */
+function pauseLines(b: ContextBreakdown, width: number): StyledLine[] {
+  const pause = b.compression;
+  if (pause === undefined) return [];
+  // /summarize tries at once; past the window octo compresses without the model.
+  const next = pause.retryAt === null ? ' next try: /summarize' : ` next try at ${threshold(pause.retryAt)}`;
+  return [
+    [seg(fit(` compression failed at ${threshold(pause.failedAt)}:`, width), 'warning')],
+    [seg(fit(` ${sanitizeLine(pause.reason)}`, width), 'warning')],
+    [seg(fit(next, width), 'dim')],
   ];
 }
 
@@ -95,6 +119,7 @@ export function contextView(input: ContextInput): StyledLine[] {
     if (streamed > 0) lines.push(row('streaming (est.)', `+${compactNumber(streamed)}`, w));
     if (b.nextCompactionAt !== null)
       lines.push([seg(fit(` next compression at ${threshold(b.nextCompactionAt)}`, w), 'dim')]);
+    lines.push(...pauseLines(b, w));
   }
   const t = input.tokens;
   lines.push([seg('Session tokens', 'strong')]);

@@ -61,7 +61,7 @@ function latestCompactionSeq(records: readonly SessionRecord[]): number | null {
 
 function compactionItem(record: CompactionRecord, latest: boolean): ConversationItem {
   const undone = record.undone === true;
-  const figures = `${record.compactedSeqs.length} messages summarised (${record.tokensBefore} → ${record.tokensAfter} tokens)`;
+  const figures = `${record.compactedSeqs.length} messages summarised${compactionLabel(record)} (${record.tokensBefore} → ${record.tokensAfter} tokens)`;
   return {
     kind: 'note',
     key: `c${record.seq}`,
@@ -78,6 +78,30 @@ function compactionItem(record: CompactionRecord, latest: boolean): Conversation
 /** Finish reasons after which a reply is not whole. */
 export function unfinished(reason: FinishReason | null | undefined): boolean {
   return reason === 'length' || reason === 'content_filter' || reason === 'error';
+}
+
+/** A failed attempt compacted nothing, but the user must see that it failed, and why (it pauses the next). */
+function failedItem(record: CompactionRecord): ConversationItem {
+  const how = record.trigger === undefined || record.trigger === 'auto' ? 'automatic' : `/${record.trigger}`;
+  return {
+    kind: 'note',
+    key: `c${record.seq}`,
+    tone: 'warning',
+    text: `Compression failed (${how}, at ${record.tokensBefore} tokens): ${record.failed ?? ''}. The context was left as it was.`,
+    detail: '',
+  };
+}
+
+function compactionLabel(record: CompactionRecord): string {
+  switch (record.form) {
+    case 'octo':
+      return ' by octo, without a model';
+    case 'prose':
+      return ' (the summariser wrote prose)';
+    case 'structured':
+    case undefined:
+      return '';
+  }
 }
 
 /** Items for the records; a tool result joins the item of its call (it stands alone only if orphaned). */
@@ -139,9 +163,9 @@ export function buildItems(records: readonly SessionRecord[]): ConversationItem[
         break;
       }
       case 'compaction':
-        // A failed attempt compacted nothing: its cost is in /info, not in the conversation.
-        if (record.failed !== undefined) break;
-        items.push(compactionItem(record, record.seq === latest));
+        items.push(
+          record.failed === undefined ? compactionItem(record, record.seq === latest) : failedItem(record),
+        );
         break;
       case 'command':
         if (record.command === 'model') {

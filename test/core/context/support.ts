@@ -1,9 +1,9 @@
 /** A scripted provider that also plays the summariser, and an independent count of what was sent. */
 import { get_encoding } from 'tiktoken';
-import { COMPRESSION_INSTRUCTIONS } from '../../../src/core/context/index.js';
 import type { Workspace } from '../../../src/core/api.js';
 import type { OctoEventName, OctoEvents } from '../../../src/core/events.js';
-import type { FakeReply, FakeRequest } from '../../support/fake-provider.js';
+import type { FakeAnswer, FakeRequest } from '../../support/fake-provider.js';
+import { STATED_LINE, isSummaryRequest, summariserAnswer } from '../../support/fake-summariser.js';
 
 interface WireMessage {
   role: string;
@@ -15,38 +15,18 @@ export function wireMessages(request: FakeRequest): WireMessage[] {
   return (request.body.messages ?? []) as WireMessage[];
 }
 
-export function isCompression(request: FakeRequest): boolean {
-  const first = wireMessages(request)[0];
-  return first?.role === 'system' && first.content === COMPRESSION_INSTRUCTIONS;
-}
+export const isCompression = isSummaryRequest;
 
 /** Lines the user wrote that state a decision or a constraint: what must survive every compression. */
-export const KNOWLEDGE_LINE = /^(Decision|Constraint): .+$/;
+export const KNOWLEDGE_LINE = STATED_LINE;
 
 /**
  * Answers a compression request like a careful model: knowledge entries for the decision and
  * constraint lines of the transcript, quoted exactly, and a summary that does not repeat them (so
  * that only the knowledge path can carry them).
  */
-export function summariserReply(request: FakeRequest): FakeReply {
-  const user = wireMessages(request)[1];
-  const text = typeof user?.content === 'string' ? user.content : '';
-  const transcript = text.slice(text.indexOf('Conversation to compress:'));
-  const lines = [...transcript.matchAll(/^\[#(\d+) user\] (.*)$/gm)];
-  const knowledge = lines
-    .map((m) => m[2] ?? '')
-    .filter((l) => KNOWLEDGE_LINE.test(l))
-    .map((l) => ({ category: l.startsWith('Decision') ? 'decision' : 'constraint', text: l }));
-  const seqs = [...transcript.matchAll(/^\[#(\d+) /gm)].map((m) => Number(m[1]));
-  const summary = {
-    goal: 'Build the session store',
-    progress: [`Went through messages #${Math.min(...seqs)} to #${Math.max(...seqs)}.`],
-    nextSteps: ['Carry on with the next question.'],
-  };
-  return {
-    text: JSON.stringify({ summary, knowledge }),
-    usage: { prompt: Math.ceil(text.length / 4), completion: 120 },
-  };
+export function summariserReply(request: FakeRequest): FakeAnswer {
+  return summariserAnswer('json', request);
 }
 
 const encoder = get_encoding('o200k_base');

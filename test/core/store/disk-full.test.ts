@@ -56,6 +56,38 @@ describe('disk full while writing (docs/faults.md row 4)', () => {
     expect(await readFile(fx.sessionFile(writer.id), 'utf8')).not.toContain('LOST-TEXT');
   });
 
+  it('changes many records in one write, or none of them when it fails', async () => {
+    const fx = await storeFixture();
+    let writes = 0;
+    const disk = oneShotDiskFull();
+    const faults = { beforeWrite: () => ((writes += 1), disk.beforeWrite()) };
+    const writer = await fx.store({ faults }).create(INIT);
+    for (let n = 1; n <= 5; n += 1) await writer.append(userMessage(`m${n}`));
+    const inContext = (): boolean[] =>
+      writer.records().flatMap((r) => (r.kind === 'message' ? [r.inContext] : []));
+
+    disk.arm();
+    await expect(writer.updateMany([2, 3, 4], { inContext: false })).rejects.toMatchObject({
+      code: 'store_io',
+    });
+    expect(inContext()).toEqual([true, true, true, true, true]);
+
+    writes = 0;
+    await writer.updateMany([2, 3, 4, 5], { inContext: false });
+    expect(writes).toBe(1);
+    expect(inContext()).toEqual([false, false, false, false, true]);
+    await expect(writer.updateMany([2, 99], { inContext: true })).rejects.toMatchObject({ code: 'internal' });
+    await writer.close();
+    const reopened = await fx.store().openReadOnly(writer.id);
+    expect(reopened.records.flatMap((r) => (r.kind === 'message' ? [r.inContext] : []))).toEqual([
+      false,
+      false,
+      false,
+      false,
+      true,
+    ]);
+  });
+
   it('keeps failed writes out across repeated failures, updates and compaction', async () => {
     const fx = await storeFixture();
     const disk = oneShotDiskFull();
