@@ -1,5 +1,5 @@
 /**
- * FAULTS.md row 40 through the real binary: `octo run -p` on one session, turn after turn, against a
+ * docs/faults.md row 40 through the real binary: `octo run -p` on one session, turn after turn, against a
  * summariser that answers nothing useful. The failure is printed on stderr once, with the size at
  * which the next automatic try comes; the runs after it neither ask the summariser again nor print it.
  */
