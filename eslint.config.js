@@ -61,6 +61,28 @@ export default tseslint.config(
       ],
     },
   },
+  // server -> core only: the server is one more client of the workspace API, with no terminal of its own.
+  {
+    files: ['src/server/**/*.ts'],
+    rules: {
+      'no-console': 'error',
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['neo-blessed', 'blessed', 'chalk'].map((name) => ({
+            name,
+            message: 'src/server knows no terminal; the CLI logs for it.',
+          })),
+          patterns: [{ group: ['**/tui/**', '**/cli/**'], message: 'server may import only core.' }],
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'stdout', message: 'src/server writes through the log it is given.' },
+        { object: 'process', property: 'env', message: 'src/server reads the environment it is given.' },
+      ],
+    },
+  },
   {
     files: ['src/tui/**/*.ts'],
     rules: {

@@ -21,6 +21,12 @@ Usage
   octo trust [--yes] [--json] [--revoke]
                                        show what this project's .octo/config.toml asks that reaches
                                        outside it (keys, hosts, servers, shell), and approve it
+  octo server [--host H] [--port P] [--allow-origin ORIGIN]...
+                                       serve sessions over WebSocket (token required)
+  octo run --name NAME --daemon [--format jsonl] [-p TEXT]
+                                       hold a session in the background, taking messages
+  octo send --name NAME "TEXT"         deliver a message to the daemon holding NAME
+  octo attach NAME                     the workspace as a client of the server or daemon holding NAME
   octo --version | --help
 
 Run options
@@ -37,6 +43,8 @@ Run options
                        with -p, a tool call that is not granted is refused and the model told so
   --trust-project      use what this project's .octo/config.toml asks for (providers, models,
                        MCP servers, shell settings) in this run, without remembering it
+  --daemon             stay alive holding the session (see octo send, octo attach)
+  --format jsonl|plain with --daemon: the protocol's frames as JSON lines on stdout, or plain text
 
 Examples
   octo run --name auth-refactor -p "Read src/auth.ts and list what to change"
@@ -59,6 +67,7 @@ Configuration: $OCTO_HOME/config.toml, else $XDG_CONFIG_HOME/octo/config.toml, p
 const RUN = `Usage: octo run [--name NAME | --resume [NAME] | --resume-recent] [--model PROVIDER:MODEL]
                 [-p TEXT] [--json] [--attach FILE]... [--theme THEME] [--allow write,shell,mcp]
                 [--trust-project]
+       octo run --name NAME --daemon [--format jsonl|plain] [-p TEXT] [--allow write,shell,mcp]
 
 Without -p (and with no text on stdin) the session opens in the full-screen workspace.
 With -p the turn runs here: the reply streams to stdout as plain text, tool calls and
@@ -70,10 +79,56 @@ asks for something not approved yet (a provider's host or key, a model, an MCP s
 shell), -p sends nothing and exits 1 naming it: approve it with 'octo trust', or pass
 --trust-project for this run only.
 
+With --daemon the session stays open after its first turn (or at once without -p): messages
+come from 'octo send --name NAME', and 'octo attach NAME' opens the workspace on it. Its
+frames go to stdout (JSON lines with --format jsonl). Schedules and background jobs keep
+running; SIGTERM stops it cleanly (the turn saved, the socket and the lock removed). A tool
+call that needs approval waits for an attached client ([server] approval_timeout_ms, then denied).
+
 Examples
   octo run --name auth-refactor -p "Where is the token refreshed?"
   octo run --resume auth-refactor -p "Now write the fix" --allow write --json
   echo "Explain this error: ..." | octo run --resume-recent
+  octo run --name ci-watch --daemon --format jsonl -p "Watch the build" > ci-watch.jsonl &
+`;
+
+const SERVER = `Usage: octo server [--host 127.0.0.1] [--port 8080] [--allow-origin ORIGIN]...
+                   [--allow-remote] [--allow-host NAME]... [--allow write,shell,mcp]
+
+Serves sessions over WebSocket at ws://HOST:PORT/ws (the protocol: docs/protocol.md) and says so
+on stderr. Every connection needs the token: $OCTO_SERVER_TOKEN, else one made at start and
+written with the URL and pid to <data>/server.json (0600, removed on exit). Clients send
+'Authorization: Bearer TOKEN'; browsers offer the subprotocols 'octo.v1' and 'octo.auth.TOKEN'.
+A browser page is refused (403) unless its origin is given with --allow-origin, and so is a
+request naming another host (DNS rebinding). The server listens on 127.0.0.1 unless told
+otherwise; another address needs --allow-remote (the connection is not encrypted).
+
+Options
+  --host ADDRESS       the address to listen on (127.0.0.1)
+  --port PORT          the port (8080; 0 picks a free one, named on stderr)
+  --allow-origin ORIGIN  a page that may connect, e.g. http://localhost:5173; repeatable
+  --allow-remote       allow a --host that is not loopback
+  --allow-host NAME    a name clients use for this machine (behind --allow-remote); repeatable
+  --allow LIST         grant tools without asking: write, shell, mcp
+
+Examples
+  octo server --port 0
+  OCTO_SERVER_TOKEN=$(openssl rand -hex 32) octo server --allow-origin http://localhost:5173
+`;
+
+const SEND = `Usage: octo send --name NAME "TEXT"
+       echo "TEXT" | octo send --name NAME
+
+Delivers a message to the daemon holding session NAME (octo run --name NAME --daemon) over its
+socket ($XDG_RUNTIME_DIR/octo/NAME.sock, else <data>/run/NAME.sock). Prints 'ok' (exit 0) once the
+daemon has taken it (started a turn or queued it), or 'error: <why>' (exit 1). A message that
+starts with '-' goes after '--'.
+`;
+
+const ATTACH = `Usage: octo attach NAME [--theme THEME]
+
+Opens the full-screen workspace on session NAME as a client of the daemon or server holding it:
+what it shows is live, and what you type goes to that process, like any other client's.
 `;
 
 const SESSIONS = `Usage
@@ -132,6 +187,12 @@ export function helpText(topic: HelpTopic): string {
       return DOCTOR;
     case 'trust':
       return TRUST;
+    case 'server':
+      return SERVER;
+    case 'send':
+      return SEND;
+    case 'attach':
+      return ATTACH;
   }
 }
 

@@ -1,6 +1,7 @@
 /** Turns an explicit argv into one typed invocation; every mistake is a UsageError (exit 2). */
 import type { ApprovalCategory } from '../core/api.js';
 import { closest } from '../core/text/index.js';
+import { normalizeOrigin } from '../server/auth.js';
 import { ArgvError, readArgv, type OptionTable, type ReadArgv } from './argv.js';
 
 export interface RunOptions {
@@ -19,6 +20,22 @@ export interface RunOptions {
   allow: ApprovalCategory[];
   /** Use what the project's config asks for in this run, approved or not (`--trust-project`). */
   trustProject: boolean;
+  /** `--daemon`: stay alive holding the session, taking messages from `octo send` and `octo attach`. */
+  daemon: boolean;
+  /** `--format` of a daemon's stdout: the protocol's frames as JSON lines, or plain text. */
+  format: 'jsonl' | 'plain';
+}
+
+/** `octo server`: the WebSocket front end (docs/protocol.md). */
+export interface ServerOptions {
+  host: string;
+  port: number;
+  /** `--allow-origin`: browser pages that may connect (with the token). */
+  origins: string[];
+  /** `--allow-host`: names a client may use for this machine besides loopback and the bound address. */
+  hosts: string[];
+  allowRemote: boolean;
+  allow: ApprovalCategory[];
 }
 
 export type SessionsAction =
@@ -32,7 +49,7 @@ export type SessionsAction =
   | { action: 'search'; text: string; json: boolean; all: boolean }
   | { action: 'move'; name: string; dir: string };
 
-export type HelpTopic = 'main' | 'run' | 'sessions' | 'doctor' | 'trust';
+export type HelpTopic = 'main' | 'run' | 'sessions' | 'doctor' | 'trust' | 'server' | 'send' | 'attach';
 
 export type Invocation =
   | { kind: 'help'; topic: HelpTopic }
@@ -40,7 +57,11 @@ export type Invocation =
   | { kind: 'run'; options: RunOptions }
   | { kind: 'sessions'; sessions: SessionsAction }
   | { kind: 'doctor'; reindex: boolean }
-  | { kind: 'trust'; yes: boolean; revoke: boolean; json: boolean };
+  | { kind: 'trust'; yes: boolean; revoke: boolean; json: boolean }
+  | { kind: 'server'; options: ServerOptions }
+  /** `text` absent: read it from stdin. */
+  | { kind: 'send'; name: string; text?: string }
+  | { kind: 'attach'; name: string; theme?: string };
 
 /** A mistake on the command line; the message is shown with the usage. */
 export class UsageError extends Error {
@@ -74,6 +95,8 @@ const RUN_OPTIONS: OptionTable = {
   theme: { kind: 'value' },
   allow: { kind: 'value' },
   'trust-project': { kind: 'flag' },
+  daemon: { kind: 'flag' },
+  format: { kind: 'value' },
 };
 
 /**
@@ -166,6 +189,43 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
       return { kind: 'trust', yes: args.flag('yes'), revoke: args.flag('revoke'), json: args.flag('json') };
     },
   },
+  server: {
+    topic: 'server',
+    options: {
+      host: { kind: 'value' },
+      port: { kind: 'value' },
+      'allow-origin': { kind: 'value' },
+      'allow-host': { kind: 'value' },
+      'allow-remote': { kind: 'flag' },
+      allow: { kind: 'value' },
+    },
+    read: (args) => {
+      args.noOperands();
+      return { kind: 'server', options: serverOptions(args) };
+    },
+  },
+  send: {
+    topic: 'send',
+    // The message is free text after the options; a message that starts with "-" goes after `--`.
+    options: { name: { kind: 'value' } },
+    read: (args) => {
+      const name = args.text('name');
+      if (name === undefined) throw new UsageError('octo send needs --name NAME.', 'send');
+      const text = args.operands.join(' ');
+      return { kind: 'send', name, ...(args.operands.length > 0 ? { text } : {}) };
+    },
+  },
+  attach: {
+    topic: 'attach',
+    options: { theme: { kind: 'value' } },
+    read: (args) => {
+      const [name, extra] = args.operands;
+      if (name === undefined || extra !== undefined)
+        throw new UsageError('Usage: octo attach NAME', 'attach');
+      const theme = args.text('theme');
+      return { kind: 'attach', name, ...(theme === undefined ? {} : { theme }) };
+    },
+  },
 };
 
 /** Bare `octo [run options]`: the workspace, or one turn with -p. */
@@ -219,6 +279,18 @@ function runOptions(args: CommandArgs, explicit: boolean): RunOptions {
   const model = args.text('model');
   const theme = args.text('theme');
   const allow = allowList(args.text('allow'), topic);
+  const daemon = args.flag('daemon');
+  const format = args.text('format');
+  if (format !== undefined && !daemon) {
+    throw new UsageError('--format applies to --daemon (with -p, --json prints one JSON result).', topic);
+  }
+  if (format !== undefined && format !== 'jsonl' && format !== 'plain') {
+    throw new UsageError('--format is jsonl or plain.', topic);
+  }
+  if (daemon && resume === true)
+    throw new UsageError('--daemon needs a session: --name NAME or --resume NAME.', topic);
+  if (daemon && args.flag('json'))
+    throw new UsageError('--daemon prints frames with --format jsonl, not --json.', topic);
   return {
     explicit,
     ...(name !== undefined ? { name } : {}),
@@ -231,6 +303,42 @@ function runOptions(args: CommandArgs, explicit: boolean): RunOptions {
     ...(theme !== undefined ? { theme } : {}),
     allow,
     trustProject: args.flag('trust-project'),
+    daemon,
+    format: format ?? 'plain',
+  };
+}
+
+/** The loopback address: a server reachable from elsewhere is a decision (`--allow-remote`). */
+const DEFAULT_HOST = '127.0.0.1';
+const DEFAULT_PORT = 8080;
+
+function serverOptions(args: CommandArgs): ServerOptions {
+  const port = args.text('port') ?? String(DEFAULT_PORT);
+  if (!/^[0-9]{1,5}$/.test(port) || Number(port) > 65_535) {
+    throw new UsageError(
+      `--port takes a port number from 0 to 65535 (0: any free port), not "${port}".`,
+      'server',
+    );
+  }
+  const origins = args.texts('allow-origin').map((text) => {
+    const origin = normalizeOrigin(text);
+    if (origin === null) {
+      throw new UsageError(
+        `--allow-origin takes an origin such as http://localhost:5173, not "${text}" (a wildcard or "null" would let any page in).`,
+        'server',
+      );
+    }
+    return origin;
+  });
+  const host = args.text('host') ?? DEFAULT_HOST;
+  if (host.trim() === '') throw new UsageError('--host needs an address.', 'server');
+  return {
+    host,
+    port: Number(port),
+    origins,
+    hosts: args.texts('allow-host').map((name) => name.toLowerCase()),
+    allowRemote: args.flag('allow-remote'),
+    allow: allowList(args.text('allow'), 'server'),
   };
 }
 

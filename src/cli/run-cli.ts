@@ -48,6 +48,17 @@ async function dispatch(
       return withWorkspace(io, onSecondaryError, (ws) => runDoctor(ws, output, invocation.reindex));
     case 'trust':
       return withWorkspace(io, onSecondaryError, (ws) => runTrust(ws, output, invocation));
+    case 'server': {
+      const { runServer } = await import('./commands/server.js');
+      return runServer(invocation.options, output, onSecondaryError);
+    }
+    case 'send': {
+      const { runSend } = await import('./commands/send.js');
+      return runSend(invocation.name, invocation.text, output);
+    }
+    case 'attach':
+      output.error('octo attach is not built yet.');
+      return EXIT.failure;
   }
 }
 

@@ -23,6 +23,8 @@ const run = (
     attach: [],
     allow: [],
     trustProject: false,
+    daemon: false,
+    format: 'plain',
     ...options,
   },
 });
@@ -186,5 +188,75 @@ describe('parseArgv', () => {
     expect(parseArgv(['sessions', '--help'])).toEqual({ kind: 'help', topic: 'sessions' });
     expect(parseArgv(['run', '-h'])).toEqual({ kind: 'help', topic: 'run' });
     expect(parseArgv(['-v'])).toEqual({ kind: 'version' });
+  });
+});
+
+describe('parseArgv: the server, daemon and send commands', () => {
+  it('reads octo server with its defaults and repeated origins', () => {
+    expect(parseArgv(['server'])).toEqual({
+      kind: 'server',
+      options: { host: '127.0.0.1', port: 8080, origins: [], hosts: [], allowRemote: false, allow: [] },
+    });
+    expect(
+      parseArgv([
+        'server',
+        '--port',
+        '0',
+        '--allow-origin',
+        'http://localhost:5173/',
+        '--allow-origin',
+        'https://App.example',
+        '--host',
+        '0.0.0.0',
+        '--allow-remote',
+        '--allow-host',
+        'Box.lan',
+      ]),
+    ).toEqual({
+      kind: 'server',
+      options: {
+        host: '0.0.0.0',
+        port: 0,
+        origins: ['http://localhost:5173', 'https://app.example'],
+        hosts: ['box.lan'],
+        allowRemote: true,
+        allow: [],
+      },
+    });
+  });
+
+  it('refuses a bad port and an origin that would let any page in', () => {
+    expect(usageError(['server', '--port', '65536']).message).toMatch(/--port/);
+    expect(usageError(['server', '--port', 'http']).message).toMatch(/--port/);
+    expect(usageError(['server', '--allow-origin', '*']).message).toMatch(/--allow-origin/);
+    expect(usageError(['server', '--allow-origin', 'null']).message).toMatch(/--allow-origin/);
+    expect(usageError(['server', 'extra']).message).toMatch(/Unexpected argument/);
+  });
+
+  it('reads run --daemon with --format, and refuses --format without it', () => {
+    expect(parseArgv(['run', '--name', 'bot', '--daemon', '--format', 'jsonl', '-p', 'go'])).toEqual(
+      run({ name: 'bot', daemon: true, format: 'jsonl', prompt: 'go' }),
+    );
+    expect(usageError(['run', '--format', 'jsonl']).message).toMatch(/--format applies to --daemon/);
+    expect(usageError(['run', '--daemon', '--format', 'xml']).message).toMatch(/jsonl or plain/);
+    expect(usageError(['run', '--daemon', '--json']).message).toMatch(/--format jsonl/);
+    expect(usageError(['run', '--daemon', '--resume']).message).toMatch(/needs a session/);
+  });
+
+  it('reads octo send with the text as its operands, and attach NAME', () => {
+    expect(parseArgv(['send', '--name', 'bot', 'hello', 'there'])).toEqual({
+      kind: 'send',
+      name: 'bot',
+      text: 'hello there',
+    });
+    expect(parseArgv(['send', '--name', 'bot', '--', '-5 degrees'])).toEqual({
+      kind: 'send',
+      name: 'bot',
+      text: '-5 degrees',
+    });
+    expect(parseArgv(['send', '--name', 'bot'])).toEqual({ kind: 'send', name: 'bot' });
+    expect(usageError(['send', 'hello']).message).toMatch(/--name/);
+    expect(parseArgv(['attach', 'bot'])).toEqual({ kind: 'attach', name: 'bot' });
+    expect(usageError(['attach']).message).toMatch(/octo attach NAME/);
   });
 });

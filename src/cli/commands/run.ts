@@ -1,21 +1,15 @@
 /** `octo` and `octo run`: pick the session, then open the workspace or run one turn (-p). */
-import type { Readable } from 'node:stream';
 import type { SessionHandle, Workspace } from '../../core/api.js';
 import { OctoError } from '../../core/errors.js';
 import { sanitizeLine } from '../../core/text/index.js';
 import { EXIT, type ExitCode, type Output } from '../io.js';
+import { readAll } from '../read-all.js';
 import type { RunOptions } from '../parse.js';
 import { launchTui, type TuiChoice } from '../tui.js';
 import { assertNames, withWorkspace } from '../workspace.js';
 import { sessionTable } from './sessions-list.js';
 import { noteTrustedForRun, refuseUntrusted } from './trust.js';
 import { runOneTurn } from './turn.js';
-
-async function readAll(stream: Readable): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 /** -p TEXT, else text piped on stdin (docs/architecture.md "Command line"); undefined when there is neither. */
 async function promptOf(options: RunOptions, output: Output): Promise<string | undefined> {
@@ -25,7 +19,7 @@ async function promptOf(options: RunOptions, output: Output): Promise<string | u
   return piped.trim() === '' ? undefined : piped;
 }
 
-async function notFound(ws: Workspace, name: string): Promise<OctoError> {
+export async function notFound(ws: Workspace, name: string): Promise<OctoError> {
   const trashed = (await ws.sessions.list({ includeTrash: true })).find(
     (s) => s.name === name && s.trashedAt !== null,
   );
@@ -106,6 +100,10 @@ export async function runRun(
   onSecondaryError: (error: unknown) => void,
 ): Promise<number> {
   const { io } = output;
+  if (options.daemon) {
+    const { runDaemon } = await import('./daemon.js');
+    return runDaemon(options, output, onSecondaryError);
+  }
   assertNames([options.name, typeof options.resume === 'string' ? options.resume : undefined]);
   const prompt = await promptOf(options, output);
   if (prompt === undefined && (!io.stdinIsTTY || !io.stdoutIsTTY)) {

@@ -186,6 +186,18 @@ const trashSchema = z.strictObject({
   purge_after_days: z.number().int().positive().optional(),
 });
 
+/** `octo server` and `octo run --daemon`. */
+const serverSchema = z.strictObject({
+  /** A tool call asked about in a served session and answered by no client within this is denied. */
+  approval_timeout_ms: z.number().int().positive().default(300_000),
+  /** A client with this many bytes it has not read yet is dropped, so it cannot grow the server's memory. */
+  client_buffer_bytes: z
+    .number()
+    .int()
+    .min(64 * 1024)
+    .default(8 * 1024 * 1024),
+});
+
 /*
  * Every table is strict so that a typo is reported, never ignored (docs/faults.md row 30). New sections are
  * added here as one more key; `prefault({})` runs the section's own defaults, so no default is repeated.
@@ -204,6 +216,7 @@ export const configSchema = z.strictObject({
   compression: compressionSchema.prefault({}),
   project: projectSchema.prefault({}),
   trash: trashSchema.prefault({}),
+  server: serverSchema.prefault({}),
   /** `[[commands]]`: custom slash commands run with /run NAME. */
   commands: z.array(customCommandSchema).default([]),
 });

@@ -1,0 +1,127 @@
+/** `octo server`: the WebSocket front end, in the foreground until SIGINT or SIGTERM. */
+import type { Workspace } from '../../core/api.js';
+import { OctoError, errnoCode, getErrorMessage } from '../../core/errors.js';
+import { sanitizeLine } from '../../core/text/index.js';
+import { generateToken, isLoopback, MIN_TOKEN_LENGTH } from '../../server/auth.js';
+import { EXIT, type CliIo, type Output } from '../io.js';
+import { UsageError, type ServerOptions } from '../parse.js';
+import { packageVersion } from '../version.js';
+import { withWorkspace } from '../workspace.js';
+
+/** Resolves at the first SIGINT or SIGTERM; a second one ends the process at once. */
+export function untilStopped(io: CliIo, onStop: () => void): Promise<void> {
+  return new Promise((resolve) => {
+    let stopping = false;
+    const stop = (code: 130 | 143) => (): void => {
+      if (stopping) {
+        io.forceExit(code);
+        return;
+      }
+      stopping = true;
+      onStop();
+      resolve();
+    };
+    io.onSignal('SIGINT', stop(130));
+    io.onSignal('SIGTERM', stop(143));
+  });
+}
+
+/** Log lines of a server or daemon on stderr: untrusted parts (a Host header, a name) made harmless. */
+export function logger(output: Output, prefix: string): (line: string) => void {
+  return (line) => output.note(`${prefix}: ${sanitizeLine(line)}`);
+}
+
+export async function runServer(
+  options: ServerOptions,
+  output: Output,
+  onSecondaryError: (error: unknown) => void,
+): Promise<number> {
+  const { io } = output;
+  if (!isLoopback(options.host) && !options.allowRemote) {
+    throw new UsageError(
+      `--host ${options.host} is reachable from other machines; add --allow-remote to mean it (connections are not encrypted).`,
+      'server',
+    );
+  }
+  const fromEnv = io.env.OCTO_SERVER_TOKEN;
+  const token = fromEnv !== undefined && fromEnv !== '' ? fromEnv : generateToken();
+  return withWorkspace(io, onSecondaryError, (ws) => serve(ws, options, output, token, token === fromEnv), {
+    interactive: true,
+    allow: options.allow,
+  });
+}
+
+async function serve(
+  ws: Workspace,
+  options: ServerOptions,
+  output: Output,
+  token: string,
+  tokenFromEnv: boolean,
+): Promise<number> {
+  const { io } = output;
+  const server = await import('../../server/index.js');
+  const running = await server.readServerFile(ws.paths.data);
+  if (running !== null && running.pid !== io.pid) {
+    throw new OctoError(
+      'internal',
+      `Another octo server (pid ${running.pid}) serves this data folder at ${running.url}; stop it first.`,
+    );
+  }
+  const log = logger(output, 'octo server');
+  const hub = new server.Hub(ws, {
+    version: await packageVersion(),
+    approvalTimeoutMs: ws.config.server.approval_timeout_ms,
+    log,
+  });
+  let listening;
+  try {
+    listening = await server.startWsServer(hub, {
+      host: options.host,
+      port: options.port,
+      token,
+      origins: options.origins,
+      hosts: options.hosts,
+      maxBufferedBytes: ws.config.server.client_buffer_bytes,
+      log,
+    });
+  } catch (error) {
+    await hub.close();
+    const code = errnoCode(error);
+    const reason = code === 'EADDRINUSE' ? 'the port is in use' : getErrorMessage(error);
+    throw new OctoError('internal', `Cannot listen on ${options.host}:${options.port}: ${reason}.`, {
+      cause: error,
+    });
+  }
+  try {
+    await server.writeServerFile(ws.paths.data, {
+      url: listening.url,
+      pid: io.pid,
+      started: new Date(io.now()).toISOString(),
+      // A token the user keeps in the environment is not copied to disk.
+      ...(tokenFromEnv ? {} : { token }),
+    });
+    output.note(`octo server listening on ${listening.url}`);
+    const file = server.serverFilePath(ws.paths.data);
+    output.note(
+      tokenFromEnv
+        ? `octo server: token from $OCTO_SERVER_TOKEN; ${file} names the URL and pid`
+        : `octo server: the token is in ${file} (0600)`,
+    );
+    if (tokenFromEnv && token.length < MIN_TOKEN_LENGTH) {
+      output.note(
+        `octo server: warning: $OCTO_SERVER_TOKEN has ${token.length} characters; use at least ${MIN_TOKEN_LENGTH} random ones`,
+      );
+    }
+    if (!isLoopback(options.host)) {
+      output.note(
+        'octo server: warning: listening beyond this machine; the connection is not encrypted (put TLS or an SSH tunnel in front)',
+      );
+    }
+    await untilStopped(io, () => log('stopping'));
+    await hub.close();
+  } finally {
+    await listening.close();
+    await server.removeServerFile(ws.paths.data, io.pid);
+  }
+  return EXIT.ok;
+}
