@@ -312,9 +312,9 @@ describe('octo server: frames', () => {
       expect(new Set(got).size).toBe(got.length);
       const deltas = second.ofType('assistant_delta').map((f) => f.delta);
       const before = first
-      .ofType('assistant_delta')
-      .filter((f) => (f.seq as number) <= seen)
-      .map((f) => f.delta);
+        .ofType('assistant_delta')
+        .filter((f) => (f.seq as number) <= seen)
+        .map((f) => f.delta);
       expect([...before, ...deltas].join('')).toBe('abcdef');
       expect(second.ofType('assistant')[0]).toMatchObject({ content: 'abcdef' });
 

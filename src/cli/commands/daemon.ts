@@ -57,7 +57,7 @@ async function hold(ws: Workspace, options: RunOptions, output: Output): Promise
   const server = await import('../../server/index.js');
   const log = logger(output, 'octo daemon');
   const hub = new server.Hub(ws, {
-    version: await packageVersion(),
+    version: packageVersion(),
     approvalTimeoutMs: ws.config.server.approval_timeout_ms,
     log,
   });

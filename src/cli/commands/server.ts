@@ -69,7 +69,7 @@ async function serve(
   }
   const log = logger(output, 'octo server');
   const hub = new server.Hub(ws, {
-    version: await packageVersion(),
+    version: packageVersion(),
     approvalTimeoutMs: ws.config.server.approval_timeout_ms,
     log,
   });
