@@ -1,17 +1,47 @@
 /** The frames a session's records and turns become (docs/protocol.md). */
-import type { SessionRecord, SessionSummary, ToolCall, Usage } from '../core/store/index.js';
+import {
+  addUsage,
+  ZERO_USAGE,
+  type FinishReason,
+  type SessionRecord,
+  type SessionSummary,
+  type ToolCall,
+  type Usage,
+} from '../core/store/index.js';
 import type { ServerFrame } from './protocol.js';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** A frame before its session numbers it. */
 export type OutFrame = DistributiveOmit<ServerFrame, 'seq'>;
 
-/** What one turn spent, from its `turn.usage` events. */
+/** What one turn spent, from the replies it stored (the session file is the truth, not the events). */
 export interface TurnTally {
   turnId: string;
+  /** Model requests the turn made (a reply cut short counts: it may be billed). */
+  requests: number;
+  /** Requests whose provider reported no usage: `usage` is then a lower bound. */
+  unreported: number;
   usage: Usage;
   /** USD; null once a request of the turn had an unknown price. */
   cost: number | null;
+  /** Why the last model call stopped, from turn.finished. */
+  finishReason: FinishReason | null;
+}
+
+export function newTally(turnId: string): TurnTally {
+  return { turnId, requests: 0, unreported: 0, usage: ZERO_USAGE, cost: 0, finishReason: null };
+}
+
+/** Counts one stored record into the turn's tally when it is a model reply. */
+export function tallyRecord(tally: TurnTally, record: SessionRecord): TurnTally {
+  if (record.kind !== 'message' || record.role !== 'assistant' || record.cost === undefined) return tally;
+  return {
+    ...tally,
+    requests: tally.requests + 1,
+    unreported: tally.unreported + (record.usage ? 0 : 1),
+    usage: record.usage ? addUsage(tally.usage, record.usage) : tally.usage,
+    cost: tally.cost === null || record.cost === null ? null : tally.cost + record.cost,
+  };
 }
 
 /**
@@ -101,5 +131,8 @@ export function costFrame(
     reasoning_tokens: tally.usage.reasoning,
     turn_status: status,
     turn_cost: tally.cost,
+    requests: tally.requests,
+    usage_complete: tally.unreported === 0,
+    finish_reason: tally.finishReason,
   };
 }

@@ -1,21 +1,32 @@
 /** Workspace events → frames of the sessions the hub serves (docs/protocol.md lists which). */
-import type { Workspace } from '../core/api.js';
+import type { ApprovalRequest, Workspace } from '../core/api.js';
+import type { ApprovalClock } from './approval-clock.js';
 import { encodeFrame } from './encode.js';
-import type { Hub } from './hub.js';
+import type { OutFrame } from './frames.js';
 import type { LiveSession } from './live-session.js';
+import type { Peer } from './peer.js';
+import type { SessionRegistry } from './session-registry.js';
+
+/** What of the hub the events reach (the hub itself; named here so this module does not import it). */
+export interface EventTarget {
+  readonly sessions: SessionRegistry;
+  readonly approvals: ApprovalClock;
+  readonly agents: Map<string, { parent: string; child: string }>;
+  allPeers(): Peer[];
+  askedIn(sessionId: string): string;
+  maybeRelease(live: LiveSession): void;
+  approvalRequestFrame(request: ApprovalRequest): Extract<OutFrame, { type: 'approval_request' }>;
+}
 
 function describeTokens(n: number): string {
   return n.toLocaleString('en-US');
 }
 
 /** Subscribes the hub to the workspace; returns the unsubscribe function. */
-export function subscribeEvents(ws: Workspace, hub: Hub): () => void {
+export function subscribeEvents(ws: Workspace, hub: EventTarget): () => void {
   const live = (sessionId: string | null): LiveSession | undefined =>
     sessionId === null ? undefined : hub.sessions.byId(sessionId);
-  const askedIn = (sessionId: string): LiveSession | undefined => {
-    const owner = hub.askedIn(sessionId);
-    return owner === null ? undefined : live(owner);
-  };
+  const askedIn = (sessionId: string): LiveSession | undefined => live(hub.askedIn(sessionId));
   const status = (sessionId: string, message: string, data?: unknown): void => {
     const session = live(sessionId);
     session?.emit({
@@ -34,7 +45,7 @@ export function subscribeEvents(ws: Workspace, hub: Hub): () => void {
     ws.on('turn.delta', (e) => live(e.sessionId)?.delta(e)),
     ws.on('turn.toolCall', (e) => live(e.sessionId)?.toolCall(e.call)),
     ws.on('turn.toolResult', (e) => live(e.sessionId)?.toolResult(e.toolCallId, e.ok)),
-    ws.on('turn.usage', (e) => live(e.sessionId)?.usage(e)),
+    ws.on('turn.warning', (e) => status(e.sessionId, `Warning: ${e.message}`, { warning: e.message })),
     ws.on('turn.retry', (e) =>
       status(
         e.sessionId,
@@ -45,6 +56,7 @@ export function subscribeEvents(ws: Workspace, hub: Hub): () => void {
       ),
     ),
     ws.on('turn.finished', (e) => {
+      live(e.sessionId)?.finishReason(e.turnId, e.finishReason);
       live(e.sessionId)?.turnEnded(e.turnId, 'finished');
       afterTurn(e.sessionId);
     }),

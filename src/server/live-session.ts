@@ -4,9 +4,17 @@
  */
 import type { SessionHandle } from '../core/api.js';
 import type { OctoEvents } from '../core/events.js';
-import { addUsage, ZERO_USAGE, type ToolCall } from '../core/store/index.js';
+import type { FinishReason, ToolCall } from '../core/store/index.js';
 import { encodeFrame } from './encode.js';
-import { costFrame, recordFrames, toolUseFrame, type OutFrame, type TurnTally } from './frames.js';
+import {
+  costFrame,
+  newTally,
+  recordFrames,
+  tallyRecord,
+  toolUseFrame,
+  type OutFrame,
+  type TurnTally,
+} from './frames.js';
 import type { Capability, Peer } from './peer.js';
 import { ReplayBuffer, type Replay } from './replay.js';
 
@@ -134,7 +142,7 @@ export class LiveSession {
 
   turnStarted(turnId: string): void {
     this.scan();
-    this.turn = { turnId, usage: ZERO_USAGE, cost: 0 };
+    this.turn = newTally(turnId);
   }
 
   delta(event: OctoEvents['turn.delta']): void {
@@ -153,10 +161,9 @@ export class LiveSession {
     this.scan();
   }
 
-  usage(event: OctoEvents['turn.usage']): void {
-    if (this.turn === null || this.turn.turnId !== event.turnId) return;
-    const cost = this.turn.cost === null || event.cost === null ? null : this.turn.cost + event.cost;
-    this.turn = { ...this.turn, usage: addUsage(this.turn.usage, event.usage), cost };
+  finishReason(turnId: string, reason: FinishReason | null | undefined): void {
+    if (this.turn === null || this.turn.turnId !== turnId) return;
+    this.turn = { ...this.turn, finishReason: reason ?? null };
   }
 
   /** Ends the turn once (a failure with a partial reply also reports it interrupted): error, then cost. */
@@ -185,6 +192,7 @@ export class LiveSession {
       const record = records[i];
       if (record === undefined) continue;
       this.scanned = record.seq;
+      if (this.turn !== null) this.turn = tallyRecord(this.turn, record);
       for (const frame of recordFrames(record, this.name, (id) => this.toolOk.get(id))) this.emit(frame);
     }
   }

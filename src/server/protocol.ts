@@ -246,6 +246,16 @@ export const costFrame = z
     reasoning_tokens: z.number().int(),
     turn_status: z.enum(['finished', 'interrupted', 'failed']),
     turn_cost: z.number().nullable().describe("This turn's cost in USD; null when a price is unknown."),
+    requests: z.number().int().describe('Model calls the turn made (a reply cut short counts).'),
+    usage_complete: z
+      .boolean()
+      .describe(
+        'False when a model call reported no usage: the token counts are then a lower bound, not the truth.',
+      ),
+    finish_reason: z
+      .string()
+      .nullable()
+      .describe('Why the last model call stopped (stop, length, content_filter, ...); null when unknown.'),
   })
   .describe("Ends every turn: this turn's tokens and the session's totals.");
 

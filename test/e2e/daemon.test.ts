@@ -154,7 +154,7 @@ describe('octo run --daemon and octo send', () => {
       expect(result.code).toBe(0);
       expect(result.stdout).toContain('Counting: one, two, three.');
       expect(result.stderr).toMatch(/\[busy · finished · /);
-      expect(result.stderr).toMatch(/\[busy · interrupted · /);
+      expect(result.stderr).toMatch(/\[busy · interrupted · usage unknown · \?\]/);
       const stored = await messages('busy');
       expect(stored.map((m) => [m.role, m.content])).toEqual([
         ['user', 'count'],

@@ -7,7 +7,7 @@ import { sanitizeLine } from '../../core/text/index.js';
 import { newPeerId, type Peer } from '../../server/index.js';
 import { describeToolCall, describeToolFailure } from '../format/diagnostics.js';
 import { StreamSanitizer } from '../format/stream-sanitizer.js';
-import { describeUsage, formatCost } from '../format/values.js';
+import { describeTurnUsage, formatCost } from '../format/values.js';
 import type { Output } from '../io.js';
 
 export class JsonlOutput implements Peer {
@@ -69,6 +69,7 @@ export class PlainOutput implements Peer {
           this.note(describeToolFailure(text(frame.tool), text(frame.content).slice(0, 200)));
         return;
       case 'cost': {
+        const requests = count(frame.requests);
         const usage = {
           input: count(frame.input_tokens),
           output: count(frame.output_tokens),
@@ -76,12 +77,14 @@ export class PlainOutput implements Peer {
           cacheWrite: count(frame.cache_write_tokens),
           reasoning: count(frame.reasoning_tokens),
         };
+        const complete = frame.usage_complete !== false;
+        const known = complete || usage.input + usage.output > 0;
         const cost = typeof frame.turn_cost === 'number' ? frame.turn_cost : null;
-        // A turn stopped before any reply came back has no figures worth a line of zeros.
+        // A turn stopped before any model call was made has no figures worth a line of zeros.
         const figures =
-          usage.input + usage.output === 0
+          requests === 0
             ? ''
-            : ` · ${describeUsage(usage)} · ${formatCost(cost, cost === null)}`;
+            : ` · ${describeTurnUsage(known ? usage : null, complete ? 0 : 1)} · ${formatCost(cost, cost === null)}`;
         this.note(`[${sanitizeLine(text(frame.session_id))} · ${text(frame.turn_status)}${figures}]`);
         return;
       }

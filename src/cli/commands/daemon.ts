@@ -2,7 +2,7 @@
  * `octo run --name NAME --daemon`: holds one session for as long as it runs, takes messages over its
  * unix socket (`octo send`, `octo attach`), runs its schedules and jobs, and stops cleanly on SIGTERM.
  */
-import type { SessionHandle, Workspace } from '../../core/api.js';
+import type { Workspace } from '../../core/api.js';
 import { OctoError } from '../../core/errors.js';
 import { describeHolder } from '../format/diagnostics.js';
 import { EXIT, type Output } from '../io.js';
@@ -10,7 +10,7 @@ import type { RunOptions } from '../parse.js';
 import { packageVersion } from '../version.js';
 import { assertNames, withWorkspace } from '../workspace.js';
 import { JsonlOutput, PlainOutput } from './daemon-output.js';
-import { notFound } from './run.js';
+import { chooseSession } from './choose-session.js';
 import { logger, untilStopped } from './server.js';
 
 export async function runDaemon(
@@ -31,27 +31,6 @@ export async function runDaemon(
 
 const io = (output: Output): Output['io'] => output.io;
 
-/** Opens the session to hold: --name (created if new), --resume NAME, --resume-recent, else a new one. */
-async function openChosen(ws: Workspace, options: RunOptions): Promise<SessionHandle> {
-  const model = options.model === undefined ? {} : { model: options.model };
-  if (options.name !== undefined) return ws.sessions.open(options.name, { create: true, ...model });
-  if (typeof options.resume === 'string') {
-    if ((await ws.sessions.find(options.resume)) === null) throw await notFound(ws, options.resume);
-    return ws.sessions.open(options.resume, model);
-  }
-  if (options.resumeRecent) {
-    const recent = await ws.sessions.mostRecent(ws.project.id);
-    if (recent === null) {
-      throw new OctoError(
-        'session_not_found',
-        `No session of ${ws.project.dir} yet; start one with --name NAME.`,
-      );
-    }
-    return ws.sessions.open(recent.id, model);
-  }
-  return ws.sessions.create(undefined, model);
-}
-
 async function hold(ws: Workspace, options: RunOptions, output: Output): Promise<number> {
   const { io: cli } = output;
   const server = await import('../../server/index.js');
@@ -62,7 +41,7 @@ async function hold(ws: Workspace, options: RunOptions, output: Output): Promise
     log,
   });
   try {
-    const handle = await openChosen(ws, options);
+    const handle = await chooseSession(ws, options);
     if (handle.readOnly) {
       throw new OctoError(
         'session_locked',

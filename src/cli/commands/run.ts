@@ -1,6 +1,5 @@
 /** `octo` and `octo run`: pick the session, then open the workspace or run one turn (-p). */
-import type { SessionHandle, Workspace } from '../../core/api.js';
-import { OctoError } from '../../core/errors.js';
+import type { Workspace } from '../../core/api.js';
 import { sanitizeLine } from '../../core/text/index.js';
 import { EXIT, type ExitCode, type Output } from '../io.js';
 import { readAll } from '../read-all.js';
@@ -10,6 +9,7 @@ import { assertNames, withWorkspace } from '../workspace.js';
 import { sessionTable } from './sessions-list.js';
 import { noteTrustedForRun, refuseUntrusted } from './trust.js';
 import { runOneTurn } from './turn.js';
+import { chooseSession, notFound } from './choose-session.js';
 
 /** -p TEXT, else text piped on stdin (docs/architecture.md "Command line"); undefined when there is neither. */
 async function promptOf(options: RunOptions, output: Output): Promise<string | undefined> {
@@ -17,45 +17,6 @@ async function promptOf(options: RunOptions, output: Output): Promise<string | u
   if (output.io.stdinIsTTY) return undefined;
   const piped = await readAll(output.io.stdin);
   return piped.trim() === '' ? undefined : piped;
-}
-
-export async function notFound(ws: Workspace, name: string): Promise<OctoError> {
-  const trashed = (await ws.sessions.list({ includeTrash: true })).find(
-    (s) => s.name === name && s.trashedAt !== null,
-  );
-  if (trashed) {
-    return new OctoError(
-      'session_not_found',
-      `Session ${name} is in the trash. Restore it with: octo sessions restore ${name}`,
-    );
-  }
-  const near = await ws.sessions.closestNames(name);
-  const hint =
-    near.length > 0 ? ` Closest names: ${near.join(', ')}.` : ' There are no sessions with a similar name.';
-  return new OctoError('session_not_found', `No session named ${name}.${hint}`, {
-    details: { name, closest: near },
-  });
-}
-
-/** The session a one-shot turn runs in; --resume never creates one (docs/faults.md row 7). */
-async function chooseSession(ws: Workspace, options: RunOptions): Promise<SessionHandle> {
-  const model = options.model === undefined ? {} : { model: options.model };
-  if (options.name !== undefined) return ws.sessions.open(options.name, { create: true, ...model });
-  if (typeof options.resume === 'string') {
-    if ((await ws.sessions.find(options.resume)) === null) throw await notFound(ws, options.resume);
-    return ws.sessions.open(options.resume, model);
-  }
-  if (options.resumeRecent) {
-    const recent = await ws.sessions.mostRecent(ws.project.id);
-    if (recent === null) {
-      throw new OctoError(
-        'session_not_found',
-        `No session of ${ws.project.dir} yet; start one with --name NAME.`,
-      );
-    }
-    return ws.sessions.open(recent.id, model);
-  }
-  return ws.sessions.create(undefined, model);
 }
 
 /** Without a terminal there is no picker: show the candidates and how to choose one. */

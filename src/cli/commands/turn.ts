@@ -5,7 +5,7 @@ import { addUsage, ZERO_USAGE } from '../../core/store/records.js';
 import { sanitizeLine, sanitizeText } from '../../core/text/index.js';
 import { exitCodeFor } from '../errors.js';
 import { describeHolder } from '../format/diagnostics.js';
-import { describeUsage, formatCost } from '../format/values.js';
+import { describeTurnUsage, formatCost } from '../format/values.js';
 import { EXIT, signalExit, type CliSignal, type ExitCode, type Output } from '../io.js';
 import { TurnPrinter } from './turn-printer.js';
 
@@ -51,11 +51,6 @@ function totalsSince(handle: SessionHandle, seq: number): TurnTotals {
 function usageJson(totals: TurnTotals): (Usage & { incomplete?: true }) | null {
   if (totals.usage === null) return null;
   return totals.unreported > 0 ? { ...totals.usage, incomplete: true } : totals.usage;
-}
-
-function usageNote(totals: TurnTotals): string {
-  if (totals.usage === null) return 'usage unknown';
-  return totals.unreported > 0 ? `${describeUsage(totals.usage)} + unreported` : describeUsage(totals.usage);
 }
 
 /** What a reply cut short means for the user, and how to get the rest. */
@@ -140,7 +135,7 @@ export async function runOneTurn(
         ? ` (${outcome.finishReason})`
         : '';
     output.note(
-      `[${sanitizeLine(summary.name)} · ${outcome.status}${finish} · ${usageNote(totals)} · ${cost}]`,
+      `[${sanitizeLine(summary.name)} · ${outcome.status}${finish} · ${describeTurnUsage(totals.usage, totals.unreported)} · ${cost}]`,
     );
   }
   return exitCodeOf(outcome, signal);

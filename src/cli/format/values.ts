@@ -43,6 +43,12 @@ export function describeUsage(usage: Usage): string {
   return parts.join(' / ');
 }
 
+/** A turn's tokens: "usage unknown" when no request reported any, "+ unreported" when some did not. */
+export function describeTurnUsage(usage: Usage | null, unreported: number): string {
+  if (usage === null) return 'usage unknown';
+  return unreported > 0 ? `${describeUsage(usage)} + unreported` : describeUsage(usage);
+}
+
 /** "just now", "5m ago", "3h ago", "2d ago", or the date; a clock that went backwards reads "just now". */
 export function relativeAge(iso: string, now: number): string {
   const then = Date.parse(iso);
