@@ -108,7 +108,7 @@ function parseArguments(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    // Invalid JSON from the model is shown as the text it sent; the tool refuses it (FAULTS.md row 17).
+    // Invalid JSON from the model is shown as the text it sent; the tool refuses it (docs/faults.md row 17).
     return text;
   }
 }

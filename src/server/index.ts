@@ -1,4 +1,4 @@
-/** The server layer's public face (DESIGN.md §1, §8): the daemon and WebSocket front ends over the core. */
+/** The server layer's public face (docs/architecture.md "Front ends and the protocol"): the daemon and WebSocket front ends over the core. */
 export { Hub, type HubOptions } from './hub.js';
 export { startWsServer, formatUrl, type RunningWsServer, type WsServerOptions } from './ws-server.js';
 export { startUnixServer, type RunningUnixServer, type UnixServerOptions } from './unix-server.js';

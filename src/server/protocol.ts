@@ -6,7 +6,7 @@
 import * as z from 'zod';
 
 export const PROTOCOL_VERSION = 1;
-/** The largest frame accepted (DESIGN.md, issue 14): a larger one is answered with an error frame. */
+/** The largest frame accepted (docs/protocol.md): a larger one is answered with an error frame. */
 export const MAX_FRAME_BYTES = 10_000_000;
 
 const requestId = z.string().min(1).max(256).describe('Echoed in the ack and in errors about this frame.');

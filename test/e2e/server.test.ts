@@ -1,4 +1,4 @@
-/** `octo server` driven by a real WebSocket client (issue 14; FAULTS.md rows 42 and 43). */
+/** `octo server` driven by a real WebSocket client (issue 14; docs/faults.md rows 42 and 43). */
 import { appendFile, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -34,7 +34,7 @@ const turnFrames = (frames: readonly Frame[]): string[] =>
     )
     .map((f) => f.type);
 
-describe('octo server: the handshake (FAULTS.md row 42)', () => {
+describe('octo server: the handshake (docs/faults.md row 42)', () => {
   it(
     'says where it listens, keeps its token in a 0600 server.json, and removes it on SIGTERM',
     async () => {
@@ -392,6 +392,40 @@ describe('octo server: frames', () => {
       sleeper.socket.resume();
       await sleeper.next(() => sleeper.closed, 'the dropped client to see its connection closed');
       await reader.close();
+    },
+    LONG_TEST_MS,
+  );
+});
+
+describe('octo server: stopping', () => {
+  it(
+    'stops as cleanly on SIGHUP (its terminal closed) as on SIGTERM: the turn saved, the lock and server.json gone',
+    async () => {
+      e2e.fake.enqueue({ text: ['Half ', 'a reply ', 'that stalls.'], stallAfter: 2 });
+      const running = await start();
+      const client = await Client.connect(running);
+      await attach(client, 'hangup', { caps: ['delta'] });
+      client.send({ type: 'message', session_id: 'hangup', content: 'start streaming' });
+      await client.next(() => client.ofType('assistant_delta').length === 2, 'two deltas');
+      running.process.child.kill('SIGHUP');
+      const cost = await client.expectFrame('cost');
+      expect(cost).toMatchObject({ turn_status: 'interrupted', requests: 1, usage_complete: false });
+      const result = await running.process.exited;
+      server = null;
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain('octo server: stopping (SIGHUP)');
+      await expect(stat(path.join(e2e.home.dataDir, 'server.json'))).rejects.toMatchObject({
+        code: 'ENOENT',
+      });
+      const shown = await e2e.home.run(['sessions', 'show', 'hangup', '--json']);
+      const records = (JSON.parse(shown.stdout) as { records: Array<Record<string, unknown>> }).records;
+      expect(records.at(-1)).toMatchObject({
+        role: 'assistant',
+        content: 'Half a reply ',
+        interrupted: true,
+      });
+      e2e.fake.enqueue({ text: 'Free again.' });
+      expect(await e2e.home.run(['run', '--resume', 'hangup', '-p', 'go on'])).toMatchObject({ code: 0 });
     },
     LONG_TEST_MS,
   );

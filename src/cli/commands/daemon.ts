@@ -66,7 +66,7 @@ async function hold(ws: Workspace, options: RunOptions, output: Output): Promise
       );
       if (options.prompt !== undefined && options.prompt.trim() !== '')
         hub.enqueue(live, { text: options.prompt });
-      await untilStopped(cli, () => log('stopping'));
+      await untilStopped(cli, (signal) => log(`stopping (${signal})`));
       // The running turn is interrupted and saved before the socket goes, so clients see it end.
       await hub.close();
     } finally {

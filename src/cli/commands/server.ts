@@ -3,26 +3,28 @@ import type { Workspace } from '../../core/api.js';
 import { OctoError, errnoCode, getErrorMessage } from '../../core/errors.js';
 import { sanitizeLine } from '../../core/text/index.js';
 import { generateToken, isLoopback, MIN_TOKEN_LENGTH } from '../../server/auth.js';
-import { EXIT, type CliIo, type Output } from '../io.js';
+import { EXIT, signalExit, type CliIo, type CliSignal, type Output } from '../io.js';
 import { UsageError, type ServerOptions } from '../parse.js';
 import { packageVersion } from '../version.js';
 import { withWorkspace } from '../workspace.js';
 
-/** Resolves at the first SIGINT or SIGTERM; a second one ends the process at once. */
-export function untilStopped(io: CliIo, onStop: () => void): Promise<void> {
+/**
+ * Resolves at the first SIGINT, SIGTERM or SIGHUP (a closed terminal: the same clean stop, the turn
+ * saved and the lock released); a second one ends the process at once.
+ */
+export function untilStopped(io: CliIo, onStop: (signal: CliSignal) => void): Promise<void> {
   return new Promise((resolve) => {
     let stopping = false;
-    const stop = (code: 130 | 143) => (): void => {
+    const stop = (signal: CliSignal) => (): void => {
       if (stopping) {
-        io.forceExit(code);
+        io.forceExit(signalExit(signal));
         return;
       }
       stopping = true;
-      onStop();
+      onStop(signal);
       resolve();
     };
-    io.onSignal('SIGINT', stop(130));
-    io.onSignal('SIGTERM', stop(143));
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) io.onSignal(signal, stop(signal));
   });
 }
 
@@ -117,7 +119,7 @@ async function serve(
         'octo server: warning: listening beyond this machine; the connection is not encrypted (put TLS or an SSH tunnel in front)',
       );
     }
-    await untilStopped(io, () => log('stopping'));
+    await untilStopped(io, (signal) => log(`stopping (${signal})`));
     await hub.close();
   } finally {
     await listening.close();
