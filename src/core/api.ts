@@ -81,6 +81,36 @@ export interface SubmitOptions {
   model?: string;
 }
 
+/**
+ * Everything a front end shows of one open session, as one immutable value: nothing in it is shared
+ * with the workspace's own state, and it never changes after it was taken. What changes later arrives
+ * as events: 'session.recordsChanged' (continuing from `version`), 'session.updated', 'turn.*',
+ * 'context.changed', 'session.filesStale', 'session.catchUp'. A remote workspace sends this when a
+ * client attaches.
+ */
+export interface SessionSnapshot {
+  readonly sessionId: string;
+  /** Changes to `records` since the session was opened in its process; each event adds one. */
+  readonly version: number;
+  readonly summary: SessionSummary;
+  readonly records: readonly SessionRecord[];
+  readonly readOnly: boolean;
+  readonly holder: LockHolder | null;
+  /** A turn or a compression is running. */
+  readonly busy: boolean;
+  readonly context: ContextBreakdown;
+  readonly staleFiles: readonly string[];
+  readonly catchUp: CatchUp | null;
+}
+
+/** One slash command as `/help` and completion show it. */
+export interface CommandHelp {
+  /** Without the slash: `info`. */
+  name: string;
+  usage: string;
+  summary: string;
+}
+
 export interface SessionHandle {
   readonly id: string;
   readonly readOnly: boolean;
@@ -91,7 +121,10 @@ export interface SessionHandle {
    * 'session.updated'. To continue it here, fork it (`ws.sessions.fork`).
    */
   summary(): SessionSummary;
+  /** The records as they are now: an array that is never changed afterwards (a later write makes a new one). */
   records(): readonly SessionRecord[];
+  /** Records, summary, state and context in one immutable value, with the version events continue from. */
+  snapshot(): SessionSnapshot;
   /**
    * Files the model read that changed on disk since it read them, relative to the project (for the
    * context pane; 'session.filesStale' says when the list changes). Empty for a read-only view.
@@ -186,6 +219,8 @@ export interface Workspace {
     /** Forgets every approval of this project; how many were remembered. */
     revoke(): Promise<number>;
   };
+  /** The core's slash commands (those `handle.command` runs), for help and completion. */
+  commandHelp(): CommandHelp[];
   /** Questions raised by 'approval.requested' (tool calls, what a project's config asks). */
   readonly approvals: {
     /** Those still waiting, for a UI that subscribes after they were raised. */

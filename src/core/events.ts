@@ -1,6 +1,13 @@
 import type { CatchUp } from './project/types.js';
 import type { LockHolder, StoreWarning } from './store/types.js';
-import type { CompactionTrigger, FinishReason, SessionSummary, ToolCall, Usage } from './store/records.js';
+import type {
+  CompactionTrigger,
+  FinishReason,
+  SessionRecord,
+  SessionSummary,
+  ToolCall,
+  Usage,
+} from './store/records.js';
 
 /** Context breakdown by category, in tokens (feeds the context pane and /context). */
 export interface ContextBreakdown {
@@ -43,6 +50,16 @@ export interface CompressionPause {
 
 export type BudgetLimit = BudgetFacts['limit'];
 
+/**
+ * What changed in a session's records, to apply to the snapshot of the version before (see
+ * `applyRecordsChange`). Records are never changed in place: an update is a new record with the same seq.
+ */
+export type RecordsChange =
+  | { kind: 'appended'; records: readonly SessionRecord[] }
+  | { kind: 'updated'; records: readonly SessionRecord[] }
+  /** The whole history, read again (a read-only view following another terminal's writer). */
+  | { kind: 'replaced'; records: readonly SessionRecord[] };
+
 export interface BudgetFacts {
   limit: 'session_spending' | 'request_spending' | 'session_tokens';
   used: number;
@@ -53,6 +70,12 @@ export interface BudgetFacts {
 export interface OctoEvents {
   'session.opened': { sessionId: string; name: string; readOnly: boolean; holder: LockHolder | null };
   'session.updated': { summary: SessionSummary };
+  /**
+   * A session open in this workspace wrote or re-read records. `version` is one more than the last
+   * (the snapshot of `handle.snapshot()` holds the version it shows), so a front end that sees a gap
+   * takes a new snapshot.
+   */
+  'session.recordsChanged': { sessionId: string; version: number; change: RecordsChange };
   /** `external`: another terminal changed the index (ws.on for this event starts watching it). */
   'session.listChanged': {
     reason: 'created' | 'renamed' | 'trashed' | 'restored' | 'moved' | 'purged' | 'external';
@@ -170,6 +193,51 @@ export interface OctoEvents {
 
 export type OctoEventName = keyof OctoEvents;
 export type Listener<K extends OctoEventName> = (payload: OctoEvents[K]) => void;
+
+/** Any one event with its name, for a front end that handles them all in one exhaustive switch. */
+export type OctoEvent = { [K in OctoEventName]: { name: K; payload: OctoEvents[K] } }[OctoEventName];
+
+/** A record keyed by every event name: adding an event without listing it here fails the type check. */
+const EVENT_NAMES: Record<OctoEventName, true> = {
+  'session.opened': true,
+  'session.updated': true,
+  'session.recordsChanged': true,
+  'session.listChanged': true,
+  'session.filesStale': true,
+  'session.catchUp': true,
+  'turn.started': true,
+  'turn.delta': true,
+  'turn.toolCall': true,
+  'turn.toolResult': true,
+  'turn.usage': true,
+  'turn.retry': true,
+  'turn.warning': true,
+  'turn.finished': true,
+  'turn.failed': true,
+  'turn.interrupted': true,
+  'context.changed': true,
+  'context.compacting': true,
+  'context.compacted': true,
+  'context.compactionInterrupted': true,
+  'context.compactionFailed': true,
+  'knowledge.changed': true,
+  'job.started': true,
+  'job.progress': true,
+  'job.finished': true,
+  'job.failed': true,
+  'mcp.status': true,
+  'project.filesChanged': true,
+  'project.watch': true,
+  'approval.requested': true,
+  'approval.settled': true,
+  'trust.changed': true,
+  'budget.warning': true,
+  'budget.exceeded': true,
+  'store.warning': true,
+};
+
+/** Every event name (subscribing to 'session.listChanged' starts the index watch: see `Workspace.on`). */
+export const OCTO_EVENT_NAMES = Object.keys(EVENT_NAMES) as readonly OctoEventName[];
 
 /** A small typed emitter; listeners that throw do not stop the others, and the error is reported. */
 export class EventBus {

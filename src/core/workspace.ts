@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Workspace } from './api.js';
 import { loadConfig, rememberKnownGood, resolvePaths, type OctoConfig } from './config/index.js';
 import { defaultSystemPrompt } from './context/index.js';
+import { coreCommandHelp } from './commands/index.js';
 import type { WorkspaceDeps } from './deps.js';
 import { EventBus } from './events.js';
 import { agentList, agentTool, AgentRunner, trackCompressions } from './jobs/index.js';
@@ -165,6 +166,7 @@ export async function createWorkspace(
       search: (t, o) => sessions.search(t, o),
       move: (n, d) => sessions.move(n, d),
     },
+    commandHelp: coreCommandHelp,
     on: (name, listener) => {
       if (name === 'session.listChanged') indexWatch.start();
       return bus.on(name, listener);

@@ -1,4 +1,4 @@
-import type { CommandResult } from '../api.js';
+import type { CommandHelp, CommandResult } from '../api.js';
 import { closest, sanitizeLine } from '../text/index.js';
 import { contextCommand } from './context.js';
 import { doneCommand } from './done.js';
@@ -33,8 +33,8 @@ export const CORE_COMMANDS: readonly CommandSpec[] = [
   jobsCommand,
 ];
 
-export function coreCommandHelp(): Array<{ usage: string; summary: string }> {
-  return CORE_COMMANDS.map(({ usage, summary }) => ({ usage, summary }));
+export function coreCommandHelp(): CommandHelp[] {
+  return CORE_COMMANDS.map(({ name, usage, summary }) => ({ name, usage, summary }));
 }
 
 /** Runs `/name args`; an unknown command is a result, never something sent to the model. */

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { CatchUp, CommandResult, SessionHandle, SubmitOptions, TurnOutcome } from '../api.js';
+import type {
+  CatchUp,
+  CommandResult,
+  SessionHandle,
+  SessionSnapshot,
+  SubmitOptions,
+  TurnOutcome,
+} from '../api.js';
 import type { OctoConfig } from '../config/index.js';
 import { SessionContext } from '../context/index.js';
 import type { BudgetFacts, BudgetLimit, ContextBreakdown, EventBus } from '../events.js';
@@ -22,6 +29,7 @@ import type { ModelService } from '../provider/index.js';
 import { runSessionCommand, type CommandServices } from '../commands/index.js';
 import type { ScheduleTarget } from '../jobs/index.js';
 import type { ProjectLink } from './project-link.js';
+import { RecordLog, type RecordAccess } from './record-log.js';
 import { sameSummary, summarize } from './summary.js';
 import { runTurn, settleError } from './turn.js';
 
@@ -41,10 +49,6 @@ export interface HandleDeps {
   services?: CommandServices;
 }
 
-type Access =
-  | { kind: 'writer'; writer: SessionWriter }
-  | { kind: 'readOnly'; records: readonly SessionRecord[]; holder: LockHolder | null };
-
 /** One open session: the only place its turn loop runs (one turn at a time). */
 export class OpenSession implements SessionHandle {
   readonly id: string;
@@ -55,14 +59,16 @@ export class OpenSession implements SessionHandle {
   private project: ProjectLink | null = null;
   private readonly closers: Array<() => Promise<void> | void> = [];
   private readonly ctx: SessionContext;
+  private readonly log: RecordLog;
 
   constructor(
     private readonly deps: HandleDeps,
-    private readonly access: Access,
+    access: RecordAccess,
     summary: SessionSummary,
   ) {
     this.id = summary.id;
     this.current = summary;
+    this.log = new RecordLog(summary.id, deps.bus, access);
     this.ctx = new SessionContext({
       sessionId: summary.id,
       bus: deps.bus,
@@ -74,21 +80,23 @@ export class OpenSession implements SessionHandle {
       models: deps.models,
       cacheFile: tokenCachePath(deps.dataDir, summary.id),
       records: () => this.records(),
-      writer: () => (access.kind === 'writer' ? access.writer : null),
+      writer: () => this.log.writer(),
       systemPrompt: () => deps.systemPrompt(this.current.projectDir),
       tools: () => deps.tools.schemas(),
       model: () => this.current.model,
-      loadMedia: (ref) =>
-        access.kind === 'writer' ? this.loadMedia(access.writer, ref) : Promise.reject(this.readOnlyError()),
+      loadMedia: (ref) => {
+        const writer = this.log.writer();
+        return writer === null ? Promise.reject(this.readOnlyError()) : this.loadMedia(writer, ref);
+      },
     });
   }
 
   get readOnly(): boolean {
-    return this.access.kind === 'readOnly';
+    return this.log.readOnly;
   }
 
   get holder(): LockHolder | null {
-    return this.access.kind === 'readOnly' ? this.access.holder : null;
+    return this.log.holder;
   }
 
   summary(): SessionSummary {
@@ -96,7 +104,23 @@ export class OpenSession implements SessionHandle {
   }
 
   records(): readonly SessionRecord[] {
-    return this.access.kind === 'writer' ? this.access.writer.records() : this.access.records;
+    return this.log.records();
+  }
+
+  snapshot(): SessionSnapshot {
+    const { version, records } = this.log.snapshot();
+    return {
+      sessionId: this.id,
+      version,
+      summary: this.current,
+      records,
+      readOnly: this.readOnly,
+      holder: this.holder,
+      busy: this.isBusy(),
+      context: this.context(),
+      staleFiles: this.staleFiles(),
+      catchUp: this.catchUp(),
+    };
   }
 
   /** Ties a session open for writing to its project (watcher, stale files, catch-up, notes); a move relinks it. */
@@ -121,9 +145,8 @@ export class OpenSession implements SessionHandle {
 
   /** A read-only view follows its writer: the file changed, here is what it holds now. */
   refreshReadOnly(records: readonly SessionRecord[], holder: LockHolder | null): void {
-    if (this.access.kind !== 'readOnly') return;
-    this.access.records = records;
-    this.access.holder = holder;
+    if (!this.log.readOnly) return;
+    this.log.replace(records, holder);
     this.current = { ...summarize(this.id, records, this.current.contextTokens), order: this.current.order };
     this.deps.bus.emit('session.updated', { summary: this.current });
   }
@@ -160,8 +183,8 @@ export class OpenSession implements SessionHandle {
     const turnId = randomUUID();
     if (this.isBusy())
       return this.refuse(turnId, new OctoError('turn_busy', 'A turn is already running in this session.'));
-    if (this.access.kind === 'readOnly') return this.refuse(turnId, this.readOnlyError());
-    const writer = this.access.writer;
+    const writer = this.log.writer();
+    if (writer === null) return this.refuse(turnId, this.readOnlyError());
     const controller = new AbortController();
     this.controller = controller;
     const turn = this.startTurn(writer, turnId, text, options, controller.signal);
@@ -222,12 +245,14 @@ export class OpenSession implements SessionHandle {
       resolve: (model) => this.deps.models.resolve(model),
       append: (record) => this.appendAndSave(record),
       update: async (seq, patch) => {
-        if (this.access.kind === 'readOnly') throw this.readOnlyError();
-        await this.access.writer.update(seq, patch);
+        const writer = this.log.writer();
+        if (writer === null) throw this.readOnlyError();
+        await writer.update(seq, patch);
       },
       updateMany: async (seqs, patch) => {
-        if (this.access.kind === 'readOnly') throw this.readOnlyError();
-        await this.access.writer.updateMany(seqs, patch);
+        const writer = this.log.writer();
+        if (writer === null) throw this.readOnlyError();
+        await writer.updateMany(seqs, patch);
       },
       refresh: async () => {
         await this.saveSummary();
@@ -249,8 +274,9 @@ export class OpenSession implements SessionHandle {
 
   /** Appends records outside a turn (commands, repairs) and refreshes the summary. */
   async appendAndSave(record: NewRecord): Promise<void> {
-    if (this.access.kind === 'readOnly') throw this.readOnlyError();
-    await this.access.writer.append(record);
+    const writer = this.log.writer();
+    if (writer === null) throw this.readOnlyError();
+    await writer.append(record);
     await this.saveSummary();
   }
 
@@ -262,7 +288,7 @@ export class OpenSession implements SessionHandle {
     await this.ctx.close();
     await this.project?.close();
     for (const closer of this.closers.splice(0)) await closer();
-    if (this.access.kind === 'writer') await this.access.writer.close();
+    await this.log.writer()?.close();
   }
 
   async saveSummary(): Promise<SessionSummary> {

@@ -14,14 +14,16 @@ import type { SessionWriter } from './types.js';
 const SEQ_DIGITS = 12;
 
 /**
- * The one writer of a session file (invariant 4 in docs/architecture.md). Records live in our own array ordered by seq; each
- * change is appended to the file as one NeDB line (see appendDocs) and flushed before it counts. NeDB
+ * The one writer of a session file (invariant 4 in docs/architecture.md). Records live in our own array
+ * ordered by seq, which is never changed in place: each write makes a new array, so what `records()`
+ * handed out earlier stays as it was (a front end's snapshot cannot change under it). Each change is
+ * appended to the file as one NeDB line (see appendDocs) and flushed before it counts. NeDB
  * compacts the file when the session closes, if updates left replaced lines behind. A write that fails
  * is cut back and leaves the records as they were; the file is prepared again before the next write, so
  * a failed record can never appear later (docs/faults.md row 4).
  */
 export class NedbSessionWriter implements SessionWriter {
-  private list: SessionRecord[] = [];
+  private list: readonly SessionRecord[] = [];
   /** `_id` of each record by seq: update lines must carry the id of the line they replace. */
   private ids = new Map<number, string>();
   /** Lines a compaction would fold away (replaced records). */
@@ -59,7 +61,7 @@ export class NedbSessionWriter implements SessionWriter {
       const stored: SessionRecord = { ...record, seq: (this.list.at(-1)?.seq ?? 0) + 1, at };
       const id = docId(stored.seq);
       await this.write([{ _id: id, ...stored }]);
-      this.list.push(stored);
+      this.list = [...this.list, stored];
       this.ids.set(stored.seq, id);
       return stored;
     });
@@ -77,7 +79,7 @@ export class NedbSessionWriter implements SessionWriter {
       const updated: SessionRecord = { ...current, ...changes };
       await this.write([{ _id: this.ids.get(seq) ?? docId(seq), ...updated }]);
       this.superseded += 1;
-      this.list[index] = updated;
+      this.list = this.list.with(index, updated);
       return updated;
     });
   }
@@ -100,10 +102,12 @@ export class NedbSessionWriter implements SessionWriter {
         updated.map((record) => ({ _id: this.ids.get(record.seq) ?? docId(record.seq), ...record })),
       );
       this.superseded += updated.length;
+      const next = [...this.list];
       positions.forEach((index, i) => {
         const record = updated[i];
-        if (record !== undefined) this.list[index] = record;
+        if (record !== undefined) next[index] = record;
       });
+      this.list = next;
     });
   }
 

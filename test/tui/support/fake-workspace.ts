@@ -2,7 +2,14 @@
  * An in-memory Workspace for headless screen tests: the real event bus and types, scripted turns the
  * test drives chunk by chunk (no provider, no timers), fixed times.
  */
-import type { CommandResult, SessionHandle, TurnOutcome, Workspace } from '../../../src/core/api.js';
+import type {
+  CommandResult,
+  SessionHandle,
+  SessionSnapshot,
+  TurnOutcome,
+  Workspace,
+} from '../../../src/core/api.js';
+import { coreCommandHelp } from '../../../src/core/commands/index.js';
 import { defaultConfig, type OctoConfig } from '../../../src/core/config/index.js';
 import { EventBus, type BudgetFacts, type ContextBreakdown } from '../../../src/core/events.js';
 import {
@@ -36,7 +43,9 @@ export function summary(over: Partial<SessionSummary> & { id: string; name: stri
 
 interface Stored {
   summary: SessionSummary;
-  records: SessionRecord[];
+  /** Never changed in place: an append makes a new array (the workspace contract's snapshots). */
+  records: readonly SessionRecord[];
+  version: number;
 }
 
 export class FakeHandle implements SessionHandle {
@@ -59,6 +68,20 @@ export class FakeHandle implements SessionHandle {
   }
   records(): readonly SessionRecord[] {
     return this.stored.records;
+  }
+  snapshot(): SessionSnapshot {
+    return {
+      sessionId: this.id,
+      version: this.stored.version,
+      summary: this.stored.summary,
+      records: this.stored.records,
+      readOnly: this.readOnly,
+      holder: this.holder,
+      busy: this.isBusy(),
+      context: this.context(),
+      staleFiles: this.staleFiles(),
+      catchUp: this.catchUp(),
+    };
   }
   isBusy(): boolean {
     return this.turn !== null;
@@ -86,12 +109,19 @@ export class FakeHandle implements SessionHandle {
   append(record: NewRecord): SessionRecord {
     const full = {
       ...record,
-      seq: this.stored.records.length + 1,
+      // As the store does: one more than the last seq (the fixtures' seqs come from a shared counter).
+      seq: (this.stored.records.at(-1)?.seq ?? 0) + 1,
       at: '2025-06-01T11:00:00Z',
     };
-    this.stored.records.push(full);
+    this.stored.records = [...this.stored.records, full];
+    this.stored.version += 1;
     const messageCount = this.stored.records.filter((r) => r.kind === 'message').length;
     this.stored.summary = { ...this.stored.summary, messageCount };
+    this.ws.bus.emit('session.recordsChanged', {
+      sessionId: this.id,
+      version: this.stored.version,
+      change: { kind: 'appended', records: [full] },
+    });
     this.ws.bus.emit('session.updated', { summary: this.stored.summary });
     return full;
   }
@@ -207,10 +237,11 @@ export class FakeWorkspace implements Workspace {
     this.config = { ...defaultConfig(), ...config };
   }
 
-  add(s: SessionSummary, records: SessionRecord[] = []): void {
+  add(s: SessionSummary, records: readonly SessionRecord[] = []): void {
     this.store.set(s.id, {
       summary: { ...s, messageCount: s.messageCount || records.filter((r) => r.kind === 'message').length },
       records,
+      version: 0,
     });
   }
 
@@ -304,6 +335,7 @@ export class FakeWorkspace implements Workspace {
     },
   };
 
+  commandHelp = coreCommandHelp;
   on: Workspace['on'] = (name, listener) => this.bus.on(name, listener);
   doctor(): never {
     throw new Error('not in the fake');
