@@ -218,6 +218,7 @@ const EVENT_NAMES: Record<OctoEventName, true> = {
   'context.changed': true,
   'context.compacting': true,
   'context.compacted': true,
+  'context.compactionProgress': true,
   'context.compactionInterrupted': true,
   'context.compactionFailed': true,
   'knowledge.changed': true,

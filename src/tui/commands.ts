@@ -1,13 +1,9 @@
 /** Slash commands as the TUI sees them: its own navigation commands plus the core's, and Tab completion. */
-import { coreCommandHelp } from '../core/commands/index.js';
+import type { CommandHelp } from '../core/api.js';
+
+export type { CommandHelp } from '../core/api.js';
 
 export type TuiCommandName = 'help' | 'list' | 'session' | 'new' | 'rename' | 'fork' | 'clear' | 'exit';
-
-export interface CommandHelp {
-  name: string;
-  usage: string;
-  summary: string;
-}
 
 export const TUI_COMMANDS: ReadonlyArray<CommandHelp & { name: TuiCommandName }> = [
   { name: 'help', usage: '/help', summary: 'keys and commands' },
@@ -28,13 +24,8 @@ export const TUI_COMMANDS: ReadonlyArray<CommandHelp & { name: TuiCommandName }>
   { name: 'exit', usage: '/exit', summary: 'leave octo' },
 ];
 
-/** Every command, for /help and completion. */
-export function allCommands(): CommandHelp[] {
-  const core = coreCommandHelp().map((c) => ({
-    name: c.usage.slice(1).split(/\s/)[0] ?? '',
-    usage: c.usage,
-    summary: c.summary,
-  }));
+/** Every command, for /help and completion: the TUI's own and the workspace's (`ws.commandHelp()`). */
+export function allCommands(core: readonly CommandHelp[]): CommandHelp[] {
   return [...TUI_COMMANDS, ...core];
 }
 

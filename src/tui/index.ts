@@ -1,7 +1,7 @@
 /** The full-screen workspace: `runTui` is what the CLI loads, by dynamic import. */
 import type { Workspace } from '../core/api.js';
 import { Controller } from './app/controller.js';
-import { relist, subscribe } from './app/events.js';
+import { subscribe } from './app/subscribe.js';
 import { applyFirst, listSessions, openFirst } from './app/startup.js';
 import { wireInput } from './app/wiring.js';
 import { createScreen, type Screen } from './blessed.js';
@@ -60,18 +60,17 @@ export async function startTui(ws: Workspace, options: TuiOptions): Promise<Runn
     cleanups.push(guardSignals(screen, (signal) => c.onExit(SIGNAL_EXIT[signal])));
     cleanups.push(subscribe(c));
     cleanups.push(wireInput(c));
-    if (warning !== undefined) c.setHint(warning, 'warning');
+    if (warning !== undefined) c.dispatch({ type: 'hint', text: warning, tone: 'warning' });
     const listed = await listing;
-    if (listed.ok) c.state.summaries = listed.summaries;
+    if (listed.ok) c.dispatch({ type: 'listed', summaries: listed.summaries });
     else c.report(listed.error, 'Reading the session list');
     applyFirst(c, await first);
     c.start();
-    c.state.checkDirs = true;
-    c.run('Reading the session list', () => relist(c));
+    c.dispatch({ type: 'firstPainted' });
     const exited = done.then(
       (code) => {
         // Replies still streaming are cut here and saved as interrupted when the workspace closes.
-        for (const handle of c.state.handles.values()) if (handle.isBusy()) handle.interrupt();
+        for (const handle of c.handles.values()) if (handle.isBusy()) handle.interrupt();
         cleanup();
         return code;
       },

@@ -1,6 +1,7 @@
 /** The boxes on the screen and one `paint` that hands each its view; the scheduler decides when to draw. */
 import type { Screen } from './blessed.js';
-import { overlaySizeOver, type ScreenModel } from './app/views.js';
+import { overlaySizeOver } from './app/geometry.js';
+import type { ScreenModel } from './app/views.js';
 import { MIN_HEIGHT, MIN_WIDTH, PANE_ORDER, type PaneId } from './layout.js';
 import { Pane } from './pane.js';
 import { seg, wrapLine } from './text/styled.js';

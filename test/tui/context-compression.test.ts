@@ -3,6 +3,7 @@ import type { CommandResult, SessionHandle, SessionInfo } from '../../src/core/a
 import type { CompactionRecord } from '../../src/core/store/records.js';
 import { lineText, type StyledLine } from '../../src/tui/text/styled.js';
 import { askText } from '../../src/tui/app/budget.js';
+import { coreCommandHelp } from '../../src/core/commands/index.js';
 import { allCommands } from '../../src/tui/commands.js';
 import { contextNote, infoNote, knowledgeNote } from '../../src/tui/view/command-result.js';
 import { contextView } from '../../src/tui/view/context-view.js';
@@ -163,7 +164,7 @@ describe('compactions in the conversation', () => {
 
 describe('command results as notes', () => {
   it('completes the context commands with Tab (they come from the core)', () => {
-    const names = allCommands().map((c) => c.name);
+    const names = allCommands(coreCommandHelp()).map((c) => c.name);
     for (const name of ['info', 'context', 'summarize', 'done', 'knowledge', 'uncompress', 'run'])
       expect(names).toContain(name);
   });

@@ -59,7 +59,7 @@ describe('the workspace on a headless screen', () => {
   it('sends the input with Enter and shows the reply as it streams', async () => {
     const s = await open(120, 40);
     await s.press('h', 'e', 'l', 'l', 'o', KEY.enter);
-    const handle = s.tui.controller.state.handles.get('a');
+    const handle = s.tui.controller.handles.get('a');
     expect(handle?.isBusy()).toBe(true);
     const ws = s.tui.controller.ws as unknown as ReturnType<typeof fixtureWorkspace>;
     ws.handle('a').stream('Hi **there**');
@@ -100,7 +100,7 @@ describe('the workspace on a headless screen', () => {
     const s = await open(120, 40);
     await s.press(...'/frobnicate'.split(''), KEY.enter);
     expect(s.text()).toContain('Unknown command /frobnicate; nothing was sent to the model.');
-    expect(s.tui.controller.state.handles.get('a')?.isBusy()).toBe(false);
+    expect(s.tui.controller.handles.get('a')?.isBusy()).toBe(false);
   });
 
   it('creates a session with /new NAME and shows it open', async () => {

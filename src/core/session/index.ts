@@ -5,3 +5,4 @@ export { summarize } from './summary.js';
 export { selectSessions } from './list-filter.js';
 export { IndexWatch } from './list-watch.js';
 export { Sessions, type SessionsDeps } from './sessions.js';
+export { applyRecordsChange } from './records-change.js';

@@ -4,29 +4,27 @@
  * unseen. The box goes when 'approval.settled' comes, whoever answered.
  */
 import type { ApprovalAnswer, ApprovalRequest } from '../../core/api.js';
-import type { Controller } from './controller.js';
+import { step, type Step } from './actions.js';
+import { withNote } from './notes.js';
+import type { AppState } from './state.js';
 
-export function approvalAsked(c: Controller, request: ApprovalRequest): void {
-  if (c.state.approvals.some((r) => r.requestId === request.requestId)) return;
-  c.state.approvals.push(request);
-  c.note(
+export function approvalAsked(state: AppState, request: ApprovalRequest): AppState {
+  if (state.approvals.some((r) => r.requestId === request.requestId)) return state;
+  return withNote(
+    { ...state, approvals: [...state.approvals, request] },
     `Approval needed: ${request.tool} — ${request.summary}`,
     'warning',
-    request.sessionId ?? c.state.currentId,
+    request.sessionId ?? state.currentId,
   );
-  c.requestRender(true);
 }
 
-export function approvalSettled(c: Controller, requestId: string): void {
-  c.state.approvals = c.state.approvals.filter((r) => r.requestId !== requestId);
-  c.requestRender(true);
+export function approvalSettled(state: AppState, requestId: string): AppState {
+  return { ...state, approvals: state.approvals.filter((r) => r.requestId !== requestId) };
 }
 
-/** Answers the oldest question waiting. */
-export function answerFirst(c: Controller, answer: ApprovalAnswer): true {
-  const first = c.state.approvals[0];
-  if (first === undefined) return true;
-  // False: it was settled meanwhile (its turn stopped); the settled event may not have come yet.
-  if (!c.ws.approvals.answer(first.requestId, answer)) approvalSettled(c, first.requestId);
-  return true;
+/** Answers the oldest question waiting (the box stays until the workspace says it is settled). */
+export function answerFirst(state: AppState, answer: ApprovalAnswer): Step {
+  const first = state.approvals[0];
+  if (first === undefined) return step(state);
+  return step(state, { kind: 'answer', requestId: first.requestId, answer });
 }

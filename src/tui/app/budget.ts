@@ -4,7 +4,9 @@
  */
 import type { BudgetFacts, OctoEvents } from '../../core/events.js';
 import { compactNumber, formatCost } from '../view/format.js';
-import type { Controller } from './controller.js';
+import { step, type Step } from './actions.js';
+import { withHint, withNote } from './notes.js';
+import type { AppState } from './state.js';
 
 /** How much a "y" raises the limit reached: by half, so a runaway loop asks again soon. */
 const RAISE_FACTOR = 1.5;
@@ -33,59 +35,35 @@ export function askText(facts: BudgetFacts): string {
   return `Limit reached: ${describeLimit(facts)}. Continue? (y = raise the limit by 50% and continue / n = stop)`;
 }
 
-function exceeded(c: Controller, e: OctoEvents['budget.exceeded']): void {
+export function limitExceeded(state: AppState, e: OctoEvents['budget.exceeded']): AppState {
   const { sessionId, ...facts } = e;
   // Only a session open here can continue; any other just says what stopped it.
-  if (!c.state.handles.has(sessionId)) {
-    c.note(`Limit reached: ${describeLimit(facts)}; the turn stopped.`, 'error', sessionId);
-    return;
-  }
-  c.state.budgetAsk = e;
-  c.note(askText(facts), 'warning', sessionId);
-  c.setHint(askText(facts), 'warning');
+  if (!state.open.has(sessionId))
+    return withNote(state, `Limit reached: ${describeLimit(facts)}; the turn stopped.`, 'error', sessionId);
+  const noted = withNote({ ...state, budgetAsk: e }, askText(facts), 'warning', sessionId);
+  return withHint(noted, askText(facts), 'warning');
 }
 
-function warned(c: Controller, { sessionId, ...facts }: OctoEvents['budget.warning']): void {
-  c.note(`Near a limit: ${describeLimit(facts)} used.`, 'warning', sessionId);
-}
-
-export function budgetListeners(c: Controller): Array<() => void> {
-  return [
-    c.ws.on('budget.warning', (e) => warned(c, e)),
-    c.ws.on('budget.exceeded', (e) => exceeded(c, e)),
-    // A new turn in that session (sent, or continued elsewhere) means the question no longer stands.
-    c.ws.on('turn.started', ({ sessionId }) => {
-      if (c.state.budgetAsk?.sessionId === sessionId) c.state.budgetAsk = null;
-    }),
-  ];
+export function limitNear(state: AppState, { sessionId, ...facts }: OctoEvents['budget.warning']): AppState {
+  return withNote(state, `Near a limit: ${describeLimit(facts)} used.`, 'warning', sessionId);
 }
 
 /** The limit question waits for its keys (the keymap's `limit` scope) while the input is empty. */
-export function limitAsked(c: Controller): boolean {
-  return c.state.budgetAsk !== null && c.state.input.text === '';
+export function limitAsked(state: AppState): boolean {
+  return state.budgetAsk !== null && state.input.text === '';
 }
 
-/** Answers the limit question: raise it and continue the turn, or stop there. */
-export function answerLimit(c: Controller, raise: boolean): boolean {
-  const ask = c.state.budgetAsk;
-  if (ask === null) return false;
-  c.state.budgetAsk = null;
-  c.setHint(null);
-  const handle = c.state.handles.get(ask.sessionId);
-  if (!raise || handle === undefined) {
-    c.note(`Stopped at the limit (${describeLimit(ask)}).`, 'info', ask.sessionId);
-    return true;
-  }
+/** Answers the limit question: raise it and continue the turn, or stop there; null when none is asked. */
+export function answerLimit(state: AppState, answer: 'raise' | 'stop'): Step | null {
+  const ask = state.budgetAsk;
+  if (ask === null) return null;
+  const cleared = withHint({ ...state, budgetAsk: null }, null);
+  if (answer === 'stop' || !state.open.has(ask.sessionId))
+    return step(withNote(cleared, `Stopped at the limit (${describeLimit(ask)}).`, 'info', ask.sessionId));
   const max = raisedMax(ask);
-  handle.raiseLimit(ask.limit, max);
-  c.note(`Limit raised to ${amount(ask.limit, max)}; continuing.`, 'info', ask.sessionId);
-  // The outcome arrives as turn.* events, like a sent prompt.
-  c.run(
-    'Continuing after the limit',
-    async () => {
-      await handle.continueTurn();
-    },
-    { untracked: true },
+  return step(
+    withNote(cleared, `Limit raised to ${amount(ask.limit, max)}; continuing.`, 'info', ask.sessionId),
+    // The outcome arrives as turn.* events, like a sent prompt.
+    { kind: 'continueAtLimit', sessionId: ask.sessionId, limit: ask.limit, max },
   );
-  return true;
 }

@@ -1,7 +1,8 @@
 /** What happened in the project since the session's last message, in one line for the conversation. */
 import type { CatchUp } from '../../core/api.js';
 import { sanitizeLine } from '../../core/text/index.js';
-import type { Controller } from './controller.js';
+import { withNote } from './notes.js';
+import { addTo, setIn, type AppState } from './state.js';
 
 /** Names of changed files shown before "and N more". */
 const FILES_SHOWN = 5;
@@ -27,9 +28,16 @@ export function catchUpText(catchUp: CatchUp): string {
   return `Since the last message: ${body}${problem}. The model gets a short note of it with the next message.`;
 }
 
-/** Shows a session's catch-up once (it comes both from `handle.catchUp()` and 'session.catchUp'). */
-export function noteCatchUp(c: Controller, sessionId: string, catchUp: CatchUp | null): void {
-  if (catchUp === null || c.state.caughtUp.has(sessionId)) return;
-  c.state.caughtUp.add(sessionId);
-  c.note(catchUpText(catchUp), catchUp.dirMissing ? 'warning' : 'info', sessionId);
+/** Shows a session's catch-up once (it comes both with the session's snapshot and as 'session.catchUp'). */
+export function noteCatchUp(state: AppState, sessionId: string, catchUp: CatchUp | null): AppState {
+  if (catchUp === null || state.caughtUp.has(sessionId)) return state;
+  const open = state.open.get(sessionId);
+  const remembered =
+    open === undefined ? state : { ...state, open: setIn(state.open, sessionId, { ...open, catchUp }) };
+  return withNote(
+    { ...remembered, caughtUp: addTo(state.caughtUp, sessionId) },
+    catchUpText(catchUp),
+    catchUp.dirMissing ? 'warning' : 'info',
+    sessionId,
+  );
 }

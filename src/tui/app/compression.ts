@@ -2,8 +2,9 @@
 import type { OctoEvents } from '../../core/events.js';
 import type { CompactionTrigger } from '../../core/api.js';
 import { compactNumber } from '../view/format.js';
-import type { Controller } from './controller.js';
-import { conversationOf } from './state.js';
+import { step, type Step } from './actions.js';
+import { withHint, withNote } from './notes.js';
+import { addTo, removeFrom, withConversation, type AppState } from './state.js';
 
 export const COMPRESSING = 'compressing context…';
 
@@ -18,66 +19,67 @@ export function triggerText(trigger: CompactionTrigger, level: number | null | u
   }
 }
 
-/** The "compressing" note has done its job once the outcome is known. */
-function dropCompressingNote(c: Controller, sessionId: string): void {
-  const conv = conversationOf(c.state, sessionId);
-  conv.notes = conv.notes.filter((n) => n.item.text !== COMPRESSING);
-  if (sessionId === c.state.currentId) c.setHint(null);
+/** The compression is over: the session is free, and the "compressing" note has done its job. */
+export function compressionEnded(state: AppState, sessionId: string): AppState {
+  const freed = { ...state, compacting: removeFrom(state.compacting, sessionId) };
+  const dropped = withConversation(freed, sessionId, (conv) => ({
+    notes: conv.notes.filter((n) => n.item.text !== COMPRESSING),
+  }));
+  return sessionId === state.currentId ? withHint(dropped, null) : dropped;
 }
 
-function compacting(c: Controller, { sessionId }: OctoEvents['context.compacting']): void {
-  c.note(COMPRESSING, 'info', sessionId);
-  if (sessionId === c.state.currentId) c.setHint(COMPRESSING);
+export function compacting(state: AppState, { sessionId }: OctoEvents['context.compacting']): AppState {
+  const noted = withNote(
+    { ...state, compacting: addTo(state.compacting, sessionId) },
+    COMPRESSING,
+    'info',
+    sessionId,
+  );
+  return sessionId === state.currentId ? withHint(noted, COMPRESSING) : noted;
 }
 
-function compacted(c: Controller, e: OctoEvents['context.compacted']): void {
-  c.history.invalidate(e.sessionId);
-  dropCompressingNote(c, e.sessionId);
-  c.note(
+export function compacted(state: AppState, e: OctoEvents['context.compacted']): AppState {
+  return withNote(
+    compressionEnded(state, e.sessionId),
     `compressed ${e.messages} messages: ${compactNumber(e.tokensBefore)} → ${compactNumber(e.tokensAfter)} tokens (${triggerText(e.trigger, e.level)}); they stay in the history, marked`,
     'info',
     e.sessionId,
   );
-  if (e.sessionId === c.state.currentId) c.refreshContext();
 }
 
 /**
  * A failure that was recorded shows from the history (it stays after a restart); what it means for
  * the next try is a hint and the Context pane's business. An unrecorded one (the store failed) is a note.
  */
-function failed(c: Controller, e: OctoEvents['context.compactionFailed']): void {
-  dropCompressingNote(c, e.sessionId);
+export function compactionFailed(state: AppState, e: OctoEvents['context.compactionFailed']): Step {
+  const ended = compressionEnded(state, e.sessionId);
   if (e.tokens === undefined) {
-    c.note(
-      `Compression failed (${triggerText(e.trigger, null)}), the context was left as it was: ${e.reason}`,
-      'warning',
-      e.sessionId,
+    return step(
+      withNote(
+        ended,
+        `Compression failed (${triggerText(e.trigger, null)}), the context was left as it was: ${e.reason}`,
+        'warning',
+        e.sessionId,
+      ),
     );
-    return;
   }
-  c.history.invalidate(e.sessionId);
-  if (e.sessionId !== c.state.currentId) return;
-  c.refreshContext();
-  if (e.retryAt !== undefined)
-    c.setHint(
-      e.retryAt === null
-        ? 'compression failed; /summarize tries again'
-        : `compression failed; next automatic try at ${compactNumber(e.retryAt)} tokens, or /summarize`,
-    );
+  if (e.sessionId !== state.currentId) return step(ended);
+  const hinted =
+    e.retryAt === undefined
+      ? ended
+      : withHint(
+          ended,
+          e.retryAt === null
+            ? 'compression failed; /summarize tries again'
+            : `compression failed; next automatic try at ${compactNumber(e.retryAt)} tokens, or /summarize`,
+        );
+  return step(hinted, { kind: 'readContext', sessionId: e.sessionId });
 }
 
-/** Subscribes the compression and knowledge events; returns the unsubscribe functions. */
-export function compressionListeners(c: Controller): Array<() => void> {
-  return [
-    c.ws.on('context.compacting', (e) => compacting(c, e)),
-    c.ws.on('context.compacted', (e) => compacted(c, e)),
-    c.ws.on('context.compactionFailed', (e) => failed(c, e)),
-    c.ws.on('context.compactionProgress', ({ sessionId, activity }) => {
-      if (sessionId === c.state.currentId) c.setHint(`${COMPRESSING} ${activity}`);
-    }),
-    // Pinning or forgetting changes what the knowledge part of the next request holds.
-    c.ws.on('knowledge.changed', ({ sessionId }) => {
-      if (sessionId === c.state.currentId) c.refreshContext();
-    }),
-  ];
+/** What the summariser is doing now (a part of a long history, a retry), on the hint line. */
+export function compactionProgress(
+  state: AppState,
+  { sessionId, activity }: OctoEvents['context.compactionProgress'],
+): AppState {
+  return sessionId === state.currentId ? withHint(state, `${COMPRESSING} ${activity}`) : state;
 }

@@ -1,18 +1,19 @@
 /**
- * The controller: owns the app state, turns workspace events and keys into state changes, and asks
- * the scheduler for a render. Panes never see the workspace; they get views.
+ * The controller: holds the state, passes every event through `reduce`, runs the effects it returns
+ * (app/effects.ts) and asks the scheduler for a render. Panes never see the workspace; they get views.
  */
 import type { SessionHandle, Workspace } from '../../core/api.js';
 import { getErrorMessage } from '../../core/errors.js';
-import { sanitizeLine } from '../../core/text/index.js';
 import { RenderScheduler, type Screen } from '../blessed.js';
 import type { TuiLog } from '../log.js';
 import type { ScreenView } from '../screen-view.js';
-import type { ConversationItem } from '../view/conversation-items.js';
 import { LineCache } from '../view/conversation-window.js';
 import type { SessionsView } from '../view/sessions-view.js';
-import { displayItems, HistoryCache } from './history.js';
-import { conversationOf, currentHandle, initialState, type AppState } from './state.js';
+import type { AppEvent, Effect } from './actions.js';
+import { Effects } from './effects.js';
+import { currentItems } from './notes.js';
+import { reduce } from './reduce.js';
+import { initialState, type AppState } from './state.js';
 import { screenModel, sessionsViewFor, type ScreenModel } from './views.js';
 
 export interface ControllerDeps {
@@ -23,39 +24,80 @@ export interface ControllerDeps {
   log: TuiLog;
 }
 
-type Tone = 'info' | 'warning' | 'error';
+/** Events the user is waiting to see: drawn on the next turn of the event loop, not the next frame. */
+function urgent(event: AppEvent): boolean {
+  switch (event.type) {
+    case 'key':
+    case 'click':
+    case 'wheel':
+      return true;
+    case 'workspace':
+      return event.event.name === 'approval.requested' || event.event.name === 'approval.settled';
+    default:
+      return false;
+  }
+}
 
 export class Controller {
-  readonly state: AppState = initialState();
-  readonly history = new HistoryCache();
+  private current: AppState;
+  /** The open sessions' handles: what effects act on (the state holds only what they showed). */
+  readonly handles = new Map<string, SessionHandle>();
   private readonly lineCaches = new Map<string, LineCache>();
+  private readonly effects: Effects;
   readonly scheduler: RenderScheduler;
   model: ScreenModel | null = null;
-  private sessionsMemo: { key: string; view: SessionsView } | null = null;
-  private noteCounter = 0;
-  /** Bumped per session switch: a late open must not replace a later choice. */
-  switchToken = 0;
+  private sessionsMemo: { key: string; summaries: AppState['summaries']; view: SessionsView } | null = null;
   /** Set by runTui: ends the workspace with an exit code, or with a fatal error (a bug). */
   onExit: (code: number) => void = () => undefined;
   onFatal: (error: unknown) => void = (error) => {
     throw error;
   };
+  /** False until the first session is open: keys wait in `early`, nothing is drawn half-made. */
+  ready = false;
+  readonly early: Array<() => void> = [];
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(readonly deps: ControllerDeps) {
+    const { ws, screen } = deps;
+    this.current = initialState(
+      {
+        projectId: ws.project.id,
+        projectDir: ws.project.dir,
+        projectGroup: ws.project.group,
+        spendingLimit: ws.config.limits.max_session_spending,
+        commands: ws.commandHelp(),
+      },
+      { width: screen.width, height: screen.height },
+    );
     this.scheduler = new RenderScheduler(() => this.renderNow());
+    this.effects = new Effects(this);
+  }
+
+  get state(): AppState {
+    return this.current;
   }
 
   get ws(): Workspace {
     return this.deps.ws;
   }
 
-  current(): SessionHandle | null {
-    return currentHandle(this.state);
+  /** Reduces the event and runs the effects it asks for. */
+  dispatch(event: AppEvent): void {
+    for (const effect of this.apply(event)) this.effects.perform(effect);
   }
 
-  /** False until the first session is open: keys wait in `early`, nothing is drawn half-made. */
-  ready = false;
-  readonly early: Array<() => void> = [];
+  /** The same, running the effects in order and failing with the first that fails (for chained actions). */
+  async dispatchInOrder(event: AppEvent): Promise<void> {
+    for (const effect of this.apply(event)) await this.effects.execute(effect);
+  }
+
+  private apply(event: AppEvent): readonly Effect[] {
+    const before = this.current;
+    const next = reduce(before, event);
+    this.current = next.state;
+    if (next.state !== before && next.quiet !== true) this.requestRender(urgent(event));
+    return next.effects;
+  }
 
   /** Item keys are seqs, unique only within a session: each session has its own line cache. */
   linesOf(sessionId: string): LineCache {
@@ -79,101 +121,57 @@ export class Controller {
     for (const replay of this.early.splice(0)) replay();
   }
 
-  currentItems(): ConversationItem[] {
-    const handle = this.current();
-    if (handle === null) return [];
-    return displayItems(
-      this.history.items(handle.id, handle.records()),
-      conversationOf(this.state, handle.id),
-    );
-  }
-
   private sessionsView(width: number): SessionsView {
-    const s = this.state;
+    const s = this.current;
     const now = this.deps.clock();
     // The list of 1,000 sessions is rebuilt only when something it shows changed (not per streamed chunk).
     const key = [width, s.currentId, s.sessionCursor, [...s.busy].join(','), Math.floor(now / 60_000)].join(
       '|',
     );
-    if (this.sessionsMemo !== null && this.sessionsMemo.key === key && this.memoSummaries === s.summaries)
-      return this.sessionsMemo.view;
+    const memo = this.sessionsMemo;
+    if (memo !== null && memo.key === key && memo.summaries === s.summaries) return memo.view;
     const view = sessionsViewFor(
       s,
-      { now, projectId: this.ws.project.id, projectGroup: this.ws.project.group },
+      { now, projectId: s.facts.projectId, projectGroup: s.facts.projectGroup },
       width,
     );
-    this.sessionsMemo = { key, view };
-    this.memoSummaries = s.summaries;
+    this.sessionsMemo = { key, summaries: s.summaries, view };
     return view;
   }
-
-  private memoSummaries: AppState['summaries'] | null = null;
 
   renderNow(): void {
     try {
       const { screen, view } = this.deps;
-      const model = screenModel(this.state, {
+      const state = this.current;
+      const model = screenModel(state, {
         width: screen.width,
         height: screen.height,
         now: this.deps.clock(),
-        projectId: this.ws.project.id,
-        projectDir: this.ws.project.dir,
-        spendingLimit: this.ws.config.limits.max_session_spending,
-        cache: this.linesOf(this.state.currentId ?? ''),
-        items: this.currentItems(),
+        projectId: state.facts.projectId,
+        projectDir: state.facts.projectDir,
+        spendingLimit: state.facts.spendingLimit,
+        cache: this.linesOf(state.currentId ?? ''),
+        items: currentItems(state),
         sessions: (w) => this.sessionsView(w),
       });
-      this.state.sessionsTop = model.sessionsTop;
-      if (this.state.currentId !== null && model.conversation !== null) {
-        conversationOf(this.state, this.state.currentId).scroll = model.conversation.scroll;
-      }
       this.model = model;
       view.paint(model);
       screen.render();
+      this.dispatch({
+        type: 'painted',
+        sessionsTop: model.sessionsTop,
+        conversation:
+          state.currentId === null || model.conversation === null
+            ? null
+            : { sessionId: state.currentId, scroll: model.conversation.scroll },
+      });
     } catch (error) {
       // A render that throws is a bug: restore the terminal and let it surface, rather than draw garbage.
       this.onFatal(error);
     }
   }
 
-  /** A transient line in a session's conversation (command results, errors, warnings). */
-  note(
-    text: string,
-    tone: Tone,
-    sessionId: string | null = this.state.currentId,
-    body: readonly string[] = [],
-  ): void {
-    if (sessionId === null) {
-      this.state.hint = { text: sanitizeLine(text), tone };
-      this.requestRender();
-      return;
-    }
-    const handle = this.state.handles.get(sessionId);
-    const after = handle === undefined ? 0 : this.history.items(sessionId, handle.records()).length;
-    const key = `x${++this.noteCounter}`;
-    conversationOf(this.state, sessionId).notes.push({
-      after,
-      item: {
-        kind: 'note',
-        key,
-        tone,
-        text: sanitizeLine(text),
-        detail: '',
-        ...(body.length > 0 ? { body: body.map(sanitizeLine) } : {}),
-      },
-    });
-    if (sessionId === this.state.currentId) conversationOf(this.state, sessionId).scroll = 0;
-    this.requestRender();
-  }
-
-  /** A recoverable failure of one action: shown in place and logged. */
-  report(error: unknown, what: string): void {
-    const logProblem = this.deps.log.write(what, error);
-    this.note(`${what}: ${getErrorMessage(error)}`, 'error');
-    if (logProblem !== null) this.note(logProblem, 'warning');
-  }
-
-  /** Runs an async action; its failure is reported, never dropped. */
+  /** Runs an async action; its failure is shown in place and logged, never dropped. */
   run(what: string, action: () => Promise<void>, options: { untracked?: boolean } = {}): void {
     const task = action().catch((error: unknown) => this.report(error, what));
     // A turn lasts as long as the model talks: `settle` waits for actions, not for replies.
@@ -182,21 +180,14 @@ export class Controller {
     void task.finally(() => this.pending.delete(task));
   }
 
-  private readonly pending = new Set<Promise<void>>();
+  /** A recoverable failure of one action: shown in place and logged. */
+  report(error: unknown, what: string): void {
+    const logProblem = this.deps.log.write(what, error);
+    this.dispatch({ type: 'failed', what, message: getErrorMessage(error), logProblem });
+  }
 
   /** Resolves when every action started so far (and those they started) has finished. */
   async settle(): Promise<void> {
     while (this.pending.size > 0) await Promise.all([...this.pending]);
-  }
-
-  refreshContext(): void {
-    const handle = this.current();
-    this.state.breakdown = handle === null ? null : handle.context();
-    this.requestRender();
-  }
-
-  setHint(text: string | null, tone: Tone = 'info'): void {
-    this.state.hint = text === null ? null : { text, tone };
-    this.requestRender();
   }
 }

@@ -1,37 +1,20 @@
-/** Conversation items per session, rebuilt only when the session's records change. */
+/** Conversation items of a session's records, and the notes the screen adds between them. */
 import type { SessionRecord } from '../../core/api.js';
 import { buildItems, type ConversationItem } from '../view/conversation-items.js';
 import type { ConversationState } from './state.js';
 
-interface Entry {
-  records: readonly SessionRecord[];
-  length: number;
-  lastSeq: number;
-  items: ConversationItem[];
-}
+/**
+ * Items by records array: a snapshot's array never changes, so its items are made once and a new
+ * version (a new array) makes new ones. Entries go with their arrays.
+ */
+const itemsByRecords = new WeakMap<readonly SessionRecord[], ConversationItem[]>();
 
-export class HistoryCache {
-  private readonly entries = new Map<string, Entry>();
-
-  items(sessionId: string, records: readonly SessionRecord[]): ConversationItem[] {
-    const lastSeq = records.at(-1)?.seq ?? -1;
-    const hit = this.entries.get(sessionId);
-    if (
-      hit !== undefined &&
-      hit.records === records &&
-      hit.length === records.length &&
-      hit.lastSeq === lastSeq
-    )
-      return hit.items;
-    const items = buildItems(records);
-    this.entries.set(sessionId, { records, length: records.length, lastSeq, items });
-    return items;
-  }
-
-  /** Records changed in place (a compaction marked messages): rebuild on next read. */
-  invalidate(sessionId: string): void {
-    this.entries.delete(sessionId);
-  }
+export function itemsOf(records: readonly SessionRecord[]): ConversationItem[] {
+  const hit = itemsByRecords.get(records);
+  if (hit !== undefined) return hit;
+  const items = buildItems(records);
+  itemsByRecords.set(records, items);
+  return items;
 }
 
 /** The items the pane shows: history after /clear, with the session's transient notes in place. */

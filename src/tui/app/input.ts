@@ -1,4 +1,4 @@
-/** What Enter does with the input: a prompt to the model, a TUI command, or a core command. */
+/** What Enter does with the input: a prompt to the model, a TUI command, or a core command; and their results. */
 import type { CommandResult } from '../../core/api.js';
 import { assertNever } from '../../core/errors.js';
 import {
@@ -11,187 +11,220 @@ import {
 import { compactNumber } from '../view/format.js';
 import { allCommands, completeCommand, parseInput, type TuiCommandName } from '../commands.js';
 import { setText, submit } from '../input-state.js';
-import type { Controller } from './controller.js';
-import { createSession, forkCurrent, listSessions, renameCurrent, switchToName } from './sessions.js';
-import { conversationOf } from './state.js';
+import { step, type Step } from './actions.js';
+import { historyItems, withHint, withNote } from './notes.js';
+import { listSessions } from './sessions.js';
+import { currentSession, isBusy, withConversation, type AppState } from './state.js';
 
-export function send(c: Controller): void {
-  const parsed = parseInput(c.state.input.text);
+export function send(state: AppState, now: number): Step {
+  const parsed = parseInput(state.input.text);
   switch (parsed.kind) {
     case 'empty':
-      return;
+      return step(state);
     case 'prompt':
-      sendPrompt(c, parsed.text, true);
-      return;
+      return sendPrompt(state, parsed.text, { fromInput: true });
     case 'tui':
-      take(c);
-      runTuiCommand(c, parsed.name, parsed.args);
-      return;
+      return runTuiCommand(take(state), parsed.name, parsed.args, now);
     case 'core': {
-      take(c);
-      const handle = c.current();
-      if (handle === null) {
-        c.note('Open or create a session first (/new NAME).', 'warning');
-        return;
-      }
-      c.run(`Running ${parsed.line.split(/\s/)[0] ?? ''}`, async () =>
-        showResult(c, await handle.command(parsed.line)),
-      );
-      return;
+      const taken = take(state);
+      const id = taken.currentId;
+      if (id === null || !taken.open.has(id))
+        return step(withNote(taken, 'Open or create a session first (/new NAME).', 'warning'));
+      return step(taken, { kind: 'command', sessionId: id, line: parsed.line });
     }
   }
 }
 
-function take(c: Controller): string {
-  const { text, state } = submit(c.state.input);
-  c.state.input = state;
-  c.setHint(null);
-  return text;
+/** The input emptied (its text kept in history) for sending. */
+function take(state: AppState): AppState {
+  return withHint({ ...state, input: submit(state.input).state }, null);
 }
 
-/** Sends `text`; when it came from the input, the input is emptied (only once it is really sent). */
-function sendPrompt(c: Controller, text: string, fromInput: boolean, model?: string): void {
-  const handle = c.current();
-  if (handle === null)
-    return c.note('No session is open: pick one in the Sessions pane or type /new NAME.', 'warning');
-  if (handle.readOnly)
-    return c.note(
-      'This view is read-only (another process writes this session); nothing was sent. /fork [NAME] continues it here.',
-      'error',
+/** The submit effect found the session free: the text leaves the input, and the pane follows the reply. */
+export function submitting(state: AppState, sessionId: string, fromInput: boolean): AppState {
+  const taken = fromInput ? take(state) : state;
+  return withConversation(taken, sessionId, () => ({ scroll: 0 }));
+}
+
+export function submitRefused(state: AppState): AppState {
+  return withHint(state, 'a turn is running: wait, or Esc to cancel it', 'warning');
+}
+
+/**
+ * Sends `text` to the session on screen. From the input, the text stays there until the workspace
+ * takes it (`submitting`), so nothing typed is lost while a turn runs.
+ */
+function sendPrompt(state: AppState, text: string, options: { fromInput: boolean; model?: string }): Step {
+  const session = currentSession(state);
+  if (session === null)
+    return step(
+      withNote(state, 'No session is open: pick one in the Sessions pane or type /new NAME.', 'warning'),
     );
-  // The text stays in the input, so nothing typed is lost while a turn runs.
-  if (handle.isBusy()) return c.setHint('a turn is running: wait, or Esc to cancel it', 'warning');
-  if (fromInput) take(c);
-  conversationOf(c.state, handle.id).scroll = 0;
+  if (session.readOnly)
+    return step(
+      withNote(
+        state,
+        'This view is read-only (another process writes this session); nothing was sent. /fork [NAME] continues it here.',
+        'error',
+      ),
+    );
+  if (isBusy(state, session.id)) return step(submitRefused(state));
   // The outcome arrives as turn.* events (shown in place); only a thrown error is left to report.
-  c.run(
-    'Sending',
-    async () => {
-      await handle.submit(text, model === undefined ? {} : { model });
-    },
-    { untracked: true },
-  );
+  return step(state, {
+    kind: 'submit',
+    sessionId: session.id,
+    text,
+    fromInput: options.fromInput,
+    ...(options.model === undefined ? {} : { model: options.model }),
+  });
 }
 
-function runTuiCommand(c: Controller, name: TuiCommandName, args: string): void {
+function runTuiCommand(state: AppState, name: TuiCommandName, args: string, now: number): Step {
   switch (name) {
-    case 'help':
-      c.state.helpVisible = true;
-      c.note(
-        `Commands: ${allCommands()
-          .map((x) => `${x.usage} — ${x.summary}`)
-          .join(' · ')}`,
-        'info',
-      );
-      return;
+    case 'help': {
+      const commands = allCommands(state.facts.commands)
+        .map((x) => `${x.usage} — ${x.summary}`)
+        .join(' · ');
+      return step(withNote({ ...state, helpVisible: true }, `Commands: ${commands}`, 'info'));
+    }
     case 'list':
-      return listSessions(c);
+      return step(listSessions(state, now));
     case 'session':
-      return c.run('Switching session', () => switchToName(c, args));
+      if (args === '') return step(withNote(state, 'Usage: /session NAME', 'warning'));
+      return step(state, { kind: 'openByName', name: args });
     case 'new':
-      return c.run('Creating a session', () => createSession(c, args === '' ? undefined : args));
-    case 'rename':
-      return c.run('Renaming', () => renameCurrent(c, args));
-    case 'fork':
-      return c.run('Forking', () => forkCurrent(c, args));
+      return step(state, args === '' ? { kind: 'create' } : { kind: 'create', name: args });
+    case 'rename': {
+      const id = state.currentId;
+      if (id === null || args === '')
+        return step(withNote(state, 'Usage: /rename NAME (with a session open)', 'warning'));
+      return step(state, { kind: 'rename', sessionId: id, name: args });
+    }
+    case 'fork': {
+      const session = currentSession(state);
+      if (session === null)
+        return step(withNote(state, 'Open a session first: /fork copies the session on screen.', 'warning'));
+      const origin = session.summary.name;
+      return step(state, {
+        kind: 'fork',
+        sessionId: session.id,
+        name: args === '' ? `${origin}-fork` : args,
+        origin,
+      });
+    }
     case 'clear': {
-      const id = c.state.currentId;
-      if (id === null) return;
-      const handle = c.state.handles.get(id);
-      const conv = conversationOf(c.state, id);
-      conv.clearedAt = handle === undefined ? 0 : c.history.items(id, handle.records()).length;
-      conv.notes = [];
-      conv.scroll = 0;
-      c.requestRender();
-      return;
+      const id = state.currentId;
+      if (id === null) return step(state);
+      const clearedAt = historyItems(state, id).length;
+      return step(withConversation(state, id, () => ({ clearedAt, notes: [], scroll: 0 })));
     }
     case 'exit':
-      c.onExit(0);
-      return;
+      return step(state, { kind: 'exit', code: 0 });
   }
 }
 
-function resultNote(c: Controller, { text, body }: ResultNote): void {
-  c.note(text, 'info', c.state.currentId, body);
+function resultNote(state: AppState, { text, body }: ResultNote): AppState {
+  return withNote(state, text, 'info', state.currentId, body);
 }
 
-function showResult(c: Controller, result: CommandResult): void {
+const readContext = (state: AppState): Step =>
+  state.currentId === null ? step(state) : step(state, { kind: 'readContext', sessionId: state.currentId });
+
+/** A core command's result, shown in the conversation (or acted on: /run and /done send text). */
+export function commandDone(state: AppState, result: CommandResult): Step {
   switch (result.type) {
     case 'message':
-      return c.note(result.text, result.level);
+      return step(withNote(state, result.text, result.level));
     case 'modelChanged':
-      c.note(`Model: ${result.previous} → ${result.model}`, 'info');
-      return c.refreshContext();
+      return readContext(withNote(state, `Model: ${result.previous} → ${result.model}`, 'info'));
     case 'unknown': {
       const hint =
         result.suggestions.length > 0
           ? ` Did you mean ${result.suggestions.join(', ')}?`
           : ' /help lists the commands.';
-      return c.note(`Unknown command /${result.name}; nothing was sent to the model.${hint}`, 'warning');
+      return step(
+        withNote(state, `Unknown command /${result.name}; nothing was sent to the model.${hint}`, 'warning'),
+      );
     }
     case 'info':
-      return resultNote(c, infoNote(result.info));
+      return step(resultNote(state, infoNote(result.info)));
     case 'context':
-      return resultNote(c, contextNote(result.filter, result.rows, result.breakdown.total));
+      return step(resultNote(state, contextNote(result.filter, result.rows, result.breakdown.total)));
     case 'knowledge':
-      return resultNote(c, knowledgeNote(result.entries, result.changed));
+      return step(resultNote(state, knowledgeNote(result.entries, result.changed)));
     case 'compacted':
-      return c.note(`Summarised now: ${compactionFigures(result.compaction)}`, 'info');
-    case 'uncompressed': {
-      const handle = c.current();
-      if (handle !== null) c.history.invalidate(handle.id);
-      c.note(
-        `Compression undone: ${result.restored} messages back in context (${compactNumber(result.tokensBefore)} → ${compactNumber(result.tokensAfter)} tokens)`,
-        'info',
+      return step(withNote(state, `Summarised now: ${compactionFigures(result.compaction)}`, 'info'));
+    case 'uncompressed':
+      return readContext(
+        withNote(
+          state,
+          `Compression undone: ${result.restored} messages back in context (${compactNumber(result.tokensBefore)} → ${compactNumber(result.tokensAfter)} tokens)`,
+          'info',
+        ),
       );
-      return c.refreshContext();
-    }
-    case 'checkpoint':
-      c.note(
+    case 'checkpoint': {
+      const noted = withNote(
+        state,
         result.compaction === null
           ? 'Checkpoint recorded (nothing to compress).'
           : `Checkpoint recorded: ${compactionFigures(result.compaction)}`,
         'info',
       );
-      if (result.followUp !== undefined) sendPrompt(c, result.followUp, false);
-      return;
+      return result.followUp === undefined
+        ? step(noted)
+        : sendPrompt(noted, result.followUp, { fromInput: false });
+    }
     case 'submit':
-      return sendPrompt(c, result.text, false, result.model);
+      return sendPrompt(state, result.text, {
+        fromInput: false,
+        ...(result.model === undefined ? {} : { model: result.model }),
+      });
     case 'mcpServers':
-      return c.note(
-        `MCP servers: ${result.servers.map((m) => `${m.name} ${m.status} (${m.tools.length} tools)`).join(' · ') || 'none'}`,
-        'info',
+      return step(
+        withNote(
+          state,
+          `MCP servers: ${result.servers.map((m) => `${m.name} ${m.status} (${m.tools.length} tools)`).join(' · ') || 'none'}`,
+          'info',
+        ),
       );
     case 'schedules':
-      return c.note(
-        `Schedules: ${result.schedules.map((x) => `${x.id} ${x.kind} “${x.text}”`).join(' · ') || 'none'}`,
-        'info',
+      return step(
+        withNote(
+          state,
+          `Schedules: ${result.schedules.map((x) => `${x.id} ${x.kind} “${x.text}”`).join(' · ') || 'none'}`,
+          'info',
+        ),
       );
     case 'jobs':
-      return c.note(
-        `Jobs: ${result.jobs.map((j) => `${j.title} ${j.status}`).join(' · ') || 'none'}`,
-        'info',
+      return step(
+        withNote(
+          state,
+          `Jobs: ${result.jobs.map((j) => `${j.title} ${j.status}`).join(' · ') || 'none'}`,
+          'info',
+        ),
       );
     default:
       return assertNever(result, 'command result');
   }
 }
 
-/** Tab in the input: completes a /command; returns false when there is nothing to complete (focus moves). */
-export function complete(c: Controller): boolean {
-  const text = c.state.input.text;
-  if (!text.startsWith('/') || /\s/.test(text)) return false;
+/** Tab in the input: completes a /command; null when there is nothing to complete (focus moves). */
+export function complete(state: AppState): Step | null {
+  const text = state.input.text;
+  if (!text.startsWith('/') || /\s/.test(text)) return null;
   const { text: completed, choices } = completeCommand(
     text,
-    allCommands().map((x) => x.name),
+    allCommands(state.facts.commands).map((x) => x.name),
   );
-  if (completed !== null) c.state.input = setText(c.state.input, completed);
-  c.setHint(
-    choices.length > 1
-      ? choices.map((x) => `/${x}`).join(' ')
-      : choices.length === 0
-        ? 'no such command'
-        : null,
+  const input = completed === null ? state.input : setText(state.input, completed);
+  return step(
+    withHint(
+      { ...state, input },
+      choices.length > 1
+        ? choices.map((x) => `/${x}`).join(' ')
+        : choices.length === 0
+          ? 'no such command'
+          : null,
+    ),
   );
-  return true;
 }

@@ -1,160 +1,140 @@
 /** Keypresses to actions through the keymap table; unbound printable keys edit the input. */
 import { sanitizeText } from '../../core/text/index.js';
-import type { KeyEvent } from '../blessed.js';
 import * as edit from '../input-state.js';
 import { candidates, KEYMAP, type ActionId } from '../keymap.js';
 import { PANE_ORDER } from '../layout.js';
-import type { Controller } from './controller.js';
+import { step, type KeyPress, type Step } from './actions.js';
 import { answerFirst } from './approvals.js';
 import { answerLimit, limitAsked } from './budget.js';
-import { cancelSelectedJob, moveJobCursor, openTranscript, scrollTranscript } from './jobs.js';
-import { openSearch, searchKey } from './search.js';
 import { complete, send } from './input.js';
+import { cancelSelectedJob, moveJobCursor, openTranscript, scrollTranscript } from './jobs.js';
+import { withHint } from './notes.js';
 import { moveSelection, scrollBy, scrollToEdge, toggleLatest, toggleSelected } from './scrolling.js';
-import { step, switchTo } from './sessions.js';
+import { openSearch, searchKey } from './search.js';
+import { moveSessionCursor, stepSession, switchTo } from './sessions.js';
+import { isBusy, type AppState } from './state.js';
 
 /** Two Ctrl-C presses within this many ms quit. */
 export const DOUBLE_CTRL_C_MS = 2_000;
 
-function cycleFocus(c: Controller, delta: 1 | -1): true {
-  const at = PANE_ORDER.indexOf(c.state.focus);
-  c.state.focus = PANE_ORDER[(at + delta + PANE_ORDER.length) % PANE_ORDER.length] ?? 'input';
-  c.requestRender();
-  return true;
+function cycleFocus(state: AppState, delta: 1 | -1): Step {
+  const at = PANE_ORDER.indexOf(state.focus);
+  return step({
+    ...state,
+    focus: PANE_ORDER[(at + delta + PANE_ORDER.length) % PANE_ORDER.length] ?? 'input',
+  });
 }
 
-function ctrlC(c: Controller): true {
-  const now = c.deps.clock();
-  if (c.state.ctrlCAt !== null && now - c.state.ctrlCAt <= DOUBLE_CTRL_C_MS) {
-    c.onExit(0);
-    return true;
-  }
-  c.state.ctrlCAt = now;
-  const handle = c.current();
-  if (handle !== null && handle.isBusy()) {
-    handle.interrupt();
-    c.setHint('turn cancelled; press Ctrl-C again to quit', 'warning');
-  } else c.setHint('press Ctrl-C again to quit', 'warning');
-  return true;
+function ctrlC(state: AppState, at: number): Step {
+  if (state.ctrlCAt !== null && at - state.ctrlCAt <= DOUBLE_CTRL_C_MS)
+    return step(state, { kind: 'exit', code: 0 });
+  const pressed = { ...state, ctrlCAt: at };
+  const id = state.currentId;
+  if (id !== null && isBusy(state, id))
+    return step(withHint(pressed, 'turn cancelled; press Ctrl-C again to quit', 'warning'), {
+      kind: 'interrupt',
+      sessionId: id,
+    });
+  return step(withHint(pressed, 'press Ctrl-C again to quit', 'warning'));
 }
 
-function cancelTurn(c: Controller): true {
-  if (c.state.helpVisible) c.state.helpVisible = false;
-  else if (c.state.transcript !== null) c.state.transcript = null;
-  else {
-    const handle = c.current();
-    if (handle !== null && handle.isBusy()) handle.interrupt();
-    c.state.hint = null;
-  }
-  c.requestRender();
-  return true;
+function cancelTurn(state: AppState): Step {
+  if (state.helpVisible) return step({ ...state, helpVisible: false });
+  if (state.transcript !== null) return step({ ...state, transcript: null });
+  const id = state.currentId;
+  const cleared = { ...state, hint: null };
+  return id !== null && isBusy(state, id)
+    ? step(cleared, { kind: 'interrupt', sessionId: id })
+    : step(cleared);
 }
 
-function sessionsCursor(c: Controller, delta: 1 | -1): true {
-  const order = c.model?.sessions?.order ?? [];
-  const at = c.state.sessionCursor === null ? -1 : order.indexOf(c.state.sessionCursor);
-  c.state.sessionCursor = order[Math.max(0, Math.min(order.length - 1, at + delta))] ?? null;
-  c.requestRender();
-  return true;
+function activate(state: AppState): Step {
+  if (state.focus === 'conversation') return toggleSelected(state);
+  if (state.focus === 'jobs') return openTranscript(state);
+  return state.sessionCursor === null ? step(state) : switchTo(state, state.sessionCursor);
 }
 
-/** Runs one action; false means "not mine", and the next binding for the key is tried. */
-function perform(c: Controller, action: ActionId): boolean {
-  const s = c.state;
-  switch (action) {
-    case 'focusNext':
-      return cycleFocus(c, 1);
-    case 'focusPrev':
-      return cycleFocus(c, -1);
-    case 'nextSession':
-      step(c, 1);
-      return true;
-    case 'prevSession':
-      step(c, -1);
-      return true;
-    case 'send':
-      send(c);
-      c.requestRender();
-      return true;
-    case 'newline':
-      s.input = edit.insert(s.input, '\n');
-      c.requestRender();
-      return true;
-    case 'complete':
-      return complete(c);
-    case 'historyPrev':
-      if (!edit.onFirstLine(s.input)) return false;
-      s.input = edit.historyPrev(s.input);
-      c.requestRender();
-      return true;
-    case 'historyNext':
-      if (!edit.onLastLine(s.input)) return false;
-      s.input = edit.historyNext(s.input);
-      c.requestRender();
-      return true;
-    case 'clearInput':
-      s.input = edit.setText(s.input, '');
-      c.requestRender();
-      return true;
-    case 'cancelTurn':
-      return cancelTurn(c);
-    case 'ctrlC':
-      return ctrlC(c);
-    case 'pageUp':
-      return scrollTranscript(c, -1) || scrollBy(c, -1);
-    case 'pageDown':
-      return scrollTranscript(c, 1) || scrollBy(c, 1);
-    case 'scrollTop':
-      return scrollToEdge(c, 'top');
-    case 'scrollBottom':
-      return scrollToEdge(c, 'bottom');
-    case 'help':
-      s.helpVisible = !s.helpVisible;
-      c.requestRender();
-      return true;
-    case 'toggleLastTool':
-      return toggleLatest(c, (item) => item.kind === 'tool');
-    case 'toggleReasoning':
-      return toggleLatest(c, (item) => item.kind === 'message' && item.reasoning !== '');
-    case 'cursorUp':
-      return cursor(c, -1);
-    case 'cursorDown':
-      return cursor(c, 1);
-    case 'activate':
-      if (s.focus === 'conversation') return toggleSelected(c);
-      if (s.focus === 'jobs') return openTranscript(c);
-      if (s.sessionCursor !== null) {
-        const id = s.sessionCursor;
-        c.run('Opening the session', () => switchTo(c, id));
-      }
-      return true;
-    case 'approveOnce':
-      return answerFirst(c, 'once');
-    case 'approveAlways':
-      return answerFirst(c, 'always');
-    case 'approveDeny':
-      return answerFirst(c, 'deny');
-    case 'raiseLimit':
-      return answerLimit(c, true);
-    case 'stopAtLimit':
-      return answerLimit(c, false);
-    case 'cancelJob':
-      return cancelSelectedJob(c);
-    case 'search':
-      return openSearch(c);
-  }
-}
-
-function cursor(c: Controller, delta: 1 | -1): true {
-  switch (c.state.focus) {
+function cursor(state: AppState, delta: 1 | -1): Step {
+  switch (state.focus) {
     case 'sessions':
-      return sessionsCursor(c, delta);
+      return step(moveSessionCursor(state, delta, { unset: -1 }));
     case 'jobs':
-      return moveJobCursor(c, delta);
+      return moveJobCursor(state, delta);
     case 'conversation':
     case 'context':
     case 'input':
-      return moveSelection(c, delta);
+      return moveSelection(state, delta);
+  }
+}
+
+/** Edits the input through history: only on its first (or last) line, else Up/Down move elsewhere. */
+function walkHistory(state: AppState, direction: 'back' | 'forward'): Step | null {
+  if (direction === 'back')
+    return edit.onFirstLine(state.input) ? step({ ...state, input: edit.historyPrev(state.input) }) : null;
+  return edit.onLastLine(state.input) ? step({ ...state, input: edit.historyNext(state.input) }) : null;
+}
+
+/** Runs one action; null means "not mine", and the next binding for the key is tried. */
+function perform(state: AppState, action: ActionId, at: number): Step | null {
+  switch (action) {
+    case 'focusNext':
+      return cycleFocus(state, 1);
+    case 'focusPrev':
+      return cycleFocus(state, -1);
+    case 'nextSession':
+      return stepSession(state, 1);
+    case 'prevSession':
+      return stepSession(state, -1);
+    case 'send':
+      return send(state, at);
+    case 'newline':
+      return step({ ...state, input: edit.insert(state.input, '\n') });
+    case 'complete':
+      return complete(state);
+    case 'historyPrev':
+      return walkHistory(state, 'back');
+    case 'historyNext':
+      return walkHistory(state, 'forward');
+    case 'clearInput':
+      return step({ ...state, input: edit.setText(state.input, '') });
+    case 'cancelTurn':
+      return cancelTurn(state);
+    case 'ctrlC':
+      return ctrlC(state, at);
+    case 'pageUp':
+      return scrollTranscript(state, -1) ?? scrollBy(state, -1);
+    case 'pageDown':
+      return scrollTranscript(state, 1) ?? scrollBy(state, 1);
+    case 'scrollTop':
+      return scrollToEdge(state, 'top');
+    case 'scrollBottom':
+      return scrollToEdge(state, 'bottom');
+    case 'help':
+      return step({ ...state, helpVisible: !state.helpVisible });
+    case 'toggleLastTool':
+      return toggleLatest(state, (item) => item.kind === 'tool');
+    case 'toggleReasoning':
+      return toggleLatest(state, (item) => item.kind === 'message' && item.reasoning !== '');
+    case 'cursorUp':
+      return cursor(state, -1);
+    case 'cursorDown':
+      return cursor(state, 1);
+    case 'activate':
+      return activate(state);
+    case 'approveOnce':
+      return answerFirst(state, 'once');
+    case 'approveAlways':
+      return answerFirst(state, 'always');
+    case 'approveDeny':
+      return answerFirst(state, 'deny');
+    case 'raiseLimit':
+      return answerLimit(state, 'raise');
+    case 'stopAtLimit':
+      return answerLimit(state, 'stop');
+    case 'cancelJob':
+      return cancelSelectedJob(state);
+    case 'search':
+      return openSearch(state);
   }
 }
 
@@ -172,50 +152,46 @@ const EDITING: Record<string, (s: edit.InputState) => edit.InputState> = {
   'C-e': edit.lineEnd,
 };
 
-function editInput(c: Controller, ch: string | undefined, key: KeyEvent): void {
-  const s = c.state;
+function editInput(state: AppState, key: KeyPress): Step {
   const op = EDITING[key.full];
-  if (op !== undefined) {
-    if (s.focus !== 'input') return;
-    s.input = op(s.input);
-    c.requestRender();
-    return;
-  }
-  if (ch === undefined || key.ctrl === true || key.meta === true) return;
+  if (op !== undefined)
+    return state.focus === 'input' ? step({ ...state, input: op(state.input) }) : step(state);
+  if (key.ch === undefined || key.ctrl === true || key.meta === true) return step(state);
   // Keys arrive from a terminal that may be pasting anything: only printable text goes in.
-  const text = sanitizeText(ch).replace(/\t/g, '  ');
-  if (text === '') return;
-  s.focus = 'input';
-  s.input = edit.insert(s.input, text);
-  c.requestRender();
+  const text = sanitizeText(key.ch).replace(/\t/g, '  ');
+  if (text === '') return step(state);
+  return step({ ...state, focus: 'input', input: edit.insert(state.input, text) });
 }
 
-export function onKey(c: Controller, ch: string | undefined, key: KeyEvent): void {
-  // Blessed reports Enter twice (`enter` and `return`); the keymap uses `enter`.
-  if (key.full === 'return') return;
-  if (c.state.helpVisible && (key.full === 'q' || key.full === '?')) {
-    c.state.helpVisible = false;
-    c.requestRender();
-    return;
-  }
-  if (key.full !== 'C-c' && c.state.ctrlCAt !== null) {
-    // Any other key ends the "press Ctrl-C again" window: a later Ctrl-C starts over.
-    c.state.ctrlCAt = null;
-    c.setHint(null);
-  }
+/** The bindings of the key, tried in order: the first that takes it wins. */
+function dispatchKey(state: AppState, key: KeyPress, at: number): Step {
   // A limit question waits behind tool approvals (those block the turn that would continue).
-  if (c.state.approvals.length === 0 && limitAsked(c)) {
+  if (state.approvals.length === 0 && limitAsked(state)) {
     const binding = KEYMAP.find((b) => b.scope === 'limit' && b.keys.includes(key.full));
-    if (binding !== undefined && perform(c, binding.action)) return;
+    const answered = binding === undefined ? null : perform(state, binding.action, at);
+    if (answered !== null) return answered;
   }
-  const focus = c.state.focus;
-  const asking = c.state.approvals.length > 0;
-  if (!asking && searchKey(c, ch, key)) return;
-  for (const binding of candidates(key.full, focus, asking)) {
-    if (asking && binding.scope !== 'approval' && !WHILE_ASKING.has(key.full)) return;
-    if (perform(c, binding.action)) return;
+  const asking = state.approvals.length > 0;
+  if (!asking) {
+    const searching = searchKey(state, key);
+    if (searching !== null) return searching;
   }
-  if (asking) return;
-  if (c.state.helpVisible) return;
-  editInput(c, ch, key);
+  for (const binding of candidates(key.full, state.focus, asking)) {
+    if (asking && binding.scope !== 'approval' && !WHILE_ASKING.has(key.full)) return step(state);
+    const done = perform(state, binding.action, at);
+    if (done !== null) return done;
+  }
+  if (asking || state.helpVisible) return step(state);
+  return editInput(state, key);
+}
+
+export function onKey(state: AppState, key: KeyPress, at: number): Step {
+  // Blessed reports Enter twice (`enter` and `return`); the keymap uses `enter`.
+  if (key.full === 'return') return step(state);
+  if (state.helpVisible && (key.full === 'q' || key.full === '?'))
+    return step({ ...state, helpVisible: false });
+  // Any other key ends the "press Ctrl-C again" window: a later Ctrl-C starts over.
+  const fresh =
+    key.full !== 'C-c' && state.ctrlCAt !== null ? withHint({ ...state, ctrlCAt: null }, null) : state;
+  return dispatchKey(fresh, key, at);
 }

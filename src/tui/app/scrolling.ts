@@ -1,73 +1,44 @@
-/** Scrolling the conversation and selecting tool calls in it (selection keeps itself in view). */
-import { inner } from '../layout.js';
+/**
+ * Scrolling the conversation and selecting tool calls in it. Paging needs only the pane's height; what
+ * needs line counts (keeping the selection in view, Home, a search hit at the top) is a `reveal` effect
+ * that the view resolves with its measured lines (`revealedScroll`).
+ */
 import type { ConversationItem } from '../view/conversation-items.js';
-import { linesBelow, type WindowInput } from '../view/conversation-window.js';
-import type { Controller } from './controller.js';
-import { conversationOf, type ConversationState } from './state.js';
+import { linesBelow, type LineCache, type WindowInput } from '../view/conversation-window.js';
+import { step, type RevealTarget, type Step } from './actions.js';
+import { conversationSize, PAGE_OVERLAP } from './geometry.js';
+import { currentItems } from './notes.js';
+import { conversationOf, withConversation, type AppState, type ConversationState } from './state.js';
 
-/** Lines kept from the previous page when paging, so the reader keeps their place. */
-export const PAGE_OVERLAP = 2;
-
-function paneSize(c: Controller): { width: number; height: number } {
-  const layout = c.model?.layout;
-  return layout === undefined || layout.kind !== 'panes'
-    ? { width: 80, height: 20 }
-    : inner(layout.conversation);
-}
-
-function current(c: Controller): { conv: ConversationState; items: ConversationItem[]; id: string } | null {
-  const id = c.state.currentId;
-  if (id === null) return null;
-  return { conv: conversationOf(c.state, id), items: c.currentItems(), id };
-}
-
-function windowInput(
-  c: Controller,
-  conv: ConversationState,
-  items: ConversationItem[],
-  id: string,
-): WindowInput {
-  const { width, height } = paneSize(c);
-  return {
-    items,
-    live: c.state.live.get(id) ?? null,
-    width,
-    height,
-    scroll: conv.scroll,
-    expanded: conv.expanded,
-    selected: conv.selected,
-    busy: c.state.busy.has(id),
-  };
-}
-
-export function scrollBy(c: Controller, direction: 1 | -1): true {
-  const cur = current(c);
-  if (cur === null) return true;
-  const page = Math.max(1, paneSize(c).height - PAGE_OVERLAP);
+export function scrollBy(state: AppState, direction: 1 | -1): Step {
+  const id = state.currentId;
+  if (id === null) return step(state);
+  const page = Math.max(1, conversationSize(state).height - PAGE_OVERLAP);
   // Clamping at the top happens in the window, which knows how far the history goes.
-  cur.conv.scroll = Math.max(0, cur.conv.scroll - direction * page);
-  c.requestRender();
-  return true;
+  return step(
+    withConversation(state, id, (conv) => ({ scroll: Math.max(0, conv.scroll - direction * page) })),
+  );
 }
 
-export function scrollBy1(c: Controller, lines: number): void {
-  const cur = current(c);
-  if (cur === null) return;
-  cur.conv.scroll = Math.max(0, cur.conv.scroll + lines);
-  c.requestRender();
+export function scrollByLines(state: AppState, lines: number): Step {
+  const id = state.currentId;
+  if (id === null) return step(state);
+  return step(withConversation(state, id, (conv) => ({ scroll: Math.max(0, conv.scroll + lines) })));
 }
 
-export function scrollToEdge(c: Controller, edge: 'top' | 'bottom'): true {
-  const cur = current(c);
-  if (cur === null) return true;
-  if (edge === 'bottom') cur.conv.scroll = 0;
-  else {
-    // Home also undoes /clear: the whole history is the point of scrolling to the top.
-    cur.conv.clearedAt = 0;
-    cur.conv.scroll = linesBelow(windowInput(c, cur.conv, c.currentItems(), cur.id), c.linesOf(cur.id), -1);
-  }
-  c.requestRender();
-  return true;
+export function scrollToEdge(state: AppState, edge: 'top' | 'bottom'): Step {
+  const id = state.currentId;
+  if (id === null) return step(state);
+  if (edge === 'bottom') return step(withConversation(state, id, () => ({ scroll: 0 })));
+  // Home also undoes /clear: the whole history is the point of scrolling to the top.
+  return step(
+    withConversation(state, id, () => ({ clearedAt: 0 })),
+    {
+      kind: 'reveal',
+      sessionId: id,
+      target: { start: true },
+    },
+  );
 }
 
 const selectable = (item: ConversationItem | undefined): boolean =>
@@ -77,10 +48,11 @@ const selectable = (item: ConversationItem | undefined): boolean =>
     (item.kind === 'message' && item.reasoning !== ''));
 
 /** Moves the selection to the previous/next tool call and scrolls it into view. */
-export function moveSelection(c: Controller, delta: 1 | -1): true {
-  const cur = current(c);
-  if (cur === null) return true;
-  const { conv, items } = cur;
+export function moveSelection(state: AppState, delta: 1 | -1): Step {
+  const id = state.currentId;
+  if (id === null) return step(state);
+  const conv = conversationOf(state, id);
+  const items = currentItems(state);
   let at =
     conv.selected === null
       ? delta < 0
@@ -90,56 +62,71 @@ export function moveSelection(c: Controller, delta: 1 | -1): true {
   do at += delta;
   while (at >= 0 && at < items.length && !selectable(items[at]));
   const item = items[at];
-  if (item === undefined) return true;
-  conv.selected = item.key;
-  const input = windowInput(c, conv, items, cur.id);
-  const below = linesBelow(input, c.linesOf(cur.id), at);
-  const own = linesBelow(input, c.linesOf(cur.id), at - 1) - below;
-  const { height } = paneSize(c);
-  if (below < conv.scroll) conv.scroll = below;
-  else if (below + own > conv.scroll + height) conv.scroll = Math.max(0, below + own - height);
-  c.requestRender();
-  return true;
+  if (item === undefined) return step(state);
+  return step(
+    withConversation(state, id, () => ({ selected: item.key })),
+    {
+      kind: 'reveal',
+      sessionId: id,
+      target: { key: item.key, align: 'nearest' },
+    },
+  );
 }
 
-function toggle(conv: ConversationState, key: string): void {
-  if (conv.expanded.has(key)) conv.expanded.delete(key);
-  else conv.expanded.add(key);
+function toggled(set: ReadonlySet<string>, key: string): ReadonlySet<string> {
+  const next = new Set(set);
+  if (!next.delete(key)) next.add(key);
+  return next;
 }
 
-export function toggleSelected(c: Controller): true {
-  const cur = current(c);
-  if (cur?.conv.selected == null) return true;
-  toggle(cur.conv, cur.conv.selected);
-  c.requestRender();
-  return true;
+export function toggleSelected(state: AppState): Step {
+  const id = state.currentId;
+  const selected = id === null ? null : conversationOf(state, id).selected;
+  if (id === null || selected === null) return step(state);
+  return step(withConversation(state, id, (conv) => ({ expanded: toggled(conv.expanded, selected) })));
 }
 
 /** Expands or collapses the latest item that `which` picks (the latest tool call, reply with reasoning). */
-export function toggleLatest(c: Controller, which: (item: ConversationItem) => boolean): true {
-  const cur = current(c);
-  if (cur === null) return true;
-  const last = cur.items.findLast(which);
-  if (last !== undefined) toggle(cur.conv, last.key);
-  c.requestRender();
-  return true;
+export function toggleLatest(state: AppState, which: (item: ConversationItem) => boolean): Step {
+  const id = state.currentId;
+  if (id === null) return step(state);
+  const last = currentItems(state).findLast(which);
+  if (last === undefined) return step(state);
+  return step(withConversation(state, id, (conv) => ({ expanded: toggled(conv.expanded, last.key) })));
 }
 
 /** Scrolls so that the message with `seq` (or the first after it) is at the top, selected when it can be. */
-export function scrollToSeq(c: Controller, seq: number): void {
-  const cur = current(c);
-  if (cur === null) return;
-  const { conv, id } = cur;
+export function scrollToSeq(state: AppState, seq: number): Step {
+  const id = state.currentId;
+  if (id === null) return step(state);
   // Home's view: a hit hidden by /clear is still reachable.
-  conv.clearedAt = 0;
-  const items = c.currentItems();
-  const at = items.findIndex((item) => Number(/^[a-z](\d+)/.exec(item.key)?.[1] ?? -1) >= seq);
-  if (at === -1) return;
-  const item = items[at];
-  if (selectable(item) && item !== undefined) conv.selected = item.key;
-  const input = windowInput(c, conv, items, id);
-  const below = linesBelow(input, c.linesOf(id), at);
-  const own = linesBelow(input, c.linesOf(id), at - 1) - below;
-  conv.scroll = Math.max(0, below + own - paneSize(c).height);
-  c.requestRender();
+  const uncleared = withConversation(state, id, () => ({ clearedAt: 0 }));
+  const items = currentItems(uncleared);
+  const item = items.find((i) => Number(/^[a-z](\d+)/.exec(i.key)?.[1] ?? -1) >= seq);
+  if (item === undefined) return step(uncleared);
+  const selected = selectable(item)
+    ? withConversation(uncleared, id, () => ({ selected: item.key }))
+    : uncleared;
+  return step(selected, { kind: 'reveal', sessionId: id, target: { key: item.key, align: 'top' } });
+}
+
+/**
+ * The scroll that brings `target` into view in the window `input` describes (its `scroll` is the
+ * current one), measured with the pane's line cache; null when the item is not there.
+ */
+export function revealedScroll(
+  input: WindowInput,
+  cache: LineCache,
+  target: RevealTarget,
+  conv: Pick<ConversationState, 'scroll'>,
+): number | null {
+  if ('start' in target) return linesBelow(input, cache, -1);
+  const at = input.items.findIndex((item) => item.key === target.key);
+  if (at === -1) return null;
+  const below = linesBelow(input, cache, at);
+  const own = linesBelow(input, cache, at - 1) - below;
+  if (target.align === 'top') return Math.max(0, below + own - input.height);
+  if (below < conv.scroll) return below;
+  if (below + own > conv.scroll + input.height) return Math.max(0, below + own - input.height);
+  return conv.scroll;
 }

@@ -2,81 +2,71 @@
  * The search box (Ctrl-F, or / in the Sessions pane): full text over all sessions through
  * ws.sessions.search; Enter on a hit opens its session and scrolls the conversation to the message.
  */
+import type { SearchHit } from '../../core/api.js';
 import { sanitizeText } from '../../core/text/index.js';
-import type { KeyEvent } from '../blessed.js';
-import type { Controller } from './controller.js';
+import { step, type KeyPress, type Step } from './actions.js';
 import { scrollToSeq } from './scrolling.js';
-import { switchTo } from './sessions.js';
+import type { AppState } from './state.js';
 
-/** Hits asked for: a screenful and some. */
-const SEARCH_LIMIT = 50;
-
-export function openSearch(c: Controller): true {
-  c.state.search ??= { query: '', searched: null, hits: [], cursor: 0, running: false };
-  c.requestRender();
-  return true;
+export function openSearch(state: AppState): Step {
+  return step({
+    ...state,
+    search: state.search ?? { query: '', searched: null, hits: [], cursor: 0, running: false },
+  });
 }
 
-async function runSearch(c: Controller, query: string): Promise<void> {
-  const box = c.state.search;
-  if (box === null) return;
-  c.state.search = { ...box, running: true };
-  c.requestRender();
-  const hits = await c.ws.sessions.search(query, { limit: SEARCH_LIMIT });
-  // Typed on meanwhile, or closed: this answer is stale.
-  if (c.state.search?.query !== query) return;
-  c.state.search = { ...c.state.search, searched: query, hits, cursor: 0, running: false };
-  c.requestRender();
+export function searched(state: AppState, query: string, hits: readonly SearchHit[]): AppState {
+  const box = state.search;
+  if (box === null) return state;
+  // Typed on meanwhile: this answer is stale, and the box is free for the next Enter.
+  if (box.query !== query) return { ...state, search: { ...box, running: false } };
+  return { ...state, search: { ...box, searched: query, hits, cursor: 0, running: false } };
 }
 
-async function openHit(c: Controller, sessionId: string, seq: number): Promise<void> {
-  c.state.search = null;
-  c.state.sessionCursor = sessionId;
-  await switchTo(c, sessionId);
-  if (c.state.currentId === sessionId) {
-    c.state.focus = 'conversation';
-    scrollToSeq(c, seq);
-  }
+/** The hit's session is on screen: look at its message. */
+export function hitShown(state: AppState, sessionId: string, seq: number): Step {
+  if (state.currentId !== sessionId) return step(state);
+  return scrollToSeq({ ...state, focus: 'conversation' }, seq);
 }
 
-function enter(c: Controller): void {
-  const box = c.state.search;
-  if (box === null || box.running) return;
-  const query = box.query.trim();
+function enter(state: AppState): Step {
+  const box = state.search;
+  if (box === null || box.running) return step(state);
   if (box.searched !== box.query) {
-    if (query !== '') c.run('Searching', () => runSearch(c, box.query));
-    return;
+    if (box.query.trim() === '') return step(state);
+    return step({ ...state, search: { ...box, running: true } }, { kind: 'search', query: box.query });
   }
   const hit = box.hits[box.cursor];
-  if (hit !== undefined) c.run('Opening the hit', () => openHit(c, hit.sessionId, hit.seq));
+  if (hit === undefined) return step(state);
+  return step(
+    { ...state, search: null, sessionCursor: hit.sessionId },
+    { kind: 'openHit', sessionId: hit.sessionId, seq: hit.seq },
+  );
 }
 
-/** Keys while the box is open; false passes the key on (Ctrl-C still quits). */
-export function searchKey(c: Controller, ch: string | undefined, key: KeyEvent): boolean {
-  const box = c.state.search;
-  if (box === null || key.full === 'C-c') return false;
+/** Keys while the box is open; null passes the key on (Ctrl-C still quits). */
+export function searchKey(state: AppState, key: KeyPress): Step | null {
+  const box = state.search;
+  if (box === null || key.full === 'C-c') return null;
   switch (key.full) {
     case 'escape':
-      c.state.search = null;
-      break;
+      return step({ ...state, search: null });
     case 'enter':
-      enter(c);
-      break;
+      return enter(state);
     case 'up':
     case 'down': {
       const cursor = box.cursor + (key.full === 'up' ? -1 : 1);
-      c.state.search = { ...box, cursor: Math.max(0, Math.min(box.hits.length - 1, cursor)) };
-      break;
+      return step({
+        ...state,
+        search: { ...box, cursor: Math.max(0, Math.min(box.hits.length - 1, cursor)) },
+      });
     }
     case 'backspace':
-      c.state.search = { ...box, query: [...box.query].slice(0, -1).join('') };
-      break;
+      return step({ ...state, search: { ...box, query: [...box.query].slice(0, -1).join('') } });
     default: {
-      if (ch === undefined || key.ctrl === true || key.meta === true) return true;
-      const text = sanitizeText(ch).replace(/\s+/g, ' ');
-      if (text !== '') c.state.search = { ...box, query: box.query + text };
+      if (key.ch === undefined || key.ctrl === true || key.meta === true) return step(state);
+      const text = sanitizeText(key.ch).replace(/\s+/g, ' ');
+      return text === '' ? step(state) : step({ ...state, search: { ...box, query: box.query + text } });
     }
   }
-  c.requestRender();
-  return true;
 }

@@ -1,115 +1,123 @@
-/** Session actions of the TUI: open, switch, create, rename, list, all through ws.sessions. */
-import type { SessionHandle } from '../../core/api.js';
+/** Session actions of the TUI: show, switch, list, and the outcomes of open, create, rename and fork. */
+import type { SessionSnapshot } from '../../core/api.js';
+import type { SessionSummary } from '../../core/api.js';
 import { sanitizeLine } from '../../core/text/index.js';
+import type { LockHolder } from '../../core/store/types.js';
 import { truncate } from '../text/width.js';
+import { groupSessions } from '../view/sessions-view.js';
 import { formatAge } from '../view/format.js';
-import type { Controller } from './controller.js';
+import { step, type Step } from './actions.js';
 import { noteCatchUp } from './catch-up.js';
-import { relist } from './events.js';
+import { withHint, withNote } from './notes.js';
+import { addTo, fromSnapshot, setIn, type AppState } from './state.js';
 
-/** Shows `handle` (already open). A handle left behind stays open: its turn may still be streaming. */
-export function show(c: Controller, handle: SessionHandle): void {
-  const s = c.state;
-  s.handles.set(handle.id, handle);
-  s.currentId = handle.id;
-  s.sessionCursor = handle.id;
-  if (handle.isBusy()) s.busy.add(handle.id);
-  if (handle.readOnly) c.note(readOnlyText(handle), 'warning');
-  noteCatchUp(c, handle.id, handle.catchUp());
-  c.refreshContext();
-}
-
-export function readOnlyText(handle: SessionHandle): string {
+export function readOnlyText(holder: LockHolder | null): string {
   const who =
-    handle.holder === null
+    holder === null
       ? 'another process'
-      : `process ${handle.holder.pid} on ${sanitizeLine(handle.holder.host)} (since ${sanitizeLine(handle.holder.since)})`;
+      : `process ${holder.pid} on ${sanitizeLine(holder.host)} (since ${sanitizeLine(holder.since)})`;
   return `Read-only: ${who} is writing this session; this view follows it. /fork [NAME] to continue here.`;
 }
 
-/** /fork [NAME]: a copy of the current session's history, opened in its place. */
-export async function forkCurrent(c: Controller, name: string): Promise<void> {
-  const handle = c.current();
-  if (handle === null) {
-    c.note('Open a session first: /fork copies the session on screen.', 'warning');
-    return;
-  }
-  const origin = handle.summary().name;
-  const forked = await c.ws.sessions.fork(handle.id, name === '' ? `${origin}-fork` : name);
-  await switchTo(c, forked.id);
-  c.note(`Forked ${origin} as ${forked.name}: this session continues from here.`, 'info');
-  await relist(c);
+/** Puts a session open here on screen. A session left behind stays open: its turn may still be streaming. */
+function show(state: AppState, id: string): Step {
+  const open = state.open.get(id);
+  if (open === undefined) return step(state);
+  const shown = { ...state, currentId: id, sessionCursor: id };
+  const told = open.readOnly ? withNote(shown, readOnlyText(open.holder), 'warning') : shown;
+  return step(noteCatchUp(told, id, open.catchUp), { kind: 'readContext', sessionId: id });
 }
 
-export async function switchTo(c: Controller, id: string): Promise<void> {
-  if (id === c.state.currentId) return;
-  const token = ++c.switchToken;
-  const handle = c.state.handles.get(id) ?? (await c.ws.sessions.open(id));
+/** A session was opened; it is shown unless another was chosen since (`token` null: shown anyway). */
+export function opened(state: AppState, snapshot: SessionSnapshot, token: number | null): Step {
+  const id = snapshot.sessionId;
+  const known = state.open.get(id);
+  const session = known ?? fromSnapshot(snapshot);
+  const withOpen = {
+    ...state,
+    open: known === undefined ? setIn(state.open, id, session) : state.open,
+    stale:
+      known === undefined && !state.stale.has(id) ? setIn(state.stale, id, snapshot.staleFiles) : state.stale,
+  };
   // A later switch (Ctrl-N held down) wins over an earlier open that finished late.
-  if (token !== c.switchToken) {
-    c.state.handles.set(handle.id, handle);
-    return;
-  }
-  show(c, handle);
+  if (token !== null && token !== state.switchToken) return step(withOpen);
+  const busy = snapshot.busy ? { ...withOpen, busy: addTo(withOpen.busy, id) } : withOpen;
+  return show(busy, id);
+}
+
+/** Shows a session: at once when it is open here, else once it is opened. */
+export function switchTo(state: AppState, id: string): Step {
+  if (id === state.currentId) return step(state);
+  const switchToken = state.switchToken + 1;
+  const chosen = { ...state, switchToken };
+  if (chosen.open.has(id)) return show(chosen, id);
+  return step(chosen, { kind: 'open', sessionId: id, token: switchToken });
+}
+
+/** Session ids in the order the Sessions pane shows them (this project first, forks under their origin). */
+const orderMemo = new WeakMap<readonly SessionSummary[], { key: string; order: string[] }>();
+
+export function sessionOrder(state: AppState): string[] {
+  const { projectId, projectGroup } = state.facts;
+  const key = `${projectId}|${projectGroup ?? ''}`;
+  const hit = orderMemo.get(state.summaries);
+  if (hit !== undefined && hit.key === key) return hit.order;
+  const order = groupSessions(state.summaries, projectId, projectGroup).flatMap((g) =>
+    g.sessions.map((s) => s.summary.id),
+  );
+  orderMemo.set(state.summaries, { key, order });
+  return order;
 }
 
 /** Ctrl-N / Ctrl-P: the neighbour in the order the Sessions pane shows. */
-export function step(c: Controller, delta: 1 | -1): void {
-  const order = c.model?.sessions?.order ?? c.state.summaries.map((x) => x.id);
-  if (order.length === 0) return;
-  const at = c.state.currentId === null ? -1 : order.indexOf(c.state.currentId);
+export function stepSession(state: AppState, delta: 1 | -1): Step {
+  const order = sessionOrder(state);
+  if (order.length === 0) return step(state);
+  const at = state.currentId === null ? -1 : order.indexOf(state.currentId);
   const next = order[(at + delta + order.length) % order.length];
-  if (next === undefined || next === c.state.currentId) return;
-  c.state.sessionCursor = next;
-  c.run('Opening the session', () => switchTo(c, next));
+  if (next === undefined || next === state.currentId) return step(state);
+  return switchTo({ ...state, sessionCursor: next }, next);
 }
 
-export async function switchToName(c: Controller, name: string): Promise<void> {
-  if (name === '') {
-    c.note('Usage: /session NAME', 'warning');
-    return;
-  }
-  const found = await c.ws.sessions.find(name);
-  if (found === null) {
-    const near = await c.ws.sessions.closestNames(name);
-    c.note(
-      `No session named ${name}.${near.length > 0 ? ` Did you mean: ${near.join(', ')}?` : ''}`,
-      'warning',
-    );
-    return;
-  }
-  await switchTo(c, found.id);
+/**
+ * Up / Down in the Sessions pane (and the wheel over it). `unset` is where a cursor not yet placed
+ * counts as standing: before the first session (keys) or on it (the wheel).
+ */
+export function moveSessionCursor(state: AppState, delta: 1 | -1, options: { unset: -1 | 0 }): AppState {
+  const order = sessionOrder(state);
+  const at = state.sessionCursor === null ? options.unset : order.indexOf(state.sessionCursor);
+  return { ...state, sessionCursor: order[Math.max(0, Math.min(order.length - 1, at + delta))] ?? null };
 }
 
-export async function createSession(c: Controller, name: string | undefined, model?: string): Promise<void> {
-  const handle = await c.ws.sessions.create(
-    name === '' ? undefined : name,
-    model === undefined ? {} : { model },
-  );
-  show(c, handle);
-  await relist(c);
+export function listed(state: AppState, summaries: readonly SessionSummary[]): AppState {
+  const cursor = state.sessionCursor;
+  const gone = cursor !== null && !summaries.some((x) => x.id === cursor);
+  return { ...state, summaries, sessionCursor: gone ? state.currentId : cursor };
 }
 
-export async function renameCurrent(c: Controller, name: string): Promise<void> {
-  const id = c.state.currentId;
-  if (id === null || name === '') {
-    c.note('Usage: /rename NAME (with a session open)', 'warning');
-    return;
-  }
-  const summary = await c.ws.sessions.rename(id, name);
-  c.note(`Renamed to ${summary.name}.`, 'info');
-  await relist(c);
+/** The workspace opens with the picker: the cursor on this project's latest session. */
+export function picker(state: AppState): AppState {
+  const { summaries } = state;
+  const sessionCursor =
+    summaries.find((s) => s.projectId === state.facts.projectId)?.id ?? summaries[0]?.id ?? null;
+  return withHint({ ...state, focus: 'sessions', sessionCursor }, 'pick a session with Up/Down and Enter');
 }
 
-export function listSessions(c: Controller): void {
-  const now = c.deps.clock();
-  const mine = c.state.summaries.filter((x) => x.projectId === c.ws.project.id);
+export function notFound(state: AppState, name: string, closest: readonly string[]): AppState {
+  const near = closest.length > 0 ? ` Did you mean: ${closest.join(', ')}?` : '';
+  return withNote(state, `No session named ${name}.${near}`, 'warning');
+}
+
+/** /list: this project's sessions as one note. */
+export function listSessions(state: AppState, now: number): AppState {
+  const mine = state.summaries.filter((x) => x.projectId === state.facts.projectId);
   const rows = mine.map((x) => {
     const preview = x.lastPreview === '' ? '' : ` “${truncate(sanitizeLine(x.lastPreview), 40)}”`;
-    return `${x.id === c.state.currentId ? '▶' : ' '} ${sanitizeLine(x.name)} (${x.messageCount} msg, ${formatAge(x.updatedAt, now)})${preview}`;
+    return `${x.id === state.currentId ? '▶' : ' '} ${sanitizeLine(x.name)} (${x.messageCount} msg, ${formatAge(x.updatedAt, now)})${preview}`;
   });
-  const others = c.state.summaries.length - mine.length;
-  c.note(
+  const others = state.summaries.length - mine.length;
+  return withNote(
+    state,
     `Sessions of this project: ${rows.length === 0 ? 'none' : rows.join(' · ')}${others > 0 ? ` · ${others} in other projects` : ''}`,
     'info',
   );

@@ -4,7 +4,6 @@
  */
 import type { SessionHandle, SessionSummary, Workspace } from '../../core/api.js';
 import type { Controller } from './controller.js';
-import { show } from './sessions.js';
 
 export type Listing = { ok: true; summaries: SessionSummary[] } | { ok: false; error: unknown };
 
@@ -65,16 +64,11 @@ export async function openFirst(
 export function applyFirst(c: Controller, first: FirstSession): void {
   switch (first.kind) {
     case 'open':
-      return show(c, first.handle);
+      c.handles.set(first.handle.id, first.handle);
+      return c.dispatch({ type: 'opened', snapshot: first.handle.snapshot(), token: null });
     case 'failed':
       return c.report(first.error, 'Opening the session');
-    case 'picker': {
-      const { summaries } = c.state;
-      c.state.focus = 'sessions';
-      c.state.sessionCursor =
-        summaries.find((s) => s.projectId === c.ws.project.id)?.id ?? summaries[0]?.id ?? null;
-      c.setHint('pick a session with Up/Down and Enter');
-      return;
-    }
+    case 'picker':
+      return c.dispatch({ type: 'picker' });
   }
 }

@@ -1,12 +1,20 @@
-/** The TUI's state as plain values: the view functions read it, the controller replaces parts of it. */
-import type { ApprovalRequest, SessionHandle, SessionRecord, SessionSummary } from '../../core/api.js';
+/**
+ * The TUI's state as immutable values: `reduce` (app/reduce.ts) makes a new state from the old one and
+ * an event, the view functions read it. Nothing in it is shared with the workspace: a session's records
+ * are its snapshot, followed through 'session.recordsChanged'.
+ */
+import type { ApprovalRequest, CatchUp, CommandHelp, SessionSnapshot } from '../../core/api.js';
 import type { BudgetFacts, ContextBreakdown } from '../../core/events.js';
+import type { LockHolder } from '../../core/store/types.js';
+import type { SessionRecord, SessionSummary } from '../../core/api.js';
 import { emptyInput, type InputState } from '../input-state.js';
 import type { PaneId } from '../layout.js';
 import type { ConversationItem } from '../view/conversation-items.js';
 import type { LiveReply } from '../view/conversation-window.js';
 import type { JobRow, McpRow } from '../view/jobs-view.js';
 import type { SearchBox } from '../view/overlay-view.js';
+
+export type Tone = 'info' | 'warning' | 'error';
 
 export interface Note {
   /** Shown after this many items of the session's history. */
@@ -16,70 +24,108 @@ export interface Note {
 
 /** What the conversation pane remembers per session while octo runs. */
 export interface ConversationState {
-  scroll: number;
-  expanded: Set<string>;
-  selected: string | null;
-  notes: Note[];
+  readonly scroll: number;
+  readonly expanded: ReadonlySet<string>;
+  readonly selected: string | null;
+  readonly notes: readonly Note[];
   /** /clear hides the items before this index (the history itself is untouched). */
-  clearedAt: number;
+  readonly clearedAt: number;
+}
+
+/** A session open in this workspace: its snapshot, kept up to date by events. */
+export interface OpenSessionState {
+  readonly id: string;
+  readonly summary: SessionSummary;
+  readonly records: readonly SessionRecord[];
+  /** The version of `records` ('session.recordsChanged' continues from it). */
+  readonly version: number;
+  readonly readOnly: boolean;
+  readonly holder: LockHolder | null;
+  /** What happened in the project since its last message, once known. */
+  readonly catchUp: CatchUp | null;
+}
+
+/** A job's transcript or a shell job's output shown over the panes (records null while loading). */
+export interface Transcript {
+  readonly jobId: string;
+  readonly title: string;
+  readonly records: readonly SessionRecord[] | null;
+  /** A background shell command's output (raw: sanitised when drawn), instead of records. */
+  readonly output?: string;
+  /** Lines scrolled up from the newest (0: the newest lines, following the job). */
+  readonly scroll?: number;
+}
+
+/** What the workspace told the screen once, at start: the same for the whole run. */
+export interface WorkspaceFacts {
+  readonly projectId: string;
+  readonly projectDir: string;
+  readonly projectGroup?: string | undefined;
+  readonly spendingLimit: number | undefined;
+  /** The core's slash commands, for /help and completion. */
+  readonly commands: readonly CommandHelp[];
 }
 
 export interface AppState {
-  summaries: SessionSummary[];
+  readonly facts: WorkspaceFacts;
+  /** The terminal's size, for paging by the pane's height. */
+  readonly screen: { readonly width: number; readonly height: number };
+  readonly summaries: readonly SessionSummary[];
   /** The session on screen. */
-  currentId: string | null;
-  /** Open handles by session id: the current one and any whose turn still runs. */
-  handles: Map<string, SessionHandle>;
-  busy: Set<string>;
+  readonly currentId: string | null;
+  /** Sessions open here: the current one and any whose turn still runs. */
+  readonly open: ReadonlyMap<string, OpenSessionState>;
+  readonly busy: ReadonlySet<string>;
+  /** Sessions whose compression runs (a /summarize): busy too, without a turn. */
+  readonly compacting: ReadonlySet<string>;
   /** The running turn of each busy session: a failure of another turn id does not end it. */
-  turnIds: Map<string, string>;
-  live: Map<string, LiveReply>;
-  breakdown: ContextBreakdown | null;
-  conversations: Map<string, ConversationState>;
-  focus: PaneId;
-  sessionCursor: string | null;
-  sessionsTop: number;
-  input: InputState;
-  helpVisible: boolean;
+  readonly turnIds: ReadonlyMap<string, string>;
+  readonly live: ReadonlyMap<string, LiveReply>;
+  readonly breakdown: ContextBreakdown | null;
+  readonly conversations: ReadonlyMap<string, ConversationState>;
+  readonly focus: PaneId;
+  readonly sessionCursor: string | null;
+  /** The first line the Sessions pane draws (the view keeps the cursor in sight and reports it). */
+  readonly sessionsTop: number;
+  readonly input: InputState;
+  readonly helpVisible: boolean;
   /** When the first Ctrl-C of a possible double press came (clock ms). */
-  ctrlCAt: number | null;
-  jobs: Map<string, JobRow>;
+  readonly ctrlCAt: number | null;
+  readonly jobs: ReadonlyMap<string, JobRow>;
   /** The selected job in the Jobs pane. */
-  jobCursor: string | null;
-  /** A job's transcript or a shell job's output shown over the panes (records null while loading). */
-  transcript: {
-    jobId: string;
-    title: string;
-    records: readonly SessionRecord[] | null;
-    /** A background shell command's output (raw: sanitised when drawn), instead of records. */
-    output?: string;
-    /** Lines scrolled up from the newest (0: the newest lines, following the job). */
-    scroll?: number;
-  } | null;
+  readonly jobCursor: string | null;
+  readonly transcript: Transcript | null;
   /** MCP servers by name, in the order they were first reported. */
-  mcp: Map<string, McpRow>;
+  readonly mcp: ReadonlyMap<string, McpRow>;
   /** Files the model read that changed on disk since, per session (from session.filesStale). */
-  stale: Map<string, string[]>;
+  readonly stale: ReadonlyMap<string, readonly string[]>;
   /** The search box, while open. */
-  search: SearchBox | null;
+  readonly search: SearchBox | null;
   /** Set after the first paint: from then on the list marks projects whose directory is gone. */
-  checkDirs: boolean;
-  /** Sessions whose catch-up was shown (it comes from the handle and from an event). */
-  caughtUp: Set<string>;
+  readonly checkDirs: boolean;
+  /** Sessions whose catch-up was shown (it comes with the snapshot and as an event). */
+  readonly caughtUp: ReadonlySet<string>;
   /** Questions waiting for the user, oldest first. */
-  approvals: ApprovalRequest[];
+  readonly approvals: readonly ApprovalRequest[];
   /** A spending or token limit was reached: y raises it and continues, n stops (app/budget.ts). */
-  budgetAsk: ({ sessionId: string } & BudgetFacts) | null;
+  readonly budgetAsk: ({ sessionId: string } & BudgetFacts) | null;
   /** One line shown above the input (completion choices, Ctrl-C warning). */
-  hint: { text: string; tone: 'info' | 'warning' | 'error' } | null;
+  readonly hint: { text: string; tone: Tone } | null;
+  /** Bumped per session switch: a late open must not replace a later choice. */
+  readonly switchToken: number;
+  /** Makes note keys unique. */
+  readonly noteCount: number;
 }
 
-export function initialState(): AppState {
+export function initialState(facts: WorkspaceFacts, screen: { width: number; height: number }): AppState {
   return {
+    facts,
+    screen,
     summaries: [],
     currentId: null,
-    handles: new Map(),
+    open: new Map(),
     busy: new Set(),
+    compacting: new Set(),
     turnIds: new Map(),
     live: new Map(),
     breakdown: null,
@@ -101,18 +147,73 @@ export function initialState(): AppState {
     approvals: [],
     budgetAsk: null,
     hint: null,
+    switchToken: 0,
+    noteCount: 0,
   };
 }
 
+const EMPTY_CONVERSATION: ConversationState = {
+  scroll: 0,
+  expanded: new Set(),
+  selected: null,
+  notes: [],
+  clearedAt: 0,
+};
+
 export function conversationOf(state: AppState, id: string): ConversationState {
-  let conv = state.conversations.get(id);
-  if (conv === undefined) {
-    conv = { scroll: 0, expanded: new Set(), selected: null, notes: [], clearedAt: 0 };
-    state.conversations.set(id, conv);
-  }
-  return conv;
+  return state.conversations.get(id) ?? EMPTY_CONVERSATION;
 }
 
-export function currentHandle(state: AppState): SessionHandle | null {
-  return state.currentId === null ? null : (state.handles.get(state.currentId) ?? null);
+/** The state with one session's conversation state changed. */
+export function withConversation(
+  state: AppState,
+  id: string,
+  change: (conv: ConversationState) => Partial<ConversationState>,
+): AppState {
+  const conv = conversationOf(state, id);
+  return { ...state, conversations: setIn(state.conversations, id, { ...conv, ...change(conv) }) };
+}
+
+export function currentSession(state: AppState): OpenSessionState | null {
+  return state.currentId === null ? null : (state.open.get(state.currentId) ?? null);
+}
+
+/** A turn or a compression runs in the session: a new message would be refused. */
+export function isBusy(state: AppState, id: string): boolean {
+  return state.busy.has(id) || state.compacting.has(id);
+}
+
+/** The session open state of a snapshot (what a front end keeps of it). */
+export function fromSnapshot(snapshot: SessionSnapshot): OpenSessionState {
+  return {
+    id: snapshot.sessionId,
+    summary: snapshot.summary,
+    records: snapshot.records,
+    version: snapshot.version,
+    readOnly: snapshot.readOnly,
+    holder: snapshot.holder,
+    catchUp: snapshot.catchUp,
+  };
+}
+
+export function setIn<K, V>(map: ReadonlyMap<K, V>, key: K, value: V): ReadonlyMap<K, V> {
+  return new Map(map).set(key, value);
+}
+
+export function deleteIn<K, V>(map: ReadonlyMap<K, V>, key: K): ReadonlyMap<K, V> {
+  if (!map.has(key)) return map;
+  const next = new Map(map);
+  next.delete(key);
+  return next;
+}
+
+export function addTo<T>(set: ReadonlySet<T>, value: T): ReadonlySet<T> {
+  return set.has(value) ? set : new Set(set).add(value);
+}
+
+export function removeFrom<T>(set: ReadonlySet<T>, value: T): ReadonlySet<T> {
+  if (!set.has(value)) return set;
+  const next = new Set(set);
+  next.delete(value);
+  return next;
 }

@@ -4,11 +4,16 @@ import { ZERO_USAGE } from '../../core/store/records.js';
 import { helpLines } from '../keymap.js';
 import type { PaneView } from '../pane.js';
 import { inputLines } from '../input-state.js';
-import { computeLayout, inner, type Layout, type PaneId, type Rect } from '../layout.js';
+import { computeLayout, inner, type Layout, type PaneId } from '../layout.js';
 import { seg, type StyledLine } from '../text/styled.js';
 import { contextView } from '../view/context-view.js';
 import type { ConversationItem } from '../view/conversation-items.js';
-import { visibleWindow, type LineCache, type WindowView } from '../view/conversation-window.js';
+import {
+  visibleWindow,
+  type LineCache,
+  type WindowInput,
+  type WindowView,
+} from '../view/conversation-window.js';
 import { jobsView } from '../view/jobs-view.js';
 import {
   approvalOverlay,
@@ -19,7 +24,8 @@ import {
 } from '../view/overlay-view.js';
 import { scrollToCursor, sessionsView, type SessionsView } from '../view/sessions-view.js';
 import { statusView } from '../view/status-view.js';
-import { conversationOf, currentHandle, type AppState } from './state.js';
+import { countInputRows, overlaySize } from './geometry.js';
+import { conversationOf, currentSession, type AppState } from './state.js';
 
 export interface ScreenModel {
   layout: Layout;
@@ -64,35 +70,51 @@ export function sessionsViewFor(
   });
 }
 
-function countInputRows(state: AppState, width: number): number {
-  return inputLines(state.input, width - 2, 100, true, '').length;
-}
-
 function inputTitle(state: AppState): string {
   const hint = state.hint === null ? '' : ` — ${state.hint.text}`;
-  const handle = currentHandle(state);
-  const mode = handle?.readOnly === true ? ' (read-only)' : '';
+  const mode = currentSession(state)?.readOnly === true ? ' (read-only)' : '';
   return ` Input${mode}${hint} `;
 }
 
 function conversationTitle(state: AppState, window: WindowView): string {
-  const summary = state.summaries.find((s) => s.id === state.currentId) ?? currentHandle(state)?.summary();
+  const session = currentSession(state);
+  const summary = state.summaries.find((s) => s.id === state.currentId) ?? session?.summary;
   const name = summary === undefined ? '' : ` — ${sanitizeLine(summary.name)}`;
   const scrolled = window.scroll > 0 ? ` ↑ scrolled ${window.scroll} lines (End returns)` : '';
-  const readOnly = currentHandle(state)?.readOnly === true ? ' — read-only, /fork to continue here' : '';
+  const readOnly = session?.readOnly === true ? ' — read-only, /fork to continue here' : '';
   return ` Conversation${name}${readOnly}${scrolled} `;
+}
+
+/** What the conversation window of session `id` is drawn from, at the pane's inner size. */
+export function windowInput(
+  state: AppState,
+  id: string,
+  items: readonly ConversationItem[],
+  size: { width: number; height: number },
+): WindowInput {
+  const conv = conversationOf(state, id);
+  return {
+    items,
+    live: state.live.get(id) ?? null,
+    width: size.width,
+    height: size.height,
+    scroll: conv.scroll,
+    expanded: conv.expanded,
+    selected: conv.selected,
+    busy: state.busy.has(id),
+  };
 }
 
 export function screenModel(state: AppState, ctx: ViewContext): ScreenModel {
   const layout = computeLayout(ctx.width, ctx.height, countInputRows(state, ctx.width));
-  const handle = currentHandle(state);
-  const summary = handle?.summary() ?? null;
+  const session = currentSession(state);
+  const summary = session?.summary ?? null;
   const status = statusView({
-    model: handle?.model() ?? '',
+    model: summary?.model ?? '',
     projectDir: ctx.projectDir,
     sessionName: summary?.name ?? null,
-    readOnly: handle?.readOnly ?? false,
-    holder: handle?.holder ?? null,
+    readOnly: session?.readOnly ?? false,
+    holder: session?.holder ?? null,
     busy: state.currentId !== null && state.busy.has(state.currentId),
     width: ctx.width,
   });
@@ -117,18 +139,10 @@ export function screenModel(state: AppState, ctx: ViewContext): ScreenModel {
     sessions.total,
   );
   const convBox = inner(layout.conversation);
-  const conv = state.currentId === null ? null : conversationOf(state, state.currentId);
   const window = visibleWindow(
-    {
-      items: ctx.items,
-      live: state.currentId === null ? null : (state.live.get(state.currentId) ?? null),
-      width: convBox.width,
-      height: convBox.height,
-      scroll: conv?.scroll ?? 0,
-      expanded: conv?.expanded ?? new Set(),
-      selected: conv?.selected ?? null,
-      busy: state.currentId !== null && state.busy.has(state.currentId),
-    },
+    state.currentId === null
+      ? { ...windowInput(state, '', ctx.items, convBox), live: null, busy: false }
+      : windowInput(state, state.currentId, ctx.items, convBox),
     ctx.cache,
   );
   const rightBox = inner(layout.context);
@@ -157,8 +171,7 @@ export function screenModel(state: AppState, ctx: ViewContext): ScreenModel {
         costIncomplete: summary?.costIncomplete ?? false,
         spendingLimit: ctx.spendingLimit,
         streamingChars: live === undefined ? 0 : live.text.length + live.reasoning.length,
-        stale:
-          state.currentId === null ? [] : (state.stale.get(state.currentId) ?? handle?.staleFiles() ?? []),
+        stale: state.currentId === null ? [] : (state.stale.get(state.currentId) ?? []),
         width: rightBox.width,
       }),
       focused: focused('context'),
@@ -190,16 +203,6 @@ export function screenModel(state: AppState, ctx: ViewContext): ScreenModel {
   const help = state.helpVisible ? helpLines(Math.min(ctx.width - 4, 100)) : null;
   const overlay = overlayFor(state, ctx);
   return { layout, panes, status, help, sessions, sessionsTop, conversation: window, overlay };
-}
-
-/** Inner size of the box over the panes (the screen view places it with the same figures). */
-export function overlaySize(width: number, height: number): { width: number; height: number } {
-  return { width: Math.min(width - 8, 96), height: Math.max(3, height - 6) };
-}
-
-/** The same, from the laid-out screen: the status bar spans its width and is its last row. */
-export function overlaySizeOver(status: Rect): { width: number; height: number } {
-  return overlaySize(status.width, status.top + 1);
 }
 
 function overlayFor(state: AppState, ctx: ViewContext): OverlayView | null {

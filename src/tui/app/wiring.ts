@@ -1,33 +1,15 @@
-/** Terminal input to the controller: keys through the keymap, mouse clicks and wheel, resizes. */
+/** Terminal input to the controller: keys, mouse clicks (hit-tested here) and wheel, resizes. */
 import type { KeyEvent } from '../blessed.js';
-import { PANE_ORDER, type PaneId } from '../layout.js';
+import { PANE_ORDER } from '../layout.js';
 import type { Controller } from './controller.js';
-import { onKey } from './keys.js';
-import { scrollBy1 } from './scrolling.js';
-import { switchTo } from './sessions.js';
 
-/** Lines one wheel notch scrolls. */
-const WHEEL_LINES = 3;
-
-function clickSession(c: Controller, y: number): void {
+/** The session drawn on row `y` of the screen in the Sessions pane, from the last paint. */
+function sessionAt(c: Controller, y: number): string | null {
   const model = c.model;
   const layout = model?.layout;
-  if (model?.sessions == null || layout?.kind !== 'panes') return;
+  if (model?.sessions == null || layout?.kind !== 'panes') return null;
   const line = y - layout.sessions.top - 1 + model.sessionsTop;
-  const id = model.sessions.owners[line];
-  if (id == null) return;
-  c.state.sessionCursor = id;
-  c.run('Opening the session', () => switchTo(c, id));
-}
-
-function wheel(c: Controller, pane: PaneId, direction: 1 | -1): void {
-  if (pane === 'conversation') scrollBy1(c, -direction * WHEEL_LINES);
-  else if (pane === 'sessions') {
-    const order = c.model?.sessions?.order ?? [];
-    const at = c.state.sessionCursor === null ? 0 : order.indexOf(c.state.sessionCursor);
-    c.state.sessionCursor = order[Math.max(0, Math.min(order.length - 1, at + direction))] ?? null;
-    c.requestRender();
-  }
+  return model.sessions.owners[line] ?? null;
 }
 
 /** Wires keys, mouse and resize; returns the function that unwires them. */
@@ -39,8 +21,11 @@ export function wireInput(c: Controller): () => void {
       return;
     }
     try {
-      onKey(c, ch, key);
-      c.requestRender(true);
+      c.dispatch({
+        type: 'key',
+        key: { full: key.full, ch, ctrl: key.ctrl, meta: key.meta },
+        at: c.deps.clock(),
+      });
     } catch (error) {
       // A key handler that throws is a bug: end with the terminal restored rather than limp on.
       c.onFatal(error);
@@ -50,14 +35,12 @@ export function wireInput(c: Controller): () => void {
   for (const pane of PANE_ORDER) {
     const box = view.panes[pane].box;
     box.on('click', (data) => {
-      c.state.focus = pane;
-      c.state.helpVisible = false;
-      if (pane === 'sessions') clickSession(c, data.y);
-      c.requestRender();
+      const sessionId = pane === 'sessions' ? sessionAt(c, data.y) : null;
+      c.dispatch({ type: 'click', pane, sessionId });
     });
-    box.on('wheelup', () => wheel(c, pane, -1));
-    box.on('wheeldown', () => wheel(c, pane, 1));
+    box.on('wheelup', () => c.dispatch({ type: 'wheel', pane, direction: -1 }));
+    box.on('wheeldown', () => c.dispatch({ type: 'wheel', pane, direction: 1 }));
   }
-  screen.on('resize', () => c.requestRender());
+  screen.on('resize', () => c.dispatch({ type: 'resize', width: screen.width, height: screen.height }));
   return () => screen.program.removeListener('keypress', keypress);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionSnapshot } from '../../../src/core/api.js';
 import type { OctoEvents } from '../../../src/core/events.js';
-import { applyRecordsChange } from '../../../src/core/session/records-change.js';
+import { applyRecordsChange } from '../../../src/core/session/index.js';
 import type { SessionRecord } from '../../../src/core/store/records.js';
 import type { FakeRequest } from '../../support/fake-provider.js';
 import { useScriptedSuite } from '../../support/scripted-suite.js';

@@ -1,0 +1,123 @@
+/**
+ * The TUI's one state transition: `reduce(state, event)` is pure (no workspace, no screen, no clock),
+ * so every behaviour of the workspace screen can be tested as data. Effects come back as values for the
+ * controller to run; their outcomes return here as events.
+ */
+import { assertNever } from '../../core/errors.js';
+import { step, type AppEvent, type Step } from './actions.js';
+import { approvalAsked, approvalSettled } from './approvals.js';
+import { commandDone, submitRefused, submitting } from './input.js';
+import { jobCancelled, outputRead, transcriptLoaded } from './jobs.js';
+import { onKey } from './keys.js';
+import { withFailure, withHint, withNote } from './notes.js';
+import { jobRow, mcpRow, onWorkspaceEvent } from './on-workspace.js';
+import { scrollByLines } from './scrolling.js';
+import { hitShown, searched } from './search.js';
+import { listed, moveSessionCursor, notFound, opened, picker, switchTo } from './sessions.js';
+import { fromSnapshot, setIn, withConversation, type AppState } from './state.js';
+
+/** Lines one wheel notch scrolls. */
+const WHEEL_LINES = 3;
+
+const quiet = (state: AppState): Step => ({ state, effects: [], quiet: true });
+
+function seeded(state: AppState, event: Extract<AppEvent, { type: 'seeded' }>): AppState {
+  const jobs = new Map(event.jobs.map((job) => [job.id, jobRow(job)]));
+  const mcp = new Map(event.mcp.map((server) => [server.name, mcpRow(server)]));
+  return event.approvals.reduce(approvalAsked, { ...state, jobs, mcp });
+}
+
+function clicked(state: AppState, event: Extract<AppEvent, { type: 'click' }>): Step {
+  const focused = { ...state, focus: event.pane, helpVisible: false };
+  if (event.pane !== 'sessions' || event.sessionId === null) return step(focused);
+  return switchTo({ ...focused, sessionCursor: event.sessionId }, event.sessionId);
+}
+
+function wheel(state: AppState, event: Extract<AppEvent, { type: 'wheel' }>): Step {
+  if (event.pane === 'conversation') return scrollByLines(state, -event.direction * WHEEL_LINES);
+  if (event.pane === 'sessions') return step(moveSessionCursor(state, event.direction, { unset: 0 }));
+  return quiet(state);
+}
+
+/** What the paint settled on is kept, without asking for another paint. */
+function painted(state: AppState, event: Extract<AppEvent, { type: 'painted' }>): Step {
+  const top = state.sessionsTop === event.sessionsTop ? state : { ...state, sessionsTop: event.sessionsTop };
+  const conv = event.conversation;
+  if (conv === null || top.conversations.get(conv.sessionId)?.scroll === conv.scroll) return quiet(top);
+  return quiet(withConversation(top, conv.sessionId, () => ({ scroll: conv.scroll })));
+}
+
+function resnapshotted(state: AppState, event: Extract<AppEvent, { type: 'resnapshotted' }>): Step {
+  const id = event.snapshot.sessionId;
+  if (!state.open.has(id)) return quiet(state);
+  return step({ ...state, open: setIn(state.open, id, fromSnapshot(event.snapshot)) });
+}
+
+export function reduce(state: AppState, event: AppEvent): Step {
+  switch (event.type) {
+    case 'workspace':
+      return onWorkspaceEvent(state, event.event, event.at);
+    case 'seeded':
+      return step(seeded(state, event));
+    case 'key':
+      return onKey(state, event.key, event.at);
+    case 'click':
+      return clicked(state, event);
+    case 'wheel':
+      return wheel(state, event);
+    case 'resize':
+      return step({ ...state, screen: { width: event.width, height: event.height } });
+    case 'painted':
+      return painted(state, event);
+    case 'firstPainted':
+      return step({ ...state, checkDirs: true }, { kind: 'relist' });
+    case 'hint':
+      return step(withHint(state, event.text, event.tone));
+    case 'listed':
+      return step(listed(state, event.summaries));
+    case 'opened':
+      return opened(state, event.snapshot, event.token);
+    case 'switch':
+      return switchTo(state, event.sessionId);
+    case 'picker':
+      return step(picker(state));
+    case 'notFound':
+      return step(notFound(state, event.name, event.closest));
+    case 'renamed':
+      return step(withNote(state, `Renamed to ${event.name}.`, 'info'));
+    case 'forked':
+      return step(
+        withNote(state, `Forked ${event.origin} as ${event.name}: this session continues from here.`, 'info'),
+      );
+    case 'hitShown':
+      return hitShown(state, event.sessionId, event.seq);
+    case 'commandDone':
+      return commandDone(state, event.result);
+    case 'submitting':
+      return step(submitting(state, event.sessionId, event.fromInput));
+    case 'submitRefused':
+      return step(submitRefused(state));
+    case 'contextRead':
+      return event.sessionId === state.currentId
+        ? step({ ...state, breakdown: event.breakdown })
+        : quiet(state);
+    case 'resnapshotted':
+      return resnapshotted(state, event);
+    case 'scrolled':
+      return step(withConversation(state, event.sessionId, () => ({ scroll: event.scroll })));
+    case 'searched':
+      return step(searched(state, event.query, event.hits));
+    case 'transcriptLoaded':
+      return step(transcriptLoaded(state, event.jobId, event.records));
+    case 'outputRead':
+      return step(outputRead(state, event.jobId, event.output));
+    case 'jobCancelled':
+      return step(jobCancelled(state, event.title, event.ok));
+    case 'approvalGone':
+      return step(approvalSettled(state, event.requestId));
+    case 'failed':
+      return step(withFailure(state, event.what, event.message, event.logProblem));
+    default:
+      return assertNever(event, 'app event');
+  }
+}

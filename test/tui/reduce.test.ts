@@ -1,0 +1,335 @@
+/** The TUI's reducer as data: events in, state and effects out, no screen and no workspace. */
+import { describe, expect, it } from 'vitest';
+import type { SessionSnapshot } from '../../src/core/api.js';
+import type { OctoEvent } from '../../src/core/events.js';
+import type { SessionRecord } from '../../src/core/store/records.js';
+import type { AppEvent, Effect, KeyPress, Step } from '../../src/tui/app/actions.js';
+import { reduce } from '../../src/tui/app/reduce.js';
+import { initialState, type AppState } from '../../src/tui/app/state.js';
+import { FIXED_NOW, summary } from './support/fake-workspace.js';
+import { msg } from './support/records.js';
+
+const BREAKDOWN = {
+  system: 100,
+  tools: 50,
+  knowledge: 0,
+  messages: 10,
+  attachments: 0,
+  total: 160,
+  window: 100_000,
+  nextCompactionAt: null,
+};
+
+function snapshot(
+  id: string,
+  records: readonly SessionRecord[],
+  over: Partial<SessionSnapshot> = {},
+): SessionSnapshot {
+  return {
+    sessionId: id,
+    version: 0,
+    summary: summary({ id, name: `session-${id}` }),
+    records,
+    readOnly: false,
+    holder: null,
+    busy: false,
+    context: BREAKDOWN,
+    staleFiles: [],
+    catchUp: null,
+    ...over,
+  };
+}
+
+/** Freezes the whole state, so a reducer that changed it in place would throw. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  if (value instanceof Map) {
+    for (const [k, v] of value) {
+      deepFreeze(k);
+      deepFreeze(v);
+    }
+    for (const name of ['set', 'delete', 'clear'] as const)
+      Object.defineProperty(value, name, {
+        value: () => {
+          throw new TypeError(`Map.${name} on a frozen state`);
+        },
+      });
+  } else if (value instanceof Set) {
+    for (const v of value) deepFreeze(v);
+    for (const name of ['add', 'delete', 'clear'] as const)
+      Object.defineProperty(value, name, {
+        value: () => {
+          throw new TypeError(`Set.${name} on a frozen state`);
+        },
+      });
+  } else for (const v of Object.values(value)) deepFreeze(v);
+  return Object.freeze(value);
+}
+
+/** Runs events through the reducer, each on a frozen state; returns the last step and every effect. */
+function run(state: AppState, ...events: AppEvent[]): Step & { all: Effect[] } {
+  let last: Step = { state, effects: [] };
+  const all: Effect[] = [];
+  for (const event of events) {
+    last = reduce(deepFreeze(last.state), event);
+    all.push(...last.effects);
+  }
+  return { ...last, all };
+}
+
+const ws = (event: OctoEvent): AppEvent => ({ type: 'workspace', event, at: FIXED_NOW });
+const key = (full: string, ch?: string): AppEvent => {
+  const press: KeyPress = ch === undefined ? { full } : { full, ch };
+  return { type: 'key', key: press, at: FIXED_NOW };
+};
+const typed = (text: string): AppEvent[] => [...text].map((ch) => key(ch, ch));
+
+function start(records: readonly SessionRecord[] = [msg('user', 'hello'), msg('assistant', 'hi')]): AppState {
+  const base = initialState(
+    { projectId: 'proj', projectDir: '/home/dev/proj', spendingLimit: 5, commands: [] },
+    { width: 120, height: 40 },
+  );
+  return run(
+    base,
+    {
+      type: 'listed',
+      summaries: [summary({ id: 'a', name: 'a', order: 2 }), summary({ id: 'b', name: 'b', order: 1 })],
+    },
+    { type: 'opened', snapshot: snapshot('a', records), token: null },
+  ).state;
+}
+
+describe('reduce: sending', () => {
+  it('asks the workspace to send the input, which leaves the input only once it is taken', () => {
+    const sent = run(start(), ...typed('hello'), key('enter'));
+    expect(sent.effects).toEqual([{ kind: 'submit', sessionId: 'a', text: 'hello', fromInput: true }]);
+    expect(sent.state.input.text).toBe('hello');
+    const taken = run(sent.state, { type: 'submitting', sessionId: 'a', fromInput: true });
+    expect(taken.state.input.text).toBe('');
+    expect(taken.state.input.history).toEqual(['hello']);
+  });
+
+  it('keeps the text and says why while a turn runs, and sends nothing', () => {
+    const busy = run(start(), ws({ name: 'turn.started', payload: { sessionId: 'a', turnId: 't1' } }));
+    const refused = run(busy.state, ...typed('more'), key('enter'));
+    expect(refused.all).toEqual([]);
+    expect(refused.state.input.text).toBe('more');
+    expect(refused.state.hint).toEqual({
+      text: 'a turn is running: wait, or Esc to cancel it',
+      tone: 'warning',
+    });
+  });
+
+  it('counts a running compression as busy, until it ends', () => {
+    const compressing = run(
+      start(),
+      ws({
+        name: 'context.compacting',
+        payload: { sessionId: 'a', trigger: 'summarize', level: null, tokens: 9 },
+      }),
+      ...typed('x'),
+      key('enter'),
+    );
+    expect(compressing.all).toEqual([]);
+    const done = run(
+      compressing.state,
+      ws({ name: 'context.compactionInterrupted', payload: { sessionId: 'a', trigger: 'summarize' } }),
+      key('enter'),
+    );
+    expect(done.effects).toEqual([{ kind: 'submit', sessionId: 'a', text: 'x', fromInput: true }]);
+  });
+
+  it('runs a core command in the session on screen and shows its result as a note', () => {
+    const ran = run(start(), ...typed('/info'), key('enter'));
+    expect(ran.effects).toEqual([{ kind: 'command', sessionId: 'a', line: '/info' }]);
+    const shown = run(ran.state, {
+      type: 'commandDone',
+      result: { type: 'message', level: 'info', text: 'ok' },
+    });
+    expect(shown.state.conversations.get('a')?.notes.map((n) => n.item.text)).toEqual(['ok']);
+  });
+});
+
+describe('reduce: a turn as events', () => {
+  it('streams into the live reply, appends records by version, and ends with the context read again', () => {
+    const started = run(start(), ws({ name: 'turn.started', payload: { sessionId: 'a', turnId: 't1' } }));
+    const streamed = run(
+      started.state,
+      ws({ name: 'turn.delta', payload: { sessionId: 'a', turnId: 't1', kind: 'text', text: 'Hel' } }),
+      ws({ name: 'turn.delta', payload: { sessionId: 'a', turnId: 't1', kind: 'reasoning', text: 'think' } }),
+      ws({ name: 'turn.delta', payload: { sessionId: 'a', turnId: 't1', kind: 'text', text: 'lo' } }),
+    );
+    expect(streamed.state.live.get('a')).toEqual({ text: 'Hello', reasoning: 'think' });
+    const before = streamed.state.open.get('a')?.records;
+    const reply = msg('assistant', 'Hello');
+    const appended = run(
+      streamed.state,
+      ws({
+        name: 'session.recordsChanged',
+        payload: { sessionId: 'a', version: 1, change: { kind: 'appended', records: [reply] } },
+      }),
+    );
+    expect(appended.state.open.get('a')?.records.at(-1)).toBe(reply);
+    expect(appended.state.open.get('a')?.version).toBe(1);
+    expect(before).toHaveLength(2);
+    const ended = run(
+      appended.state,
+      ws({ name: 'turn.finished', payload: { sessionId: 'a', turnId: 't1', steps: 1 } }),
+    );
+    expect(ended.state.busy.has('a')).toBe(false);
+    expect(ended.state.live.has('a')).toBe(false);
+    expect(ended.effects).toEqual([{ kind: 'readContext', sessionId: 'a' }]);
+  });
+
+  it('ignores a change it already holds, and takes a new snapshot after a gap', () => {
+    const old = run(
+      start(),
+      ws({
+        name: 'session.recordsChanged',
+        payload: { sessionId: 'a', version: 0, change: { kind: 'replaced', records: [] } },
+      }),
+    );
+    expect(old.state.open.get('a')?.records).toHaveLength(2);
+    expect(old.quiet).toBe(true);
+    const gap = run(
+      start(),
+      ws({
+        name: 'session.recordsChanged',
+        payload: { sessionId: 'a', version: 3, change: { kind: 'appended', records: [msg('user', 'x')] } },
+      }),
+    );
+    expect(gap.effects).toEqual([{ kind: 'resnapshot', sessionId: 'a' }]);
+    expect(gap.state.open.get('a')?.records).toHaveLength(2);
+  });
+
+  it('does not end a turn on the failure of another turn id, and shows the failure', () => {
+    const failed = run(
+      start(),
+      ws({ name: 'turn.started', payload: { sessionId: 'a', turnId: 't1' } }),
+      ws({
+        name: 'turn.failed',
+        payload: { sessionId: 'a', turnId: 'other', code: 'turn_busy', message: 'busy' },
+      }),
+    );
+    expect(failed.state.busy.has('a')).toBe(true);
+    expect(failed.state.conversations.get('a')?.notes.map((n) => n.item.text)).toEqual(['Turn failed: busy']);
+  });
+
+  it('draws no frame for a reply streaming in a session not on screen', () => {
+    const elsewhere = run(
+      start(),
+      ws({ name: 'turn.delta', payload: { sessionId: 'b', turnId: 't9', kind: 'text', text: 'x' } }),
+    );
+    expect(elsewhere.quiet).toBe(true);
+    expect(elsewhere.state.live.get('b')).toEqual({ text: 'x', reasoning: '' });
+  });
+});
+
+describe('reduce: keys', () => {
+  it('interrupts on the first Ctrl-C and quits on a second within two seconds, by the events’ times', () => {
+    const busy = run(start(), ws({ name: 'turn.started', payload: { sessionId: 'a', turnId: 't1' } })).state;
+    const first = run(busy, { type: 'key', key: { full: 'C-c' }, at: 1_000 });
+    expect(first.effects).toEqual([{ kind: 'interrupt', sessionId: 'a' }]);
+    const late = run(first.state, { type: 'key', key: { full: 'C-c' }, at: 3_001 });
+    expect(late.effects).not.toContainEqual({ kind: 'exit', code: 0 });
+    const quick = run(late.state, { type: 'key', key: { full: 'C-c' }, at: 4_000 });
+    expect(quick.effects).toEqual([{ kind: 'exit', code: 0 }]);
+  });
+
+  it('switches sessions in the order the list shows, and a late open does not win over a later choice', () => {
+    const next = run(start(), key('C-n'));
+    expect(next.effects).toEqual([{ kind: 'open', sessionId: 'b', token: 1 }]);
+    const back = run(next.state, key('C-p'));
+    expect(back.state.currentId).toBe('a');
+    const late = run(back.state, { type: 'opened', snapshot: snapshot('b', []), token: 1 });
+    expect(late.state.currentId).toBe('a');
+    expect(late.state.open.has('b')).toBe(true);
+    const again = run(late.state, key('C-n'));
+    expect(again.state.currentId).toBe('b');
+    expect(again.effects).toEqual([{ kind: 'readContext', sessionId: 'b' }]);
+  });
+
+  it('pages the conversation by the pane’s height, from the screen size it was told', () => {
+    const tall = run(start(), key('pageup'));
+    const short = run(start(), { type: 'resize', width: 120, height: 24 }, key('pageup'));
+    const scroll = (s: Step): number | undefined => s.state.conversations.get('a')?.scroll;
+    expect(scroll(tall)).toBeGreaterThan(scroll(short) ?? Infinity);
+    expect(scroll(short)).toBeGreaterThan(0);
+  });
+
+  it('keeps typed keys out of a waiting approval, and answers it with y', () => {
+    const asked = run(
+      start(),
+      ws({
+        name: 'approval.requested',
+        payload: {
+          sessionId: 'a',
+          requestId: 'r1',
+          kind: 'tool',
+          tool: 'write_file',
+          summary: 'x',
+          detail: '',
+        },
+      }),
+      ...typed('hn'),
+    );
+    expect(asked.all).toEqual([{ kind: 'answer', requestId: 'r1', answer: 'deny' }]);
+    expect(asked.state.input.text).toBe('');
+    const answered = run(asked.state, key('y', 'y'));
+    expect(answered.effects).toEqual([{ kind: 'answer', requestId: 'r1', answer: 'once' }]);
+    const settled = run(
+      answered.state,
+      ws({ name: 'approval.settled', payload: { sessionId: 'a', requestId: 'r1', answer: 'once' } }),
+    );
+    expect(settled.state.approvals).toEqual([]);
+  });
+
+  it('asks at a spending limit, and y raises it by half and continues', () => {
+    const asked = run(
+      start(),
+      ws({
+        name: 'budget.exceeded',
+        payload: { sessionId: 'a', limit: 'session_spending', used: 5.01, max: 5 },
+      }),
+    );
+    expect(asked.state.budgetAsk).not.toBeNull();
+    const raised = run(asked.state, key('y', 'y'));
+    expect(raised.effects).toEqual([
+      { kind: 'continueAtLimit', sessionId: 'a', limit: 'session_spending', max: 5.01 * 1.5 },
+    ]);
+    expect(raised.state.budgetAsk).toBeNull();
+    expect(raised.state.input.text).toBe('');
+  });
+
+  it('frees the search box when an answer comes for a query typed over since', () => {
+    const searching = run(start(), key('C-f'), ...typed('tok'), key('enter'));
+    expect(searching.effects).toEqual([{ kind: 'search', query: 'tok' }]);
+    const typedOn = run(searching.state, ...typed('en'), { type: 'searched', query: 'tok', hits: [] });
+    expect(typedOn.state.search).toMatchObject({ query: 'token', running: false, searched: null });
+    const again = run(typedOn.state, key('enter'));
+    expect(again.effects).toEqual([{ kind: 'search', query: 'token' }]);
+  });
+});
+
+describe('reduce: notes', () => {
+  it('places a note after the items the history holds when it is made', () => {
+    const noted = run(
+      start(),
+      ws({
+        name: 'turn.retry',
+        payload: { sessionId: 'a', turnId: 't1', attempt: 1, delayMs: 1500, reason: '429' },
+      }),
+      ws({
+        name: 'session.recordsChanged',
+        payload: {
+          sessionId: 'a',
+          version: 1,
+          change: { kind: 'appended', records: [msg('user', 'later')] },
+        },
+      }),
+    );
+    expect(noted.state.conversations.get('a')?.notes).toMatchObject([
+      { after: 2, item: { text: 'Retrying (attempt 1) in 2 s: 429', tone: 'warning' } },
+    ]);
+  });
+});
