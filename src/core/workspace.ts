@@ -11,7 +11,7 @@ import { currentProject, ProjectWatchers } from './project/index.js';
 import { createModelService } from './provider/index.js';
 import {
   IndexWatch,
-  Sessions,
+  createSessions,
   startAgentSession,
   summarize,
   type HandleDeps,
@@ -131,7 +131,7 @@ export async function createWorkspace(
     onListed: (summaries) => indexWatch.listed(summaries),
     ...(config.trash.purge_after_days === undefined ? {} : { purgeAfterDays: config.trash.purge_after_days }),
   };
-  const sessions = new Sessions(sessionDeps);
+  const sessions = createSessions(sessionDeps);
   if (sessionDeps.purgeAfterDays !== undefined) await sessions.purgeTrash();
   // Cancelling a compression job stops that session's work.
   const untrackCompressions = trackCompressions(bus, services.jobs, (id) => sessions.interrupt(id));
@@ -150,22 +150,7 @@ export async function createWorkspace(
     project,
     trust,
     ...services.api,
-    sessions: {
-      list: (o) => sessions.list(o),
-      find: (n) => sessions.find(n),
-      closestNames: (n, l) => sessions.closestNames(n, l),
-      mostRecent: (p) => sessions.mostRecent(p),
-      open: (n, o) => sessions.openSession(n, o),
-      create: (n, o) => sessions.create(n, o),
-      show: (n) => sessions.show(n),
-      rename: (n, m) => sessions.rename(n, m),
-      trash: (n) => sessions.trash(n),
-      restore: (n) => sessions.restore(n),
-      export: (n, f) => sessions.export(n, f),
-      fork: (n, m, o) => sessions.fork(n, m, o),
-      search: (t, o) => sessions.search(t, o),
-      move: (n, d) => sessions.move(n, d),
-    },
+    sessions: sessions.api,
     commandHelp: coreCommandHelp,
     on: (name, listener) => {
       if (name === 'session.listChanged') indexWatch.start();

@@ -81,6 +81,11 @@ export const contextCommand: CommandSpec = {
       );
     }
     const rows = filterRows(contextRows(context), filter);
-    return Promise.resolve({ type: 'context', filter, rows, breakdown: context.context.breakdown(false) });
+    return Promise.resolve({
+      type: 'context',
+      filter,
+      rows,
+      breakdown: context.context.breakdown({ prepareCounts: false }),
+    });
   },
 };

@@ -35,7 +35,7 @@ export const knowledgeCommand: CommandSpec = {
       return message('info', `${entry.id} is already ${entry.pinned ? 'pinned' : 'not pinned'}.`);
     }
     await context.append({ kind: 'knowledge', op, entryId: entry.id });
-    context.context.changed(true);
+    context.context.changed('knowledge');
     return { type: 'knowledge', entries: context.context.assembly().entries, changed: { op, id: entry.id } };
   },
 };

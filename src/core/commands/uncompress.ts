@@ -11,7 +11,7 @@ export const uncompressCommand: CommandSpec = {
     const records = context.records();
     const last = activeCompactions(records).at(-1);
     if (last === undefined) return message('info', 'Nothing to undo: no compression is in effect.');
-    const tokensBefore = context.context.breakdown(false).total;
+    const tokensBefore = context.context.breakdown({ prepareCounts: false }).total;
     const compacted = new Set(last.compactedSeqs);
     // Messages first, the compaction last: until it is marked undone, it alone keeps them out, so a
     // crash in between leaves the context as it was rather than half restored.
@@ -23,12 +23,12 @@ export const uncompressCommand: CommandSpec = {
     // undoneAfter: a provider's report of the prompt from before this moment no longer describes it.
     await context.update(last.seq, { undone: true, undoneAfter: records.at(-1)?.seq ?? last.seq });
     await context.refresh();
-    context.context.changed(false);
+    context.context.changed('records');
     return {
       type: 'uncompressed',
       restored: compacted.size,
       tokensBefore,
-      tokensAfter: context.context.breakdown(false).total,
+      tokensAfter: context.context.breakdown({ prepareCounts: false }).total,
     };
   },
 };

@@ -62,7 +62,10 @@ export class SessionContext {
     this.guard = new BudgetGuard(deps.config.limits, deps.bus, deps.sessionId);
     this.offCounted = deps.counter.onCounted(() => {
       this.countsChanged = true;
-      deps.bus.emit('context.changed', { sessionId: deps.sessionId, breakdown: this.breakdown(false) });
+      deps.bus.emit('context.changed', {
+        sessionId: deps.sessionId,
+        breakdown: this.breakdown({ prepareCounts: false }),
+      });
     });
   }
 
@@ -75,18 +78,23 @@ export class SessionContext {
   }
 
   /**
-   * The measure for display: exact where counted (or cached), estimated elsewhere. With `schedule`, the
-   * counts the next request will need are prepared in the background: the cache is read, and the
-   * tokenizer is started only when the byte bound says the next turn must decide on exact counts
-   * (start-up cost, README "Performance": for display alone it never starts; its encoder costs 0.4 s of a core and ~90 MB).
+   * The measure for display: exact where counted (or cached), estimated elsewhere. Unless told not to
+   * (`prepareCounts: false`), the counts the next request will need are prepared in the background:
+   * the cache is read, and the tokenizer is started only when the byte bound says the next turn must
+   * decide on exact counts (start-up cost, README "Performance": for display alone it never starts; its
+   * encoder costs 0.4 s of a core and ~90 MB).
    */
-  measured(schedule = true): { assembly: Assembly; measured: Measured; facts: ModelFacts } {
+  measured(options: { prepareCounts: boolean } = { prepareCounts: true }): {
+    assembly: Assembly;
+    measured: Measured;
+    facts: ModelFacts;
+  } {
     const facts = this.facts();
     const assembly = this.assembly();
     const tools = this.deps.tools();
     const measured = this.meter.measure(assembly, tools, facts.encoding, 'peek');
     const key = `${facts.encoding}|${this.deps.records().length}|${assembly.messages.length}|${tools.length}`;
-    if (schedule && !measured.exact && this.warming === null && this.prepared !== key) {
+    if (options.prepareCounts && !measured.exact && this.warming === null && this.prepared !== key) {
       this.prepared = key;
       this.warming = this.prepareCounts(facts, assembly).finally(() => (this.warming = null));
     }
@@ -95,7 +103,7 @@ export class SessionContext {
 
   /** How the figures are counted now: the encoding, whether all are exact, and why not when the tokenizer failed. */
   counting(): { encoding: TokenEncoding; exact: boolean; unavailable: string | null } {
-    const { measured, facts } = this.measured(false);
+    const { measured, facts } = this.measured({ prepareCounts: false });
     return { encoding: facts.encoding, exact: measured.exact, unavailable: this.deps.counter.failure() };
   }
 
@@ -103,8 +111,8 @@ export class SessionContext {
    * The next request by kind, against the window. Its total is the provider's report plus octo's count
    * since, while a report stands (reported.ts); octo's own count otherwise.
    */
-  breakdown(schedule = true): ContextBreakdown {
-    const { measured: m, facts } = this.measured(schedule);
+  breakdown(options: { prepareCounts: boolean } = { prepareCounts: true }): ContextBreakdown {
+    const { measured: m, facts } = this.measured(options);
     const levels = pressureLevels(this.deps.config.compression, facts.window);
     const records = this.deps.records();
     const figure = contextFigure(m, reportedAnchor(records, this.deps.model()), facts.window);
@@ -171,11 +179,12 @@ export class SessionContext {
     this.guard.raise(limit, max);
   }
 
-  /** Announces a change made outside compaction (/uncompress, /knowledge). */
-  changed(knowledge: boolean): void {
+  /** Announces a change made outside compaction (/uncompress, /knowledge: then with what knowledge holds now). */
+  changed(what: 'records' | 'knowledge'): void {
     const { sessionId, bus } = this.deps;
-    if (knowledge) bus.emit('knowledge.changed', { sessionId, entries: this.assembly().entries.length });
-    bus.emit('context.changed', { sessionId, breakdown: this.breakdown(false) });
+    if (what === 'knowledge')
+      bus.emit('knowledge.changed', { sessionId, entries: this.assembly().entries.length });
+    bus.emit('context.changed', { sessionId, breakdown: this.breakdown({ prepareCounts: false }) });
   }
 
   busy(): boolean {
@@ -326,7 +335,7 @@ export class SessionContext {
       this.countsChanged = true;
       this.deps.bus.emit('context.changed', {
         sessionId: this.deps.sessionId,
-        breakdown: this.breakdown(false),
+        breakdown: this.breakdown({ prepareCounts: false }),
       });
     }
     return outcome;
@@ -371,7 +380,7 @@ export class SessionContext {
     // The cache's counts are shown from now on (all of them exact when it held everything).
     this.deps.bus.emit('context.changed', {
       sessionId: this.deps.sessionId,
-      breakdown: this.breakdown(false),
+      breakdown: this.breakdown({ prepareCounts: false }),
     });
     if (bound.exact) return;
     const lowest = pressureLevels(this.deps.config.compression, facts.window)[0];

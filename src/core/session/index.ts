@@ -4,5 +4,5 @@ export { startAgentSession } from './agent-session.js';
 export { summarize } from './summary.js';
 export { selectSessions } from './list-filter.js';
 export { IndexWatch } from './list-watch.js';
-export { Sessions, type SessionsDeps } from './sessions.js';
+export { createSessions, type SessionsDeps, type SessionsPart } from './sessions.js';
 export { applyRecordsChange } from './records-change.js';

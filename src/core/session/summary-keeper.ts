@@ -1,0 +1,82 @@
+import type { EventBus } from '../events.js';
+import { getErrorMessage, isOctoError } from '../errors.js';
+import type { SessionStore } from '../store/types.js';
+import { sameSummary, summarize } from './summary.js';
+import type { SessionRecord, SessionSummary } from '../store/index.js';
+
+export interface SummaryKeeperDeps {
+  id: string;
+  bus: EventBus;
+  store: SessionStore;
+  records(): readonly SessionRecord[];
+  /** Tokens the next request holds, as the summary lists them (no counting started for it). */
+  contextTokens(): number;
+}
+
+/**
+ * A session's index document: worked out from its records, saved to the index (a cache the session
+ * file can always rebuild) and announced as 'session.updated'.
+ */
+export class SummaryKeeper {
+  private current: SessionSummary;
+
+  constructor(
+    private readonly deps: SummaryKeeperDeps,
+    initial: SessionSummary,
+  ) {
+    this.current = initial;
+  }
+
+  get(): SessionSummary {
+    return this.current;
+  }
+
+  async save(): Promise<SessionSummary> {
+    return this.put(this.fresh());
+  }
+
+  /**
+   * On opening: saves the summary unless the index already holds exactly it as its most recent session
+   * (resuming the latest session, the common case), so that opening then writes nothing.
+   */
+  async saveUnlessStored(stored: SessionSummary, options: { newest: boolean }): Promise<SessionSummary> {
+    const fresh = this.fresh();
+    if (!options.newest || !sameSummary(fresh, stored)) return this.put(fresh);
+    this.current = stored;
+    return stored;
+  }
+
+  /** After a turn: the session file is the truth and is intact, so a failed save is only reported. */
+  async saveAfterTurn(): Promise<void> {
+    try {
+      await this.save();
+    } catch (error) {
+      // The index is a cache `octo doctor --reindex` rebuilds.
+      this.deps.bus.emit('turn.failed', {
+        sessionId: this.deps.id,
+        turnId: 'summary',
+        code: isOctoError(error) ? error.code : 'store_io',
+        message: `The session list could not be updated: ${getErrorMessage(error)}`,
+      });
+    }
+  }
+
+  /** A read-only view read its writer's records: the summary as they make it, not saved (not ours). */
+  follow(records: readonly SessionRecord[]): void {
+    this.current = {
+      ...summarize(this.deps.id, records, this.current.contextTokens),
+      order: this.current.order,
+    };
+    this.deps.bus.emit('session.updated', { summary: this.current });
+  }
+
+  private fresh(): SessionSummary {
+    return summarize(this.deps.id, this.deps.records(), this.deps.contextTokens());
+  }
+
+  private async put(fresh: SessionSummary): Promise<SessionSummary> {
+    this.current = await this.deps.store.putSummary(fresh);
+    this.deps.bus.emit('session.updated', { summary: this.current });
+    return this.current;
+  }
+}
