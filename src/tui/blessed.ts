@@ -267,7 +267,8 @@ export class RenderScheduler {
     private readonly frameMs = FRAME_MS,
   ) {}
 
-  request(urgent = false): void {
+  request(options: { urgent: boolean } = { urgent: false }): void {
+    const { urgent } = options;
     if (this.disposed) return;
     if (this.timer !== null) {
       if (!urgent || this.urgentPending) return;

@@ -21,7 +21,7 @@ export class Pane {
   constructor(
     screen: Screen,
     private readonly theme: Theme,
-    border = true,
+    options: { border: boolean } = { border: true },
   ) {
     this.box = createBox(screen, {
       top: 0,
@@ -31,7 +31,7 @@ export class Pane {
       tags: true,
       wrap: false,
       hidden: true,
-      ...(border ? { border: { type: 'line' as const } } : {}),
+      ...(options.border ? { border: { type: 'line' as const } } : {}),
       style: { border: { ...(theme.border === undefined ? {} : { fg: theme.border }) }, label: {} },
     });
   }

@@ -20,9 +20,9 @@ export class ScreenView {
   ) {
     const make = (): Pane => new Pane(screen, theme);
     this.panes = { sessions: make(), conversation: make(), context: make(), jobs: make(), input: make() };
-    this.status = new Pane(screen, theme, false);
+    this.status = new Pane(screen, theme, { border: false });
     this.help = make();
-    this.notice = new Pane(screen, theme, false);
+    this.notice = new Pane(screen, theme, { border: false });
     this.overlay = make();
   }
 

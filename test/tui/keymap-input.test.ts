@@ -161,8 +161,8 @@ describe('render scheduler', () => {
     expect(renders).toBe(2);
     for (let i = 0; i < 5; i++) scheduler.request();
     now = 20;
-    scheduler.request(true);
-    scheduler.request(true);
+    scheduler.request({ urgent: true });
+    scheduler.request({ urgent: true });
     vi.advanceTimersByTime(0);
     expect(renders).toBe(3);
     scheduler.dispose();

@@ -31,7 +31,7 @@ async function listCandidates(ws: Workspace, output: Output): Promise<ExitCode> 
   output.error(
     '--resume without a name opens a picker, which needs a terminal. Name the session: octo run --resume NAME',
   );
-  output.note(sessionTable(sessions, output.io.now(), false).join('\n'));
+  output.note(sessionTable(sessions, output.io.now(), { withProject: false }).join('\n'));
   return EXIT.failure;
 }
 

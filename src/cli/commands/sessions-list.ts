@@ -15,7 +15,7 @@ const NUMERIC_COLUMNS = new Set([2, 3, 4]);
 export function sessionTable(
   sessions: readonly SessionSummary[],
   now: number,
-  withProject: boolean,
+  options: { withProject: boolean },
 ): string[] {
   const header = [
     'NAME',
@@ -24,7 +24,7 @@ export function sessionTable(
     'TOKENS',
     'COST',
     'MODEL',
-    ...(withProject ? ['PROJECT'] : []),
+    ...(options.withProject ? ['PROJECT'] : []),
   ];
   const rows = sessions.map((s) => [
     sanitizeLine(s.name),
@@ -33,7 +33,7 @@ export function sessionTable(
     formatCount(totalTokens(s.tokens)),
     sessionCost(s),
     sanitizeLine(s.model),
-    ...(withProject ? [sanitizeLine(s.projectDir)] : []),
+    ...(options.withProject ? [sanitizeLine(s.projectDir)] : []),
   ]);
   return table(header, rows, NUMERIC_COLUMNS);
 }
@@ -62,6 +62,6 @@ export async function listSessions(
     );
     return EXIT.ok;
   }
-  output.lines(sessionTable(sessions, output.io.now(), all));
+  output.lines(sessionTable(sessions, output.io.now(), { withProject: all }));
   return EXIT.ok;
 }

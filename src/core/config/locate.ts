@@ -43,7 +43,11 @@ class Locator {
 
   document(): void {
     let table: KeyPath = [];
-    for (this.skipBlank(true); this.pos < this.text.length; this.skipBlank(true)) {
+    for (
+      this.skipBlank({ newlines: true });
+      this.pos < this.text.length;
+      this.skipBlank({ newlines: true })
+    ) {
       if (this.text.startsWith('[[', this.pos)) table = this.arrayTableHeader();
       else if (this.peek() === '[') table = this.tableHeader();
       else this.keyValue(table);
@@ -90,7 +94,7 @@ class Locator {
   }
 
   private value(path: KeyPath): void {
-    this.skipBlank(false);
+    this.skipBlank({ newlines: false });
     const char = this.peek();
     if (char === '"' || char === "'") this.string();
     else if (char === '[') this.array(path);
@@ -101,11 +105,11 @@ class Locator {
   private array(path: KeyPath): void {
     this.advance(1);
     for (let index = 0; ; index += 1) {
-      this.skipBlank(true);
+      this.skipBlank({ newlines: true });
       if (this.peek() === ']' || this.pos >= this.text.length) break;
       this.record([...path, index], this.line);
       this.value([...path, index]);
-      this.skipBlank(true);
+      this.skipBlank({ newlines: true });
       // Valid TOML has "," or "]" here; stopping on anything else guarantees the scan ends.
       if (this.peek() !== ',') break;
       this.advance(1);
@@ -115,9 +119,13 @@ class Locator {
 
   private inlineTable(path: KeyPath): void {
     this.advance(1);
-    for (this.skipBlank(true); this.peek() !== '}' && this.pos < this.text.length; this.skipBlank(true)) {
+    for (
+      this.skipBlank({ newlines: true });
+      this.peek() !== '}' && this.pos < this.text.length;
+      this.skipBlank({ newlines: true })
+    ) {
       this.keyValue(path);
-      this.skipBlank(true);
+      this.skipBlank({ newlines: true });
       if (this.peek() === ',') this.advance(1);
     }
     this.advance(1);
@@ -127,7 +135,7 @@ class Locator {
   private key(): string[] {
     const parts: string[] = [];
     for (;;) {
-      this.skipBlank(false);
+      this.skipBlank({ newlines: false });
       const char = this.peek();
       if (char === '"' || char === "'") parts.push(this.string());
       else {
@@ -135,7 +143,7 @@ class Locator {
         while (BARE_KEY_CHAR.test(this.peek())) this.advance(1);
         parts.push(this.text.slice(start, this.pos));
       }
-      this.skipBlank(false);
+      this.skipBlank({ newlines: false });
       if (this.peek() !== '.') return parts;
       this.advance(1);
     }
@@ -158,7 +166,7 @@ class Locator {
     return quote === '"' ? unescape(raw) : raw;
   }
 
-  private skipBlank(newlines: boolean): void {
+  private skipBlank({ newlines }: { newlines: boolean }): void {
     for (;;) {
       const char = this.peek();
       if (char === ' ' || char === '\t' || (newlines && (char === '\n' || char === '\r'))) this.advance(1);

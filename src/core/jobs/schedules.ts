@@ -52,7 +52,7 @@ export class Scheduler {
       waiting: false,
     };
     this.entries.set(job.id, entry);
-    job.signal.addEventListener('abort', () => this.drop(entry, true), { once: true });
+    job.signal.addEventListener('abort', () => this.stop(entry), { once: true });
     this.arm(entry);
     return { ...entry.info };
   }
@@ -66,12 +66,12 @@ export class Scheduler {
   cancel(id: string): boolean {
     const entry = this.entries.get(id);
     if (entry === undefined) return false;
-    this.drop(entry, true);
+    this.stop(entry);
     return true;
   }
 
   closeAll(): void {
-    for (const entry of [...this.entries.values()]) this.drop(entry, true);
+    for (const entry of [...this.entries.values()]) this.stop(entry);
   }
 
   private arm(entry: Entry): void {
@@ -118,11 +118,12 @@ export class Scheduler {
     else entry.job.fail(problem);
   }
 
-  private drop(entry: Entry, cancelled: boolean): void {
+  /** Ends a schedule for good: no more runs, its job cancelled. */
+  private stop(entry: Entry): void {
     if (!this.entries.delete(entry.info.id)) return;
     if (entry.timer !== null) this.deps.timers.clearTimeout(entry.timer);
     entry.timer = null;
-    if (cancelled) entry.job.cancelled();
+    entry.job.cancelled();
   }
 }
 

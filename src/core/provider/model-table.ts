@@ -18,27 +18,45 @@ export const PRICE_TABLE_DATE = '2025-06';
  */
 export const BUILTIN_MODELS: Readonly<Record<string, Readonly<Record<string, BuiltinModel>>>> = {
   openai: {
-    'gpt-4o': model(2.5, 10, 1.25, 128_000, true),
-    'gpt-4o-mini': model(0.15, 0.6, 0.075, 128_000, true),
-    'gpt-4.1': model(2, 8, 0.5, 1_047_576, true),
-    'gpt-4.1-mini': model(0.4, 1.6, 0.1, 1_047_576, true),
-    'gpt-4.1-nano': model(0.1, 0.4, 0.025, 1_047_576, true),
-    o3: model(2, 8, 0.5, 200_000, true),
-    'o3-mini': model(1.1, 4.4, 0.55, 200_000, false),
-    'o4-mini': model(1.1, 4.4, 0.275, 200_000, true),
+    'gpt-4o': model({ input: 2.5, output: 10, cacheRead: 1.25, window: 128_000, vision: true }),
+    'gpt-4o-mini': model({ input: 0.15, output: 0.6, cacheRead: 0.075, window: 128_000, vision: true }),
+    'gpt-4.1': model({ input: 2, output: 8, cacheRead: 0.5, window: 1_047_576, vision: true }),
+    'gpt-4.1-mini': model({ input: 0.4, output: 1.6, cacheRead: 0.1, window: 1_047_576, vision: true }),
+    'gpt-4.1-nano': model({ input: 0.1, output: 0.4, cacheRead: 0.025, window: 1_047_576, vision: true }),
+    o3: model({ input: 2, output: 8, cacheRead: 0.5, window: 200_000, vision: true }),
+    'o3-mini': model({ input: 1.1, output: 4.4, cacheRead: 0.55, window: 200_000, vision: false }),
+    'o4-mini': model({ input: 1.1, output: 4.4, cacheRead: 0.275, window: 200_000, vision: true }),
   },
   deepseek: {
-    'deepseek-chat': model(0.27, 1.1, 0.07, 65_536, false),
-    'deepseek-reasoner': model(0.55, 2.19, 0.14, 65_536, false),
+    'deepseek-chat': model({ input: 0.27, output: 1.1, cacheRead: 0.07, window: 65_536, vision: false }),
+    'deepseek-reasoner': model({ input: 0.55, output: 2.19, cacheRead: 0.14, window: 65_536, vision: false }),
   },
   openrouter: {
-    'openai/gpt-4o': model(2.5, 10, 1.25, 128_000, true),
-    'openai/gpt-4o-mini': model(0.15, 0.6, 0.075, 128_000, true),
-    'openai/gpt-4.1': model(2, 8, 0.5, 1_047_576, true),
-    'anthropic/claude-sonnet-4': anthropic(3, 15),
-    'anthropic/claude-3.5-haiku': anthropic(0.8, 4),
-    'google/gemini-2.5-pro': model(1.25, 10, 0.31, 1_048_576, true),
-    'deepseek/deepseek-chat': model(0.27, 1.1, 0.07, 65_536, false),
+    'openai/gpt-4o': model({ input: 2.5, output: 10, cacheRead: 1.25, window: 128_000, vision: true }),
+    'openai/gpt-4o-mini': model({
+      input: 0.15,
+      output: 0.6,
+      cacheRead: 0.075,
+      window: 128_000,
+      vision: true,
+    }),
+    'openai/gpt-4.1': model({ input: 2, output: 8, cacheRead: 0.5, window: 1_047_576, vision: true }),
+    'anthropic/claude-sonnet-4': anthropic({ input: 3, output: 15 }),
+    'anthropic/claude-3.5-haiku': anthropic({ input: 0.8, output: 4 }),
+    'google/gemini-2.5-pro': model({
+      input: 1.25,
+      output: 10,
+      cacheRead: 0.31,
+      window: 1_048_576,
+      vision: true,
+    }),
+    'deepseek/deepseek-chat': model({
+      input: 0.27,
+      output: 1.1,
+      cacheRead: 0.07,
+      window: 65_536,
+      vision: false,
+    }),
   },
 };
 
@@ -59,18 +77,20 @@ export function builtinModel(provider: string, modelId: string): BuiltinModel | 
   return null;
 }
 
-function model(
-  input: number,
-  output: number,
-  cacheRead: number,
-  contextWindow: number,
-  vision: boolean,
-): BuiltinModel {
-  return { pricing: { input, output, cacheRead }, contextWindow, vision };
+/** One row of the table: prices per million tokens, the context window, whether it takes images. */
+function model(row: {
+  input: number;
+  output: number;
+  cacheRead: number;
+  window: number;
+  vision: boolean;
+}): BuiltinModel {
+  const { input, output, cacheRead, window, vision } = row;
+  return { pricing: { input, output, cacheRead }, contextWindow: window, vision };
 }
 
 /** Anthropic bills cache reads at 10% of input and 5-minute cache writes at 125%; 200k context. */
-function anthropic(input: number, output: number): BuiltinModel {
+function anthropic({ input, output }: { input: number; output: number }): BuiltinModel {
   return {
     pricing: { input, output, cacheRead: input / 10, cacheWrite: input * 1.25 },
     contextWindow: 200_000,

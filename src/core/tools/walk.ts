@@ -29,11 +29,11 @@ async function readRules(dir: string): Promise<Ignore | null> {
   }
 }
 
-function ignoredBy(matchers: readonly Matcher[], relative: string, isDir: boolean): boolean {
+function ignoredBy(matchers: readonly Matcher[], relative: string, kind: 'folder' | 'file'): boolean {
   return matchers.some((m) => {
     const inBase = m.base === '' ? relative : path.posix.relative(m.base, relative);
     if (inBase.startsWith('..') || inBase === '') return false;
-    return m.rules.ignores(isDir ? `${inBase}/` : inBase);
+    return m.rules.ignores(kind === 'folder' ? `${inBase}/` : inBase);
   });
 }
 
@@ -70,8 +70,9 @@ export async function* walkFiles(options: WalkOptions): AsyncGenerator<string> {
     for (const entry of entries) {
       const relative = next.dir === '' ? entry.name : `${next.dir}/${entry.name}`;
       if (entry.isDirectory()) {
-        if (!ALWAYS_SKIPPED.has(entry.name) && !ignoredBy(matchers, relative, true)) folders.push(relative);
-      } else if ((entry.isFile() || entry.isSymbolicLink()) && !ignoredBy(matchers, relative, false)) {
+        if (!ALWAYS_SKIPPED.has(entry.name) && !ignoredBy(matchers, relative, 'folder'))
+          folders.push(relative);
+      } else if ((entry.isFile() || entry.isSymbolicLink()) && !ignoredBy(matchers, relative, 'file')) {
         yield relative;
       }
     }

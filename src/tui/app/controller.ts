@@ -95,7 +95,7 @@ export class Controller {
     const before = this.current;
     const next = reduce(before, event);
     this.current = next.state;
-    if (next.state !== before && next.quiet !== true) this.requestRender(urgent(event));
+    if (next.state !== before && next.quiet !== true) this.requestRender({ urgent: urgent(event) });
     return next.effects;
   }
 
@@ -110,8 +110,8 @@ export class Controller {
   }
 
   /** `urgent` for what the user typed: echo must not wait behind streaming frames. */
-  requestRender(urgent = false): void {
-    if (this.ready) this.scheduler.request(urgent);
+  requestRender(options: { urgent: boolean }): void {
+    if (this.ready) this.scheduler.request(options);
   }
 
   /** Startup is over: draw, then replay what was typed meanwhile, in order. */

@@ -48,9 +48,11 @@ export function wrapMd(logical: readonly MdLine[], width: number): Segment[][] {
   return out;
 }
 
-function body(text: string, width: number, markdown: boolean, base: StyleKey): Segment[][] {
+/** Text as lines of `width`: rendered as markdown (replies) or kept verbatim (tool arguments and output). */
+function body(text: string, width: number, as: { markdown: boolean; style: StyleKey }): Segment[][] {
+  const base = as.style;
   const { text: safe, note } = capped(text);
-  const logical: MdLine[] = markdown
+  const logical: MdLine[] = as.markdown
     ? renderMarkdown(safe, base)
     : safe.split('\n').map((l) => ({ segments: [seg(l, base)] }));
   const out = wrapMd(logical, width);
@@ -141,14 +143,18 @@ function toolLines(
   if (!o.expanded) return [first];
   const out: Segment[][] = [first, [seg(`${INDENT}${INDENT}arguments:`, 'dim')]];
   out.push(
-    ...body(prettyArguments(item.call.arguments), width - 2, false, 'codeBlock').map((l) => [
-      seg(INDENT),
-      ...l,
-    ]),
+    ...body(prettyArguments(item.call.arguments), width - 2, { markdown: false, style: 'codeBlock' }).map(
+      (l) => [seg(INDENT), ...l],
+    ),
   );
   if (item.result !== null) {
     out.push([seg(`${INDENT}${INDENT}result:`, 'dim')]);
-    out.push(...body(item.result.content, width - 2, false, 'codeBlock').map((l) => [seg(INDENT), ...l]));
+    out.push(
+      ...body(item.result.content, width - 2, { markdown: false, style: 'codeBlock' }).map((l) => [
+        seg(INDENT),
+        ...l,
+      ]),
+    );
   }
   return out;
 }
@@ -179,7 +185,10 @@ export function itemLines(item: ConversationItem, width: number, o: LineOptions)
       for (const name of item.attachments) lines.push([seg(`${INDENT}📎 ${sanitizeLine(name)}`, 'dim')]);
       if (item.content !== '')
         lines.push(
-          ...body(item.content, width, item.role === 'assistant', item.role === 'system' ? 'dim' : 'text'),
+          ...body(item.content, width, {
+            markdown: item.role === 'assistant',
+            style: item.role === 'system' ? 'dim' : 'text',
+          }),
         );
       if (item.reasoning !== '') lines.push(...reasoningLines(item.reasoning, width, o.expanded, o.selected));
       lines.push(...finishLines(item, width));
@@ -195,7 +204,7 @@ export function itemLines(item: ConversationItem, width: number, o: LineOptions)
       // Table rows keep their columns: cut at the edge rather than wrapped.
       for (const row of item.body ?? []) lines.push([seg(truncate(`  ${sanitizeLine(row)}`, width))]);
       if ((o.expanded || item.divider === true) && item.detail !== '')
-        lines.push(...body(item.detail, width, true, 'dim'));
+        lines.push(...body(item.detail, width, { markdown: true, style: 'dim' }));
       return lines;
     }
   }
@@ -222,7 +231,7 @@ export function liveLines(text: string, reasoning: string, width: number): Style
     lines.push([
       seg(`${INDENT}… ${withThousands(text.length - SCREEN_CAP)} earlier characters not shown`, 'warning'),
     ]);
-    lines.push(...body(text.slice(-SCREEN_CAP), width, true, 'text'));
-  } else if (text !== '') lines.push(...body(text, width, true, 'text'));
+    lines.push(...body(text.slice(-SCREEN_CAP), width, { markdown: true, style: 'text' }));
+  } else if (text !== '') lines.push(...body(text, width, { markdown: true, style: 'text' }));
   return lines;
 }
