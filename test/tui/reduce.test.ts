@@ -86,7 +86,7 @@ const typed = (text: string): AppEvent[] => [...text].map((ch) => key(ch, ch));
 
 function start(records: readonly SessionRecord[] = [msg('user', 'hello'), msg('assistant', 'hi')]): AppState {
   const base = initialState(
-    { projectId: 'proj', projectDir: '/home/dev/proj', spendingLimit: 5, commands: [] },
+    { projectId: 'proj', projectDir: '/home/dev/proj', commands: [] },
     { width: 120, height: 40 },
   );
   return run(

@@ -64,7 +64,6 @@ export class Controller {
         projectId: ws.project.id,
         projectDir: ws.project.dir,
         projectGroup: ws.project.group,
-        spendingLimit: ws.config.limits.max_session_spending,
         commands: ws.commandHelp(),
       },
       { width: screen.width, height: screen.height },
@@ -149,7 +148,8 @@ export class Controller {
         now: this.deps.clock(),
         projectId: state.facts.projectId,
         projectDir: state.facts.projectDir,
-        spendingLimit: state.facts.spendingLimit,
+        // Read at each paint: approving a project's settings can change the limits.
+        spendingLimit: this.ws.config.limits.max_session_spending,
         cache: this.linesOf(state.currentId ?? ''),
         items: currentItems(state),
         sessions: (w) => this.sessionsView(w),

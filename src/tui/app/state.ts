@@ -61,7 +61,6 @@ export interface WorkspaceFacts {
   readonly projectId: string;
   readonly projectDir: string;
   readonly projectGroup?: string | undefined;
-  readonly spendingLimit: number | undefined;
   /** The core's slash commands, for /help and completion. */
   readonly commands: readonly CommandHelp[];
 }
