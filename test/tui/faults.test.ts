@@ -72,7 +72,7 @@ describe('row 20: escape sequences in untrusted text', () => {
 });
 
 describe('row 21: a 10 MB tool output', () => {
-  it('is capped on screen with the cap stated, and the screen stays responsive', async () => {
+  it('is capped on screen with the cap stated, and keys still reach the input', async () => {
     const ws = new FakeWorkspace();
     const huge = 'line of output\n'.repeat(700_000);
     ws.add(summary({ id: 'big', name: 'big', order: 1 }), [
@@ -86,12 +86,11 @@ describe('row 21: a 10 MB tool output', () => {
     expect(s.text()).toContain(
       `showing the first 20,000 of ${huge.length.toLocaleString('en-US')} characters`,
     );
-    const started = performance.now();
+    // How long a key takes beside it is measured by bench/tui-huge-output.ts, not here.
     await s.press('x');
     s.tui.controller.renderNow();
-    // Generous for a loaded CI machine; an uncapped 10 MB would take seconds.
-    expect(performance.now() - started).toBeLessThan(250);
     expect(s.rows().some((r) => r.includes('› x'))).toBe(true);
+    expect(s.text()).toContain('showing the first 20,000 of');
   });
 });
 

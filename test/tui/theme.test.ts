@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadTheme, openTag } from '../../src/tui/theme.js';
 import { lineToTags } from '../../src/tui/text/tags.js';
 import { seg } from '../../src/tui/text/styled.js';
@@ -28,6 +28,7 @@ describe('themes', () => {
 
   it('falls back to dark, saying why, when a theme is missing or invalid', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'octo-theme-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(
       path.join(dir, 'dark.json'),
       JSON.stringify(loadTheme('dark', false).theme, (k, v: unknown) => (k === 'noColor' ? undefined : v)),

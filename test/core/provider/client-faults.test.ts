@@ -158,7 +158,7 @@ describe('row 15: server errors and stalls', () => {
   });
 
   it('times out while waiting for response headers', async () => {
-    const h = makeHarness(fake, { request: { idle_timeout_ms: 50, max_retries: 0 } });
+    const h = makeHarness(fake, { request: { first_byte_timeout_ms: 50, max_retries: 0 } });
     fake.enqueue({ hang: true });
     const error = await octoFailure(h.complete());
     expect(error.code).toBe('provider_timeout');

@@ -36,9 +36,10 @@ export interface Harness {
 
 /** A real client pointed at the fake server as provider "test", with a recording, instant sleep. */
 export function makeHarness(fake: FakeProvider, options: HarnessOptions = {}): Harness {
+  // The configured waits stay at their defaults: a test that needs a timeout sets a short one itself.
   const config = configSchema.parse({
     providers: { test: { base_url: fake.url, api_key_env: 'TEST_API_KEY', ...options.provider } },
-    request: { idle_timeout_ms: 2_000, max_retries: 3, max_retry_delay_ms: 30_000, ...options.request },
+    request: { max_retries: 3, max_retry_delay_ms: 30_000, ...options.request },
   });
   const env = { TEST_API_KEY: SECRET_KEY };
   const sleeps: number[] = [];

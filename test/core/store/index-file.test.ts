@@ -1,6 +1,5 @@
 import { appendFile, mkdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import type { SessionRecord, SessionSummary } from '../../../src/core/store/records.js';
 import { containing, INIT, storeFixture, summary, userMessage } from './helpers.js';
@@ -61,9 +60,8 @@ describe('the session index', () => {
     expect(store.drainWarnings()).toEqual([]);
   });
 
-  // The figure that matters is measured by bench/sessions-list.ts; this bound catches a regression to
-  // quadratic or NeDB-loading work (seconds), with room for the suite's own load on two cores.
-  it('lists 1,000 sessions in well under the 150 ms the whole command may take', async () => {
+  // How long it takes is measured by bench/sessions-list.ts (the whole command: < 150 ms), not here.
+  it('lists 1,000 sessions from an index it did not write', async () => {
     const fx = await storeFixture();
     await mkdir(fx.dataDir, { recursive: true });
     const lines = Array.from({ length: 1000 }, (_, i) =>
@@ -74,12 +72,10 @@ describe('the session index', () => {
     );
     await writeFile(path.join(fx.dataDir, 'index.db'), `${lines.join('\n')}\n`);
     const store = fx.store();
-    await store.list();
-    const started = performance.now();
     const listed = await store.list();
-    const elapsed = performance.now() - started;
     expect(listed).toHaveLength(1000);
-    expect(elapsed).toBeLessThan(150);
+    expect(listed.map((s) => s.order)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
+    expect(store.drainWarnings()).toEqual([]);
   });
 
   it('skips a torn last line when listing and sets it aside on the next update', async () => {

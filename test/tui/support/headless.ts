@@ -1,6 +1,7 @@
 /** A workspace screen on fake TTY streams: keys in, screen rows and written bytes out, no timers. */
 import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
@@ -77,15 +78,22 @@ export async function startHeadless(
   input.isTTY = true;
   input.setRawMode = () => undefined;
   const output = new FakeOutput(size.width, size.height);
-  const logFile = path.join(mkdtempSync(path.join(tmpdir(), 'octo-tui-')), 'tui.log');
-  const tui = await startTui(ws, {
+  const logDir = mkdtempSync(path.join(tmpdir(), 'octo-tui-'));
+  const logFile = path.join(logDir, 'tui.log');
+  const removeLog = (): Promise<void> => rm(logDir, { recursive: true, force: true });
+  const started = await startTui(ws, {
     noColor: false,
     logFile,
     input,
     output,
     clock: () => FIXED_NOW,
     ...options,
+  }).catch(async (error: unknown) => {
+    await removeLog();
+    throw error;
   });
+  // The log's folder goes when the screen exits: awaiting `exited` includes removing it.
+  const tui: RunningTui = { ...started, exited: started.exited.finally(removeLog) };
   const flush = async (): Promise<void> => {
     await tui.controller.settle();
     tui.controller.scheduler.flush();
