@@ -20,9 +20,11 @@ import {
   type ApprovalFrame,
   type ClientFrame,
   type CommandFrame,
+  type Parsed,
   type SessionFrame,
   parseClientFrame,
 } from './protocol.js';
+import type { Received } from './receive.js';
 import { SessionRegistry } from './session-registry.js';
 
 export interface HubOptions {
@@ -122,16 +124,19 @@ export class Hub {
   }
 
   /**
-   * One text frame from a client. Frames of one client are handled in the order they came (a message
-   * sent right after its session frame finds the session open); long work (a command) runs on its own.
+   * One frame from a client, as the transport received it. Frames of one client are handled in the
+   * order they came (a message sent right after its session frame finds the session open); long work
+   * (a command) runs on its own. A refusal waits its turn too, so a client reads its answers in the
+   * order it sent the frames.
    */
-  receive(peer: Peer, text: string): void {
-    const parsed = parseClientFrame(text);
+  receive(peer: Peer, received: Received): void {
+    const parsed: Parsed = received.ok
+      ? parseClientFrame(received.text)
+      : { ok: false, message: received.message, code: received.code };
     const previous = this.chains.get(peer) ?? Promise.resolve();
-    // A refusal waits its turn too, so a client reads its answers in the order it sent the frames.
     const next = parsed.ok
       ? previous.then(() => this.handle(peer, parsed.frame))
-      : previous.then(() => this.refuse(peer, parsed.message, parsed.requestId, 'invalid_frame'));
+      : previous.then(() => this.refuse(peer, parsed.message, parsed.requestId, parsed.code));
     this.chains.set(peer, next);
   }
 

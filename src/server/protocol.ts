@@ -12,6 +12,8 @@ export const MAX_FRAME_BYTES = 10_000_000;
 const requestId = z.string().min(1).max(256).describe('Echoed in the ack and in errors about this frame.');
 /** The core checks the name itself (its message says why a name is refused). */
 const sessionId = z.string().min(1).max(256).describe('The session name (or id).');
+/** A count of tokens, frames, messages: JSON Schema says integer ≥ 0. */
+const count = z.number().int().min(0);
 const seq = z
   .number()
   .int()
@@ -158,7 +160,7 @@ export const helloFrame = z
     instance: z
       .string()
       .describe('Changes with every server process; seqs of another instance do not replay.'),
-    max_frame_bytes: z.number().int(),
+    max_frame_bytes: count.describe('A larger frame is refused with an error frame, unread.'),
     caps: z.array(z.enum(CAPABILITIES)),
   })
   .describe('The first frame on every connection.');
@@ -237,16 +239,16 @@ export const costFrame = z
   .object({
     type: z.literal('cost'),
     ...sessionPart,
-    session_tokens: z.number().int(),
+    session_tokens: count,
     session_cost: z.number().nullable().describe('USD; null when a price is unknown.'),
-    input_tokens: z.number().int(),
-    output_tokens: z.number().int(),
-    cache_read_tokens: z.number().int(),
-    cache_write_tokens: z.number().int(),
-    reasoning_tokens: z.number().int(),
+    input_tokens: count,
+    output_tokens: count,
+    cache_read_tokens: count,
+    cache_write_tokens: count,
+    reasoning_tokens: count,
     turn_status: z.enum(['finished', 'interrupted', 'failed']),
     turn_cost: z.number().nullable().describe("This turn's cost in USD; null when a price is unknown."),
-    requests: z.number().int().describe('Model calls the turn made (a reply cut short counts).'),
+    requests: count.describe('Model calls the turn made (a reply cut short counts).'),
     usage_complete: z
       .boolean()
       .describe(
@@ -265,7 +267,14 @@ export const errorFrame = z
     message: z.string(),
     request_id: z.string().optional(),
     session_id: z.string().optional(),
-    code: z.string().optional(),
+    code: z
+      .string()
+      .optional()
+      .describe(
+        'For programs: invalid_json, invalid_frame, unknown_type, frame_too_large, invalid_utf8, binary_frame, ' +
+          'unauthorized, session_not_found, session_locked, name_invalid, approval_unknown, approval_foreign, ' +
+          "command_failed, a failed turn's provider_* or budget_exceeded code, internal.",
+      ),
     seq: seq.optional(),
   })
   .describe('A refused frame (the connection stays up) or a failed turn.');
@@ -282,7 +291,7 @@ export const approvalRequestFrame = z
     tool: z.string(),
     summary: z.string(),
     detail: z.string(),
-    timeout_ms: z.number().int().describe('Without an answer by then the request is denied.'),
+    timeout_ms: count.describe('Without an answer by then the request is denied.'),
   })
   .describe('A tool call (or a project setting) waits for an approval frame.');
 
@@ -346,7 +355,8 @@ export type SessionFrameOut =
 
 // ---- parsing ---------------------------------------------------------------------------------
 
-export type Parsed = { ok: true; frame: ClientFrame } | { ok: false; message: string; requestId?: string };
+export type Parsed =
+  { ok: true; frame: ClientFrame } | { ok: false; message: string; code: string; requestId?: string };
 
 /** Validates one incoming text frame; a refusal says why in words a client author can act on. */
 export function parseClientFrame(text: string): Parsed {
@@ -354,21 +364,28 @@ export function parseClientFrame(text: string): Parsed {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return { ok: false, message: `Invalid JSON: ${error instanceof Error ? error.message : String(error)}` };
+    const reason = error instanceof Error ? error.message : String(error);
+    return { ok: false, code: 'invalid_json', message: `Invalid JSON: ${reason}` };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { ok: false, message: 'A frame is one JSON object with a "type".' };
+    return { ok: false, code: 'invalid_frame', message: 'A frame is one JSON object with a "type".' };
   }
   const record = value as Record<string, unknown>;
   const requestId =
     typeof record.request_id === 'string' && record.request_id.length <= 256 ? record.request_id : undefined;
-  const refuse = (message: string): Parsed => ({ ok: false, message, ...(requestId ? { requestId } : {}) });
+  const refuse = (message: string, code = 'invalid_frame'): Parsed => ({
+    ok: false,
+    message,
+    code,
+    ...(requestId ? { requestId } : {}),
+  });
   const type = record.type;
   if (typeof type !== 'string') return refuse('A frame needs a "type" (a string).');
   const schema = (CLIENT_FRAMES as Record<string, z.ZodType<ClientFrame>>)[type];
   if (schema === undefined) {
     return refuse(
       `Unknown frame type ${JSON.stringify(type.slice(0, 64))}; expected one of ${Object.keys(CLIENT_FRAMES).join(', ')}.`,
+      'unknown_type',
     );
   }
   const parsed = schema.safeParse(value);

@@ -14,7 +14,7 @@ import { LineReader } from './line-reader.js';
 import { newPeerId, type Peer } from './peer.js';
 import { authFrame, MAX_FRAME_BYTES } from './protocol.js';
 import { ensurePrivateDir, writePrivateFile } from './private-files.js';
-import { receiveText } from './receive.js';
+import { receiveText, tooLarge } from './receive.js';
 
 /** A connection that has not sent its token by then is closed. */
 const AUTH_TIMEOUT_MS = 10_000;
@@ -153,21 +153,13 @@ function serveConnection(hub: Hub, socket: Socket, token: string, options: UnixS
   socket.on('data', (chunk: Buffer) => {
     for (const line of reader.push(chunk)) {
       if (socket.destroyed || socket.writableEnded) return;
-      if (!line.ok) {
-        hub.refuse(
-          peer,
-          `Frame too large: ${line.bytes} bytes; the limit is ${MAX_FRAME_BYTES} bytes. It was not read.`,
-        );
-        continue;
-      }
-      const text = receiveText(line.data, MAX_FRAME_BYTES);
-      if (!text.ok) {
-        hub.refuse(peer, text.message);
-        continue;
-      }
-      if (text.text.trim() === '') continue;
-      if (!authenticated) authenticate(text.text);
-      else hub.receive(peer, text.text);
+      const received = line.ok
+        ? receiveText(line.data, MAX_FRAME_BYTES)
+        : tooLarge(line.bytes, MAX_FRAME_BYTES);
+      if (received.ok && received.text.trim() === '') continue;
+      if (authenticated) hub.receive(peer, received);
+      // Anything but a valid auth line first ends the connection.
+      else authenticate(received.ok ? received.text : '');
     }
   });
   socket.on('error', (error) => {

@@ -14,7 +14,7 @@ import {
 import type { Hub } from './hub.js';
 import { newPeerId, type Peer } from './peer.js';
 import { MAX_FRAME_BYTES } from './protocol.js';
-import { receiveText } from './receive.js';
+import { BINARY_FRAME, receiveText } from './receive.js';
 
 export const WS_PATH = '/ws';
 /**
@@ -160,16 +160,7 @@ export async function startWsServer(hub: Hub, options: WsServerOptions): Promise
         peer.alive = true;
       });
       client.on('message', (data: Buffer, isBinary) => {
-        if (isBinary) {
-          hub.refuse(peer, 'Binary frames are not accepted; send JSON text frames.');
-          return;
-        }
-        const text = receiveText(data, MAX_FRAME_BYTES);
-        if (!text.ok) {
-          hub.refuse(peer, text.message);
-          return;
-        }
-        hub.receive(peer, text.text);
+        hub.receive(peer, isBinary ? BINARY_FRAME : receiveText(data, MAX_FRAME_BYTES));
       });
       client.on('error', (error) => options.log(`client ${peer.label}: ${error.message}`));
       client.on('close', () => {

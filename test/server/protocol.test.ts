@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeFrame } from '../../src/server/encode.js';
 import { LineReader } from '../../src/server/line-reader.js';
 import { parseClientFrame } from '../../src/server/protocol.js';
+import { receiveText } from '../../src/server/receive.js';
 import { ReplayBuffer } from '../../src/server/replay.js';
 
 /** The message of a refused frame. */
@@ -45,8 +46,11 @@ describe('client frames', () => {
     expect(parseClientFrame('{"request_id":"r"}')).toEqual({
       ok: false,
       message: 'A frame needs a "type" (a string).',
+      code: 'invalid_frame',
       requestId: 'r',
     });
+    expect(parseClientFrame('{"type":"launch"}')).toMatchObject({ ok: false, code: 'unknown_type' });
+    expect(parseClientFrame('{"type":')).toMatchObject({ ok: false, code: 'invalid_json' });
     expect(refusal('{"type":"auth","token":"x"}')).toMatch(/Unknown frame type "auth"/);
     const empty = parseClientFrame('{"type":"message","session_id":"a","content":"","request_id":"m"}');
     expect(empty).toMatchObject({ ok: false, requestId: 'm' });
@@ -54,6 +58,20 @@ describe('client frames', () => {
       /^Invalid message frame: content/,
     );
     expect(refusal('{"type":"command","session_id":"a","command":"info now"}')).toMatch(/command/);
+  });
+});
+
+describe('frames not read', () => {
+  it('refuses a frame over the limit unread, and bytes that are not UTF-8', () => {
+    expect(receiveText(Buffer.from('{"type":"list"}'), 100)).toEqual({ ok: true, text: '{"type":"list"}' });
+    expect(receiveText(Buffer.alloc(101, 0x20), 100)).toMatchObject({ ok: false, code: 'frame_too_large' });
+    expect(receiveText(Buffer.from([0x7b, 0xc3, 0x28, 0x7d]), 100)).toMatchObject({
+      ok: false,
+      code: 'invalid_utf8',
+    });
+    // An overlong encoding of '/' and a lone surrogate are not UTF-8 either.
+    expect(receiveText(Buffer.from([0xc0, 0xaf]), 100)).toMatchObject({ ok: false });
+    expect(receiveText(Buffer.from([0xed, 0xa0, 0x80]), 100)).toMatchObject({ ok: false });
   });
 });
 
