@@ -94,11 +94,19 @@ export function escapeTags(text: string): string {
   return text.replace(/[{}]/g, (ch) => (ch === '{' ? '{open}' : '{close}'));
 }
 
+/**
+ * A theme colour as a neo-blessed tag names it. Its styles take `lightwhite`, but its tags only know
+ * `light-white` (`{lightwhite-fg}` is not a tag, so it was drawn as text).
+ */
+function tagColour(colour: string): string {
+  return colour.replace(/^light(?=[a-z])/i, 'light-');
+}
+
 /** The neo-blessed tag that opens a look ('' for the plain look). */
 export function openTag(look: Look): string {
   let tag = '';
-  if (look.fg !== undefined && look.fg !== 'default') tag += `{${look.fg}-fg}`;
-  if (look.bg !== undefined && look.bg !== 'default') tag += `{${look.bg}-bg}`;
+  if (look.fg !== undefined && look.fg !== 'default') tag += `{${tagColour(look.fg)}-fg}`;
+  if (look.bg !== undefined && look.bg !== 'default') tag += `{${tagColour(look.bg)}-bg}`;
   if (look.bold === true) tag += '{bold}';
   if (look.underline === true) tag += '{underline}';
   if (look.inverse === true) tag += '{inverse}';

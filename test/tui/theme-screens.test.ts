@@ -1,0 +1,40 @@
+/** Every theme shipped, drawn: a text capture and a map of the looks, at 80x24 (issue 12 item 9). */
+import { readdirSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { THEMES_DIR } from '../../src/tui/theme.js';
+import { fixtureWorkspace } from './support/fixture.js';
+import { startHeadless, type Headless } from './support/headless.js';
+import { styleMap } from './support/screen-styles.js';
+
+const SHIPPED = readdirSync(THEMES_DIR)
+  .filter((file) => file.endsWith('.json'))
+  .map((file) => file.slice(0, -'.json'.length))
+  .sort();
+
+let screen: Headless | null = null;
+
+afterEach(async () => {
+  if (screen === null) return;
+  const running = screen;
+  screen = null;
+  running.tui.controller.onExit(0);
+  await running.tui.exited;
+});
+
+describe('the shipped themes on screen', () => {
+  it('ships dark, light and high-contrast', () => {
+    expect(SHIPPED).toEqual(['dark', 'high-contrast', 'light']);
+  });
+
+  it.each(SHIPPED)('draws %s with its colours and no tag as text', async (theme) => {
+    screen = await startHeadless(fixtureWorkspace(), { width: 80, height: 24 }, { theme });
+    await screen.flush();
+    const text = screen.text();
+    // A tag blessed did not understand is drawn as it was written.
+    expect(text).not.toMatch(/\{\/?[\w-]*(-fg|-bg|bold|underline|inverse)\}/);
+    expect(screen.tui.controller.state.hint).toBeNull();
+    await expect(`${text}\n\n${styleMap(screen.tui.screen)}\n`).toMatchFileSnapshot(
+      `__snapshots__/theme-${theme}-80x24.txt`,
+    );
+  });
+});
