@@ -66,16 +66,33 @@ function nest(sessions: readonly SessionSummary[]): Array<{ summary: SessionSumm
   return out;
 }
 
+/** When a session last had a record written: its last message, or its creation. */
+function lastActivity(s: SessionSummary): number {
+  const at = Math.max(Date.parse(s.updatedAt), Date.parse(s.createdAt));
+  return Number.isNaN(at) ? 0 : at;
+}
+
 /**
- * This project first, then other projects most recently used first; worktrees of one repository
- * (`projectGroup`) together. Sessions inside keep the list's recency order, forks under their origin.
+ * Most recently active first (the time of its last record), the store's counter breaking ties. Not the
+ * counter alone: opening a session makes it the store's most recent (what `octo` reopens), and a list
+ * that moved the session just opened to the top would send Ctrl-N round in circles.
+ */
+function byActivity(summaries: readonly SessionSummary[]): SessionSummary[] {
+  const keyed = summaries.map((summary) => ({ summary, at: lastActivity(summary) }));
+  keyed.sort((a, b) => b.at - a.at || b.summary.order - a.summary.order);
+  return keyed.map((k) => k.summary);
+}
+
+/**
+ * This project first, then other projects most recently active first; worktrees of one repository
+ * (`projectGroup`) together. Sessions inside in activity order, forks under their origin.
  */
 export function groupSessions(
   summaries: readonly SessionSummary[],
   projectId: string,
   projectGroup?: string,
 ): SessionGroup[] {
-  const byOrder = [...summaries].sort((a, b) => b.order - a.order);
+  const byOrder = byActivity(summaries);
   const isMine = (s: SessionSummary): boolean =>
     s.projectId === projectId || (projectGroup !== undefined && s.projectGroup === projectGroup);
   const mine = byOrder.filter(isMine);
