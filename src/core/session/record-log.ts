@@ -80,7 +80,10 @@ export class RecordLog {
         if (records.length > 0) this.announce({ kind: 'updated', records });
       },
       mediaDir: () => inner.mediaDir(),
+      loadedFrom: () => inner.loadedFrom(),
+      loadEarlier: () => inner.loadEarlier(),
       close: () => inner.close(),
+      closedState: () => inner.closedState(),
     };
   }
 

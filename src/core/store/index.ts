@@ -4,10 +4,12 @@ export { assertSessionName, validateSessionName } from './names.js';
 export type { StoreFaults } from './io.js';
 export type {
   DoctorReport,
+  FileState,
   FileWatch,
   LockHolder,
   OctoPaths,
   ReadOnlySession,
+  ResumeHint,
   SessionStore,
   SessionWriter,
   SearchHit,

@@ -17,9 +17,12 @@ export function indexedWriter(inner: SessionWriter, index: SearchIndex): Session
     update: (seq, patch) => inner.update(seq, patch),
     updateMany: (seqs, patch) => inner.updateMany(seqs, patch),
     mediaDir: () => inner.mediaDir(),
+    loadedFrom: () => inner.loadedFrom(),
+    loadEarlier: () => inner.loadEarlier(),
     close: async () => {
       await inner.close();
       await index.flushIfLarge();
     },
+    closedState: () => inner.closedState(),
   };
 }

@@ -21,7 +21,7 @@ import { searchStore } from './search.js';
 import { readSessionFile } from './session-file.js';
 import { acquireSessionLock, currentHolder } from './session-lock.js';
 import { NedbSessionWriter } from './session-writer.js';
-import type { OctoPaths, SessionStore, SessionWriter } from './types.js';
+import type { OctoPaths, ResumeHint, SessionStore, SessionWriter } from './types.js';
 import { WarningSink } from './warnings.js';
 
 export interface SessionStoreOptions {
@@ -67,7 +67,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     paths: options.paths,
     list: () => readSummaries(ctx.layout),
     create: (init) => createSession(ctx, init),
-    openWriter: (id) => openWriter(ctx, id),
+    openWriter: (id, openOptions) => openWriter(ctx, id, openOptions?.resumeFrom),
     openReadOnly: async (id) => {
       const file = ctx.layout.sessionPath(id);
       const records = await readSessionFile(file, id);
@@ -106,7 +106,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
   };
 }
 
-async function openWriter(ctx: StoreContext, id: string): Promise<SessionWriter> {
+async function openWriter(ctx: StoreContext, id: string, resumeFrom?: ResumeHint): Promise<SessionWriter> {
   const file = ctx.layout.sessionPath(id);
   await ensureDataDirs(ctx);
   try {
@@ -117,13 +117,13 @@ async function openWriter(ctx: StoreContext, id: string): Promise<SessionWriter>
       throw new OctoError('session_not_found', `No session file ${file}.`, { cause: error });
     throw readError(file, error);
   }
-  return openLocked(ctx, id);
+  return openLocked(ctx, id, resumeFrom);
 }
 
-async function openLocked(ctx: StoreContext, id: string): Promise<SessionWriter> {
+async function openLocked(ctx: StoreContext, id: string, resumeFrom?: ResumeHint): Promise<SessionWriter> {
   const lock = await acquireSessionLock(ctx.layout.sessionPath(id), ctx.layout.ownerPath(id), id, ctx);
   try {
-    return indexedWriter(await NedbSessionWriter.open(id, lock, ctx), ctx.search);
+    return indexedWriter(await NedbSessionWriter.open(id, lock, ctx, resumeFrom), ctx.search);
   } catch (error) {
     await lock.release().catch((releaseError: unknown) => issue(ctx, ctx.layout.lockPath(id), releaseError));
     throw error;

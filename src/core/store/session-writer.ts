@@ -1,3 +1,4 @@
+import { rm, stat } from 'node:fs/promises';
 import { OctoError, getErrorMessage, isOctoError } from '../errors.js';
 import type { NewRecord, SessionRecord } from './records.js';
 import { sessionPrepareContext, type StoreContext } from './context.js';
@@ -5,13 +6,11 @@ import { saveError } from './io.js';
 import type { NedbDoc } from './line-parser.js';
 import { compactNedbFile } from './compact-file.js';
 import { appendDocs, openForWriting } from './nedb-file.js';
-import { ensurePrivateDirSync } from './permissions.js';
+import { ensurePrivateDirSync, tightenFile } from './permissions.js';
 import type { HeldLock } from './session-lock.js';
 import { checkRecordDoc, toRecords } from './session-file.js';
-import type { SessionWriter } from './types.js';
-
-/** Zero-padding of seqs in document ids; a trillion records is beyond any session. */
-const SEQ_DIGITS = 12;
+import { readTail, recordDocId } from './session-tail.js';
+import type { FileState, ResumeHint, SessionWriter } from './types.js';
 
 /**
  * The one writer of a session file (invariant 4 in docs/architecture.md). Records live in our own array
@@ -32,6 +31,9 @@ export class NedbSessionWriter implements SessionWriter {
   private queue: Promise<void> = Promise.resolve();
   private closed = false;
   private closing: Promise<void> | null = null;
+  /** The seq of the first loaded record when opened from a resume point (older ones unread); else null. */
+  private from: number | null = null;
+  private stateAtClose: FileState | null = null;
   private readonly file: string;
 
   private constructor(
@@ -42,11 +44,34 @@ export class NedbSessionWriter implements SessionWriter {
     this.file = ctx.layout.sessionPath(id);
   }
 
-  /** Reads the file for writing; the caller holds the lock, and releases it if this throws. */
-  static async open(id: string, lock: HeldLock, ctx: StoreContext): Promise<NedbSessionWriter> {
+  /**
+   * Reads the file for writing; the caller holds the lock, and releases it if this throws. With a
+   * resume hint that still holds, only the records from its seq on are read (see session-tail.ts).
+   */
+  static async open(
+    id: string,
+    lock: HeldLock,
+    ctx: StoreContext,
+    resumeFrom?: ResumeHint,
+  ): Promise<NedbSessionWriter> {
     const writer = new NedbSessionWriter(id, lock, ctx);
-    await writer.load();
+    if (resumeFrom === undefined || !(await writer.loadTail(resumeFrom))) await writer.load();
     return writer;
+  }
+
+  loadedFrom(): number | null {
+    return this.from;
+  }
+
+  loadEarlier(): Promise<void> {
+    return this.serial(async () => {
+      this.assertWritable();
+      if (this.from !== null) await this.load();
+    });
+  }
+
+  closedState(): FileState | null {
+    return this.stateAtClose;
   }
 
   records(): readonly SessionRecord[] {
@@ -70,6 +95,8 @@ export class NedbSessionWriter implements SessionWriter {
   update(seq: number, patch: Partial<SessionRecord>): Promise<SessionRecord> {
     return this.serial(async () => {
       await this.ready();
+      // A record before the loaded ones (an undone compaction's messages): the whole file is read first.
+      if (this.from !== null && seq < this.from) await this.load();
       const index = this.indexOf(seq);
       const current = this.list[index];
       if (current === undefined)
@@ -89,6 +116,9 @@ export class NedbSessionWriter implements SessionWriter {
       await this.ready();
       const changes = cleanPatch(patch);
       if (seqs.length === 0 || Object.keys(changes).length === 0) return;
+      // Records before the loaded ones: the whole file is read first.
+      const from = this.from;
+      if (from !== null && seqs.some((seq) => seq < from)) await this.load();
       const positions = seqs.map((seq) => {
         const index = this.indexOf(seq);
         if (index === -1)
@@ -128,15 +158,19 @@ export class NedbSessionWriter implements SessionWriter {
 
   private async finish(): Promise<void> {
     this.closed = true;
-    if (this.lock.lostReason() === null && this.superseded > 0) {
+    let clean = this.lock.lostReason() === null && this.prepared;
+    if (clean && this.superseded > 0) {
       try {
         await compactNedbFile(this.file, checkRecordDoc, sessionPrepareContext(this.ctx, this.id));
       } catch (error) {
+        clean = false;
         this.issue(
           `Could not compact the session file; it stays valid as it is (${getErrorMessage(error)}).`,
         );
       }
     }
+    // Taken while the lock is held: no other writer can have changed the file since.
+    if (clean) this.stateAtClose = await fileState(this.file).catch(() => null);
     try {
       await this.lock.release();
     } catch (error) {
@@ -152,14 +186,35 @@ export class NedbSessionWriter implements SessionWriter {
         sessionPrepareContext(this.ctx, this.id),
       );
       // After a failed write the file is the truth: what made it to disk is what the records are.
-      this.list = toRecords(parsed.docs);
-      this.ids = new Map(parsed.docs.map((doc: NedbDoc) => [doc.seq as number, doc._id]));
-      this.superseded = parsed.superseded;
-      this.prepared = true;
+      this.useDocs(parsed.docs, parsed.superseded, null);
     } catch (error) {
       if (isOctoError(error)) throw error;
       throw saveError(this.file, error);
     }
+  }
+
+  /** Reads only the records from the hint's seq on; false when the file is not as the hint says. */
+  private async loadTail(hint: ResumeHint): Promise<boolean> {
+    try {
+      await tightenFile(this.file, this.ctx.warnings);
+      // NeDB's own temp file: stale while the main file exists (as openForWriting removes it).
+      await rm(`${this.file}~`, { force: true });
+      const docs = await readTail(this.file, hint, checkRecordDoc);
+      if (docs === null) return false;
+      this.useDocs(docs, 0, hint.seq);
+      return true;
+    } catch (error) {
+      if (isOctoError(error)) throw error;
+      throw saveError(this.file, error);
+    }
+  }
+
+  private useDocs(docs: readonly NedbDoc[], superseded: number, from: number | null): void {
+    this.list = toRecords(docs);
+    this.ids = new Map(docs.map((doc: NedbDoc) => [doc.seq as number, doc._id]));
+    this.superseded = superseded;
+    this.from = from;
+    this.prepared = true;
   }
 
   /** Checks the writer may write, and prepares the file again after a failed write. */
@@ -220,8 +275,11 @@ export class NedbSessionWriter implements SessionWriter {
 }
 
 /** NeDB compacts in `_id` order, so ids that sort like seqs keep the file in seq order for people who read it. */
-function docId(seq: number): string {
-  return `r${String(seq).padStart(SEQ_DIGITS, '0')}`;
+const docId = recordDocId;
+
+async function fileState(file: string): Promise<FileState> {
+  const info = await stat(file);
+  return { size: info.size, mtimeMs: info.mtimeMs, ino: info.ino };
 }
 
 /** A record's seq and kind are its identity; a patch changes the rest, and `undefined` means "leave". */

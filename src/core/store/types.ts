@@ -14,6 +14,19 @@ export interface StoreSearchOptions {
   allowed: (sessionId: string) => boolean;
 }
 
+/** A file as it was: what must be unchanged for the lines before a resume point to be trusted unread. */
+export interface FileState {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
+
+/** Where to start reading a session file, and the state the file must be in for that. */
+export interface ResumeHint {
+  seq: number;
+  state: FileState;
+}
+
 /** Where octo keeps its data and configuration (docs/architecture.md "Data"). */
 export interface OctoPaths {
   /** Data root: index.db, sessions/, trash, logs. */
@@ -45,8 +58,20 @@ export interface SessionWriter {
   updateMany(seqs: readonly number[], patch: Partial<SessionRecord>): Promise<void>;
   /** Absolute path of the media folder of this session (created 0700 on demand). */
   mediaDir(): string;
+  /**
+   * When the file was opened from a resume point, the seq of the first record read: the records
+   * before it were not loaded (see loadEarlier). Null when every record is loaded.
+   */
+  loadedFrom(): number | null;
+  /** Reads the records before the first loaded one (the whole file); nothing to do when all are loaded. */
+  loadEarlier(): Promise<void>;
   /** Compacts the file if idle, releases the lock. Idempotent. */
   close(): Promise<void>;
+  /**
+   * The file's state when this writer closed it (before the lock was released), for a resume point;
+   * null before closing, or when the close did not leave the file in the state it knows (a failure).
+   */
+  closedState(): FileState | null;
 }
 
 export interface ReadOnlySession {
@@ -86,8 +111,11 @@ export interface SessionStore {
     parentId?: string;
     projectGroup?: string;
   }): Promise<SessionWriter>;
-  /** Opens for writing; throws OctoError session_locked (details.holder) when another live process holds it. */
-  openWriter(id: string): Promise<SessionWriter>;
+  /**
+   * Opens for writing; throws OctoError session_locked (details.holder) when another live process holds
+   * it. With `resumeFrom`, and the file in the state it names, only the records from its seq on are read.
+   */
+  openWriter(id: string, options?: { resumeFrom?: ResumeHint }): Promise<SessionWriter>;
   /** Parses the file without NeDB and without writing anything. */
   openReadOnly(id: string): Promise<ReadOnlySession>;
   /**
