@@ -32,14 +32,15 @@ export function sameSummary(a: SessionSummary, b: SessionSummary): boolean {
 }
 
 export function summarize(id: string, records: readonly SessionRecord[], contextTokens = 0): SessionSummary {
-  const summary: SessionSummary = {
+  const at = records[0]?.at ?? new Date(0).toISOString();
+  const empty: SessionSummary = {
     id,
     name: id,
     title: '',
     projectId: '',
     projectDir: '',
-    createdAt: records[0]?.at ?? new Date(0).toISOString(),
-    updatedAt: records.at(-1)?.at ?? new Date(0).toISOString(),
+    createdAt: at,
+    updatedAt: at,
     order: 0,
     model: '',
     messageCount: 0,
@@ -50,7 +51,27 @@ export function summarize(id: string, records: readonly SessionRecord[], context
     lastPreview: '',
     trashedAt: null,
   };
-  let tokens: Usage = ZERO_USAGE;
+  return summarizeFrom(empty, records, contextTokens);
+}
+
+/**
+ * `base` (the summary of the records before) with `records` applied, so that a session opened from a
+ * resume point sums its new records onto the summary it was closed with:
+ * summarizeFrom(summarize(id, a), b) equals summarize(id, [...a, ...b]), cost sums included (the same
+ * additions in the same order).
+ */
+export function summarizeFrom(
+  base: SessionSummary,
+  records: readonly SessionRecord[],
+  contextTokens = base.contextTokens,
+): SessionSummary {
+  const summary: SessionSummary = {
+    ...base,
+    updatedAt: records.at(-1)?.at ?? base.updatedAt,
+    order: 0,
+    contextTokens,
+  };
+  let tokens: Usage = base.tokens;
   for (const record of records) {
     switch (record.kind) {
       case 'message':

@@ -1,6 +1,7 @@
 /** The store domain's public face: NeDB persistence of sessions, and the record types it owns. */
 export { createSessionStore, type SessionStoreOptions } from './session-store.js';
 export { assertSessionName, validateSessionName } from './names.js';
+export { isSessionSummary } from './summary-schema.js';
 export type { StoreFaults } from './io.js';
 export type {
   DoctorReport,

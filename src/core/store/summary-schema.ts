@@ -52,3 +52,8 @@ export function toSummary(doc: NedbDoc): SessionSummary {
   const { _id, ...summary } = doc;
   return summary as unknown as SessionSummary;
 }
+
+/** A summary from another of octo's own files (a resume point), checked as index.db's are. */
+export function isSessionSummary(value: unknown): value is SessionSummary {
+  return typeof value === 'object' && value !== null && checkSummaryDoc(value as NedbDoc) === null;
+}
