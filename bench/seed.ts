@@ -34,6 +34,8 @@ const SYSTEM_TOKENS = 2_000;
 const HISTORY_STARTS = Date.parse('2026-01-05T09:00:00.000Z');
 /** Counting a long history from cold takes a second or two; a loaded machine takes longer. */
 const COUNT_WITHIN_MS = 120_000;
+/** No count for this long: counting is not under way (the context is far below its level). */
+const QUIET_MS = 3_000;
 /** Messages at the end that no compaction touches (the context then holds roughly 100 to 150). */
 const LAST_UNCOMPACTED = 100;
 
@@ -93,24 +95,35 @@ export async function seedHistory(home: OctoHome, name: string, messages: number
 
 /**
  * Opens the session through the core (its summary saved to the index), lets the context be counted
- * exactly in the background as the workspace screen does, and closes it (the counts saved).
+ * in the background as the workspace screen does, and closes it (the counts saved). A context far
+ * below its compression level is not counted (nothing needs it): the wait ends when no count has
+ * landed for a while.
  */
 async function countContext(ws: Workspace, name: string): Promise<void> {
   const handle = await ws.sessions.open(name);
   await new Promise<void>((resolve, reject) => {
-    // Background counting does not keep a process alive; this timer does, and bounds the wait.
+    // Background counting does not keep a process alive; these timers do, and bound the wait.
     const timer = setTimeout(() => {
-      off();
+      finish();
       reject(new Error(`the context of ${name} was not counted within ${COUNT_WITHIN_MS} ms`));
     }, COUNT_WITHIN_MS);
-    const done = (): void => {
-      if (!handle.context().exact) return;
+    let quiet = setTimeout(() => finishWith(resolve), QUIET_MS);
+    const finish = (): void => {
       clearTimeout(timer);
+      clearTimeout(quiet);
       off();
-      resolve();
     };
-    const off = ws.on('context.changed', done);
-    done();
+    const finishWith = (done: () => void): void => {
+      finish();
+      done();
+    };
+    const changed = (): void => {
+      if (handle.context().exact) return finishWith(resolve);
+      clearTimeout(quiet);
+      quiet = setTimeout(() => finishWith(resolve), QUIET_MS);
+    };
+    const off = ws.on('context.changed', changed);
+    changed();
   });
   await handle.close();
 }
