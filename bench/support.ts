@@ -98,3 +98,27 @@ export const OCTO_BIN = process.env.OCTO_BENCH_BIN ?? BIN;
 export function octoArgv(...args: string[]): string[] {
   return [process.execPath, OCTO_BIN, ...args];
 }
+
+/** A build of octo a benchmark measures: this one, or the base of an A/B comparison. */
+export interface Build {
+  /** '' for this build; ' (base)' for the other. */
+  label: string;
+  argv(...args: string[]): string[];
+}
+
+/**
+ * The builds to measure: this one, and with OCTO_BENCH_BASE (another checkout's bin/octo.js, built) that
+ * one too, in the same runs and interleaved, so that a change is measured before and after under the
+ * same load. Scripts that support it say so.
+ */
+export function builds(): Build[] {
+  const self: Build = { label: '', argv: octoArgv };
+  const base = process.env.OCTO_BENCH_BASE;
+  if (base === undefined || base === '') return [self];
+  return [self, { label: ' (base)', argv: (...args) => [process.execPath, base, ...args] }];
+}
+
+/** The builds in the order run `run` measures them: alternating, so that neither always goes first. */
+export function inTurn<T>(items: readonly T[], run: number): T[] {
+  return run % 2 === 0 ? [...items] : [...items].reverse();
+}
