@@ -94,6 +94,8 @@ export interface SessionSnapshot {
   readonly version: number;
   readonly summary: SessionSummary;
   readonly records: readonly SessionRecord[];
+  /** Records before the first of `records`, not read yet (see SessionHandle.loadEarlier). */
+  readonly earlierRecords: number;
   readonly readOnly: boolean;
   readonly holder: LockHolder | null;
   /** A turn or a compression is running. */
@@ -121,8 +123,16 @@ export interface SessionHandle {
    * 'session.updated'. To continue it here, fork it (`ws.sessions.fork`).
    */
   summary(): SessionSummary;
-  /** The records as they are now: an array that is never changed afterwards (a later write makes a new one). */
+  /**
+   * The records as they are now: an array that is never changed afterwards (a later write makes a new
+   * one). A long session resumed from its resume point holds only its end at first (what the context
+   * holds and the screen shows); `earlierRecords()` says how many come before, `loadEarlier()` reads them.
+   */
   records(): readonly SessionRecord[];
+  /** Records before the first of `records()`, not read yet (0 once all are). */
+  earlierRecords(): number;
+  /** Reads the records before the first loaded one; 'session.recordsChanged' (replaced) follows. */
+  loadEarlier(): Promise<void>;
   /** Records, summary, state and context in one immutable value, with the version events continue from. */
   snapshot(): SessionSnapshot;
   /**

@@ -138,6 +138,15 @@ describe('the virtual window', () => {
     expect(cache.size).toBeLessThan(10);
   });
 
+  it('is at the top only when the first item is drawn, not when items fill the window exactly', () => {
+    const items = buildItems(history(40));
+    const cache = new LineCache();
+    for (let height = 1; height <= 30; height += 1) {
+      expect(visibleWindow(input({ items, height }), cache).atTop).toBe(false);
+      expect(visibleWindow(input({ items, height, scroll: 100_000 }), cache).atTop).toBe(true);
+    }
+  });
+
   it('scrolls up by lines and clamps at the top of the history', () => {
     const items = buildItems(history(4));
     const cache = new LineCache();

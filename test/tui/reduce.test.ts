@@ -30,6 +30,7 @@ function snapshot(
     version: 0,
     summary: summary({ id, name: `session-${id}` }),
     records,
+    earlierRecords: 0,
     readOnly: false,
     holder: null,
     busy: false,
@@ -331,5 +332,58 @@ describe('reduce: notes', () => {
     expect(noted.state.conversations.get('a')?.notes).toMatchObject([
       { after: 2, item: { text: 'Retrying (attempt 1) in 2 s: 429', tone: 'warning' } },
     ]);
+  });
+});
+
+describe('reduce: history not read yet', () => {
+  const painted = (atTop: boolean): AppEvent => ({
+    type: 'painted',
+    sessionsTop: 0,
+    conversation: { sessionId: 'a', scroll: 40, atTop },
+  });
+
+  function resumed(): AppState {
+    const base = initialState(
+      { projectId: 'proj', projectDir: '/home/dev/proj', commands: [] },
+      { width: 120, height: 40 },
+    );
+    const records = [msg('user', 'late question'), msg('assistant', 'late answer')];
+    return run(base, {
+      type: 'opened',
+      snapshot: snapshot('a', records, { earlierRecords: 300 }),
+      token: null,
+    }).state;
+  }
+
+  it('asks once for the start when a paint reaches the top, keeping the clamped scroll', () => {
+    const below = run(resumed(), painted(false));
+    expect(below.all).toEqual([]);
+    const top = run(below.state, painted(true), painted(true));
+    expect(top.all).toEqual([{ kind: 'loadEarlier', sessionId: 'a', then: null }]);
+    expect(top.state.conversations.get('a')?.scroll).toBe(40);
+    expect(top.state.open.get('a')?.loadingEarlier).toBe(true);
+  });
+
+  it('goes to the top on Home once the start is read, and reads nothing more', () => {
+    const home = run(resumed(), key('tab'), key('tab'), key('home'));
+    expect(home.all).toEqual([{ kind: 'loadEarlier', sessionId: 'a', then: 'top' }]);
+    const all = [msg('user', 'first question'), ...(home.state.open.get('a')?.records ?? [])];
+    const read = run(
+      home.state,
+      ws({
+        name: 'session.recordsChanged',
+        payload: { sessionId: 'a', version: 1, change: { kind: 'replaced', records: all } },
+      }),
+      { type: 'earlierLoaded', sessionId: 'a', then: 'top' },
+    );
+    expect(read.all).toEqual([{ kind: 'reveal', sessionId: 'a', target: { start: true } }]);
+    expect(read.state.open.get('a')).toMatchObject({ earlier: 0, loadingEarlier: false, records: all });
+    expect(run(read.state, painted(true)).all).toEqual([]);
+  });
+
+  it('may ask again after a read that failed', () => {
+    const asked = run(resumed(), painted(true));
+    const failed = run(asked.state, { type: 'earlierLoaded', sessionId: 'a', then: null }, painted(true));
+    expect(failed.all).toEqual([{ kind: 'loadEarlier', sessionId: 'a', then: null }]);
   });
 });

@@ -17,8 +17,7 @@ function bySource<T>(make: () => T): Record<CostSource, T> {
 }
 
 /** /info's figures: sums over the stored per-request records, nothing kept on the side. */
-export function sessionInfo(context: CommandContext): SessionInfo {
-  const records = context.records();
+export function sessionInfo(context: CommandContext, records: readonly SessionRecord[]): SessionInfo {
   const summary = context.summary();
   const tokensBySource = bySource<Usage>(() => ({ ...ZERO_USAGE }));
   const costBySource = bySource(() => 0);
@@ -86,5 +85,8 @@ export const infoCommand: CommandSpec = {
   name: 'info',
   usage: '/info',
   summary: 'tokens by kind, cost by source, requests, compressions and cache hits of this session',
-  run: (_args, context) => Promise.resolve({ type: 'info', info: sessionInfo(context) }),
+  run: async (_args, context) => ({
+    type: 'info',
+    info: sessionInfo(context, await context.allRecords()),
+  }),
 };

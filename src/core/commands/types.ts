@@ -18,7 +18,10 @@ export interface CommandContext {
   currentModel: string;
   config: OctoConfig;
   summary(): SessionSummary;
+  /** What the context is made of (a long session resumed holds only its end; see allRecords). */
   records(): readonly SessionRecord[];
+  /** Every record of the session, read first when only its end is loaded (/info's sums, /uncompress). */
+  allRecords(): Promise<readonly SessionRecord[]>;
   context: SessionContext;
   resolve(model: string): ResolvedModel;
   /** Appends a record and refreshes the session's summary. */

@@ -8,7 +8,7 @@ export const uncompressCommand: CommandSpec = {
   async run(_args, context) {
     const refused = refusal(context, 'undoing a compression');
     if (refused !== null) return refused;
-    const records = context.records();
+    const records = await context.allRecords();
     const last = activeCompactions(records).at(-1);
     if (last === undefined) return message('info', 'Nothing to undo: no compression is in effect.');
     const tokensBefore = context.context.breakdown({ prepareCounts: false }).total;

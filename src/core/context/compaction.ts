@@ -38,6 +38,11 @@ export interface CompactionDeps {
   meter: ContextMeter;
   models: ModelService;
   writer: SessionWriter;
+  /**
+   * What the context is made of: the writer's records, after the knowledge from before them when the
+   * session was opened from its resume point (only its end read).
+   */
+  records(): readonly SessionRecord[];
   systemPrompt: string;
   tools: ToolSchema[];
   encoding: TokenEncoding;
@@ -104,7 +109,7 @@ export async function runCompaction(
   request: CompactionRequest,
 ): Promise<CompactionOutcome> {
   const retention = deps.config.compression.knowledge_retention;
-  const records = deps.writer.records();
+  const records = deps.records();
   const before = assemble(records, deps.systemPrompt, retention);
   const measured = await measureExactly(deps, before);
   const tokens = Math.max(request.tokens ?? 0, measured.total);

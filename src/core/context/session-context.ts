@@ -354,6 +354,7 @@ export class SessionContext {
       models,
       meter: this.meter,
       writer,
+      records: () => this.deps.records(),
       systemPrompt: this.deps.systemPrompt(),
       tools: this.deps.tools(),
       encoding: this.facts().encoding,

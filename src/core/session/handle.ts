@@ -8,10 +8,17 @@ import type {
 } from '../api.js';
 import type { CommandServices } from '../commands/index.js';
 import type { OctoConfig } from '../config/index.js';
-import { SessionContext } from '../context/index.js';
-import { OctoError } from '../errors.js';
+import { messagesInContext, SessionContext } from '../context/index.js';
+import { getErrorMessage, OctoError } from '../errors.js';
 import type { BudgetFacts, BudgetLimit, ContextBreakdown, EventBus } from '../events.js';
-import type { LockHolder, NewRecord, SessionRecord, SessionStore, SessionSummary } from '../store/index.js';
+import type {
+  LockHolder,
+  NewRecord,
+  SessionRecord,
+  SessionStore,
+  SessionSummary,
+  SessionWriter,
+} from '../store/index.js';
 import type { Redactor } from '../text/index.js';
 import type { ToolSet } from '../tools/index.js';
 import { tokenCachePath, type TokenCounter } from '../tokens/index.js';
@@ -19,6 +26,13 @@ import type { ModelService } from '../provider/index.js';
 import { MediaCache } from './media-cache.js';
 import type { ProjectLink } from './project-link.js';
 import { RecordLog, type RecordAccess } from './record-log.js';
+import {
+  earlierForContext,
+  resumeFromSeq,
+  resumePointPath,
+  writeResumePoint,
+  type ResumePoint,
+} from './resume-point.js';
 import { runCommand } from './session-commands.js';
 import { SummaryKeeper } from './summary-keeper.js';
 import { Turns } from './turns.js';
@@ -53,15 +67,23 @@ export class OpenSession implements SessionHandle {
   private readonly ctx: SessionContext;
   private readonly turns: Turns;
 
+  /**
+   * Opened from its resume point (a long session resumed): the records before the loaded ones are
+   * not read; the point holds their summary and the knowledge among them. Null once all are loaded.
+   */
+  private readonly resumed: ResumePoint | null;
+
   constructor(
     private readonly deps: HandleDeps,
     access: RecordAccess,
     summary: SessionSummary,
+    resumed: ResumePoint | null = null,
   ) {
     this.id = summary.id;
     const log = new RecordLog(summary.id, deps.bus, access);
     const media = new MediaCache(deps.models);
     this.log = log;
+    this.resumed = resumed;
     this.keeper = new SummaryKeeper(
       {
         id: summary.id,
@@ -69,6 +91,10 @@ export class OpenSession implements SessionHandle {
         store: deps.store,
         records: () => log.records(),
         contextTokens: () => this.ctx.breakdown({ prepareCounts: false }).total,
+        base: () => {
+          const point = this.partial();
+          return point === null ? null : { summary: point.summary, upToSeq: point.lastSeq };
+        },
       },
       summary,
     );
@@ -82,7 +108,7 @@ export class OpenSession implements SessionHandle {
       counter: deps.counter,
       models: deps.models,
       cacheFile: tokenCachePath(deps.dataDir, summary.id),
-      records: () => log.records(),
+      records: () => this.contextRecords(),
       writer: () => log.writer(),
       systemPrompt: () => deps.systemPrompt(this.keeper.get().projectDir),
       tools: () => deps.tools.schemas(),
@@ -127,6 +153,14 @@ export class OpenSession implements SessionHandle {
     return this.log.records();
   }
 
+  earlierRecords(): number {
+    return this.partial()?.earlierCount ?? 0;
+  }
+
+  loadEarlier(): Promise<void> {
+    return this.log.loadEarlier();
+  }
+
   snapshot(): SessionSnapshot {
     const { version, records } = this.log.snapshot();
     return {
@@ -134,6 +168,7 @@ export class OpenSession implements SessionHandle {
       version,
       summary: this.keeper.get(),
       records,
+      earlierRecords: this.earlierRecords(),
       readOnly: this.readOnly,
       holder: this.holder,
       busy: this.isBusy(),
@@ -209,6 +244,7 @@ export class OpenSession implements SessionHandle {
       models: this.deps.models,
       services: this.deps.services,
       log: this.log,
+      records: () => this.contextRecords(),
       summary: this.keeper,
       turns: this.turns,
       ctx: this.ctx,
@@ -231,7 +267,54 @@ export class OpenSession implements SessionHandle {
     await this.ctx.close();
     await this.project?.close();
     for (const closer of this.closers.splice(0)) await closer();
-    await this.log.writer()?.close();
+    const writer = this.log.writer();
+    if (writer === null) return;
+    const summary = this.keeper.fresh();
+    await writer.close();
+    await this.leaveResumePoint(writer, summary);
+  }
+
+  /**
+   * What the next open of this session reads instead of the whole file (resume-point.ts). Only a
+   * cache: when it cannot be written the next open reads everything, and says nothing.
+   */
+  private async leaveResumePoint(writer: SessionWriter, summary: SessionSummary): Promise<void> {
+    const state = writer.closedState();
+    const file = resumePointPath(this.deps.dataDir, this.id);
+    const records = this.contextRecords();
+    const loaded = this.log.records();
+    const last = loaded.at(-1);
+    if (state === null || last === undefined) return;
+    const fromSeq = resumeFromSeq(loaded, messagesInContext(records)[0]?.seq ?? null);
+    const before = loaded.filter((record) => record.seq < fromSeq).length;
+    try {
+      await writeResumePoint(file, {
+        version: 1,
+        state,
+        fromSeq,
+        lastSeq: last.seq,
+        earlierCount: this.earlierRecords() + before,
+        summary,
+        earlier: earlierForContext(records, fromSeq),
+      });
+    } catch (error) {
+      this.deps.bus.emit('store.warning', {
+        warning: { kind: 'storeIssue', path: file, message: `Resume point: ${getErrorMessage(error)}` },
+      });
+    }
+  }
+
+  /** The resume point while the records before it are not loaded; null once they are (or without one). */
+  private partial(): ResumePoint | null {
+    const writer = this.log.writer();
+    return this.resumed !== null && writer !== null && writer.loadedFrom() !== null ? this.resumed : null;
+  }
+
+  /** What the context is made of: the loaded records, after the knowledge from before them. */
+  private contextRecords(): readonly SessionRecord[] {
+    const point = this.partial();
+    const records = this.log.records();
+    return point === null ? records : [...point.earlier, ...records];
   }
 
   async saveSummary(): Promise<SessionSummary> {

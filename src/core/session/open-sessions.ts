@@ -8,6 +8,7 @@ import { OpenSession, type HandleDeps } from './handle.js';
 import { ProjectLink } from './project-link.js';
 import { movedHere, reattachRecord } from './reattach.js';
 import { danglingToolCalls, interruptedResult } from './repair.js';
+import { readResumePoint, resumePointPath } from './resume-point.js';
 import type { SessionCatalog } from './session-catalog.js';
 import { summarize } from './summary.js';
 import type { SessionSummary } from '../store/index.js';
@@ -121,18 +122,25 @@ export class OpenSessions {
    * holds it, a read-only view instead (invariant 4). Not tied to the project: for brief writes too.
    */
   async openWriter(summary: SessionSummary): Promise<OpenSession> {
+    // A long session is read from its end when it is as its last writer left it (resume-point.ts).
+    const point = await readResumePoint(resumePointPath(this.deps.dataDir, summary.id));
     let writer;
     try {
-      writer = await this.deps.store.openWriter(summary.id);
+      writer = await this.deps.store.openWriter(
+        summary.id,
+        point === null ? {} : { resumeFrom: { seq: point.fromSeq, state: point.state } },
+      );
     } catch (error) {
       // Invariant 4 (docs/architecture.md): a second process gets a read-only view, told who holds the session.
       if (isOctoError(error, 'session_locked')) return this.openReadOnly(summary);
       throw error;
     }
+    const resumed = writer.loadedFrom() === null ? null : point;
     const handle = new OpenSession(
       this.deps,
       { kind: 'writer', writer },
-      summarize(summary.id, writer.records()),
+      resumed?.summary ?? summarize(summary.id, writer.records()),
+      resumed,
     );
     for (const call of danglingToolCalls(writer.records())) {
       // Invariant 3 (docs/architecture.md): a call left without a result by a crash gets a synthetic one, written to the file.

@@ -48,6 +48,13 @@ export class RecordLog {
     return this.observed;
   }
 
+  /** Reads the records before the loaded ones (a session opened from its resume point). */
+  async loadEarlier(): Promise<void> {
+    if (this.access.kind !== 'writer' || this.access.writer.loadedFrom() === null) return;
+    await this.access.writer.loadEarlier();
+    this.announce({ kind: 'replaced', records: this.current() });
+  }
+
   /** A read-only view read the file again: this is what it holds now. */
   replace(records: readonly SessionRecord[], holder: LockHolder | null): void {
     if (this.access.kind !== 'readOnly') return;
@@ -69,19 +76,28 @@ export class RecordLog {
         return stored;
       },
       update: async (seq, patch) => {
+        const partial = inner.loadedFrom() !== null;
         const updated = await inner.update(seq, patch);
-        this.announce({ kind: 'updated', records: [updated] });
+        // A record from before the loaded ones made the writer read them all: a new whole, not one change.
+        if (partial && inner.loadedFrom() === null)
+          this.announce({ kind: 'replaced', records: this.current() });
+        else this.announce({ kind: 'updated', records: [updated] });
         return updated;
       },
       updateMany: async (seqs, patch) => {
+        const partial = inner.loadedFrom() !== null;
         await inner.updateMany(seqs, patch);
+        if (partial && inner.loadedFrom() === null) {
+          this.announce({ kind: 'replaced', records: this.current() });
+          return;
+        }
         const changed = new Set(seqs);
         const records = inner.records().filter((record) => changed.has(record.seq));
         if (records.length > 0) this.announce({ kind: 'updated', records });
       },
       mediaDir: () => inner.mediaDir(),
       loadedFrom: () => inner.loadedFrom(),
-      loadEarlier: () => inner.loadEarlier(),
+      loadEarlier: () => this.loadEarlier(),
       close: () => inner.close(),
       closedState: () => inner.closedState(),
     };

@@ -65,18 +65,23 @@ export async function writeResumePoint(file: string, point: ResumePoint): Promis
 /**
  * Where the next resume starts reading: at the first of the messages still in context (with the
  * compaction that keeps the rest out, after them), or earlier when fewer than SCREEN_MESSAGES
- * messages are in context, so the screen can show its last page.
+ * messages are in context, so the screen can show its last page. Never at a tool result: the screen
+ * would show it without its call, so the read starts at the reply that made the call.
  */
 export function resumeFromSeq(records: readonly SessionRecord[], firstInContext: number | null): number {
-  let screen = records.at(-1)?.seq ?? 0;
   let messages = 0;
+  let at = records.length - 1;
   for (let i = records.length - 1; i >= 0 && messages < SCREEN_MESSAGES; i -= 1) {
-    const record = records[i];
-    if (record === undefined) continue;
-    screen = record.seq;
-    if (record.kind === 'message') messages += 1;
+    at = i;
+    if (records[i]?.kind === 'message') messages += 1;
   }
-  return Math.min(screen, firstInContext ?? screen);
+  while (at > 0 && (records[at]?.seq ?? 0) > (firstInContext ?? Infinity)) at -= 1;
+  while (at > 0 && isToolResult(records[at])) at -= 1;
+  return records[at]?.seq ?? 0;
+}
+
+function isToolResult(record: SessionRecord | undefined): boolean {
+  return record?.kind === 'message' && record.role === 'tool';
 }
 
 /** The records before `fromSeq` the context needs, from `records` (all those a writer holds). */

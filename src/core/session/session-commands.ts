@@ -8,7 +8,7 @@ import type { ModelService } from '../provider/index.js';
 import type { RecordLog } from './record-log.js';
 import type { SummaryKeeper } from './summary-keeper.js';
 import type { Turns } from './turns.js';
-import type { NewRecord } from '../store/index.js';
+import type { NewRecord, SessionRecord } from '../store/index.js';
 
 export interface SessionCommandsDeps {
   id: string;
@@ -17,6 +17,8 @@ export interface SessionCommandsDeps {
   /** MCP servers, schedules and jobs, for /mcp, /schedule and /jobs. */
   services?: CommandServices | undefined;
   log: RecordLog;
+  /** What the context is made of (the knowledge from before the loaded records included). */
+  records(): readonly SessionRecord[];
   summary: SummaryKeeper;
   turns: Turns;
   ctx: SessionContext;
@@ -38,7 +40,11 @@ export function runCommand(line: string, deps: SessionCommandsDeps): Promise<Com
     currentModel: summary.get().model,
     config: deps.config,
     summary: () => summary.get(),
-    records: () => log.records(),
+    records: () => deps.records(),
+    allRecords: async () => {
+      await log.loadEarlier();
+      return deps.records();
+    },
     context: deps.ctx,
     resolve: (model) => deps.models.resolve(model),
     append: (record) => deps.appendAndSave(record),

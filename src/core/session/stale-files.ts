@@ -57,8 +57,12 @@ export class StaleFiles {
     read: ReadonlyMap<string, string>,
     saved: Readonly<Record<string, SavedBaseline>>,
   ): Promise<void> {
+    // Files read before the records loaded (a long session resumed from its end) are known by their
+    // saved baselines alone.
+    const tracked = new Map(read);
+    for (const rel of Object.keys(saved)) if (!tracked.has(rel)) tracked.set(rel, '');
     await Promise.all(
-      [...read].map(([rel, at]) =>
+      [...tracked].map(([rel, at]) =>
         this.serial(rel, async () => {
           const file = path.join(this.dir, rel);
           const baseline = saved[rel];

@@ -24,7 +24,11 @@ export class StoredSessions {
   async show(nameOrId: string): Promise<{ summary: SessionSummary; records: readonly SessionRecord[] }> {
     const summary = await this.catalog.require(nameOrId, { includeTrash: true });
     const loaded = this.opened.loaded(summary.id);
-    if (loaded !== undefined) return { summary: loaded.summary(), records: loaded.records() };
+    if (loaded !== undefined) {
+      // The whole history: a long session resumed here holds only its end until asked.
+      await loaded.loadEarlier();
+      return { summary: loaded.summary(), records: loaded.records() };
+    }
     const view = await this.deps.store.openReadOnly(summary.id);
     return { summary, records: view.records };
   }

@@ -1,7 +1,7 @@
 import type { EventBus } from '../events.js';
 import { getErrorMessage, isOctoError } from '../errors.js';
 import type { SessionStore } from '../store/types.js';
-import { sameSummary, summarize } from './summary.js';
+import { sameSummary, summarize, summarizeFrom } from './summary.js';
 import type { SessionRecord, SessionSummary } from '../store/index.js';
 
 export interface SummaryKeeperDeps {
@@ -11,6 +11,12 @@ export interface SummaryKeeperDeps {
   records(): readonly SessionRecord[];
   /** Tokens the next request holds, as the summary lists them (no counting started for it). */
   contextTokens(): number;
+  /**
+   * For a session opened from its resume point: the summary of every record up to `upToSeq`, which
+   * `records()` do not all hold; the summary is that one with the later records added. Null once all
+   * records are loaded.
+   */
+  base?(): { summary: SessionSummary; upToSeq: number } | null;
 }
 
 /**
@@ -70,8 +76,13 @@ export class SummaryKeeper {
     this.deps.bus.emit('session.updated', { summary: this.current });
   }
 
-  private fresh(): SessionSummary {
-    return summarize(this.deps.id, this.deps.records(), this.deps.contextTokens());
+  /** The summary the records make now (not saved). */
+  fresh(): SessionSummary {
+    const base = this.deps.base?.() ?? null;
+    const records = this.deps.records();
+    if (base === null) return summarize(this.deps.id, records, this.deps.contextTokens());
+    const after = records.filter((record) => record.seq > base.upToSeq);
+    return summarizeFrom(base.summary, after, this.deps.contextTokens());
   }
 
   private async put(fresh: SessionSummary): Promise<SessionSummary> {

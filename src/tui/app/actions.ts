@@ -42,8 +42,15 @@ export type AppEvent =
   | { type: 'click'; pane: PaneId; sessionId: string | null }
   | { type: 'wheel'; pane: PaneId; direction: 1 | -1 }
   | { type: 'resize'; width: number; height: number }
-  /** What the last paint settled on: the Sessions pane's top line and the conversation's clamped scroll. */
-  | { type: 'painted'; sessionsTop: number; conversation: { sessionId: string; scroll: number } | null }
+  /**
+   * What the last paint settled on: the Sessions pane's top line and the conversation's clamped scroll
+   * (`atTop`: the first item is in view).
+   */
+  | {
+      type: 'painted';
+      sessionsTop: number;
+      conversation: { sessionId: string; scroll: number; atTop: boolean } | null;
+    }
   /** The first paint is done: from now on the list checks project directories. */
   | { type: 'firstPainted' }
   | { type: 'hint'; text: string | null; tone: Tone }
@@ -57,6 +64,8 @@ export type AppEvent =
   | { type: 'renamed'; name: string }
   | { type: 'forked'; origin: string; name: string }
   | { type: 'hitShown'; sessionId: string; seq: number }
+  /** The records before the loaded ones were read (`then` when that succeeded, else null). */
+  | { type: 'earlierLoaded'; sessionId: string; then: EarlierThen }
   | { type: 'commandDone'; result: CommandResult }
   /** The submit effect found the session free (the text leaves the input) or busy (it stays). */
   | { type: 'submitting'; sessionId: string; fromInput: boolean }
@@ -72,6 +81,9 @@ export type AppEvent =
   | { type: 'approvalGone'; requestId: string }
   /** An action failed: shown in place (the error itself went to the log). */
   | { type: 'failed'; what: string; message: string; logProblem: string | null };
+
+/** What follows reading the earlier records: the top of the history, a search hit's message, or nothing. */
+export type EarlierThen = 'top' | { seq: number } | null;
 
 /** Where a `reveal` puts the item: just into view, at the top of the pane, or the start of the history. */
 export type RevealTarget = { key: string; align: 'nearest' | 'top' } | { start: true };
@@ -90,6 +102,8 @@ export type Effect =
   | { kind: 'readContext'; sessionId: string }
   /** Records arrived out of order: take the session's snapshot again (`resnapshotted`). */
   | { kind: 'resnapshot'; sessionId: string }
+  /** Read the records before the loaded ones (`earlierLoaded` follows). */
+  | { kind: 'loadEarlier'; sessionId: string; then: EarlierThen }
   /** Scroll the conversation so the target is in view: the view measures lines, the reducer cannot. */
   | { kind: 'reveal'; sessionId: string; target: RevealTarget }
   | { kind: 'answer'; requestId: string; answer: ApprovalAnswer }

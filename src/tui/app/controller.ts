@@ -163,7 +163,11 @@ export class Controller {
         conversation:
           state.currentId === null || model.conversation === null
             ? null
-            : { sessionId: state.currentId, scroll: model.conversation.scroll },
+            : {
+                sessionId: state.currentId,
+                scroll: model.conversation.scroll,
+                atTop: model.conversation.atTop,
+              },
       });
     } catch (error) {
       // A render that throws is a bug: restore the terminal and let it surface, rather than draw garbage.

@@ -45,6 +45,8 @@ function actionOf(effect: Effect): { what: string; untracked?: true } | null {
       return { what: 'Searching' };
     case 'resnapshot':
       return { what: 'Reading the session' };
+    case 'loadEarlier':
+      return { what: 'Reading earlier history' };
     case 'interrupt':
     case 'readContext':
     case 'reveal':
@@ -146,6 +148,21 @@ export class Effects {
       case 'resnapshot': {
         const handle = c.handles.get(effect.sessionId);
         if (handle !== undefined) this.dispatch({ type: 'resnapshotted', snapshot: handle.snapshot() });
+        return;
+      }
+      case 'loadEarlier': {
+        let read = false;
+        try {
+          await c.handles.get(effect.sessionId)?.loadEarlier();
+          read = true;
+        } finally {
+          // The records came as a 'replaced' change meanwhile; a failure is reported by the action.
+          this.dispatch({
+            type: 'earlierLoaded',
+            sessionId: effect.sessionId,
+            then: read ? effect.then : null,
+          });
+        }
         return;
       }
       case 'reveal':

@@ -1,5 +1,6 @@
 /** Lines the screen adds on its own: notes in a session's conversation, and the hint above the input. */
 import { sanitizeLine } from '../../core/text/index.js';
+import { earlierItem } from './earlier.js';
 import { displayItems, itemsOf } from './history.js';
 import { conversationOf, withConversation, type AppState, type Tone } from './state.js';
 import type { ConversationItem } from '../view/conversation-items.js';
@@ -14,11 +15,15 @@ export function historyItems(state: AppState, sessionId: string): ConversationIt
   return open === undefined ? [] : itemsOf(open.records);
 }
 
-/** The items the conversation pane shows for the session on screen. */
+/** The items the conversation pane shows for the session on screen (after a line for history not read yet). */
 export function currentItems(state: AppState): ConversationItem[] {
   const id = state.currentId;
-  if (id === null || !state.open.has(id)) return [];
-  return displayItems(historyItems(state, id), conversationOf(state, id));
+  const open = id === null ? undefined : state.open.get(id);
+  if (id === null || open === undefined) return [];
+  const conv = conversationOf(state, id);
+  const items = displayItems(historyItems(state, id), conv);
+  const earlier = conv.clearedAt === 0 ? earlierItem(open) : null;
+  return earlier === null ? items : [earlier, ...items];
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   compactionProgress,
   compressionEnded,
 } from './compression.js';
+import { shiftForEarlier } from './earlier.js';
 import { transcriptEffects } from './jobs.js';
 import { withNote } from './notes.js';
 import { addTo, deleteIn, removeFrom, setIn, type AppState } from './state.js';
@@ -54,9 +55,13 @@ function onRecords(state: AppState, e: OctoEvents['session.recordsChanged']): St
   // A change went missing (a remote workspace's dropped frame): start again from a snapshot.
   if (e.version > open.version + 1) return step(state, { kind: 'resnapshot', sessionId: e.sessionId });
   const records = applyRecordsChange(open.records, e.change);
-  const next = { ...open, records, version: e.version };
+  // A whole history: the records read before it (a long session's start) are all in it.
+  const whole = e.change.kind === 'replaced';
+  const next = { ...open, records, version: e.version, earlier: whole ? 0 : open.earlier };
   const changed = { ...state, open: setIn(state.open, e.sessionId, next) };
-  return e.sessionId === state.currentId ? step(changed) : quiet(changed);
+  const shifted =
+    whole && open.earlier > 0 ? shiftForEarlier(changed, e.sessionId, open.records, records) : changed;
+  return e.sessionId === state.currentId ? step(shifted) : quiet(shifted);
 }
 
 function turnEnded(state: AppState, sessionId: string, turnId: string): Step {

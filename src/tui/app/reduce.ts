@@ -11,7 +11,8 @@ import { jobCancelled, outputRead, transcriptLoaded } from './jobs.js';
 import { onKey } from './keys.js';
 import { withFailure, withHint, withNote } from './notes.js';
 import { jobRow, mcpRow, onWorkspaceEvent } from './on-workspace.js';
-import { scrollByLines } from './scrolling.js';
+import { askEarlier, earlierDone } from './earlier.js';
+import { scrollByLines, scrollToEdge } from './scrolling.js';
 import { hitShown, searched } from './search.js';
 import { listed, moveSessionCursor, notFound, opened, picker, switchTo } from './sessions.js';
 import { fromSnapshot, setIn, withConversation, type AppState } from './state.js';
@@ -39,12 +40,28 @@ function wheel(state: AppState, event: Extract<AppEvent, { type: 'wheel' }>): St
   return quiet(state);
 }
 
-/** What the paint settled on is kept, without asking for another paint. */
+/**
+ * What the paint settled on is kept, without asking for another paint. A conversation drawn up to its
+ * first item whose start is not read yet reads it now.
+ */
 function painted(state: AppState, event: Extract<AppEvent, { type: 'painted' }>): Step {
   const top = state.sessionsTop === event.sessionsTop ? state : { ...state, sessionsTop: event.sessionsTop };
   const conv = event.conversation;
-  if (conv === null || top.conversations.get(conv.sessionId)?.scroll === conv.scroll) return quiet(top);
-  return quiet(withConversation(top, conv.sessionId, () => ({ scroll: conv.scroll })));
+  if (conv === null) return quiet(top);
+  const kept =
+    top.conversations.get(conv.sessionId)?.scroll === conv.scroll
+      ? top
+      : withConversation(top, conv.sessionId, () => ({ scroll: conv.scroll }));
+  // Read from the clamped scroll: the records that come in front leave the lines below where they were.
+  return (conv.atTop ? askEarlier(kept, conv.sessionId, null) : null) ?? quiet(kept);
+}
+
+function earlierLoaded(state: AppState, event: Extract<AppEvent, { type: 'earlierLoaded' }>): Step {
+  const done = earlierDone(state, event.sessionId);
+  const { then } = event;
+  if (then === null || done.currentId !== event.sessionId) return step(done);
+  if (then === 'top') return scrollToEdge(done, 'top');
+  return hitShown(done, event.sessionId, then.seq);
 }
 
 function resnapshotted(state: AppState, event: Extract<AppEvent, { type: 'resnapshotted' }>): Step {
@@ -91,6 +108,8 @@ export function reduce(state: AppState, event: AppEvent): Step {
       );
     case 'hitShown':
       return hitShown(state, event.sessionId, event.seq);
+    case 'earlierLoaded':
+      return earlierLoaded(state, event);
     case 'commandDone':
       return commandDone(state, event.result);
     case 'submitting':

@@ -7,6 +7,7 @@ import type { ConversationItem } from '../view/conversation-items.js';
 import { linesBelow, type LineCache, type WindowInput } from '../view/conversation-window.js';
 import { step, type RevealTarget, type Step } from './actions.js';
 import { conversationSize, PAGE_OVERLAP } from './geometry.js';
+import { askEarlier, firstLoadedSeq } from './earlier.js';
 import { currentItems } from './notes.js';
 import { conversationOf, withConversation, type AppState, type ConversationState } from './state.js';
 
@@ -31,14 +32,15 @@ export function scrollToEdge(state: AppState, edge: 'top' | 'bottom'): Step {
   if (id === null) return step(state);
   if (edge === 'bottom') return step(withConversation(state, id, () => ({ scroll: 0 })));
   // Home also undoes /clear: the whole history is the point of scrolling to the top.
-  return step(
-    withConversation(state, id, () => ({ clearedAt: 0 })),
-    {
-      kind: 'reveal',
-      sessionId: id,
-      target: { start: true },
-    },
-  );
+  const uncleared = withConversation(state, id, () => ({ clearedAt: 0 }));
+  // Its start not read yet: read it, then go to the top.
+  const reading = askEarlier(uncleared, id, 'top');
+  if (reading !== null) return reading;
+  return step(uncleared, {
+    kind: 'reveal',
+    sessionId: id,
+    target: { start: true },
+  });
 }
 
 const selectable = (item: ConversationItem | undefined): boolean =>
@@ -101,6 +103,13 @@ export function scrollToSeq(state: AppState, seq: number): Step {
   if (id === null) return step(state);
   // Home's view: a hit hidden by /clear is still reachable.
   const uncleared = withConversation(state, id, () => ({ clearedAt: 0 }));
+  // A message before the loaded records: read them first, then come back here.
+  const open = state.open.get(id);
+  const first = open === undefined ? null : firstLoadedSeq(open);
+  if (first !== null && seq < first) {
+    const reading = askEarlier(uncleared, id, { seq });
+    if (reading !== null) return reading;
+  }
   const items = currentItems(uncleared);
   const item = items.find((i) => Number(/^[a-z](\d+)/.exec(i.key)?.[1] ?? -1) >= seq);
   if (item === undefined) return step(uncleared);

@@ -39,6 +39,13 @@ export interface OpenSessionState {
   readonly records: readonly SessionRecord[];
   /** The version of `records` ('session.recordsChanged' continues from it). */
   readonly version: number;
+  /**
+   * Records before the first of `records`, not read yet (a long session resumed from its end): read
+   * when the conversation reaches its top, Home is pressed or a search hit lies among them.
+   */
+  readonly earlier: number;
+  /** Those records are being read (asked once). */
+  readonly loadingEarlier: boolean;
   readonly readOnly: boolean;
   readonly holder: LockHolder | null;
   /** What happened in the project since its last message, once known. */
@@ -189,6 +196,8 @@ export function fromSnapshot(snapshot: SessionSnapshot): OpenSessionState {
     summary: snapshot.summary,
     records: snapshot.records,
     version: snapshot.version,
+    earlier: snapshot.earlierRecords,
+    loadingEarlier: false,
     readOnly: snapshot.readOnly,
     holder: snapshot.holder,
     catchUp: snapshot.catchUp,

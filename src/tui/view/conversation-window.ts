@@ -107,10 +107,11 @@ export function visibleWindow(input: WindowInput, cache: LineCache): WindowView 
     blocks.push(block);
     have += block.length;
   }
-  const atTop = index < 0 && have <= need;
   const all = blocks.reverse().flat();
   const scroll = Math.max(0, Math.min(input.scroll, all.length - input.height));
   const end = all.length - scroll;
   const lines = all.slice(Math.max(0, end - input.height), end);
-  return { lines, scroll, atTop: atTop || end - input.height <= 0, firstItem: index + 1 };
+  // The first item was reached and the window starts at its first line (not merely a full window).
+  const atTop = index < 0 && end - input.height <= 0;
+  return { lines, scroll, atTop, firstItem: index + 1 };
 }

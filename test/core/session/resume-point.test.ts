@@ -107,6 +107,28 @@ describe('where a resume starts reading', () => {
     expect(resumeFromSeq(messages(500), 490)).toBe(500 - SCREEN_MESSAGES + 1);
     expect(resumeFromSeq(messages(10), null)).toBe(1);
   });
+
+  it('never starts at a tool result: its call is read too', () => {
+    const records = messages(500).map((record): SessionRecord => {
+      if (record.kind !== 'message') return record;
+      // Seqs 439 and 440 are results of the calls 438 makes; 441 is the screen's first message.
+      if (record.seq === 438)
+        return {
+          ...record,
+          role: 'assistant',
+          toolCalls: [
+            { id: 'a', name: 'read_file', arguments: '{}' },
+            { id: 'b', name: 'read_file', arguments: '{}' },
+          ],
+        };
+      if (record.seq === 439 || record.seq === 440)
+        return { ...record, role: 'tool', toolCallId: record.seq === 439 ? 'a' : 'b' };
+      return record;
+    });
+    expect(resumeFromSeq(records, null)).toBe(441);
+    expect(resumeFromSeq(records, 440)).toBe(438);
+    expect(resumeFromSeq(records.slice(0, 499), null)).toBe(438);
+  });
 });
 
 describe('the resume point file', () => {

@@ -45,6 +45,8 @@ interface Stored {
   summary: SessionSummary;
   /** Never changed in place: an append makes a new array (the workspace contract's snapshots). */
   records: readonly SessionRecord[];
+  /** Records before `records`, not loaded yet (a session resumed from its resume point). */
+  earlier?: readonly SessionRecord[];
   version: number;
 }
 
@@ -52,6 +54,8 @@ export class FakeHandle implements SessionHandle {
   readonly readOnly: boolean = false;
   readonly holder = null;
   interrupts = 0;
+  /** Calls of loadEarlier. */
+  earlierReads = 0;
   private turn: { id: string; text: string; resolve: (o: TurnOutcome) => void } | null = null;
   private turnCount = 0;
 
@@ -69,12 +73,31 @@ export class FakeHandle implements SessionHandle {
   records(): readonly SessionRecord[] {
     return this.stored.records;
   }
+  earlierRecords(): number {
+    return this.stored.earlier?.length ?? 0;
+  }
+  /** As a session opened from its resume point: the earlier records arrive as one 'replaced' change. */
+  loadEarlier(): Promise<void> {
+    this.earlierReads += 1;
+    const earlier = this.stored.earlier ?? [];
+    if (earlier.length === 0) return Promise.resolve();
+    this.stored.earlier = [];
+    this.stored.records = [...earlier, ...this.stored.records];
+    this.stored.version += 1;
+    this.ws.bus.emit('session.recordsChanged', {
+      sessionId: this.id,
+      version: this.stored.version,
+      change: { kind: 'replaced', records: this.stored.records },
+    });
+    return Promise.resolve();
+  }
   snapshot(): SessionSnapshot {
     return {
       sessionId: this.id,
       version: this.stored.version,
       summary: this.stored.summary,
       records: this.stored.records,
+      earlierRecords: this.earlierRecords(),
       readOnly: this.readOnly,
       holder: this.holder,
       busy: this.isBusy(),
@@ -237,10 +260,17 @@ export class FakeWorkspace implements Workspace {
     this.config = { ...defaultConfig(), ...config };
   }
 
-  add(s: SessionSummary, records: readonly SessionRecord[] = []): void {
+  /** A session; with `earlier`, one resumed from its end: those records come first, read when asked. */
+  add(
+    s: SessionSummary,
+    records: readonly SessionRecord[] = [],
+    earlier: readonly SessionRecord[] = [],
+  ): void {
+    const messages = [...earlier, ...records].filter((r) => r.kind === 'message').length;
     this.store.set(s.id, {
-      summary: { ...s, messageCount: s.messageCount || records.filter((r) => r.kind === 'message').length },
+      summary: { ...s, messageCount: s.messageCount || messages },
       records,
+      earlier,
       version: 0,
     });
   }
