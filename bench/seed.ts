@@ -10,6 +10,7 @@
 import { appendFile, mkdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Workspace } from '../src/core/api.js';
+import { errnoCode } from '../src/core/errors.js';
 import type {
   CompactionRecord,
   KnowledgeRecord,
@@ -130,14 +131,21 @@ async function countContext(ws: Workspace, name: string): Promise<void> {
 
 /**
  * The files the history read, unchanged since (dated before its first record): on resume octo checks
- * them and finds nothing to tell the model, as after a day with no edits.
+ * them and finds nothing to tell the model, as after a day with no edits. A file an earlier seeded
+ * session read is left as it is: rewritten, it would be a change for that session's next resume
+ * (hundreds of stale files to hash and tell the model about, measured as part of its resume).
  */
 async function writeProjectFiles(projectDir: string, files: ReadonlyMap<string, string>): Promise<void> {
   const before = new Date(HISTORY_STARTS - 86_400_000);
   for (const [name, text] of files) {
     const file = path.join(projectDir, name);
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, text);
+    try {
+      await writeFile(file, text, { flag: 'wx' });
+    } catch (error) {
+      if (errnoCode(error) === 'EEXIST') continue;
+      throw error;
+    }
     await utimes(file, before, before);
   }
 }
