@@ -4,6 +4,7 @@
  * pressed, or a search hit lies before the loaded records; until then a line at the top says so.
  */
 import type { SessionRecord } from '../../core/api.js';
+import { withThousands } from '../../core/text/index.js';
 import type { ConversationItem } from '../view/conversation-items.js';
 import { step, type EarlierThen, type Step } from './actions.js';
 import { itemsOf } from './history.js';
@@ -56,7 +57,7 @@ export function shiftForEarlier(
 /** The line at the top of a conversation whose start is not read yet. */
 export function earlierItem(open: OpenSessionState): ConversationItem | null {
   if (open.earlier === 0) return null;
-  const count = open.earlier.toLocaleString('en');
+  const count = withThousands(open.earlier);
   return {
     kind: 'note',
     key: 'earlier',
