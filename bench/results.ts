@@ -39,6 +39,17 @@ function format(value: number, unit: Row['unit']): string {
     : `${value.toFixed(unit === 'MB' ? 1 : 0)} ${unit}`;
 }
 
+/** This build's runs against the base build's, run by run (OCTO_BENCH_BASE): the change's own ratio. */
+export function againstBase(measure: string, self: readonly number[], base: readonly number[]): Row {
+  return {
+    measure: `${measure}: this build against the base`,
+    value: median(self),
+    unit: 'ms',
+    base: { name: 'base', value: median(base) },
+    ratio: pairedRatio(self, base),
+  };
+}
+
 /** Prints the rows of one script, and hands them to the runner when it asked for them. */
 export function emit(title: string, rows: readonly Row[]): void {
   const lines = rows.map((row) => {

@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import { makeOctoHome, REPO } from '../test/e2e/support.js';
-import { emit, pairedRatio, spread, type Row } from './results.js';
+import { againstBase, emit, pairedRatio, spread, type Row } from './results.js';
 import { seedHistory, type SeededHistory } from './seed.js';
 import { benchRuns, builds, inTurn, median, settle } from './support.js';
 import { Tmux, type RunOptions } from './terminal.js';
@@ -107,6 +107,15 @@ try {
       });
     }
   }
+  if (all.length > 1)
+    for (const [i, session] of sessions.entries())
+      rows.push(
+        againstBase(
+          `resume ${session.messages.toLocaleString('en')} messages`,
+          measured[0]?.[i]?.resume ?? [],
+          measured[1]?.[i]?.resume ?? [],
+        ),
+      );
   emit(
     `resume in tmux 120x40, ${RUNS} runs${all.length > 1 ? ', this build and the base interleaved' : ''}`,
     rows,
