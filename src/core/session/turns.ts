@@ -120,6 +120,9 @@ export class Turns {
   ): Promise<TurnOutcome> {
     const { bus, id, models, summary, ctx } = this.deps;
     bus.emit('turn.started', { sessionId: id, turnId });
+    // The provider's client (the openai package, loaded on first use) is compiled while the user
+    // message and the summary are flushed to disk, instead of after; a failure is the request's to report.
+    models.client().catch(() => undefined);
     try {
       // A custom command (/run) may name a model for its one turn; the session's model stays.
       const model = models.resolve(options.model ?? summary.get().model);
