@@ -5,16 +5,16 @@
  * A key is typed every 25 ms from the moment the prompt is sent to the end of the stream; each echo is
  * timed from `send-keys` to the pane writing the character. p99 per run, median of the runs.
  * Goal: p99 < 16 ms, and the stream not slowed (its time on screen against the 5 s it takes to send).
- * Run: npm run build && npx tsx bench/echo.ts
+ * Run: npm run build && npx tsx bench/echo.ts (OCTO_BENCH_BASE=OTHER/bin/octo.js: that build too, interleaved)
  */
-import { rm } from 'node:fs/promises';
+import { copyFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startFakeProvider } from '../test/support/fake-provider.js';
 import { makeOctoHome } from '../test/e2e/support.js';
-import { emit, type Row } from './results.js';
+import { againstBase, emit, type Row } from './results.js';
 import { seedHistory } from './seed.js';
-import { benchRuns, median, octoArgv, settle } from './support.js';
+import { benchRuns, builds, inTurn, median, settle } from './support.js';
 import { Tmux } from './terminal.js';
 
 const RUNS = benchRuns(5);
@@ -24,7 +24,7 @@ const CHUNKS = 2_500;
 const CHUNK_DELAY_MS = 2;
 const KEY_EVERY_MS = 25;
 const GOAL_MS = 16;
-/** The last chunk of run N's reply is `END-OF-STREAM-N`: the next run resumes with it on screen. */
+/** The last chunk of the Nth reply is `END-OF-STREAM-N`. */
 const END = 'END-OF-STREAM';
 /** Letters the streamed reply and the session never contain, so each echo is recognisable. */
 const LETTERS = 'αβγδεζηθικλμνξπρστυφχψω';
@@ -42,58 +42,12 @@ interface EchoRun {
   tokenizerStarted: boolean;
 }
 
-const fake = await startFakeProvider();
-const home = await makeOctoHome(fake.url);
-const tmux = await Tmux.start();
-try {
-  const session = await seedHistory(home, 'echo', MESSAGES);
-  const cache = path.join(home.dataDir, 'cache', 'tokens', `${session.id}.json`);
-  await settle();
-  const runs: EchoRun[] = [];
-  let last = session.lastLine;
-  for (let run = 0; run < RUNS; run += 1) {
-    await rm(cache, { force: true });
-    const end = `${END}-${run}`;
-    let arrived = 0;
-    fake.enqueue(() => {
-      arrived = performance.now();
-      return {
-        text: [...Array.from({ length: CHUNKS - 1 }, (_, i) => `word${i % 10} `), end],
-        chunkDelayMs: CHUNK_DELAY_MS,
-        usage: { prompt: 40_000, completion: CHUNKS },
-      };
-    });
-    const pane = await tmux.run(octoArgv('run', '--resume', session.name), {
-      cwd: home.projectDir,
-      env: home.env,
-    });
-    await pane.screen((text) => text.includes(last), 'the last message');
-    const threads = await pane.threads();
-    let maxThreads = threads;
-    await pane.keys('stream please', true);
-    await pane.keys('Enter');
-    const result: EchoRun = { warming: [], streaming: [], streamMs: 0, tokenizerStarted: false };
-    for (let n = 0; !pane.output.includes(end); n += 1) {
-      const sent = performance.now();
-      const phase = arrived === 0 ? result.warming : result.streaming;
-      phase.push(await pane.echo(LETTERS[n % LETTERS.length] ?? 'α'));
-      maxThreads = Math.max(maxThreads, await pane.threads());
-      const wait = KEY_EVERY_MS - (performance.now() - sent);
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    }
-    result.streamMs = pane.lastOutputAt - arrived;
-    result.tokenizerStarted = maxThreads > threads;
-    last = end;
-    runs.push(result);
-    await pane.keys('C-c');
-    await pane.keys('C-c');
-    await pane.exited();
-  }
+function echoRows(runs: readonly EchoRun[], label: string): Row[] {
   const all = runs.map((r) => percentile([...r.warming, ...r.streaming], 99));
   const p99 = median(all);
-  const rows: Row[] = [
+  return [
     {
-      measure: 'keystroke echo p99 while the tokenizer warms up and a reply streams (500 chunks/s)',
+      measure: `keystroke echo p99 while the tokenizer warms up and a reply streams (500 chunks/s)${label}`,
       value: p99,
       unit: 'ms',
       goal: `< ${GOAL_MS} ms`,
@@ -103,16 +57,84 @@ try {
         `while warming ${median(runs.map((r) => percentile(r.warming, 99))).toFixed(1)} ms over ${median(runs.map((r) => r.warming.length))} keys`,
         `while streaming ${median(runs.map((r) => percentile(r.streaming, 99))).toFixed(1)} ms over ${median(runs.map((r) => r.streaming.length))} keys`,
         `p50 ${median(runs.map((r) => percentile([...r.warming, ...r.streaming], 50))).toFixed(1)} ms`,
-        `tokenizer thread started in ${runs.filter((r) => r.tokenizerStarted).length} of ${RUNS} runs`,
+        `tokenizer thread started in ${runs.filter((r) => r.tokenizerStarted).length} of ${runs.length} runs`,
       ].join('; '),
     },
     {
-      measure: `the streamed reply on screen, request to last chunk (sent in ${(CHUNKS * CHUNK_DELAY_MS) / 1000} s or more)`,
+      measure: `the streamed reply on screen, request to last chunk (sent in ${(CHUNKS * CHUNK_DELAY_MS) / 1000} s or more)${label}`,
       value: median(runs.map((r) => r.streamMs)),
       unit: 'ms',
     },
   ];
-  emit(`keystroke echo in tmux 120x40, ${RUNS} runs`, rows);
+}
+
+const fake = await startFakeProvider();
+const home = await makeOctoHome(fake.url);
+const tmux = await Tmux.start();
+try {
+  const session = await seedHistory(home, 'echo', MESSAGES);
+  const cache = path.join(home.dataDir, 'cache', 'tokens', `${session.id}.json`);
+  // Each run adds a 5,000-token reply: after a few the context would pass its compression level and
+  // the run would compress (the scripted reply is not a summary). Every run starts from the seeding.
+  const seeded = path.join(home.root, 'seeded-session.db');
+  await copyFile(session.file, seeded);
+  await settle();
+  const all = builds();
+  const runs = all.map((): EchoRun[] => []);
+  let turn = 0;
+  for (let run = 0; run < RUNS; run += 1) {
+    for (const build of inTurn(all, run)) {
+      await copyFile(seeded, session.file);
+      await rm(cache, { force: true });
+      const end = `${END}-${turn}`;
+      turn += 1;
+      let arrived = 0;
+      fake.enqueue(() => {
+        arrived = performance.now();
+        return {
+          text: [...Array.from({ length: CHUNKS - 1 }, (_, i) => `word${i % 10} `), end],
+          chunkDelayMs: CHUNK_DELAY_MS,
+          usage: { prompt: 40_000, completion: CHUNKS },
+        };
+      });
+      const pane = await tmux.run(build.argv('run', '--resume', session.name), {
+        cwd: home.projectDir,
+        env: home.env,
+      });
+      await pane.screen((text) => text.includes(session.lastLine), 'the last message');
+      const threads = await pane.threads();
+      let maxThreads = threads;
+      await pane.keys('stream please', true);
+      await pane.keys('Enter');
+      const result: EchoRun = { warming: [], streaming: [], streamMs: 0, tokenizerStarted: false };
+      for (let n = 0; !pane.output.includes(end); n += 1) {
+        // A turn that failed never streams its end: stop rather than type forever.
+        if (pane.output.includes('Turn failed'))
+          throw new Error(`run ${run}${build.label}: the turn failed; the screen: ${await pane.capture()}`);
+        const sent = performance.now();
+        const phase = arrived === 0 ? result.warming : result.streaming;
+        phase.push(await pane.echo(LETTERS[n % LETTERS.length] ?? 'α'));
+        maxThreads = Math.max(maxThreads, await pane.threads());
+        const wait = KEY_EVERY_MS - (performance.now() - sent);
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+      result.streamMs = pane.lastOutputAt - arrived;
+      result.tokenizerStarted = maxThreads > threads;
+      runs[all.indexOf(build)]?.push(result);
+      await pane.keys('C-c');
+      await pane.keys('C-c');
+      await pane.exited();
+    }
+  }
+  const rows: Row[] = all.flatMap((build, b) => echoRows(runs[b] ?? [], build.label));
+  if (all.length > 1) {
+    const p99s = runs.map((r) => r.map((run) => percentile([...run.warming, ...run.streaming], 99)));
+    rows.push(againstBase('keystroke echo p99', p99s[0] ?? [], p99s[1] ?? []));
+  }
+  emit(
+    `keystroke echo in tmux 120x40, ${RUNS} runs${all.length > 1 ? ', this build and the base interleaved' : ''}`,
+    rows,
+  );
 } finally {
   await tmux.close();
   await home.cleanup();
