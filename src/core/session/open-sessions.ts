@@ -206,6 +206,7 @@ export class OpenSessions {
       projectId,
       projectDir,
       records: () => handle.records(),
+      busy: () => handle.isBusy(),
       catchUp: options.catchUp,
     });
     await handle.linkProject(link);

@@ -21,20 +21,24 @@ export interface ProjectLinkDeps {
 }
 
 /**
- * The project's watcher starts once the session's first request has been answered, or this long
- * after opening when none is sent: its first scan (a readdir and a stat per file, thousands in a large
- * checkout) then neither delays that request nor competes with the first screen. Changes made before
- * it starts are found by checking the files the model read when it does.
+ * The project's watcher starts this long after opening, once no turn runs: its first scan (a readdir,
+ * a stat and a watch per file, half a second of the main thread for a few hundred files on a loaded
+ * machine) then competes neither with the first screen nor with a turn being prepared or streamed
+ * (keystroke echo, issue 15). A turn that calls a tool starts it at once: the next request of that
+ * turn must hear of files changed meanwhile. Changes made before it starts are found by checking the
+ * files the model read when it does.
  */
 const WATCH_AFTER_MS = 1_000;
-/** Events that say a request of the session was answered. */
-const ANSWERED = ['turn.delta', 'turn.toolCall', 'turn.finished', 'turn.failed', 'turn.interrupted'] as const;
+/** Events that say a turn of the session ended. */
+const ENDED = ['turn.finished', 'turn.failed', 'turn.interrupted'] as const;
 
 export interface LinkedSession {
   id: string;
   projectId: string;
   projectDir: string;
   records(): readonly SessionRecord[];
+  /** A turn (or a compression) runs in the session. */
+  busy(): boolean;
   /** Work out what happened since the last message (on resume; not after a move by hand). */
   catchUp: boolean;
 }
@@ -147,19 +151,25 @@ export class ProjectLink {
     this.deps.bus.emit('session.catchUp', { sessionId: this.session.id, catchUp });
   }
 
-  /** Starts the watcher after the first answered request, or after WATCH_AFTER_MS (see there). */
+  /** Starts the watcher WATCH_AFTER_MS after opening once no turn runs, or at a tool call (see there). */
   private watchLater(): void {
     const { id } = this.session;
     const offs: Array<() => void> = [];
-    const timer = setTimeout(() => start(), WATCH_AFTER_MS);
+    let due = false;
+    const timer = setTimeout(() => {
+      due = true;
+      if (!this.session.busy()) start();
+    }, WATCH_AFTER_MS);
     timer.unref();
     const start = (): void => {
       clearTimeout(timer);
       for (const off of offs.splice(0)) off();
       this.watch();
     };
-    for (const name of ANSWERED)
-      offs.push(this.deps.bus.on(name, (event) => (event.sessionId === id ? start() : undefined)));
+    const mine = (event: { sessionId: string }): boolean => event.sessionId === id;
+    offs.push(this.deps.bus.on('turn.toolCall', (event) => (mine(event) ? start() : undefined)));
+    for (const name of ENDED)
+      offs.push(this.deps.bus.on(name, (event) => (mine(event) && due ? start() : undefined)));
     this.offs.push(start);
   }
 

@@ -176,6 +176,22 @@ describe('files the model read, on resume', () => {
     await handle.close();
   }
 
+  it('does not scan the project while a turn without tool calls runs, but once it ended', async () => {
+    lab = await suite.newLab();
+    const dir = await project({ 'src/auth.ts': 'export const ttl = 15;\n' });
+    const ws = await lab.workspace(dir);
+    const order: string[] = [];
+    ws.on('project.watch', (e) => order.push(`watch ${e.state}`));
+    ws.on('turn.finished', () => order.push('turn finished'));
+    const handle = await ws.sessions.create('talk');
+    const watched = nextEvent(ws, 'project.watch', (e) => e.state === 'watching');
+    // Streamed for longer than the wait after opening: the scan would compete with it.
+    suite.fake.enqueue({ text: ['a ', 'slow ', 'reply'], chunkDelayMs: 700 });
+    await handle.submit('Talk to me.');
+    await watched;
+    expect(order[0]).toBe('turn finished');
+  });
+
   it('finds a change made right after the resume, before the watcher runs', async () => {
     lab = await suite.newLab();
     const dir = await project({ 'src/auth.ts': 'export const ttl = 15;\n' });
