@@ -367,6 +367,7 @@ describe('reduce: history not read yet', () => {
   it('goes to the top on Home once the start is read, and reads nothing more', () => {
     const home = run(resumed(), key('tab'), key('tab'), key('home'));
     expect(home.all).toEqual([{ kind: 'loadEarlier', sessionId: 'a', then: 'top' }]);
+    expect(home.state.hint).toEqual({ text: 'Reading 300 earlier records…', tone: 'info' });
     const all = [msg('user', 'first question'), ...(home.state.open.get('a')?.records ?? [])];
     const read = run(
       home.state,
@@ -378,6 +379,7 @@ describe('reduce: history not read yet', () => {
     );
     expect(read.all).toEqual([{ kind: 'reveal', sessionId: 'a', target: { start: true } }]);
     expect(read.state.open.get('a')).toMatchObject({ earlier: 0, loadingEarlier: false, records: all });
+    expect(read.state.hint).toBeNull();
     expect(run(read.state, painted(true)).all).toEqual([]);
   });
 

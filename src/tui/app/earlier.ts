@@ -10,22 +10,34 @@ import { step, type EarlierThen, type Step } from './actions.js';
 import { itemsOf } from './history.js';
 import { conversationOf, setIn, withConversation, type AppState, type OpenSessionState } from './state.js';
 
-/** Reads the session's earlier records unless all are read or the read is under way. */
+/** What the line above the input says while a read asked for by Home or a search hit runs. */
+function readingHint(count: number): string {
+  return `Reading ${withThousands(count)} earlier records…`;
+}
+const READING_HINT = /^Reading [\d,]+ earlier records…$/;
+
+/**
+ * Reads the session's earlier records unless all are read or the read is under way. Asked for by a
+ * key (`then` set), the line above the input says so: a long history takes a while, and the line at the
+ * top of the conversation may be out of view.
+ */
 export function askEarlier(state: AppState, sessionId: string, then: EarlierThen): Step | null {
   const open = state.open.get(sessionId);
   if (open === undefined || open.earlier === 0) return null;
-  if (open.loadingEarlier) return step(state);
+  const hint = then === null ? state.hint : { text: readingHint(open.earlier), tone: 'info' as const };
+  if (open.loadingEarlier) return step({ ...state, hint });
   return step(
-    { ...state, open: setIn(state.open, sessionId, { ...open, loadingEarlier: true }) },
+    { ...state, hint, open: setIn(state.open, sessionId, { ...open, loadingEarlier: true }) },
     { kind: 'loadEarlier', sessionId, then },
   );
 }
 
-/** The read ended (its records came as a 'replaced' change before this). */
+/** The read ended (its records came as a 'replaced' change before this); its hint goes. */
 export function earlierDone(state: AppState, sessionId: string): AppState {
   const open = state.open.get(sessionId);
   if (open === undefined || !open.loadingEarlier) return state;
-  return { ...state, open: setIn(state.open, sessionId, { ...open, loadingEarlier: false }) };
+  const hint = READING_HINT.test(state.hint?.text ?? '') ? null : state.hint;
+  return { ...state, hint, open: setIn(state.open, sessionId, { ...open, loadingEarlier: false }) };
 }
 
 /** The first loaded record's seq, when records before it are not read yet. */
