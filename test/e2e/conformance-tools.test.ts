@@ -135,8 +135,10 @@ describe('Ollama', () => {
       const stored = await r.stored('local');
       expect(stored.session.tokensIncomplete).toBe(true);
       const shown = await r.shown('local');
-      expect(shown).toContain('(some requests reported no usage)');
-      expect(shown).toContain('usage unknown');
+      // No request reported usage: the session's tokens are unknown, not "0 in / 0 out".
+      expect(shown).toContain('  tokens    usage unknown (no request reported usage)\n');
+      expect(shown).not.toContain('0 in / 0 out');
+      expect(shown).toContain('usage unknown · $0.0000');
 
       const plain = await r.turn('local', 'Again.', [recording('ollama/text-no-usage.sse')]);
       expect(plain.stderr).toBe('[local · finished · usage unknown · $0.0000]\n');

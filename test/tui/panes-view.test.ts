@@ -59,6 +59,15 @@ describe('sessions view', () => {
     expect(lines[at + 1]).toBe('   0 msg · 0 tok · ?');
   });
 
+  it('shows tokens no request reported as ?, and reported ones even when others were not', () => {
+    const local = (tokens: typeof ZERO_USAGE) =>
+      summary({ id: 'l', name: 'local', order: 9, messageCount: 4, cost: 0, tokensIncomplete: true, tokens });
+    const row = (s: ReturnType<typeof summary>): string | undefined =>
+      text(view({ summaries: [s], openId: null, cursor: null }).lines(0, 100))[2];
+    expect(row(local(ZERO_USAGE))).toBe('   4 msg · ? tok · $0.00');
+    expect(row(local({ ...ZERO_USAGE, input: 900, output: 100 }))).toBe('   4 msg · 1.0k tok · $0.00');
+  });
+
   it('highlights the cursor row and reports its line', () => {
     const v = view({ cursor: 'm3' });
     expect(v.cursorLine).toBe(3);

@@ -4,6 +4,7 @@
  */
 import type { SessionListing } from '../../core/listing.js';
 import type { SessionSummary } from '../../core/api.js';
+import { knownTokens } from '../../core/store/records.js';
 import { sanitizeLine } from '../../core/text/index.js';
 import { formatCount, relativeAge, sessionCost, table, totalTokens } from '../format/values.js';
 import { EXIT, type ExitCode, type Output } from '../io.js';
@@ -30,7 +31,7 @@ export function sessionTable(
     sanitizeLine(s.name),
     relativeAge(s.updatedAt, now),
     String(s.messageCount),
-    formatCount(totalTokens(s.tokens)),
+    unknownOr(knownTokens(s), (t) => formatCount(totalTokens(t))),
     sessionCost(s),
     sanitizeLine(s.model),
     ...(options.withProject ? [sanitizeLine(s.projectDir)] : []),
@@ -64,4 +65,8 @@ export async function listSessions(
   }
   output.lines(sessionTable(sessions, output.io.now(), { withProject: all }));
   return EXIT.ok;
+}
+
+function unknownOr<T>(value: T | null, shown: (value: T) => string): string {
+  return value === null ? '?' : shown(value);
 }

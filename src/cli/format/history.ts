@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { assertNever } from '../../core/errors.js';
 import type { AttachmentRef, MessageRecord, SessionRecord, SessionSummary } from '../../core/api.js';
+import { knownTokens } from '../../core/store/records.js';
 import { sanitizeLine, sanitizeText } from '../../core/text/index.js';
 import { describeUsage, formatCost, sessionCost } from './values.js';
 
@@ -153,9 +154,16 @@ export function historyText(
     `  created   ${summary.createdAt}`,
     `  updated   ${summary.updatedAt}`,
     `  messages  ${summary.messageCount}`,
-    `  tokens    ${describeUsage(summary.tokens)}${summary.tokensIncomplete === true ? ' (some requests reported no usage)' : ''}`,
+    `  tokens    ${sessionTokens(summary)}`,
     `  cost      ${sessionCost(summary)}`,
   ];
   const body = records.flatMap((record) => ['', ...recordLines(record, dataDir, summary.id)]);
   return `${[...header, ...body].join('\n')}\n`;
+}
+
+/** "1200 in / 300 out", with a note when some request reported no usage; "usage unknown" when none did. */
+function sessionTokens(summary: SessionSummary): string {
+  const tokens = knownTokens(summary);
+  if (tokens === null) return 'usage unknown (no request reported usage)';
+  return `${describeUsage(tokens)}${summary.tokensIncomplete === true ? ' (some requests reported no usage)' : ''}`;
 }

@@ -1,6 +1,6 @@
 import { assertNever } from '../errors.js';
 import { toJsonText } from '../text/index.js';
-import type { FinishReason, SessionRecord, SessionSummary } from '../store/index.js';
+import { knownTokens, type FinishReason, type SessionRecord, type SessionSummary } from '../store/index.js';
 
 function formatCost(cost: number | null | undefined): string {
   if (cost === undefined) return '';
@@ -70,9 +70,15 @@ export function exportSession(
     `- project: ${summary.projectDir}`,
     `- model: ${summary.model}`,
     `- messages: ${summary.messageCount}`,
-    `- tokens: ${summary.tokens.input} in, ${summary.tokens.output} out${summary.tokensIncomplete === true ? ' (some requests reported no usage)' : ''}`,
+    `- tokens: ${exportTokens(summary)}`,
     `- cost: ${formatCost(summary.cost)}${summary.costIncomplete ? ' (some requests unknown)' : ''}`,
   ];
   const body = records.map(recordToMarkdown).filter((t) => t !== '');
   return `${[...header, '', ...body].join('\n\n').replace(/\n{3,}/g, '\n\n')}\n`;
+}
+
+function exportTokens(summary: SessionSummary): string {
+  const tokens = knownTokens(summary);
+  if (tokens === null) return 'unknown (no request reported usage)';
+  return `${tokens.input} in, ${tokens.output} out${summary.tokensIncomplete === true ? ' (some requests reported no usage)' : ''}`;
 }

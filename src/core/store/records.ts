@@ -34,6 +34,16 @@ export function addUsage(a: Usage, b: Usage): Usage {
 }
 
 /**
+ * The session's token figure, or null when no request reported usage at all (a local server that never
+ * sends it): zeros there would read as real zeros.
+ */
+export function knownTokens(summary: Pick<SessionSummary, 'tokens' | 'tokensIncomplete'>): Usage | null {
+  const { tokens } = summary;
+  const none = tokens.input + tokens.output + tokens.cacheRead + tokens.cacheWrite + tokens.reasoning === 0;
+  return summary.tokensIncomplete === true && none ? null : tokens;
+}
+
+/**
  * Why a model stopped, as a fact about the reply: `stop` (done), `tool_calls` (waits for tool results),
  * `length` (cut off at the output limit), `content_filter` (stopped by the provider's filter), `error`
  * (the stream failed, or the provider said so).

@@ -1,5 +1,6 @@
 /** The Sessions pane: this project's sessions first, then the others grouped by project directory. */
 import type { SessionSummary } from '../../core/api.js';
+import { knownTokens } from '../../core/store/records.js';
 import { sanitizeLine } from '../../core/text/index.js';
 import { seg, type Segment, type StyledLine, type StyleKey } from '../text/styled.js';
 import { fit, strWidth, truncate } from '../text/width.js';
@@ -130,7 +131,8 @@ function sessionRows(s: SessionSummary, depth: number, input: SessionsInput): [S
   const age = formatAge(s.updatedAt, input.now);
   const indent = depth === 0 ? '' : `${' '.repeat(FORK_INDENT * (Math.min(depth, MAX_DEPTH) - 1))}↳ `;
   const name = fit(`${indent}${sanitizeLine(s.name)}`, Math.max(1, w - 3 - age.length - 1));
-  const tokens = compactNumber(s.tokens.input + s.tokens.output);
+  const known = knownTokens(s);
+  const tokens = known === null ? '?' : compactNumber(known.input + known.output);
   const cost = formatCost(s.cost, s.costIncomplete);
   const long = `${s.messageCount} msg · ${tokens} tok · ${cost}`;
   // Narrow panes drop the words before they drop the cost.
