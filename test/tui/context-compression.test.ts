@@ -126,7 +126,7 @@ describe('the context pane after a provider reported its prompt', () => {
     expect(lines.slice(0, 3)).toEqual([
       '125k / 128k tokens (98%)',
       '█████████████████████████████░',
-      ' reported 125.0k + 312 since',
+      ' 125.0k reported +312 new',
     ]);
     expect(lines.slice(9, 13)).toEqual([
       ' next compression at 76.8k',

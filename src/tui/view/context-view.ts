@@ -63,10 +63,14 @@ export function threshold(n: number): string {
   return n >= 1000 && n < 1_000_000 ? `${(n / 1000).toFixed(1)}k` : compactNumber(n);
 }
 
-/** The provider's report of the last prompt plus octo's count since, when the total comes from it. */
+/**
+ * The provider's report of the last prompt plus octo's count of what came since, when the total comes
+ * from it ("125.0k reported +312 new"); short enough for the pane's usual 26 columns.
+ */
 function sourceLines(b: ContextBreakdown, width: number): StyledLine[] {
   if (b.reported === undefined) return [];
-  const text = ` reported ${threshold(b.reported.tokens)} + ${tokens(b.reported.since, b)} since`;
+  const since = b.reported.since === 0 ? '' : ` +${tokens(b.reported.since, b)} new`;
+  const text = ` ${threshold(b.reported.tokens)} reported${since}`;
   return [[seg(fit(text, width), 'dim')]];
 }
 
