@@ -153,15 +153,15 @@ async function hugeSession(mode: SummariserMode): Promise<string> {
 
 try {
   report(
-    `A ${TURNS}-turn session, levels 8k/16k/28k (ratios 2/3/4), summariser answering in prose`,
-    await longSession('prose'),
+    `A ${TURNS}-turn session, levels 8k/16k/28k (ratios 2/3/4), a weak summariser answering in loose prose`,
+    await longSession('loose'),
   );
   report(`The same, summariser answering in JSON`, await longSession('json'));
   const rows = [
     '| summariser answers | context before (octo) | summary requests | compressions | main request | turn | took |',
     '| ------------------ | --------------------- | ---------------- | ------------ | ------------ | ---- | ---- |',
   ];
-  for (const mode of ['json', 'prose', 'useless'] as const) rows.push(await hugeSession(mode));
+  for (const mode of ['json', 'loose', 'useless'] as const) rows.push(await hugeSession(mode));
   report(`A 20,000-message session, window ${k(WINDOW)}, one turn`, rows);
 } finally {
   await fake.close();

@@ -8,7 +8,7 @@
 import { COMPRESSION_INSTRUCTIONS, PARTS_HEADING, TRANSCRIPT_HEADING } from '../../src/core/context/index.js';
 import type { FakeAnswer, FakeReply, FakeRequest } from './fake-provider-types.js';
 
-export type SummariserMode = 'json' | 'fenced' | 'prose' | 'useless' | 'empty' | 'rejects-format';
+export type SummariserMode = 'json' | 'fenced' | 'prose' | 'loose' | 'useless' | 'empty' | 'rejects-format';
 
 /** A line the developer wrote that states a decision or a constraint: what every compression must keep. */
 export const STATED_LINE = /^(Decision|Constraint): (.+)$/;
@@ -137,6 +137,25 @@ function proseText(ask: SummaryAsk): string {
   ].join('\n\n');
 }
 
+/**
+ * A weak local model: chatty prose in its own sentences, no headings, no labels. It mentions only
+ * every other decision ("They decided to ..."), puts the constraints in words no pattern knows ("The
+ * developer pointed out that ..."), and folding parts keeps only each part's first sentence: what
+ * survives must come from octo, not from the model.
+ */
+function looseText(ask: SummaryAsk): string {
+  const stated = statedIn(ask);
+  const sentences = stated.flatMap((s, i) => {
+    if (s.category === 'decision') return i % 2 === 0 ? [`They decided to ${s.statement}.`] : [];
+    return [`The developer pointed out that ${s.statement}.`];
+  });
+  const opening =
+    ask.parts.length > 0
+      ? `Sure! Putting the ${ask.parts.length} parts together: ${ask.parts.map((p) => p.split(/(?<=\.)\s/)[0] ?? '').join(' ')}`
+      : `Sure! Here is a quick summary of the conversation so far. The developer and the assistant talked about the session store in ${seqRange(ask)}, going through the questions one at a time.`;
+  return [opening, ...sentences, 'Let me know if you want more detail on any of this!'].join(' ');
+}
+
 function replyText(mode: SummariserMode, ask: SummaryAsk): string {
   switch (mode) {
     case 'json':
@@ -146,6 +165,8 @@ function replyText(mode: SummariserMode, ask: SummaryAsk): string {
     case 'prose':
     case 'rejects-format':
       return proseText(ask);
+    case 'loose':
+      return looseText(ask);
     case 'useless':
       return "I'm sorry, but I can't help with that.";
     case 'empty':

@@ -12,12 +12,13 @@ import {
 import { countItem, type TokenCounter, type TokenEncoding } from '../tokens/index.js';
 import { assemble, type Assembly } from './assemble.js';
 import { summaryChars, type CompressionCall } from './compress.js';
-import { freshKnowledge, knowledgeRecords } from './knowledge.js';
+import { freshKnowledge, knowledgeRecords, normalizeKnowledge, type NewKnowledge } from './knowledge.js';
 import { pressureLevels, usableWindow, type PressureLevel } from './levels.js';
 import type { ContextMeter, Measured } from './measure.js';
 import { octoSummary } from './octo-summary.js';
 import { retryPoint } from './pause.js';
 import { latestTurnStart, planCompaction } from './plan.js';
+import { knowledgeFromMessages } from './prose-knowledge.js';
 import { openSummariser, type SummariserPick } from './summariser.js';
 import { summariseHistory } from './summarise-history.js';
 
@@ -155,10 +156,28 @@ export async function runCompaction(
     }
     throw error;
   }
-  if (call.ok) return commit(deps, request, planned, call);
+  if (call.ok) return commit(deps, request, planned, withStatedKnowledge(call, planned));
   await recordFailure(deps, request, planned, call);
   if (request.mode === 'model-or-octo') return withOctoSummary(deps, request, planned, call.reason);
   return { status: 'failed', reason: call.reason };
+}
+
+/**
+ * A summariser that wrote prose ignored what it was asked for: it may have left decisions out or
+ * reworded them past recognition. The decisions and constraints the developer stated in an explicit
+ * form ("Decision: ...", a headed list) in the compressed messages are kept as well, in the
+ * developer's words, and the prose's own entries that only repeat one of them (wrapped in more words:
+ * "They decided to ...") are dropped, so they do not crowd others out of the retention.
+ */
+function withStatedKnowledge(call: Summarised, planned: Planned): Summarised {
+  if (call.form !== 'prose') return call;
+  const stated = knowledgeFromMessages(
+    planned.plan.compact.filter((m) => m.role === 'user').map((m) => m.content),
+  );
+  const said = stated.map((e) => normalizeKnowledge(e.text));
+  const repeats = (entry: NewKnowledge): boolean =>
+    said.some((s) => s !== '' && normalizeKnowledge(entry.text).includes(s));
+  return { ...call, knowledge: [...stated, ...call.knowledge.filter((e) => !repeats(e))] };
 }
 
 /**
@@ -305,7 +324,9 @@ async function withOctoSummary(
   });
 }
 
-type Made = Omit<Extract<CompressionCall, { ok: true }>, 'form'> & { form: 'structured' | 'prose' | 'octo' };
+type Summarised = Extract<CompressionCall, { ok: true }>;
+
+type Made = Omit<Summarised, 'form'> & { form: 'structured' | 'prose' | 'octo' };
 
 async function commit(
   deps: CompactionDeps,

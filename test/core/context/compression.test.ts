@@ -76,7 +76,7 @@ function statement(line: string): string {
   return (STATED_LINE.exec(line)?.[2] ?? line).toLowerCase();
 }
 
-describe.each<SummariserMode>(['json', 'prose'])(
+describe.each<SummariserMode>(['json', 'loose'])(
   'automatic compression over a long session, summaries in %s',
   (mode) => {
     it('crosses three pressure levels in 200 turns, shrinks each time by the level ratio, and keeps every decision across a resume', async () => {

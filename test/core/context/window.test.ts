@@ -53,6 +53,7 @@ describe(`a ${MESSAGES.toLocaleString('en-US')}-message session against a ${WIND
     ['json', 'structured'],
     ['fenced', 'structured'],
     ['prose', 'prose'],
+    ['loose', 'prose'],
     ['useless', 'octo'],
     ['empty', 'octo'],
   ])(
