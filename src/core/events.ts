@@ -147,6 +147,8 @@ export interface OctoEvents {
     retryAt?: number | null;
     usage?: Usage;
     cost?: number | null;
+    /** The request would not fit the window: octo compresses without the model right after. */
+    octoNext?: true;
   };
   'knowledge.changed': { sessionId: string; entries: number };
   /** `sessionId` is the session the job works for; an agent's own conversation is `childSessionId`. */

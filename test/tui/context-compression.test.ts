@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CommandResult, SessionHandle, SessionInfo } from '../../src/core/api.js';
-import type { CompactionRecord } from '../../src/core/store/records.js';
+import type { CompactionRecord, SessionRecord } from '../../src/core/store/records.js';
 import { lineText, type StyledLine } from '../../src/tui/text/styled.js';
 import { askText } from '../../src/tui/app/budget.js';
 import { coreCommandHelp } from '../../src/core/commands/index.js';
@@ -159,6 +159,32 @@ describe('compactions in the conversation', () => {
     const lines = text(itemLines(latest, 70, closed));
     expect(lines[0]).toMatch(/^─+ Context summary: 2 messages summarised \(60000 → 20000 tokens\) ─+$/);
     expect(lines.slice(1)).toEqual(['  Goal: summary number 3']);
+  });
+});
+
+describe('a failed compression that octo made up for', () => {
+  it('says that octo compressed without the model, past the knowledge written before its summary', () => {
+    const knowledge: SessionRecord = {
+      kind: 'knowledge',
+      seq: 5,
+      at: '2025-06-01T11:00:00Z',
+      op: 'add',
+      entryId: 'K1',
+      category: 'decision',
+      text: 'ship from main only',
+    };
+    const items = buildItems([
+      msg('user', 'one', { inContext: false }),
+      compaction(4, { failed: 'the summary reply was empty', compactedSeqs: [], trigger: 'auto' }),
+      knowledge,
+      compaction(6, { form: 'octo', model: 'octo' }),
+      msg('user', 'two'),
+    ]);
+    const failed = items.find((i) => i.key === 'c4');
+    if (failed === undefined) throw new Error('no failed item');
+    expect(text(itemLines(failed, 200, closed))).toEqual([
+      '— Compression failed (automatic, at 60000 tokens): the summary reply was empty. The request would not have fit the window, so octo compressed without the model.',
+    ]);
   });
 });
 

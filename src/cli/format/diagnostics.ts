@@ -56,6 +56,8 @@ export function describeBudget(facts: BudgetFacts): string {
 /** "compression failed (auto): <reason>; the context was left as it was; next automatic try at 108k tokens". */
 export function describeCompressionFailed(event: OctoEvents['context.compactionFailed']): string {
   const at = event.tokens === undefined ? '' : ` at ${formatCount(event.tokens)} tokens`;
+  if (event.octoNext === true)
+    return `warning: compression failed${at} (${triggerName(event.trigger)}): ${clip(event.reason)}; the request would not fit the window, so octo compresses without the model`;
   const next =
     event.retryAt === undefined
       ? ''

@@ -273,6 +273,7 @@ async function recordFailure(
     retryAt: retryPoint(tokens, levels, ceiling),
     ...(call.usage === null ? {} : { usage: call.usage }),
     cost,
+    ...(request.mode === 'model-or-octo' ? { octoNext: true as const } : {}),
   });
 }
 

@@ -65,7 +65,7 @@ export function compactionFailed(state: AppState, e: OctoEvents['context.compact
   }
   if (e.sessionId !== state.currentId) return step(ended);
   const hinted =
-    e.retryAt === undefined
+    e.retryAt === undefined || e.octoNext === true
       ? ended
       : withHint(
           ended,

@@ -80,16 +80,31 @@ export function unfinished(reason: FinishReason | null | undefined): boolean {
   return reason === 'length' || reason === 'content_filter' || reason === 'error';
 }
 
-/** A failed attempt compacted nothing, but the user must see that it failed, and why (it pauses the next). */
-function failedItem(record: CompactionRecord): ConversationItem {
+/**
+ * A failed attempt compacted nothing, but the user must see that it failed, and why (it pauses the
+ * next). When the request would not have fit, octo compressed without the model right after it.
+ */
+function failedItem(record: CompactionRecord, octoAfter: boolean): ConversationItem {
   const how = record.trigger === undefined || record.trigger === 'auto' ? 'automatic' : `/${record.trigger}`;
+  const then = octoAfter
+    ? 'The request would not have fit the window, so octo compressed without the model.'
+    : 'The context was left as it was.';
   return {
     kind: 'note',
     key: `c${record.seq}`,
     tone: 'warning',
-    text: `Compression failed (${how}, at ${record.tokensBefore} tokens): ${record.failed ?? ''}. The context was left as it was.`,
+    text: `Compression failed (${how}, at ${record.tokensBefore} tokens): ${record.failed ?? ''}. ${then}`,
     detail: '',
   };
+}
+
+/** Whether the compaction after `index` (past the knowledge it wrote first) is octo's own. */
+function octoFollows(records: readonly SessionRecord[], index: number): boolean {
+  for (let i = index + 1; i < records.length; i += 1) {
+    const next = records[i];
+    if (next?.kind !== 'knowledge') return next?.kind === 'compaction' && next.form === 'octo';
+  }
+  return false;
 }
 
 function compactionLabel(record: CompactionRecord): string {
@@ -109,7 +124,7 @@ export function buildItems(records: readonly SessionRecord[]): ConversationItem[
   const items: ConversationItem[] = [];
   const latest = latestCompactionSeq(records);
   const callIndex = new Map<string, number>();
-  for (const record of records) {
+  for (const [at, record] of records.entries()) {
     switch (record.kind) {
       case 'message': {
         const index = record.role === 'tool' ? callIndex.get(record.toolCallId ?? '') : undefined;
@@ -164,7 +179,9 @@ export function buildItems(records: readonly SessionRecord[]): ConversationItem[
       }
       case 'compaction':
         items.push(
-          record.failed === undefined ? compactionItem(record, record.seq === latest) : failedItem(record),
+          record.failed === undefined
+            ? compactionItem(record, record.seq === latest)
+            : failedItem(record, octoFollows(records, at)),
         );
         break;
       case 'command':

@@ -11,7 +11,7 @@ import { STATED_LINE, summariserAnswer, type SummariserMode } from '../../suppor
 import { useScriptedSuite } from '../../support/scripted-suite.js';
 import { conversation, seedRecords } from '../../support/seed-session.js';
 import { makeTestWorkspace } from '../../support/workspace.js';
-import { isCompression, wireMessages, wireTokens, words } from './support.js';
+import { collect, isCompression, wireMessages, wireTokens, words } from './support.js';
 
 /** testConfig's window for test:fake-model. */
 const WINDOW = 100_000;
@@ -37,7 +37,8 @@ async function longSession(mode: SummariserMode, compression = ''): Promise<Sess
   suite.fake.setFallback((request: FakeRequest) =>
     isCompression(request) ? summariserAnswer(mode, request) : { text: 'Noted.' },
   );
-  const config = `[request]\nmax_retries = 0\n${compression}`;
+  // No retries, so each request is seen once; a loaded machine may take long to answer 90k tokens.
+  const config = `[request]\nmax_retries = 0\nfirst_byte_timeout_ms = 120000\n${compression}`;
   const first = await makeTestWorkspace({ providerUrl: suite.fake.url, extraConfig: config });
   suite.tw = first;
   const created = await first.ws.sessions.open('long', { create: true });
@@ -60,9 +61,13 @@ describe(`a ${MESSAGES.toLocaleString('en-US')}-message session against a ${WIND
     'never sends a request over the window with a summariser answering %s, and keeps every stated decision',
     async (mode, form) => {
       const handle = await longSession(mode);
+      if (suite.tw === undefined) throw new Error('no workspace');
+      const failures = collect(suite.tw.ws, 'context.compactionFailed');
       const from = suite.fake.requests.length;
       const outcome = await handle.submit('Where are we?');
       expect(outcome.status, outcome.error?.message).toBe('finished');
+      // A failure says that octo compresses at once: the request would not have fit.
+      expect(failures.map((f) => f.octoNext)).toEqual(form === 'octo' ? [true] : []);
       const sent = suite.fake.requests.slice(from);
       const sizes = sent.map(wireTokens);
       expect(Math.max(...sizes)).toBeLessThanOrEqual(WINDOW);
