@@ -6,7 +6,16 @@ import { seg, type StyledLine } from './text/styled.js';
 import { fit } from './text/width.js';
 
 export type Scope =
-  'global' | 'outsideInput' | 'approval' | 'limit' | 'input' | 'sessions' | 'conversation' | 'jobs';
+  | 'global'
+  | 'outsideInput'
+  | 'help'
+  | 'menu'
+  | 'approval'
+  | 'limit'
+  | 'input'
+  | 'sessions'
+  | 'conversation'
+  | 'jobs';
 
 export type ActionId =
   | 'focusNext'
@@ -37,7 +46,19 @@ export type ActionId =
   | 'raiseLimit'
   | 'stopAtLimit'
   | 'cancelJob'
-  | 'search';
+  | 'search'
+  | 'helpLineUp'
+  | 'helpLineDown'
+  | 'helpPageUp'
+  | 'helpPageDown'
+  | 'helpTop'
+  | 'helpBottom'
+  | 'closeHelp'
+  | 'menuUp'
+  | 'menuDown'
+  | 'menuComplete'
+  | 'menuRun'
+  | 'menuClose';
 
 export interface KeyBinding {
   action: ActionId;
@@ -229,6 +250,72 @@ export const KEYMAP: readonly KeyBinding[] = [
     label: 'End, G',
     description: 'go to the newest message',
   },
+  { scope: 'help', action: 'helpLineUp', keys: ['up', 'k'], label: 'Up, k', description: 'scroll up a line' },
+  {
+    scope: 'help',
+    action: 'helpLineDown',
+    keys: ['down', 'j'],
+    label: 'Down, j',
+    description: 'scroll down a line',
+  },
+  { scope: 'help', action: 'helpPageUp', keys: ['pageup'], label: 'PageUp', description: 'scroll up a page' },
+  {
+    scope: 'help',
+    action: 'helpPageDown',
+    keys: ['pagedown', 'space'],
+    label: 'PageDown, Space',
+    description: 'scroll down a page',
+  },
+  { scope: 'help', action: 'helpTop', keys: ['home', 'g'], label: 'Home, g', description: 'go to the top' },
+  {
+    scope: 'help',
+    action: 'helpBottom',
+    keys: ['end', 'S-g'],
+    label: 'End, G',
+    description: 'go to the end',
+  },
+  {
+    scope: 'help',
+    action: 'closeHelp',
+    keys: ['escape', 'q', '?'],
+    label: 'Esc, q, ?',
+    description: 'close the help (F1 too)',
+  },
+  {
+    scope: 'menu',
+    action: 'menuUp',
+    keys: ['up'],
+    label: 'Up',
+    description: 'choose the command above',
+  },
+  {
+    scope: 'menu',
+    action: 'menuDown',
+    keys: ['down'],
+    label: 'Down',
+    description: 'choose the command below',
+  },
+  {
+    scope: 'menu',
+    action: 'menuComplete',
+    keys: ['tab'],
+    label: 'Tab',
+    description: 'put the chosen command in the input, to add its arguments',
+  },
+  {
+    scope: 'menu',
+    action: 'menuRun',
+    keys: ['enter'],
+    label: 'Enter',
+    description: 'run the chosen command (one that needs an argument is put in the input)',
+  },
+  {
+    scope: 'menu',
+    action: 'menuClose',
+    keys: ['escape'],
+    label: 'Esc',
+    description: 'close the list (typing on filters it again)',
+  },
   {
     scope: 'approval',
     action: 'approveOnce',
@@ -279,6 +366,8 @@ export const KEYMAP: readonly KeyBinding[] = [
 const SCOPE_TITLE: Record<Scope, string> = {
   global: 'Anywhere',
   outsideInput: 'Outside the input',
+  help: 'While this help is shown',
+  menu: 'In the list of commands (type / in the input)',
   approval: 'While a tool asks for approval',
   limit: 'When a spending limit stopped a turn (with the input empty)',
   input: 'In the input',
@@ -290,6 +379,8 @@ const SCOPE_TITLE: Record<Scope, string> = {
 const SCOPE_ORDER: readonly Scope[] = [
   'global',
   'outsideInput',
+  'help',
+  'menu',
   'approval',
   'limit',
   'input',
@@ -304,7 +395,7 @@ const SCOPE_ORDER: readonly Scope[] = [
  */
 export function candidates(
   key: string,
-  focus: Exclude<Scope, 'global' | 'outsideInput' | 'approval' | 'limit'> | 'context',
+  focus: Exclude<Scope, 'global' | 'outsideInput' | 'help' | 'menu' | 'approval' | 'limit'> | 'context',
   asking = false,
 ): KeyBinding[] {
   const scopes: Scope[] = asking ? ['approval'] : [];
@@ -319,7 +410,12 @@ export function keyLabel(action: ActionId): string {
   return KEYMAP.find((b) => b.action === action)?.label ?? '';
 }
 
-/** The help screen, drawn from the table. */
+/** The bindings of one scope for `key`, in the table's order. */
+export function scopeBindings(scope: Scope, key: string): KeyBinding[] {
+  return KEYMAP.filter((b) => b.scope === scope && b.keys.includes(key));
+}
+
+/** The help screen's key part, drawn from the table (view/help-view.ts adds the commands). */
 export function helpLines(width: number): StyledLine[] {
   const keyWidth = Math.max(...KEYMAP.map((b) => b.label.length)) + 2;
   const lines: StyledLine[] = [];
@@ -333,9 +429,6 @@ export function helpLines(width: number): StyledLine[] {
     }
     lines.push([]);
   }
-  lines.push([
-    seg('Slash commands: type / and press Tab; /help lists them. Esc, F1 or ? closes this help.', 'dim'),
-  ]);
   return lines;
 }
 

@@ -1,9 +1,10 @@
 /** The boxes on the screen and one `paint` that hands each its view; the scheduler decides when to draw. */
 import type { Screen } from './blessed.js';
-import { overlaySizeOver } from './app/geometry.js';
+import { helpBox, overlaySizeOver } from './app/geometry.js';
 import type { ScreenModel } from './app/views.js';
 import { MIN_HEIGHT, MIN_WIDTH, PANE_ORDER, type PaneId } from './layout.js';
 import { Pane } from './pane.js';
+import { menuBox } from './view/command-menu-view.js';
 import { seg, wrapLine } from './text/styled.js';
 import type { Theme } from './theme.js';
 
@@ -13,6 +14,7 @@ export class ScreenView {
   private readonly help: Pane;
   private readonly notice: Pane;
   private readonly overlay: Pane;
+  private readonly menu: Pane;
 
   constructor(
     readonly screen: Screen,
@@ -24,6 +26,7 @@ export class ScreenView {
     this.help = make();
     this.notice = new Pane(screen, theme, { border: false });
     this.overlay = make();
+    this.menu = make();
   }
 
   paint(model: ScreenModel): void {
@@ -33,6 +36,7 @@ export class ScreenView {
       this.status.hide();
       this.help.hide();
       this.overlay.hide();
+      this.menu.hide();
       const width = Math.max(1, layout.width);
       this.notice.place({ top: 0, left: 0, width, height: Math.max(1, layout.height) });
       const text = `Terminal too small (${layout.width}x${layout.height}): octo needs at least ${MIN_WIDTH}x${MIN_HEIGHT}.`;
@@ -49,11 +53,15 @@ export class ScreenView {
     this.status.update({ title: '', lines: [model.status], focused: false });
     if (model.help === null) this.help.hide();
     else {
-      const width = Math.min(layout.status.width - 4, 104);
-      const height = Math.min(layout.status.top - 2, model.help.length + 2);
-      this.help.place({ top: 1, left: Math.floor((layout.status.width - width) / 2), width, height });
+      this.help.place(helpBox(layout.status, model.help.lines.length));
       this.help.box.setFront();
-      this.help.update({ title: ' Help — keys ', lines: model.help, focused: true });
+      this.help.update({ ...model.help, focused: true });
+    }
+    if (model.menu === null) this.menu.hide();
+    else {
+      this.menu.place(menuBox(layout.input, model.menu.lines.length));
+      this.menu.box.setFront();
+      this.menu.update({ ...model.menu, focused: true });
     }
     if (model.overlay === null) this.overlay.hide();
     else {

@@ -36,3 +36,10 @@ export function overlayGeometry(state: AppState): { width: number; height: numbe
   const layout = layoutOf(state);
   return layout.kind === 'panes' ? overlaySizeOver(layout.status) : null;
 }
+
+/** The help box over the panes: at most 104 wide, as tall as its lines or the panes allow. */
+export function helpBox(status: Rect, lineCount: number): Rect {
+  const width = Math.min(status.width - 4, 104);
+  const height = Math.max(3, Math.min(status.top - 2, lineCount + 2));
+  return { top: 1, left: Math.floor((status.width - width) / 2), width, height };
+}

@@ -11,6 +11,7 @@ import {
 import { compactNumber } from '../view/format.js';
 import { allCommands, completeCommand, parseInput, type TuiCommandName } from '../commands.js';
 import { setText, submit } from '../input-state.js';
+import { helpLines } from '../keymap.js';
 import { step, type Step } from './actions.js';
 import { historyItems, withHint, withNote } from './notes.js';
 import { listSessions } from './sessions.js';
@@ -81,12 +82,9 @@ function sendPrompt(state: AppState, text: string, options: { fromInput: boolean
 
 function runTuiCommand(state: AppState, name: TuiCommandName, args: string, now: number): Step {
   switch (name) {
-    case 'help': {
-      const commands = allCommands(state.facts.commands)
-        .map((x) => `${x.usage} — ${x.summary}`)
-        .join(' · ');
-      return step(withNote({ ...state, helpVisible: true }, `Commands: ${commands}`, 'info'));
-    }
+    case 'help':
+      // The help (view/help-view.ts), opened at its list of commands, after the keys.
+      return step({ ...state, helpVisible: true, helpScroll: helpLines(80).length });
     case 'list':
       return step(listSessions(state, now));
     case 'session':

@@ -1,11 +1,13 @@
 /** Keypresses to actions through the keymap table; unbound printable keys edit the input. */
 import { sanitizeText } from '../../core/text/index.js';
 import * as edit from '../input-state.js';
-import { candidates, KEYMAP, type ActionId } from '../keymap.js';
+import { candidates, KEYMAP, scopeBindings, type ActionId, type Scope } from '../keymap.js';
 import { PANE_ORDER } from '../layout.js';
 import { step, type KeyPress, type Step } from './actions.js';
 import { answerFirst } from './approvals.js';
 import { answerLimit, limitAsked } from './budget.js';
+import { menuClose, menuComplete, menuMove, menuRun, openMenu } from './command-menu.js';
+import { closeHelp, scrollHelp, toggleHelp } from './help.js';
 import { complete, send } from './input.js';
 import { cancelSelectedJob, moveJobCursor, openTranscript, scrollTranscript } from './jobs.js';
 import { withHint } from './notes.js';
@@ -110,7 +112,31 @@ function perform(state: AppState, action: ActionId, at: number): Step | null {
     case 'scrollBottom':
       return scrollToEdge(state, 'bottom');
     case 'help':
-      return step({ ...state, helpVisible: !state.helpVisible });
+      return toggleHelp(state);
+    case 'helpLineUp':
+      return scrollHelp(state, { lines: -1 });
+    case 'helpLineDown':
+      return scrollHelp(state, { lines: 1 });
+    case 'helpPageUp':
+      return scrollHelp(state, { pages: -1 });
+    case 'helpPageDown':
+      return scrollHelp(state, { pages: 1 });
+    case 'helpTop':
+      return scrollHelp(state, { lines: -Infinity });
+    case 'helpBottom':
+      return scrollHelp(state, { lines: Infinity });
+    case 'closeHelp':
+      return closeHelp(state);
+    case 'menuUp':
+      return menuMove(state, -1);
+    case 'menuDown':
+      return menuMove(state, 1);
+    case 'menuComplete':
+      return menuComplete(state);
+    case 'menuRun':
+      return menuRun(state, at);
+    case 'menuClose':
+      return menuClose(state);
     case 'toggleLastTool':
       return toggleLatest(state, (item) => item.kind === 'tool');
     case 'toggleReasoning':
@@ -163,6 +189,15 @@ function editInput(state: AppState, key: KeyPress): Step {
   return step({ ...state, focus: 'input', input: edit.insert(state.input, text) });
 }
 
+/** The key's binding in a scope that holds the keys while it is shown (the help, the command menu). */
+function modal(state: AppState, scope: Scope, key: KeyPress, at: number): Step | null {
+  for (const binding of scopeBindings(scope, key.full)) {
+    const done = perform(state, binding.action, at);
+    if (done !== null) return done;
+  }
+  return null;
+}
+
 /** The bindings of the key, tried in order: the first that takes it wins. */
 function dispatchKey(state: AppState, key: KeyPress, at: number): Step {
   // A limit question waits behind tool approvals (those block the turn that would continue).
@@ -175,6 +210,10 @@ function dispatchKey(state: AppState, key: KeyPress, at: number): Step {
   if (!asking) {
     const searching = searchKey(state, key);
     if (searching !== null) return searching;
+    const held =
+      (state.helpVisible ? modal(state, 'help', key, at) : null) ??
+      (openMenu(state) === null ? null : modal(state, 'menu', key, at));
+    if (held !== null) return held;
   }
   for (const binding of candidates(key.full, state.focus, asking)) {
     if (asking && binding.scope !== 'approval' && !WHILE_ASKING.has(key.full)) return step(state);
@@ -188,8 +227,6 @@ function dispatchKey(state: AppState, key: KeyPress, at: number): Step {
 export function onKey(state: AppState, key: KeyPress, at: number): Step {
   // Blessed reports Enter twice (`enter` and `return`); the keymap uses `enter`.
   if (key.full === 'return') return step(state);
-  if (state.helpVisible && (key.full === 'q' || key.full === '?'))
-    return step({ ...state, helpVisible: false });
   // Any other key ends the "press Ctrl-C again" window: a later Ctrl-C starts over.
   const fresh =
     key.full !== 'C-c' && state.ctrlCAt !== null ? withHint({ ...state, ctrlCAt: null }, null) : state;

@@ -72,6 +72,13 @@ export interface WorkspaceFacts {
   readonly commands: readonly CommandHelp[];
 }
 
+/** The command menu's choice for the text typed, or that it was closed for that text (app/command-menu.ts). */
+export interface MenuState {
+  readonly text: string;
+  readonly index: number;
+  readonly closed: boolean;
+}
+
 export interface AppState {
   readonly facts: WorkspaceFacts;
   /** The terminal's size, for paging by the pane's height. */
@@ -95,6 +102,9 @@ export interface AppState {
   readonly sessionsTop: number;
   readonly input: InputState;
   readonly helpVisible: boolean;
+  /** Lines of the help scrolled past (clamped when drawn). */
+  readonly helpScroll: number;
+  readonly menu: MenuState;
   /** When the first Ctrl-C of a possible double press came (clock ms). */
   readonly ctrlCAt: number | null;
   readonly jobs: ReadonlyMap<string, JobRow>;
@@ -141,6 +151,8 @@ export function initialState(facts: WorkspaceFacts, screen: { width: number; hei
     sessionsTop: 0,
     input: emptyInput(),
     helpVisible: false,
+    helpScroll: 0,
+    menu: { text: '', index: 0, closed: false },
     ctrlCAt: null,
     jobs: new Map(),
     jobCursor: null,

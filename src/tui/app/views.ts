@@ -1,10 +1,9 @@
 /** Per-pane views as a function of the app state and the screen size: what `Pane.update` receives. */
 import { sanitizeLine } from '../../core/text/index.js';
 import { ZERO_USAGE } from '../../core/store/records.js';
-import { helpLines } from '../keymap.js';
 import type { PaneView } from '../pane.js';
 import { inputLines } from '../input-state.js';
-import { computeLayout, inner, type Layout, type PaneId } from '../layout.js';
+import { computeLayout, inner, type Layout, type PaneId, type Rect } from '../layout.js';
 import { seg, type StyledLine } from '../text/styled.js';
 import { contextView } from '../view/context-view.js';
 import type { ConversationItem } from '../view/conversation-items.js';
@@ -24,14 +23,21 @@ import {
 } from '../view/overlay-view.js';
 import { scrollToCursor, sessionsView, type SessionsView } from '../view/sessions-view.js';
 import { statusView } from '../view/status-view.js';
+import { commandMenuView, menuBox } from '../view/command-menu-view.js';
+import { helpWindow } from '../view/help-view.js';
+import { openMenu } from './command-menu.js';
 import { countInputRows, overlaySize } from './geometry.js';
+import { helpContent } from './help.js';
 import { conversationOf, currentSession, type AppState } from './state.js';
 
 export interface ScreenModel {
   layout: Layout;
   panes: Record<PaneId, PaneView> | null;
   status: StyledLine;
-  help: StyledLine[] | null;
+  /** The help, scrolled, with its title. */
+  help: OverlayView | null;
+  /** The list of slash commands over the input, while a command name is typed. */
+  menu: OverlayView | null;
   sessions: SessionsView | null;
   sessionsTop: number;
   conversation: WindowView | null;
@@ -124,6 +130,7 @@ export function screenModel(state: AppState, ctx: ViewContext): ScreenModel {
       panes: null,
       status,
       help: null,
+      menu: null,
       sessions: null,
       sessionsTop: state.sessionsTop,
       conversation: null,
@@ -200,9 +207,21 @@ export function screenModel(state: AppState, ctx: ViewContext): ScreenModel {
       focused: focused('input'),
     },
   };
-  const help = state.helpVisible ? helpLines(Math.min(ctx.width - 4, 100)) : null;
+  const help = state.helpVisible ? helpView(state, layout.status) : null;
   const overlay = overlayFor(state, ctx);
-  return { layout, panes, status, help, sessions, sessionsTop, conversation: window, overlay };
+  const menu = menuView(state, layout.input);
+  return { layout, panes, status, help, menu, sessions, sessionsTop, conversation: window, overlay };
+}
+
+function helpView(state: AppState, status: Rect): OverlayView {
+  const { lines, height } = helpContent(state, status);
+  return helpWindow(lines, height, state.helpScroll);
+}
+
+function menuView(state: AppState, input: Rect): OverlayView | null {
+  const menu = openMenu(state);
+  if (menu === null) return null;
+  return commandMenuView(menu.matches, menu.index, inner(menuBox(input, menu.matches.length)));
 }
 
 function overlayFor(state: AppState, ctx: ViewContext): OverlayView | null {

@@ -215,6 +215,8 @@ export class FakeHandle implements SessionHandle {
 
   command(line: string): Promise<CommandResult> {
     const name = line.slice(1).split(/\s/)[0] ?? '';
+    this.ws.commandsRun.push(line);
+    if (name === 'info') return Promise.resolve({ type: 'message', level: 'info', text: `ran ${line}` });
     if (name === 'model')
       return Promise.resolve({ type: 'modelChanged', model: line.slice(7).trim(), previous: this.model() });
     return Promise.resolve({ type: 'unknown', name, suggestions: ['/model'] });
@@ -254,6 +256,8 @@ export class FakeWorkspace implements Workspace {
   readonly project = { id: 'proj', dir: '/home/dev/proj' };
   readonly store = new Map<string, Stored>();
   readonly handles = new Map<string, FakeHandle>();
+  /** Every slash command line a handle was asked to run, in order. */
+  readonly commandsRun: string[] = [];
   private created = 0;
 
   constructor(config: Partial<OctoConfig> = {}) {
