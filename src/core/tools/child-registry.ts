@@ -122,7 +122,9 @@ export class ChildRegistry implements ChildNotes {
     try {
       names = await readdir(this.dir);
     } catch (error) {
-      if (errnoCode(error) === 'ENOENT') return [];
+      // No folder, or the data folder is not one (its own check names that, with the path): nothing ran.
+      const code = errnoCode(error);
+      if (code === 'ENOENT' || code === 'ENOTDIR') return [];
       throw error;
     }
     const stopped: string[] = [];
