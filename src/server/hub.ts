@@ -1,7 +1,7 @@
 /**
  * The server side of the protocol, whatever the transport: frames in, workspace commands out; workspace
  * events in, frames out to every client attached to the session. It holds each session it serves open
- * for writing (the one writer, invariant 4) and lets it go once no client, turn, queue or job needs it.
+ * for writing (the one writer, invariant 4 in docs/architecture.md) and lets it go once no client, turn, queue or job needs it.
  */
 import { randomBytes } from 'node:crypto';
 import type { ApprovalRequest, SessionHandle, Workspace } from '../core/api.js';

@@ -1,5 +1,5 @@
 /**
- * The sessions a hub serves. Each is open for writing here (the one writer, invariant 4) while anything
+ * The sessions a hub serves. Each is open for writing here (the one writer, invariant 4 in docs/architecture.md) while anything
  * needs it and let go afterwards, so the command line can resume it; its frames stay for replay.
  */
 import type { SessionHandle, Workspace } from '../core/api.js';

@@ -1,4 +1,4 @@
-/** `octo run --daemon` and `octo send` against the real binary (issue 14, daemon mode). */
+/** `octo run --daemon` and `octo send` against the real binary. */
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import { connect } from 'node:net';
 import path from 'node:path';

@@ -1,4 +1,4 @@
-/** `octo server` driven by a real WebSocket client (issue 14; docs/faults.md rows 42 and 43). */
+/** `octo server` driven by a real WebSocket client (docs/faults.md rows 42 and 43). */
 import { appendFile, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';

@@ -118,8 +118,9 @@ export class OpenSessions {
   }
 
   /**
-   * Opens the session for writing, repairing what a crash left (invariant 3); when another process
-   * holds it, a read-only view instead (invariant 4). Not tied to the project: for brief writes too.
+   * Opens the session for writing, repairing what a crash left (invariant 3 in docs/architecture.md);
+   * when another process holds it, a read-only view instead (invariant 4). Not tied to the project:
+   * for brief writes too.
    */
   async openWriter(summary: SessionSummary): Promise<OpenSession> {
     // A long session is read from its end when it is as its last writer left it (resume-point.ts).

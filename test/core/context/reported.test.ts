@@ -1,7 +1,7 @@
 /**
  * The context's size follows the provider's report of the prompt once a reply carried one, with
- * octo's own count of what was appended since; octo's count stands in between (issue 10: "the pane
- * said 1.1k / 128k while the provider reported 125k, and nothing compressed").
+ * octo's own count of what was appended since; octo's count stands in between (the bug this
+ * prevents: the pane said 1.1k / 128k while the provider reported 125k, and nothing compressed).
  */
 import { describe, expect, it } from 'vitest';
 import type { Measured } from '../../../src/core/context/measure.js';

@@ -1,5 +1,5 @@
 /**
- * docs/faults.md row 40 and issue 10's "never over the window": a 20,000-message session (far over the
+ * docs/faults.md row 40, and never a request over the window: a 20,000-message session (far over the
  * model's window) gets its next request under the window whatever the summariser answers, and a
  * request that cannot be made to fit is refused with the numbers instead of being sent.
  */
