@@ -2,8 +2,9 @@
 // Dependencies are bundled too: `openai` alone is ~150 files that took 75 ms to resolve and link, against
 // 9 ms as one chunk. Packages with WebAssembly, data files or dynamic requires (neo-blessed's widgets and
 // terminfo, tiktoken's wasm) stay external and load from node_modules.
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { build } from 'esbuild';
+import { STAMP } from './ensure-built.mjs';
 
 const EXTERNAL = ['neo-blessed', 'tiktoken'];
 
@@ -44,3 +45,5 @@ await build({
   minifySyntax: true,
   logLevel: 'warning',
 });
+// Last: dist/ counts as built (scripts/ensure-built.mjs) only once every bundle above was written.
+await writeFile(STAMP, `${new Date().toISOString()}\n`);
