@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Env } from '../core/deps.js';
 import { getErrorMessage, isOctoError, type ErrorCode } from '../core/errors.js';
 import { resolvePaths } from '../core/listing.js';
+import { errorDetail } from '../core/log-file.js';
 import { sanitizeText } from '../core/text/index.js';
 import { EXIT, type ExitCode, type Output } from './io.js';
 
@@ -35,6 +36,10 @@ export function exitCodeFor(code: ErrorCode): ExitCode {
     case 'context_overflow':
     case 'turn_busy':
     case 'trust_required':
+    case 'step_limit':
+    case 'mcp_timeout':
+    case 'mcp_failed':
+    case 'tokenizer_unavailable':
     case 'internal':
       return EXIT.failure;
   }
@@ -47,8 +52,9 @@ export function cliLogPath(env: Env, home: string): string {
 
 async function writeLog(file: string, error: unknown): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  const detail = error instanceof Error ? (error.stack ?? error.message) : getErrorMessage(error);
-  await appendFile(file, `${new Date().toISOString()} pid ${process.pid}\n${detail}\n\n`, { mode: 0o600 });
+  await appendFile(file, `${new Date().toISOString()} pid ${process.pid}\n${errorDetail(error)}\n\n`, {
+    mode: 0o600,
+  });
 }
 
 /**

@@ -25,6 +25,15 @@ export type ErrorCode =
   | 'attachment_invalid'
   | 'turn_busy'
   | 'trust_required'
+  /** A turn made tools.max_steps model calls without a final reply. */
+  | 'step_limit'
+  /** An MCP server did not start, or answer, within its configured time. */
+  | 'mcp_timeout'
+  /** An MCP server could not be started or reached, or broke its protocol. */
+  | 'mcp_failed'
+  /** The tokenizer thread could not load or count; callers fall back to estimates. */
+  | 'tokenizer_unavailable'
+  /** A bug: never an expected failure. */
   | 'internal';
 
 export interface OctoErrorOptions {

@@ -2,6 +2,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { getErrorMessage } from '../core/errors.js';
+import { errorDetail } from '../core/log-file.js';
 
 export class TuiLog {
   private broken: string | null = null;
@@ -14,10 +15,7 @@ export class TuiLog {
   /** Appends one entry; returns why it could not be written, if it could not (the caller shows it). */
   write(what: string, error?: unknown): string | null {
     if (this.broken !== null) return this.broken;
-    const detail =
-      error === undefined
-        ? ''
-        : `\n${error instanceof Error ? (error.stack ?? error.message) : getErrorMessage(error)}`;
+    const detail = error === undefined ? '' : `\n${errorDetail(error)}`;
     try {
       mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
       appendFileSync(this.file, `${new Date(this.clock()).toISOString()} ${what}${detail}\n`, {

@@ -56,6 +56,18 @@ describe('one turn with -p, in-process', () => {
     expect(run.stderr().includes('\u001b')).toBe(false);
   });
 
+  it('stops at tools.max_steps with its own message and exit 1, not as an internal error', async () => {
+    await writeFile(path.join(root, 'data', 'config.toml'), testConfig(fake.url, '[tools]\nmax_steps = 2'));
+    const call = (id: string) => ({ toolCalls: [{ id, name: 'list_dir', arguments: '{"path":"."}' }] });
+    fake.enqueue(call('c1'), call('c2'));
+    const before = fake.requests.length;
+    const run = io();
+    expect(await runCli(['run', '--name', 'loop', '-p', 'look forever'], run.io)).toBe(1);
+    expect(run.stderr()).toContain('octo: Stopped after 2 model calls in one turn (tools.max_steps = 2).');
+    expect(run.stderr()).not.toContain('internal error');
+    expect(fake.requests.length - before).toBe(2);
+  });
+
   it('stops on the first SIGINT with exit 130, and quits at once on the second', async () => {
     fake.enqueue({ text: ['Part one. ', 'Part two.'], stallAfter: 1 });
     const run = io();

@@ -8,7 +8,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import path from 'node:path';
 import type { McpServerConfig } from '../config/index.js';
-import { getErrorMessage, OctoError } from '../errors.js';
+import { getErrorMessage, isOctoError, OctoError } from '../errors.js';
 import { serverEnv } from '../tools/index.js';
 import { ProcessTransport } from './process-transport.js';
 import { toRemoteTool, toToolResult } from './remote.js';
@@ -41,7 +41,7 @@ async function within<T>(ms: number, what: string, signal: AbortSignal, work: Pr
   let onAbort = (): void => undefined;
   const limit = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new OctoError('internal', `${what} took longer than ${ms / 1000} s`)),
+      () => reject(new OctoError('mcp_timeout', `${what} took longer than ${ms / 1000} s`)),
       ms,
     );
     onAbort = () => reject(new OctoError('aborted', `${what} was abandoned: the server is being stopped`));
@@ -97,7 +97,9 @@ export async function connect(spec: McpServerConfig, options: ConnectOptions): P
   } catch (error) {
     const reason = transport.failure?.() ?? getErrorMessage(error);
     await close();
-    throw new OctoError('internal', reason, { cause: error });
+    throw new OctoError(isOctoError(error, 'mcp_timeout') ? 'mcp_timeout' : 'mcp_failed', reason, {
+      cause: error,
+    });
   }
 
   return {

@@ -76,7 +76,7 @@ export class ProcessTransport implements Transport {
   async send(message: JSONRPCMessage): Promise<void> {
     const stdin = this.proc?.child.stdin;
     if (stdin === undefined || stdin === null || this.closing || stdin.destroyed)
-      throw new OctoError('internal', 'The server is not running');
+      throw new OctoError('mcp_failed', 'The server is not running');
     if (!stdin.write(`${JSON.stringify(message)}\n`))
       await new Promise<void>((resolve) => stdin.once('drain', resolve));
   }
@@ -111,10 +111,12 @@ export class ProcessTransport implements Transport {
   private fail(reason: string): void {
     if (this.closing) return;
     this.problem ??= reason;
-    this.onerror?.(new OctoError('internal', reason));
+    this.onerror?.(new OctoError('mcp_failed', reason));
     this.close().catch((error: unknown) =>
       this.onerror?.(
-        new OctoError('internal', `stopping the server failed: ${getErrorMessage(error)}`, { cause: error }),
+        new OctoError('mcp_failed', `stopping the server failed: ${getErrorMessage(error)}`, {
+          cause: error,
+        }),
       ),
     );
   }

@@ -154,7 +154,7 @@ async function modelLoop(ctx: TurnContext, input: TurnInput, shown: string[]): P
     turnId,
     reply: joinSteps(shown),
     error: new OctoError(
-      'internal',
+      'step_limit',
       `Stopped after ${limit} model calls in one turn (tools.max_steps = ${limit}).`,
     ),
   };

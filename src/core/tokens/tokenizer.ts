@@ -103,7 +103,7 @@ export class WorkerTokenizer implements Tokenizer {
     }
     this.inFlight = null;
     if ('error' in reply.data)
-      job.reject(new OctoError('internal', `Token counting failed: ${reply.data.error}`));
+      job.reject(new OctoError('tokenizer_unavailable', `Token counting failed: ${reply.data.error}`));
     else job.resolve(reply.data.counts);
     this.pump();
   }
@@ -111,9 +111,13 @@ export class WorkerTokenizer implements Tokenizer {
   /** A tokenizer that cannot load stays failed: callers fall back to estimates, told why once. */
   private fail(cause: unknown): void {
     if (this.failure !== null || this.closed) return;
-    this.failure = new OctoError('internal', `The tokenizer is unavailable: ${getErrorMessage(cause)}`, {
-      cause,
-    });
+    this.failure = new OctoError(
+      'tokenizer_unavailable',
+      `The tokenizer is unavailable: ${getErrorMessage(cause)}`,
+      {
+        cause,
+      },
+    );
     this.failAll(this.failure);
     const worker = this.worker;
     this.worker = null;

@@ -2,6 +2,8 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { ConnectOptions } from '../../../src/core/mcp/index.js';
+import { connect } from '../../../src/core/mcp/connection.js';
 import type { MessageRecord } from '../../../src/core/store/records.js';
 import { isTerminalSafe } from '../../../src/core/text/sanitize.js';
 import { useScriptedSuite } from '../../support/scripted-suite.js';
@@ -11,6 +13,7 @@ import {
   gone,
   EVERYTHING_SERVER,
   fixture,
+  NODE,
   offeredTools,
   stdioServer,
   waitForStatus,
@@ -157,5 +160,42 @@ describe('MCP server faults (docs/faults.md row 19)', () => {
     expect(seen.OPENAI_API_KEY).toBeUndefined();
     expect(seen.SOME_TOKEN).toBeUndefined();
     expect(seen.OCTO_HOME).toBeUndefined();
+  });
+});
+
+describe('the error a failed connection gives', () => {
+  const options = (cwd: string, timeoutMs: number): ConnectOptions => ({
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    cwd,
+    timeoutMs,
+    callTimeoutMs: 120_000,
+    signal: new AbortController().signal,
+    onClosed: () => undefined,
+  });
+  const spec = (name: string, args: string[]) => ({
+    name,
+    command: NODE,
+    args,
+    env: {},
+    headers: {},
+    enabled: true,
+  });
+
+  it('is mcp_timeout for a server that never answers, mcp_failed for one that breaks the protocol', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'octo-mcp-'));
+    suite.tw = await makeTestWorkspace({ providerUrl: suite.fake.url, root });
+    const pidFile = path.join(root, 'helper.pid');
+    await expect(
+      connect(spec('stuck', [fixture('hang-server.js'), pidFile]), options(root, 1500)),
+    ).rejects.toMatchObject({
+      code: 'mcp_timeout',
+      message: expect.stringMatching(/took longer than 1.5 s/) as string,
+    });
+    const [server, helper] = (await readFile(pidFile, 'utf8')).split(' ').map(Number);
+    expect(await gone(server ?? 0)).toBe(true);
+    expect(await alive(helper ?? 0)).toBe(false);
+    await expect(
+      connect(spec('noisy', [fixture('garbage-server.js')]), options(root, 120_000)),
+    ).rejects.toMatchObject({ code: 'mcp_failed', message: expect.stringMatching(/not JSON-RPC/) as string });
   });
 });
