@@ -118,6 +118,7 @@ const blessed: BlessedModule = {
 };
 const unicode = requireCjs('neo-blessed/lib/unicode') as UnicodeModule;
 const Tput = requireCjs('neo-blessed/lib/tput') as TputModule;
+const Element = requireCjs('neo-blessed/lib/widgets/element') as ElementModule;
 
 type CompiledCap = (...args: unknown[]) => unknown;
 
@@ -149,12 +150,41 @@ function compileTerminfoLazily(): void {
   };
 }
 
-// eslint-disable-next-line no-control-regex -- \x03 is blessed's wide-char padding cell
-const EMOJI_WIDE = /(\p{Emoji_Presentation})(?!\u0003)/gu;
+interface UnicodePatch {
+  octoPatched?: boolean;
+  combining: Record<number, boolean>;
+}
+
+/** Only text beyond the Latin range can hold a wide or a zero-width character. */
+const BEYOND_LATIN = /[\u0300-\uffff]/;
+
+/**
+ * What blessed's wide-character pattern is replaced with, by our measure: each character two
+ * columns wide gets blessed's padding cell after it ('$1\x03'; '??' without full Unicode), and each
+ * of no width joins the cell before (blessed's combining table, an older and shorter one, learns it).
+ */
+function padWide(text: string, replacement: string, combining: Record<number, boolean>): string {
+  if (!BEYOND_LATIN.test(text)) return text;
+  let out = '';
+  let from = 0;
+  let index = 0;
+  for (const char of text) {
+    const point = char.codePointAt(0) ?? 0;
+    const at = index;
+    index += char.length;
+    if (point < 0x300) continue;
+    const width = pointWidth(point);
+    if (width === 0) combining[point] = true;
+    if (width !== 2 || text[index] === '\u0003') continue;
+    out += text.slice(from, at) + replacement.replace('$1', char);
+    from = index;
+  }
+  return from === 0 ? text : out + text.slice(from);
+}
 
 function patchUnicode(): void {
   const original = unicode.charWidth;
-  const marker = unicode as UnicodeModule & { octoPatched?: boolean };
+  const marker = unicode as unknown as UnicodePatch;
   if (marker.octoPatched === true) return;
   marker.octoPatched = true;
   // Blessed measures emoji as one column while terminals draw two: borders drift. Measure as we wrap.
@@ -162,15 +192,80 @@ function patchUnicode(): void {
     const point = typeof str === 'number' ? str : unicode.codePointAt(str, i ?? 0);
     return point === 0x09 ? original(str, i) : pointWidth(point);
   };
-  // Blessed pads each wide char with a \x03 cell so the next char is not eaten; emoji need it too.
-  const wide = unicode.chars.all as RegExp;
+  // Blessed pads the wide characters of its own table, which misses some (emoji among them).
   unicode.chars.all = {
-    [Symbol.replace](text: string, replacement: string): string {
-      const cjk = text.replace(wide, replacement);
-      return replacement.includes('\u0003')
-        ? cjk.replace(EMOJI_WIDE, replacement)
-        : cjk.replace(EMOJI_WIDE, '??');
-    },
+    [Symbol.replace]: (text: string, replacement: string): string =>
+      padWide(text, replacement, marker.combining),
+  };
+}
+
+// eslint-disable-next-line no-control-regex -- blessed's content holds SGR sequences once tags are parsed
+const SGR = /\u001b\[[\d;]*m/y;
+// eslint-disable-next-line no-control-regex -- the same, all of them
+const SGR_ALL = /\u001b\[[\d;]*m/g;
+
+/**
+ * A parsed line cut to `width` cells, as blessed's drawing fills them: an astral character is one
+ * cell (its padding cell counts apart), a combining one none. The attributes set after the cut still
+ * apply, so what follows is not drawn in them.
+ */
+function cutToCells(line: string, width: number, combining: Record<number, boolean>): string {
+  let cells = 0;
+  let i = 0;
+  while (i < line.length) {
+    SGR.lastIndex = i;
+    if (line.charCodeAt(i) === 0x1b && SGR.test(line)) {
+      i = SGR.lastIndex;
+      continue;
+    }
+    const point = line.codePointAt(i) ?? 0;
+    if (combining[point] !== true) {
+      if (cells === width) return line.slice(0, i) + (line.slice(i).match(SGR_ALL)?.join('') ?? '');
+      cells++;
+    }
+    i += point > 0xffff ? 2 : 1;
+  }
+  return line;
+}
+
+interface WrappedContent extends Array<string> {
+  rtof: number[];
+  ftor: number[][];
+  fake: string[];
+  real: string[];
+  mwidth: number;
+}
+
+interface ElementModule {
+  prototype: {
+    octoCut?: boolean;
+    _wrapContent: (this: { wrap: boolean }, content: string, width: number) => WrappedContent;
+  };
+}
+
+/**
+ * Panes get lines already wrapped (wrap: false), which blessed still cuts at the box's width, counting
+ * UTF-16 units: an emoji or an astral CJK character (two units and a padding cell, drawn in two
+ * cells) counted three, so the last character of a line holding one was cut off. Such lines are cut
+ * by the cells they are drawn in.
+ */
+function cutLinesByCells(): void {
+  const proto = Element.prototype;
+  if (proto.octoCut === true) return;
+  proto.octoCut = true;
+  const wrapContent = proto._wrapContent;
+  const combining = (unicode as unknown as UnicodePatch).combining;
+  proto._wrapContent = function cutByCells(content, width) {
+    if (this.wrap) return wrapContent.call(this, content, width);
+    const fake = content.split('\n');
+    const out = fake.map((line) => cutToCells(line, width, combining));
+    return Object.assign(out, {
+      rtof: fake.map((_, i) => i),
+      ftor: fake.map((_, i) => [i]),
+      fake,
+      real: out,
+      mwidth: out.reduce((widest, line) => Math.max(widest, line.replace(SGR_ALL, '').length), 0),
+    });
   };
 }
 
@@ -210,6 +305,7 @@ function withoutTmuxVersionProbe<T>(make: () => T): T {
 
 export function createScreen(options: ScreenOptions): Screen {
   patchUnicode();
+  cutLinesByCells();
   compileTerminfoLazily();
   const screen = withoutTmuxVersionProbe(() =>
     blessed.screen({

@@ -12,6 +12,18 @@ describe('terminal widths', () => {
     expect(strWidth('e\u0301')).toBe(1);
   });
 
+  it("measures by Unicode's East Asian Width table, not a partial one of our own", () => {
+    // Missing from the table octo had: angle brackets, Tangut, its iteration mark; new emoji.
+    expect(strWidth('\u2329\u232a')).toBe(4);
+    expect(strWidth('\u{17000}\u{16fe0}')).toBe(4);
+    expect(strWidth('\u{1fae8}')).toBe(2);
+    expect(strWidth('한국어中文字符')).toBe(14);
+    // Ambiguous ones are narrow; joiners and variation selectors take no column.
+    expect(strWidth('…±')).toBe(2);
+    expect(strWidth('👩\u200d💻')).toBe(4);
+    expect(strWidth('❤\ufe0f')).toBe(1);
+  });
+
   it('truncates and pads by columns, never splitting a wide character', () => {
     expect(truncate('hello world', 6)).toBe('hello…');
     expect(truncate('😀😀😀', 4)).toBe('😀…');

@@ -1,13 +1,13 @@
 /** `octo doctor [--reindex]`: one line per check, exit 1 when any failed. */
 import type { Workspace } from '../../core/api.js';
-import { sanitizeLine } from '../../core/text/index.js';
+import { plural, sanitizeLine } from '../../core/text/index.js';
 import { EXIT, type ExitCode, type Output } from '../io.js';
 
 export async function runDoctor(ws: Workspace, output: Output, reindex: boolean): Promise<ExitCode> {
   const report = await ws.doctor({ reindex });
   const { out } = output;
   output.line(
-    `Data folder ${sanitizeLine(report.dataDir)}: ${report.sessions} sessions${reindex ? ' (index rebuilt)' : ''}`,
+    `Data folder ${sanitizeLine(report.dataDir)}: ${plural(report.sessions, 'session')}${reindex ? ' (index rebuilt)' : ''}`,
   );
   const { identityProblem } = ws.project;
   if (identityProblem !== undefined) {
@@ -23,6 +23,6 @@ export async function runDoctor(ws: Workspace, output: Output, reindex: boolean)
     );
   }
   const failed = report.checks.filter((c) => !c.ok).length;
-  output.line(failed === 0 ? 'All checks passed.' : `${failed} check${failed === 1 ? '' : 's'} failed.`);
+  output.line(failed === 0 ? 'All checks passed.' : `${plural(failed, 'check')} failed.`);
   return failed === 0 && report.ok ? EXIT.ok : EXIT.failure;
 }

@@ -2,7 +2,7 @@
 import type { BudgetFacts, OctoEvents } from '../../core/events.js';
 import { assertNever } from '../../core/errors.js';
 import type { CompactionTrigger, LockHolder, StoreWarning, ToolCall } from '../../core/api.js';
-import { sanitizeLine } from '../../core/text/index.js';
+import { plural, sanitizeLine } from '../../core/text/index.js';
 import { formatCount } from './values.js';
 
 /** Characters of tool arguments and results shown on one stderr line. */
@@ -75,7 +75,7 @@ export function describeCompacted(event: OctoEvents['context.compacted']): strin
     ...(event.form === 'prose' ? ['the summariser wrote prose'] : []),
     ...(event.form === 'octo' ? ['by octo, without a model'] : []),
   ];
-  return `compressed ${event.messages} messages: ${formatCount(event.tokensBefore)} → ${formatCount(event.tokensAfter)} tokens (${how.join(', ')})`;
+  return `compressed ${plural(event.messages, 'message')}: ${formatCount(event.tokensBefore)} → ${formatCount(event.tokensAfter)} tokens (${how.join(', ')})`;
 }
 
 function triggerName(trigger: CompactionTrigger): string {

@@ -1,4 +1,5 @@
 import type { EventBus, OctoEvents } from '../events.js';
+import { plural } from '../text/index.js';
 import { ZERO_USAGE, type CompactionTrigger } from '../store/index.js';
 import type { JobManager, RunningJob } from './job-manager.js';
 
@@ -33,7 +34,7 @@ export function trackCompressions(
       if (job === undefined) return;
       const by =
         event.form === 'octo' ? ', by octo without a model' : event.form === 'prose' ? ', from prose' : '';
-      const activity = `${formatTokens(event.tokensBefore)} → ${formatTokens(event.tokensAfter)} tokens, ${event.messages} messages${by}`;
+      const activity = `${formatTokens(event.tokensBefore)} → ${formatTokens(event.tokensAfter)} tokens, ${plural(event.messages, 'message')}${by}`;
       if (event.usage !== undefined || event.cost !== null) {
         job.progress(activity, {
           usage: event.usage ?? ZERO_USAGE,

@@ -1,6 +1,7 @@
 import { access, constants, lstat, readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { errnoCode, getErrorMessage } from '../errors.js';
+import { plural } from '../text/index.js';
 import type { StoreContext } from './context.js';
 import { readSummaries } from './index-file.js';
 import { DIR_MODE, FILE_MODE, ioReason } from './io.js';
@@ -60,7 +61,8 @@ async function checkPermissions(ctx: StoreContext): Promise<Check> {
     if (isDir) for (const entry of await readdir(target)) await visit(path.join(target, entry));
   };
   await visit(ctx.layout.dataDir);
-  const detail = tightened === 0 ? 'folders 0700, files 0600' : `tightened ${tightened} paths to 0700/0600`;
+  const detail =
+    tightened === 0 ? 'folders 0700, files 0600' : `tightened ${plural(tightened, 'path')} to 0700/0600`;
   return { name: 'permissions', ok: true, detail };
 }
 
@@ -76,7 +78,7 @@ async function checkSessionFiles(files: SessionFileEntry[]): Promise<Check> {
       );
     }
   }
-  const detail = problems.length === 0 ? `${files.length} session files read` : problems.join('; ');
+  const detail = problems.length === 0 ? `${plural(files.length, 'session file')} read` : problems.join('; ');
   return { name: 'session files', ok: problems.length === 0, detail };
 }
 
@@ -113,7 +115,7 @@ async function checkIndex(ctx: StoreContext, files: SessionFileEntry[]): Promise
   const missing = [...onDisk].filter((id) => !indexed.has(id));
   const extra = [...indexed].filter((id) => !onDisk.has(id));
   if (missing.length === 0 && extra.length === 0) {
-    return { name: 'index', ok: true, detail: `${indexed.size} sessions indexed` };
+    return { name: 'index', ok: true, detail: `${plural(indexed.size, 'session')} indexed` };
   }
   const parts = [
     missing.length > 0 ? `not indexed: ${missing.join(', ')}` : '',

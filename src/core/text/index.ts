@@ -4,3 +4,4 @@ export { capShares, capText, decodeContent, formatBytes, headOf, tailOf, withTho
 export { isCount, isString, isStringArray, recordOf } from './record-of.js';
 export { createRedactor, type Redactor } from './redact.js';
 export { jsonEscape, toJsonText } from './json-text.js';
+export { plural } from './plural.js';

@@ -1,6 +1,6 @@
 /** What happened in the project since the session's last message, in one line for the conversation. */
 import type { CatchUp } from '../../core/api.js';
-import { sanitizeLine } from '../../core/text/index.js';
+import { plural, sanitizeLine } from '../../core/text/index.js';
 import { withNote } from './notes.js';
 import { addTo, setIn, type AppState } from './state.js';
 
@@ -14,12 +14,14 @@ export function catchUpText(catchUp: CatchUp): string {
   if (catchUp.commitCount > 0) {
     const latest = catchUp.commits[0];
     const subject = latest === undefined ? '' : ` (latest: ${sanitizeLine(latest.subject)})`;
-    parts.push(`${catchUp.commitCount} commit${catchUp.commitCount === 1 ? '' : 's'}${subject}`);
+    parts.push(`${plural(catchUp.commitCount, 'commit')}${subject}`);
   }
   if (catchUp.filesChangedCount > 0) {
     const names = catchUp.filesChanged.slice(0, FILES_SHOWN).map(sanitizeLine).join(', ');
     const more = catchUp.filesChangedCount - Math.min(FILES_SHOWN, catchUp.filesChanged.length);
-    parts.push(`${catchUp.filesChangedCount} files changed: ${names}${more > 0 ? ` and ${more} more` : ''}`);
+    parts.push(
+      `${plural(catchUp.filesChangedCount, 'file')} changed: ${names}${more > 0 ? ` and ${more} more` : ''}`,
+    );
   }
   if (catchUp.readFilesChanged.length > 0)
     parts.push(`changed since the model read them: ${catchUp.readFilesChanged.map(sanitizeLine).join(', ')}`);

@@ -1,6 +1,7 @@
 /** Compression as the conversation shows it: a note while the summary is written, then what it saved or why not. */
 import type { OctoEvents } from '../../core/events.js';
 import type { CompactionTrigger } from '../../core/api.js';
+import { plural } from '../../core/text/index.js';
 import { compactNumber } from '../view/format.js';
 import { step, type Step } from './actions.js';
 import { withHint, withNote } from './notes.js';
@@ -41,7 +42,7 @@ export function compacting(state: AppState, { sessionId }: OctoEvents['context.c
 export function compacted(state: AppState, e: OctoEvents['context.compacted']): AppState {
   return withNote(
     compressionEnded(state, e.sessionId),
-    `compressed ${e.messages} messages: ${compactNumber(e.tokensBefore)} → ${compactNumber(e.tokensAfter)} tokens (${triggerText(e.trigger, e.level)}); they stay in the history, marked`,
+    `compressed ${plural(e.messages, 'message')}: ${compactNumber(e.tokensBefore)} → ${compactNumber(e.tokensAfter)} tokens (${triggerText(e.trigger, e.level)}); they stay in the history, marked`,
     'info',
     e.sessionId,
   );

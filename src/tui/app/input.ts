@@ -8,6 +8,7 @@ import {
   knowledgeNote,
   type ResultNote,
 } from '../view/command-result.js';
+import { plural } from '../../core/text/index.js';
 import { compactNumber } from '../view/format.js';
 import { allCommands, completeCommand, parseInput, type TuiCommandName } from '../commands.js';
 import { setText, submit } from '../input-state.js';
@@ -156,7 +157,7 @@ export function commandDone(state: AppState, result: CommandResult): Step {
       return readContext(
         withNote(
           state,
-          `Compression undone: ${result.restored} messages back in context (${compactNumber(result.tokensBefore)} → ${compactNumber(result.tokensAfter)} tokens)`,
+          `Compression undone: ${plural(result.restored, 'message')} back in context (${compactNumber(result.tokensBefore)} → ${compactNumber(result.tokensAfter)} tokens)`,
           'info',
         ),
       );
@@ -181,7 +182,7 @@ export function commandDone(state: AppState, result: CommandResult): Step {
       return step(
         withNote(
           state,
-          `MCP servers: ${result.servers.map((m) => `${m.name} ${m.status} (${m.tools.length} tools)`).join(' · ') || 'none'}`,
+          `MCP servers: ${result.servers.map((m) => `${m.name} ${m.status} (${plural(m.tools.length, 'tool')})`).join(' · ') || 'none'}`,
           'info',
         ),
       );

@@ -1,5 +1,5 @@
 /** Lines the screen adds on its own: notes in a session's conversation, and the hint above the input. */
-import { sanitizeLine } from '../../core/text/index.js';
+import { sanitizeLine, sanitizeText } from '../../core/text/index.js';
 import { earlierItem } from './earlier.js';
 import { displayItems, itemsOf } from './history.js';
 import { conversationOf, withConversation, type AppState, type Tone } from './state.js';
@@ -44,7 +44,8 @@ export function withNote(
     kind: 'note',
     key: `x${noteCount}`,
     tone,
-    text: sanitizeLine(text),
+    // Its lines are kept (drawn one under the other); everything else is sanitised when drawn.
+    text: sanitizeText(text),
     detail: '',
     ...(body.length > 0 ? { body: body.map(sanitizeLine) } : {}),
   };

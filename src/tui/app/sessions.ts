@@ -1,7 +1,7 @@
 /** Session actions of the TUI: show, switch, list, and the outcomes of open, create, rename and fork. */
 import type { SessionSnapshot } from '../../core/api.js';
 import type { SessionSummary } from '../../core/api.js';
-import { sanitizeLine } from '../../core/text/index.js';
+import { plural, sanitizeLine } from '../../core/text/index.js';
 import type { LockHolder } from '../../core/store/types.js';
 import { truncate } from '../text/width.js';
 import { groupSessions } from '../view/sessions-view.js';
@@ -113,12 +113,10 @@ export function listSessions(state: AppState, now: number): AppState {
   const mine = state.summaries.filter((x) => x.projectId === state.facts.projectId);
   const rows = mine.map((x) => {
     const preview = x.lastPreview === '' ? '' : ` “${truncate(sanitizeLine(x.lastPreview), 40)}”`;
-    return `${x.id === state.currentId ? '▶' : ' '} ${sanitizeLine(x.name)} (${x.messageCount} msg, ${formatAge(x.updatedAt, now)})${preview}`;
+    return `${x.id === state.currentId ? '▶' : ' '} ${sanitizeLine(x.name)} (${plural(x.messageCount, 'message')}, ${formatAge(x.updatedAt, now)})${preview}`;
   });
   const others = state.summaries.length - mine.length;
-  return withNote(
-    state,
-    `Sessions of this project: ${rows.length === 0 ? 'none' : rows.join(' · ')}${others > 0 ? ` · ${others} in other projects` : ''}`,
-    'info',
-  );
+  const elsewhere = others > 0 ? [`and ${plural(others, 'session')} in other projects`] : [];
+  const text = rows.length === 0 ? 'Sessions of this project: none' : 'Sessions of this project:';
+  return withNote(state, text, 'info', state.currentId, [...rows, ...elsewhere]);
 }

@@ -1,5 +1,5 @@
 /** Per-pane views as a function of the app state and the screen size: what `Pane.update` receives. */
-import { sanitizeLine } from '../../core/text/index.js';
+import { plural, sanitizeLine } from '../../core/text/index.js';
 import { ZERO_USAGE } from '../../core/store/records.js';
 import type { PaneView } from '../pane.js';
 import { inputLines } from '../input-state.js';
@@ -86,7 +86,7 @@ function conversationTitle(state: AppState, window: WindowView): string {
   const session = currentSession(state);
   const summary = state.summaries.find((s) => s.id === state.currentId) ?? session?.summary;
   const name = summary === undefined ? '' : ` — ${sanitizeLine(summary.name)}`;
-  const scrolled = window.scroll > 0 ? ` ↑ scrolled ${window.scroll} lines (End returns)` : '';
+  const scrolled = window.scroll > 0 ? ` ↑ scrolled ${plural(window.scroll, 'line')} (End returns)` : '';
   const readOnly = session?.readOnly === true ? ' — read-only, /fork to continue here' : '';
   return ` Conversation${name}${readOnly}${scrolled} `;
 }
@@ -117,7 +117,8 @@ export function screenModel(state: AppState, ctx: ViewContext): ScreenModel {
   const summary = session?.summary ?? null;
   const status = statusView({
     model: summary?.model ?? '',
-    projectDir: ctx.projectDir,
+    // The session's own project: one opened from another project is not this folder's.
+    projectDir: summary?.projectDir ?? ctx.projectDir,
     sessionName: summary?.name ?? null,
     readOnly: session?.readOnly ?? false,
     holder: session?.holder ?? null,

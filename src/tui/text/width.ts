@@ -1,38 +1,20 @@
 /**
  * Terminal cell widths. The same function measures for wrapping and, patched into neo-blessed, for
- * drawing, so a line we wrap to N columns is drawn in N columns (emoji included).
+ * drawing, so a line we wrap to N columns is drawn in N columns. Wide and fullwidth characters come
+ * from get-east-asian-width (Unicode's EastAsianWidth.txt, emoji presentation included), not from a
+ * table of our own: neo-blessed's and ours both missed ranges.
  */
+import { eastAsianWidth } from 'get-east-asian-width';
 
-// East Asian Wide and Fullwidth blocks (Unicode EastAsianWidth.txt, condensed to the ranges in use).
-const WIDE_RANGES: ReadonlyArray<readonly [number, number]> = [
-  [0x1100, 0x115f],
-  [0x2e80, 0x303e],
-  [0x3041, 0x33ff],
-  [0x3400, 0x4dbf],
-  [0x4e00, 0x9fff],
-  [0xa000, 0xa4cf],
-  [0xa960, 0xa97f],
-  [0xac00, 0xd7a3],
-  [0xf900, 0xfaff],
-  [0xfe10, 0xfe19],
-  [0xfe30, 0xfe6f],
-  [0xff00, 0xff60],
-  [0xffe0, 0xffe6],
-  [0x1b000, 0x1b2ff],
-  [0x1f200, 0x1f2ff],
-  [0x20000, 0x3fffd],
-];
-
-const EMOJI = /\p{Emoji_Presentation}/u;
-const ZERO_WIDTH = /\p{Mn}|\p{Me}|[\u200b-\u200f]|[\ufe00-\ufe0f]/u;
-
-function inWideRange(point: number): boolean {
-  return WIDE_RANGES.some(([from, to]) => point >= from && point <= to);
-}
+/**
+ * Drawn in no cell of their own: combining and enclosing marks (on the character before), and the
+ * invisible format characters (zero-width joiner and space, variation selectors, bidi marks).
+ */
+const ZERO_WIDTH = /^(?:\p{Mn}|\p{Me}|\p{Default_Ignorable_Code_Point})$/u;
 
 /**
  * Widths of the code points above the Latin range seen so far: borders and symbols repeat on every
- * render, and each would otherwise go through two regular expressions and a range search.
+ * render, and each would otherwise go through a regular expression and a table lookup.
  */
 const knownWidths = new Map<number, number>();
 /** Distinct code points remembered at most; a text of many rare ones just measures them each time. */
@@ -50,10 +32,9 @@ export function pointWidth(point: number): number {
 }
 
 function measurePoint(point: number): number {
-  const char = String.fromCodePoint(point);
-  if (ZERO_WIDTH.test(char)) return 0;
-  if (EMOJI.test(char)) return 2;
-  return inWideRange(point) ? 2 : 1;
+  if (point > 0x10ffff) return 1;
+  if (ZERO_WIDTH.test(String.fromCodePoint(point))) return 0;
+  return eastAsianWidth(point);
 }
 
 /** Columns a string takes. */

@@ -10,6 +10,7 @@ import type {
   Usage,
 } from '../../core/api.js';
 import type { BudgetFacts } from '../../core/events.js';
+import { plural } from '../../core/text/index.js';
 import { threshold } from './context-view.js';
 import { compactNumber, formatCost } from './format.js';
 
@@ -61,7 +62,7 @@ function usageLine(u: Usage): string {
 /** Requests that reported no usage are unknown, not zero: say so rather than add nothing. */
 function tokensLine(i: SessionInfo): string {
   if (i.usageUnreported === 0) return usageLine(i.tokens);
-  const unknown = `${i.usageUnreported} request${i.usageUnreported === 1 ? '' : 's'} reported no usage`;
+  const unknown = `${plural(i.usageUnreported, 'request')} reported no usage`;
   return i.requests.total === i.usageUnreported
     ? `unknown (${unknown})`
     : `${usageLine(i.tokens)} · ${unknown}`;
@@ -101,7 +102,7 @@ export function infoNote(i: SessionInfo): ResultNote {
     ['Context', `${approx}${compactNumber(i.context.total)}${window} tokens${next}`],
     [
       'Knowledge',
-      `${i.knowledge.entries} entries (${i.knowledge.pinned} pinned, ${i.knowledge.retained} in context)`,
+      `${plural(i.knowledge.entries, 'entry', 'entries')} (${i.knowledge.pinned} pinned, ${i.knowledge.retained} in context)`,
     ],
     ...i.limits.map((l) => ['Limit', limitLine(l)]),
   ];
@@ -119,7 +120,7 @@ function preview(text: string): string {
 }
 
 export function contextNote(filter: ContextFilter, rows: readonly ContextRow[], total: number): ResultNote {
-  const text = `Context (${filter}): ${rows.length} parts, ${compactNumber(total)} tokens`;
+  const text = `Context (${filter}): ${plural(rows.length, 'part')}, ${compactNumber(total)} tokens`;
   if (rows.length === 0) return { text, body: ['nothing'] };
   const cells = rows.map((r) => [
     `#${r.index}`,
@@ -140,7 +141,7 @@ export function knowledgeNote(
   changed: KnowledgeChange | null,
 ): ResultNote {
   const done = changed === null ? '' : ` (${changed.op} ${changed.id}: done)`;
-  const text = `Knowledge: ${entries.length} entries${done}`;
+  const text = `Knowledge: ${plural(entries.length, 'entry', 'entries')}${done}`;
   if (entries.length === 0) return { text, body: ['none yet: compression extracts them'] };
   const cells = entries.map((e) => [
     e.id,
@@ -152,7 +153,8 @@ export function knowledgeNote(
 }
 
 export function compactionFigures(f: CompactionFigures): string {
-  const knowledge = f.knowledgeAdded > 0 ? `, ${f.knowledgeAdded} knowledge entries added` : '';
+  const knowledge =
+    f.knowledgeAdded > 0 ? `, ${plural(f.knowledgeAdded, 'knowledge entry', 'knowledge entries')} added` : '';
   const cost = f.cost === null ? '' : `, cost ${formatCost(f.cost)}`;
-  return `${f.messages} messages: ${compactNumber(f.tokensBefore)} → ${compactNumber(f.tokensAfter)} tokens${knowledge}${cost}`;
+  return `${plural(f.messages, 'message')}: ${compactNumber(f.tokensBefore)} → ${compactNumber(f.tokensAfter)} tokens${knowledge}${cost}`;
 }

@@ -3,6 +3,7 @@
  * commands and compactions as notes. Text stays raw here; it is sanitised when lines are made.
  */
 import type { CompactionRecord, FinishReason, Role, SessionRecord, ToolCall } from '../../core/api.js';
+import { plural } from '../../core/text/index.js';
 
 export interface ToolResultFacts {
   content: string;
@@ -61,7 +62,7 @@ function latestCompactionSeq(records: readonly SessionRecord[]): number | null {
 
 function compactionItem(record: CompactionRecord, latest: boolean): ConversationItem {
   const undone = record.undone === true;
-  const figures = `${record.compactedSeqs.length} messages summarised${compactionLabel(record)} (${record.tokensBefore} → ${record.tokensAfter} tokens)`;
+  const figures = `${plural(record.compactedSeqs.length, 'message')} summarised${compactionLabel(record)} (${record.tokensBefore} → ${record.tokensAfter} tokens)`;
   return {
     kind: 'note',
     key: `c${record.seq}`,

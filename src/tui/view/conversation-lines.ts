@@ -172,6 +172,17 @@ const NOTE_STYLE: Record<Extract<ConversationItem, { kind: 'note' }>['tone'], St
   error: 'error',
 };
 
+/**
+ * A note's text keeps its lines (a usage list, an error with the steps to fix it): each is wrapped
+ * under the first, its own indentation kept.
+ */
+function noteTextLines(text: string, width: number, style: StyleKey): Segment[][] {
+  const [head = '', ...rest] = sanitizeText(text).replace(/\t/g, '  ').trimEnd().split('\n');
+  const lines = wrapLine([seg(`— ${head}`, style)], width, { rest: [seg(INDENT)] });
+  for (const line of rest) lines.push(...wrapLine([seg(line, style)], width, { first: [seg(INDENT)] }));
+  return lines;
+}
+
 /** Screen lines of one item, without the blank line that separates items. */
 export function itemLines(item: ConversationItem, width: number, o: LineOptions): StyledLine[] {
   switch (item.kind) {
@@ -197,10 +208,11 @@ export function itemLines(item: ConversationItem, width: number, o: LineOptions)
     case 'tool':
       return toolLines(item, width, o);
     case 'note': {
-      const style: StyleKey = NOTE_STYLE[item.tone];
-      const text = sanitizeLine(item.text);
-      const head = item.divider === true ? dividerText(text, width) : `— ${text}`;
-      const lines: Segment[][] = wrapLine([seg(head, o.selected ? 'selected' : style)], width);
+      const style: StyleKey = o.selected ? 'selected' : NOTE_STYLE[item.tone];
+      const lines: Segment[][] =
+        item.divider === true
+          ? wrapLine([seg(dividerText(sanitizeLine(item.text), width), style)], width)
+          : noteTextLines(item.text, width, style);
       // Table rows keep their columns: cut at the edge rather than wrapped.
       for (const row of item.body ?? []) lines.push([seg(truncate(`  ${sanitizeLine(row)}`, width))]);
       if ((o.expanded || item.divider === true) && item.detail !== '')

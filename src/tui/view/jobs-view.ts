@@ -1,5 +1,5 @@
 /** The Jobs pane: background jobs (status, elapsed time, tokens, cost, last activity) and MCP servers. */
-import { sanitizeLine } from '../../core/text/index.js';
+import { plural, sanitizeLine } from '../../core/text/index.js';
 import { seg, type StyledLine, type StyleKey } from '../text/styled.js';
 import { fit } from '../text/width.js';
 import { compactNumber, formatCost } from './format.js';
@@ -65,7 +65,7 @@ function mcpText(row: McpRow): string {
   const reason = row.reason === null ? '' : `: ${sanitizeLine(row.reason)}`;
   switch (row.status) {
     case 'ready':
-      return `ready (${row.tools} tools)`;
+      return `ready (${plural(row.tools, 'tool')})`;
     case 'failed':
       return `failed${reason}`;
     case 'needs-approval':

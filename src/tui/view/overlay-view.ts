@@ -3,7 +3,7 @@
  * the screen view places the box; these compute its title and lines.
  */
 import type { ApprovalRequest, SearchHit, SessionRecord } from '../../core/api.js';
-import { sanitizeLine, sanitizeText } from '../../core/text/index.js';
+import { plural, sanitizeLine, sanitizeText } from '../../core/text/index.js';
 import { clipLine, seg, wrapLine, type Segment, type StyledLine } from '../text/styled.js';
 import { buildItems } from './conversation-items.js';
 import { itemLines } from './conversation-lines.js';
@@ -74,7 +74,7 @@ function scrolledOverlay(title: string, lines: StyledLine[], height: number, scr
   const end = lines.length - up;
   const shown = lines.slice(Math.max(0, end - height), end);
   const moves = lines.length > height ? 'PgUp/PgDn scroll · ' : '';
-  const below = up > 0 ? ` (${up} lines below)` : '';
+  const below = up > 0 ? ` (${plural(up, 'line')} below)` : '';
   return { title: ` ${sanitizeLine(title)}${below} — ${moves}Esc closes `, lines: shown };
 }
 

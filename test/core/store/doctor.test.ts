@@ -27,9 +27,9 @@ describe('doctor', () => {
       checks: [
         { name: 'data folder', ok: true, detail: `${fx.dataDir} is writable` },
         { name: 'permissions', ok: true, detail: 'folders 0700, files 0600' },
-        { name: 'session files', ok: true, detail: '1 session files read' },
+        { name: 'session files', ok: true, detail: '1 session file read' },
         { name: 'locks', ok: true, detail: containing(`is open in process ${process.pid}`) },
-        { name: 'index', ok: true, detail: '1 sessions indexed' },
+        { name: 'index', ok: true, detail: '1 session indexed' },
       ],
     });
   });
