@@ -128,8 +128,9 @@ describe('the context pane after a provider reported its prompt', () => {
       '█████████████████████████████░',
       ' 125.0k reported +312 new',
     ]);
-    expect(lines.slice(9, 13)).toEqual([
-      ' next compression at 76.8k',
+    // The pause says when the next try comes: no "next compression at" the level already passed.
+    expect(lines.slice(8, 12)).toEqual([
+      ' attachments                 0',
       ' compression failed at 73.4k:',
       ' the summary reply was empty',
       ' next try at 110.1k',

@@ -116,7 +116,11 @@ export class SessionContext {
     const levels = pressureLevels(this.deps.config.compression, facts.window);
     const records = this.deps.records();
     const figure = contextFigure(m, reportedAnchor(records, this.deps.model()), facts.window);
-    const pause = compressionPause(records, this.summariserModel(), levels, this.ceiling(facts));
+    const ceiling = this.ceiling(facts);
+    const pause = compressionPause(records, this.summariserModel(), levels, ceiling);
+    // While a failure pauses it, automatic compression comes at the retry point (past the usable
+    // window when none: octo then compresses without the model), not at the lowest level.
+    const next = isPaused(pause, figure.total) ? (pause?.retryAt ?? ceiling) : nextCompactionAt(levels);
     return {
       system: m.system,
       tools: m.tools,
@@ -125,7 +129,7 @@ export class SessionContext {
       attachments: m.attachments,
       total: figure.total,
       window: facts.window,
-      nextCompactionAt: nextCompactionAt(levels),
+      nextCompactionAt: next,
       summary: m.summary,
       exact: m.exact,
       levels,

@@ -121,7 +121,8 @@ export function contextView(input: ContextInput): StyledLine[] {
     lines.push(row('messages', tokens(b.messages, b), w));
     lines.push(row('attachments', tokens(b.attachments, b), w));
     if (streamed > 0) lines.push(row('streaming (est.)', `+${compactNumber(streamed)}`, w));
-    if (b.nextCompactionAt !== null)
+    // A pause says itself when the next try comes.
+    if (b.nextCompactionAt !== null && b.compression === undefined)
       lines.push([seg(fit(` next compression at ${threshold(b.nextCompactionAt)}`, w), 'dim')]);
     lines.push(...pauseLines(b, w));
   }

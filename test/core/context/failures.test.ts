@@ -62,6 +62,8 @@ describe('when the summary cannot be made', () => {
       { failed: reason, compactedSeqs: [], summary: '', tokensBefore: failedAt, cost: (1000 + 10 * 2) / 1e6 },
     ]);
     expect(handle.context().compression).toEqual({ failedAt, reason, retryAt: Math.ceil(failedAt * 1.5) });
+    // The next automatic compression is the retry, not the lowest level the context is already past.
+    expect(handle.context().nextCompactionAt).toBe(Math.ceil(failedAt * 1.5));
     expect(await handle.command('/info')).toMatchObject({
       type: 'info',
       info: {
