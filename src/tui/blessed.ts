@@ -32,6 +32,8 @@ export interface Program {
   disableMouse(): void;
   normalBuffer(): void;
   flush(): void;
+  /** Writes a sequence to the terminal (buffered until the next flush). */
+  _write(text: string): unknown;
 }
 
 export interface Look {
@@ -87,6 +89,10 @@ export interface Screen {
   readonly destroyed?: boolean;
   render(): void;
   destroy(): void;
+  /** Enters the alternate screen (done once when made; again after a suspend). */
+  enter(): void;
+  /** Leaves it, restoring the terminal (destroy, and blessed's own exit handler, call this). */
+  leave(): void;
   alloc(): void;
   enableMouse(): void;
   on(event: 'resize', listener: () => void): void;
@@ -303,6 +309,30 @@ function withoutTmuxVersionProbe<T>(make: () => T): T {
   }
 }
 
+/** xterm's bracketed paste mode (2004): the terminal marks where a paste begins and ends. */
+const BRACKETED_PASTE_ON = '\u001b[?2004h';
+const BRACKETED_PASTE_OFF = '\u001b[?2004l';
+
+/**
+ * Pastes arrive marked (input-filter.ts takes them whole) while the screen is up. The mode is turned off
+ * wherever blessed leaves the screen: on quit, on a signal (terminal-guard.ts), after a fatal error, and
+ * in blessed's own exit handler, which runs whatever ended the process.
+ */
+function bracketPastes(screen: Screen): void {
+  const enter = screen.enter.bind(screen);
+  const leave = screen.leave.bind(screen);
+  screen.enter = () => {
+    enter();
+    screen.program._write(BRACKETED_PASTE_ON);
+  };
+  screen.leave = () => {
+    if (screen.program.isAlt) screen.program._write(BRACKETED_PASTE_OFF);
+    leave();
+  };
+  // Made entered: the mode is turned on for this first time here.
+  screen.program._write(BRACKETED_PASTE_ON);
+}
+
 export function createScreen(options: ScreenOptions): Screen {
   patchUnicode();
   cutLinesByCells();
@@ -322,6 +352,7 @@ export function createScreen(options: ScreenOptions): Screen {
     }),
   );
   dropBlessedProcessHandlers();
+  bracketPastes(screen);
   // Blessed draws lines and symbols (·, ◆) through the VT100 alternate charset when terminfo offers it;
   // every terminal octo targets speaks UTF-8, and ACS shows up as letters in tmux captures and copies.
   screen.tput.brokenACS = true;

@@ -59,7 +59,7 @@ export async function startTui(ws: Workspace, options: TuiOptions): Promise<Runn
     cleanups.push(() => c.scheduler.dispose());
     cleanups.push(guardSignals(screen, (signal) => c.onExit(SIGNAL_EXIT[signal])));
     cleanups.push(subscribe(c));
-    cleanups.push(wireInput(c));
+    cleanups.push(wireInput(c, input));
     if (warning !== undefined) c.dispatch({ type: 'hint', text: warning, tone: 'warning' });
     const listed = await listing;
     if (listed.ok) c.dispatch({ type: 'listed', summaries: listed.summaries });

@@ -1,6 +1,6 @@
 /** The input's editing state as plain values; the input pane draws it, key handlers replace it. */
-import { seg, type Segment, type StyledLine } from './text/styled.js';
-import { pointWidth } from './text/width.js';
+import { seg, type Segment, type StyledLine, type StyleKey } from './text/styled.js';
+import { pointWidth, strWidth, truncate } from './text/width.js';
 
 export interface InputState {
   text: string;
@@ -11,7 +11,17 @@ export interface InputState {
   historyIndex: number | null;
   /** What was typed before walking into history. */
   draft: string;
+  /** Large pastes, folded: each stands in `text` (and `draft`) as one placeholder character. */
+  pastes: Readonly<Record<string, string>>;
 }
+
+/** A paste of more lines than this (or more characters than FOLD_CHARS) is shown folded, as one label. */
+export const FOLD_LINES = 10;
+export const FOLD_CHARS = 2_000;
+/** Placeholders are the first 256 characters of Unicode's private use area; typed ones are replaced. */
+const PLACEHOLDER_FIRST = 0xe000;
+const PLACEHOLDER_COUNT = 256;
+const PLACEHOLDER = /[\ue000-\ue0ff]/g;
 
 /** Entries of input history kept for Up/Down. */
 const HISTORY_LIMIT = 500;
@@ -22,7 +32,55 @@ export const emptyInput = (history: readonly string[] = []): InputState => ({
   history,
   historyIndex: null,
   draft: '',
+  pastes: {},
 });
+
+/** Text from the terminal with the placeholder characters replaced, so none can pose as a paste. */
+export function withoutPlaceholders(text: string): string {
+  return text.replace(PLACEHOLDER, '\ufffd');
+}
+
+const lineCount = (text: string): number => text.replace(/\n$/, '').split('\n').length;
+
+export function shouldFold(text: string): boolean {
+  return text.length > FOLD_CHARS || lineCount(text) > FOLD_LINES;
+}
+
+/** How a folded paste is shown: "[pasted 300 lines]", or its characters when it is one long line. */
+export function pasteLabel(text: string): string {
+  const lines = lineCount(text);
+  return lines > 1
+    ? `[pasted ${lines.toLocaleString('en-US')} lines]`
+    : `[pasted ${text.length.toLocaleString('en-US')} characters]`;
+}
+
+/** The text with each folded paste put back: what is sent. */
+export function expandedText(s: InputState): string {
+  return s.text.replace(PLACEHOLDER, (ch) => s.pastes[ch] ?? '');
+}
+
+/** A placeholder neither the text nor the draft uses, with `text` folded under it; null when all are used. */
+function fold(s: InputState, text: string): { ch: string; pastes: Record<string, string> } | null {
+  for (let i = 0; i < PLACEHOLDER_COUNT; i++) {
+    const ch = String.fromCharCode(PLACEHOLDER_FIRST + i);
+    if (!s.text.includes(ch) && !s.draft.includes(ch)) return { ch, pastes: { ...s.pastes, [ch]: text } };
+  }
+  return null;
+}
+
+/** A paste at the cursor: as it is, or folded when large. */
+export function insertPaste(s: InputState, pasted: string): InputState {
+  const text = withoutPlaceholders(pasted);
+  const folded = shouldFold(text) ? fold(s, text) : null;
+  return folded === null ? insert(s, text) : { ...insert(s, folded.ch), pastes: folded.pastes };
+}
+
+/** A whole text (from history) in the input, folded when large. */
+function recalled(s: InputState, text: string): Pick<InputState, 'text' | 'cursor' | 'pastes'> {
+  const folded = shouldFold(text) ? fold(s, text) : null;
+  if (folded === null) return { text, cursor: text.length, pastes: s.pastes };
+  return { text: folded.ch, cursor: 1, pastes: folded.pastes };
+}
 
 const prevBoundary = (text: string, at: number): number =>
   at >= 2 && /[\udc00-\udfff]/.test(text[at - 1] ?? '') ? at - 2 : Math.max(0, at - 1);
@@ -73,13 +131,8 @@ export function historyPrev(s: InputState): InputState {
   const index = s.historyIndex === null ? s.history.length - 1 : s.historyIndex - 1;
   const text = s.history[index];
   if (text === undefined) return s;
-  return {
-    ...s,
-    text,
-    cursor: text.length,
-    historyIndex: index,
-    draft: s.historyIndex === null ? s.text : s.draft,
-  };
+  const walking = { ...s, draft: s.historyIndex === null ? s.text : s.draft };
+  return { ...walking, ...recalled(walking, text), historyIndex: index };
 }
 
 export function historyNext(s: InputState): InputState {
@@ -87,12 +140,12 @@ export function historyNext(s: InputState): InputState {
   const index = s.historyIndex + 1;
   const text = s.history[index];
   if (text === undefined) return { ...s, text: s.draft, cursor: s.draft.length, historyIndex: null };
-  return { ...s, text, cursor: text.length, historyIndex: index };
+  return { ...s, ...recalled(s, text), historyIndex: index };
 }
 
-/** Takes the text out for sending and remembers it in history. */
+/** Takes the text out for sending (folded pastes put back) and remembers it in history. */
 export function submit(s: InputState): { text: string; state: InputState } {
-  const text = s.text;
+  const text = expandedText(s);
   const history =
     text.trim() === '' || s.history.at(-1) === text ? s.history : [...s.history, text].slice(-HISTORY_LIMIT);
   return { text, state: emptyInput(history) };
@@ -121,9 +174,9 @@ export function inputLines(
     row = [];
     used = 0;
   };
-  const put = (text: string, style: 'text' | 'cursor'): void => {
-    const cw = Math.max(1, pointWidth(text.codePointAt(0) ?? 32));
-    if (used + cw > w) flush();
+  const put = (text: string, style: StyleKey): void => {
+    const cw = Math.max(1, text.length === 1 ? pointWidth(text.codePointAt(0) ?? 32) : strWidth(text));
+    if (used + cw > w && used > 0) flush();
     row.push(seg(text, style));
     used += cw;
   };
@@ -131,9 +184,14 @@ export function inputLines(
   for (const char of s.text) {
     const isCursor = focused && index === s.cursor;
     if (isCursor) cursorRow = rows.length;
+    const folded = s.pastes[char];
     if (char === '\n') {
       if (isCursor) put(' ', 'cursor');
       flush();
+    } else if (folded !== undefined) put(truncate(pasteLabel(folded), w), isCursor ? 'cursor' : 'marker');
+    else if (char === '\t') {
+      put(' ', isCursor ? 'cursor' : 'text');
+      put(' ', 'text');
     } else put(char, isCursor ? 'cursor' : 'text');
     index += char.length;
   }

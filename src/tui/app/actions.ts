@@ -38,6 +38,8 @@ export type AppEvent =
       approvals: readonly ApprovalRequest[];
     }
   | { type: 'key'; key: KeyPress; at: number }
+  /** A bracketed paste, whole (input-filter.ts): text for the input, never keys. */
+  | { type: 'paste'; text: string }
   /** A click, already hit-tested by the view: the session under it in the Sessions pane, if any. */
   | { type: 'click'; pane: PaneId; sessionId: string | null }
   | { type: 'wheel'; pane: PaneId; direction: 1 | -1 }

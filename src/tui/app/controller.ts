@@ -28,6 +28,7 @@ export interface ControllerDeps {
 function urgent(event: AppEvent): boolean {
   switch (event.type) {
     case 'key':
+    case 'paste':
     case 'click':
     case 'wheel':
       return true;

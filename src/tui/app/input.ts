@@ -11,7 +11,7 @@ import {
 import { plural } from '../../core/text/index.js';
 import { compactNumber } from '../view/format.js';
 import { allCommands, completeCommand, parseInput, type TuiCommandName } from '../commands.js';
-import { setText, submit } from '../input-state.js';
+import { expandedText, setText, submit } from '../input-state.js';
 import { helpLines } from '../keymap.js';
 import { step, type Step } from './actions.js';
 import { historyItems, withHint, withNote } from './notes.js';
@@ -19,7 +19,7 @@ import { listSessions } from './sessions.js';
 import { currentSession, isBusy, withConversation, type AppState } from './state.js';
 
 export function send(state: AppState, now: number): Step {
-  const parsed = parseInput(state.input.text);
+  const parsed = parseInput(expandedText(state.input));
   switch (parsed.kind) {
     case 'empty':
       return step(state);

@@ -184,7 +184,7 @@ function editInput(state: AppState, key: KeyPress): Step {
     return state.focus === 'input' ? step({ ...state, input: op(state.input) }) : step(state);
   if (key.ch === undefined || key.ctrl === true || key.meta === true) return step(state);
   // Keys arrive from a terminal that may be pasting anything: only printable text goes in.
-  const text = sanitizeText(key.ch).replace(/\t/g, '  ');
+  const text = edit.withoutPlaceholders(sanitizeText(key.ch).replace(/\t/g, '  '));
   if (text === '') return step(state);
   return step({ ...state, focus: 'input', input: edit.insert(state.input, text) });
 }

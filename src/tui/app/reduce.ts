@@ -12,6 +12,7 @@ import { onKey } from './keys.js';
 import { withFailure, withHint, withNote } from './notes.js';
 import { jobRow, mcpRow, onWorkspaceEvent } from './on-workspace.js';
 import { askEarlier, earlierDone } from './earlier.js';
+import { pasted } from './paste.js';
 import { scrollByLines, scrollToEdge } from './scrolling.js';
 import { hitShown, searched } from './search.js';
 import { listed, moveSessionCursor, notFound, opened, picker, switchTo } from './sessions.js';
@@ -78,6 +79,8 @@ export function reduce(state: AppState, event: AppEvent): Step {
       return step(seeded(state, event));
     case 'key':
       return onKey(state, event.key, event.at);
+    case 'paste':
+      return pasted(state, event.text);
     case 'click':
       return clicked(state, event);
     case 'wheel':

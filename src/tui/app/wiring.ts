@@ -1,5 +1,6 @@
 /** Terminal input to the controller: keys, mouse clicks (hit-tested here) and wheel, resizes. */
 import type { KeyEvent } from '../blessed.js';
+import { PASTE_MARK, type FilteredInput } from '../input-filter.js';
 import { PANE_ORDER } from '../layout.js';
 import type { Controller } from './controller.js';
 
@@ -12,8 +13,26 @@ function sessionAt(c: Controller, y: number): string | null {
   return model.sessions.owners[line] ?? null;
 }
 
-/** Wires keys, mouse and resize; returns the function that unwires them. */
-export function wireInput(c: Controller): () => void {
+/**
+ * Pastes: input-filter.ts took each out of the keys and left a PASTE_MARK in its place. Blessed drops
+ * that key (it has no name), so it is heard on the stream blessed reads, whose listeners run key by key
+ * in order: blessed's first (a key before the paste is dispatched), then this one.
+ */
+function wirePastes(c: Controller, input: FilteredInput): () => void {
+  const onKey = (_ch: unknown, key: Partial<KeyEvent> | undefined): void => {
+    if (key?.sequence !== PASTE_MARK) return;
+    const text = input.takePaste();
+    if (text === undefined) return;
+    const dispatch = (): void => c.dispatch({ type: 'paste', text });
+    if (c.ready) dispatch();
+    else c.early.push(dispatch);
+  };
+  input.stream.on('keypress', onKey);
+  return () => input.stream.removeListener('keypress', onKey);
+}
+
+/** Wires keys, pastes, mouse and resize; returns the function that unwires them. */
+export function wireInput(c: Controller, input: FilteredInput): () => void {
   const { screen, view } = c.deps;
   const keypress = (ch: string | undefined, key: KeyEvent): void => {
     if (!c.ready) {
@@ -42,5 +61,9 @@ export function wireInput(c: Controller): () => void {
     box.on('wheeldown', () => c.dispatch({ type: 'wheel', pane, direction: 1 }));
   }
   screen.on('resize', () => c.dispatch({ type: 'resize', width: screen.width, height: screen.height }));
-  return () => screen.program.removeListener('keypress', keypress);
+  const unwirePastes = wirePastes(c, input);
+  return () => {
+    unwirePastes();
+    screen.program.removeListener('keypress', keypress);
+  };
 }
