@@ -1,9 +1,8 @@
 /** Files only this user may read: the server's token file, a daemon's socket folder and token. */
-import { chmod, lstat, mkdir, open, rename, rm } from 'node:fs/promises';
+import { chmod, lstat, mkdir } from 'node:fs/promises';
 import { errnoCode } from '../core/errors.js';
 
 const DIR_MODE = 0o700;
-const FILE_MODE = 0o600;
 
 /**
  * Makes `dir` (0700) or checks the one there: a real folder (not a link someone planted), owned by this
@@ -31,19 +30,6 @@ export async function privateDirProblem(dir: string, tighten = false): Promise<s
   if (!tighten) return `${dir} can be entered by other users (mode ${(info.mode & 0o777).toString(8)})`;
   await chmod(dir, DIR_MODE);
   return null;
-}
-
-/** Replaces `file` at once with `text`, 0600: readers see the old or the new contents. */
-export async function writePrivateFile(file: string, text: string): Promise<void> {
-  const temp = `${file}.${process.pid}~`;
-  await rm(temp, { force: true });
-  const handle = await open(temp, 'wx', FILE_MODE);
-  try {
-    await handle.writeFile(text);
-  } finally {
-    await handle.close();
-  }
-  await rename(temp, file);
 }
 
 /** True while a process with this pid exists (also one of another user: EPERM). */

@@ -2,11 +2,11 @@
  * `<data>/server.json`: where a running `octo server` listens and, when the server made its own token,
  * that token, so local clients (`octo attach`) can connect. 0600; removed when the server stops.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import * as z from 'zod';
-import { errnoCode } from '../core/errors.js';
-import { isAlive, writePrivateFile } from './private-files.js';
+import { readJsonFile, replacePrivateFile } from '../core/replace-file.js';
+import { isAlive } from './private-files.js';
 
 const serverInfoSchema = z.object({
   url: z.string(),
@@ -24,26 +24,13 @@ export function serverFilePath(dataDir: string): string {
 
 /** The running server of this data folder, or null (no file, an unreadable one, or its process gone). */
 export async function readServerFile(dataDir: string): Promise<ServerInfo | null> {
-  let text: string;
-  try {
-    text = await readFile(serverFilePath(dataDir), 'utf8');
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return null;
-    throw error;
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    // A torn or foreign file names no server; the next server replaces it.
-    return null;
-  }
-  const parsed = serverInfoSchema.safeParse(value);
+  // A torn or foreign file names no server; the next server replaces it.
+  const parsed = serverInfoSchema.safeParse(await readJsonFile(serverFilePath(dataDir)));
   return parsed.success && isAlive(parsed.data.pid) ? parsed.data : null;
 }
 
 export async function writeServerFile(dataDir: string, info: ServerInfo): Promise<void> {
-  await writePrivateFile(serverFilePath(dataDir), `${JSON.stringify(info, null, 2)}\n`);
+  await replacePrivateFile(serverFilePath(dataDir), `${JSON.stringify(info, null, 2)}\n`);
 }
 
 /** Removes the file if it is still this process's (another server may have replaced it since). */

@@ -5,15 +5,16 @@
  * are not enforced, and proof the peer could read this user's files.
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { chmod, readFile, rm } from 'node:fs/promises';
+import { chmod, rm } from 'node:fs/promises';
 import { errnoCode, getErrorMessage } from '../core/errors.js';
+import { readJsonFile, replacePrivateFile } from '../core/replace-file.js';
 import { generateToken, tokensEqual } from './auth.js';
 import { daemonPaths, type DaemonPaths } from './daemon-paths.js';
 import type { Hub } from './hub.js';
 import { LineReader } from './line-reader.js';
 import { newPeerId, type Peer } from './peer.js';
 import { authFrame, MAX_FRAME_BYTES } from './protocol.js';
-import { ensurePrivateDir, writePrivateFile } from './private-files.js';
+import { ensurePrivateDir } from './private-files.js';
 import { receiveText, tooLarge } from './receive.js';
 
 /** A connection that has not sent its token by then is closed. */
@@ -111,7 +112,7 @@ export async function startUnixServer(hub: Hub, options: UnixServerOptions): Pro
     token,
     started: new Date(options.now()).toISOString(),
   };
-  await writePrivateFile(paths.info, `${JSON.stringify(info, null, 2)}\n`);
+  await replacePrivateFile(paths.info, `${JSON.stringify(info, null, 2)}\n`);
   return {
     paths,
     close: async () => {
@@ -185,13 +186,8 @@ function parseJson(text: string): unknown {
 
 /** Removes the socket and the info file unless another daemon has replaced them since. */
 async function removeIfOurs(paths: DaemonPaths, pid: number): Promise<void> {
-  let owner: number | null = null;
-  try {
-    const info = JSON.parse(await readFile(paths.info, 'utf8')) as { pid?: unknown };
-    owner = typeof info.pid === 'number' ? info.pid : null;
-  } catch (error) {
-    if (errnoCode(error) !== 'ENOENT' && !(error instanceof SyntaxError)) throw error;
-  }
+  const info = (await readJsonFile(paths.info)) as { pid?: unknown } | null;
+  const owner = typeof info?.pid === 'number' ? info.pid : null;
   if (owner !== null && owner !== pid) return;
   await rm(paths.socket, { force: true });
   await rm(paths.info, { force: true });

@@ -6,9 +6,9 @@
  * beside the data: it counts only while the file is exactly as it was left (the store checks), and a
  * missing or damaged one means the whole file is read, as before.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { errnoCode } from '../errors.js';
+import { readJsonFile, replacePrivateFile } from '../replace-file.js';
 import { isSessionSummary, type FileState, type SessionRecord, type SessionSummary } from '../store/index.js';
 
 const VERSION = 1;
@@ -36,30 +36,15 @@ export function resumePointPath(dataDir: string, sessionId: string): string {
 
 /** The resume point in `file`, or null when there is none or it is not one of this version. */
 export async function readResumePoint(file: string): Promise<ResumePoint | null> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return null;
-    throw error;
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    // A torn cache file is worth nothing and harms nothing: the whole session file is read instead.
-    if (error instanceof SyntaxError) return null;
-    throw error;
-  }
+  // A torn cache file is worth nothing and harms nothing: the whole session file is read instead.
+  const parsed = await readJsonFile(file);
   return isResumePoint(parsed) ? parsed : null;
 }
 
 /** Replaces the file atomically, private to the user like the rest of the data folder. */
 export async function writeResumePoint(file: string, point: ResumePoint): Promise<void> {
-  const temp = `${file}~`;
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  await writeFile(temp, JSON.stringify(point), { mode: 0o600 });
-  await rename(temp, file);
+  await replacePrivateFile(file, JSON.stringify(point));
 }
 
 /**

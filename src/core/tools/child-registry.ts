@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import * as z from 'zod';
 import { errnoCode, getErrorMessage } from '../errors.js';
+import { readJsonFile, replacePrivateFile } from '../replace-file.js';
 import type { ChildNotes } from './types.js';
 
 const run = promisify(execFile);
@@ -98,7 +99,7 @@ export class ChildRegistry implements ChildNotes {
       if (owner === null || started === null) return;
       const record: ChildRecord = { pid, started, command: command.slice(0, 200), owner };
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
-      await writeFile(this.file(pid), `${JSON.stringify(record)}\n`, { mode: 0o600 });
+      await replacePrivateFile(this.file(pid), `${JSON.stringify(record)}\n`);
     } catch (error) {
       this.onError(`Process ${pid} could not be noted in ${this.dir}: ${getErrorMessage(error)}`);
     }
@@ -143,13 +144,8 @@ export class ChildRegistry implements ChildNotes {
 }
 
 async function readRecord(file: string): Promise<ChildRecord | null> {
-  try {
-    const parsed = recordSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
-    return parsed.success ? parsed.data : null;
-  } catch (error) {
-    if (error instanceof SyntaxError || errnoCode(error) === 'ENOENT') return null;
-    throw error;
-  }
+  const parsed = recordSchema.safeParse(await readJsonFile(file));
+  return parsed.success ? parsed.data : null;
 }
 
 /**
