@@ -1,29 +1,19 @@
 /** Finding your way: `/` opens a list of commands filtered as you type; the help scrolls and lists them. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { coreCommandHelp } from '../../src/core/commands/index.js';
 import { allCommands } from '../../src/tui/commands.js';
 import { matchCommands, needsArgument } from '../../src/tui/app/command-menu.js';
 import { fixtureWorkspace } from './support/fixture.js';
-import { KEY, startHeadless, type Headless } from './support/headless.js';
+import { KEY, useHeadless, type Headless } from './support/headless.js';
 import type { FakeWorkspace } from './support/fake-workspace.js';
 
-let screen: Headless | null = null;
 let ws: FakeWorkspace;
+const openScreen = useHeadless();
 
-async function open(width: number, height: number): Promise<Headless> {
+function open(width: number, height: number): Promise<Headless> {
   ws = fixtureWorkspace();
-  screen = await startHeadless(ws, { width, height });
-  await screen.flush();
-  return screen;
+  return openScreen(ws, { width, height });
 }
-
-afterEach(async () => {
-  if (screen === null) return;
-  const running = screen;
-  screen = null;
-  running.tui.controller.onExit(0);
-  await running.tui.exited;
-});
 
 const menuRows = (s: Headless): string[] => {
   const rows = s.rows();

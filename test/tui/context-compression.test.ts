@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CommandResult, SessionHandle, SessionInfo } from '../../src/core/api.js';
 import type { CompactionRecord, SessionRecord } from '../../src/core/store/records.js';
 import { lineText, type StyledLine } from '../../src/tui/text/styled.js';
@@ -10,7 +10,7 @@ import { contextView } from '../../src/tui/view/context-view.js';
 import { buildItems } from '../../src/tui/view/conversation-items.js';
 import { itemLines } from '../../src/tui/view/conversation-lines.js';
 import { fixtureWorkspace } from './support/fixture.js';
-import { KEY, startHeadless, type Headless } from './support/headless.js';
+import { KEY, useHeadless, type Headless } from './support/headless.js';
 import { msg } from './support/records.js';
 
 const text = (lines: readonly StyledLine[]): string[] => lines.map((l) => lineText(l).trimEnd());
@@ -268,28 +268,17 @@ describe('command results as notes', () => {
   });
 });
 
-let screen: Headless | null = null;
-
 /** The notes of session a, whole (the screen wraps long ones). */
 function notes(s: Headless): string[] {
   return (s.tui.controller.state.conversations.get('a')?.notes ?? []).map((n) => n.item.text);
 }
 
+const openScreen = useHeadless();
+
 async function open(): Promise<{ s: Headless; ws: ReturnType<typeof fixtureWorkspace> }> {
   const ws = fixtureWorkspace();
-  const s = await startHeadless(ws, { width: 160, height: 50 });
-  screen = s;
-  await s.flush();
-  return { s, ws };
+  return { s: await openScreen(ws, { width: 160, height: 50 }), ws };
 }
-
-afterEach(async () => {
-  if (screen === null) return;
-  const running = screen;
-  screen = null;
-  running.tui.controller.onExit(0);
-  await running.tui.exited;
-});
 
 describe('compression, commands and limits on a headless screen', () => {
   it('follows context.changed in the context pane', async () => {

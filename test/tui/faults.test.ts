@@ -1,25 +1,13 @@
 /* eslint-disable no-control-regex -- these tests look for terminal control bytes on purpose */
 /** docs/faults.md rows 20, 21, 23 and 24 at the screen level. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FakeWorkspace, summary } from './support/fake-workspace.js';
-import { KEY, startHeadless, type Headless } from './support/headless.js';
+import { KEY, useHeadless, type Headless } from './support/headless.js';
 import { msg } from './support/records.js';
 
-let screen: Headless | null = null;
-
-afterEach(async () => {
-  if (screen === null) return;
-  const running = screen;
-  screen = null;
-  running.tui.controller.onExit(0);
-  await running.tui.exited;
-});
-
-async function open(ws: FakeWorkspace, width = 120, height = 40): Promise<Headless> {
-  screen = await startHeadless(ws, { width, height });
-  await screen.flush();
-  return screen;
-}
+const openScreen = useHeadless();
+const open = (ws: FakeWorkspace, width = 120, height = 40): Promise<Headless> =>
+  openScreen(ws, { width, height });
 
 /** Escape payloads a hostile model, tool or file might carry; their markers must never reach the terminal. */
 const HOSTILE =
@@ -148,7 +136,6 @@ describe('row 24: Esc and Ctrl-C while streaming', () => {
     const before = s.output.bytes().length;
     await s.press(KEY.ctrlC);
     await expect(s.tui.exited).resolves.toBe(0);
-    screen = null;
     const tail = s.output.bytes().slice(before);
     expect(tail).toContain('\u001b[?1049l');
     expect(tail).toContain('\u001b[?25h');
@@ -201,7 +188,6 @@ describe('the terminal is restored', () => {
     expect(added).toHaveLength(1);
     added[0]?.('SIGTERM');
     await expect(s.tui.exited).resolves.toBe(143);
-    screen = null;
     expect(s.output.bytes()).toContain('\u001b[?1049l');
     expect(process.listeners('SIGTERM').filter((l) => !before.has(l))).toEqual([]);
     expect(process.listeners('uncaughtException').some((l) => l.toString().includes('screen.destroy'))).toBe(
@@ -218,7 +204,6 @@ describe('the terminal is restored', () => {
     };
     await s.press('x');
     await expect(s.tui.exited).rejects.toThrow('a bug in drawing');
-    screen = null;
     expect(s.output.bytes()).toContain('\u001b[?1049l');
   });
 });

@@ -4,26 +4,19 @@ import { PASTE_END, PASTE_START, PasteParser, partialMarker } from '../../src/tu
 import * as edit from '../../src/tui/input-state.js';
 import { lineText } from '../../src/tui/text/styled.js';
 import { fixtureWorkspace } from './support/fixture.js';
-import { KEY, startHeadless, type Headless } from './support/headless.js';
+import { KEY, useHeadless, type Headless } from './support/headless.js';
 import type { FakeWorkspace } from './support/fake-workspace.js';
 
-let screen: Headless | null = null;
 let ws: FakeWorkspace;
+const openScreen = useHeadless();
 
-async function open(width = 120, height = 40): Promise<Headless> {
+function open(width = 120, height = 40): Promise<Headless> {
   ws = fixtureWorkspace();
-  screen = await startHeadless(ws, { width, height });
-  await screen.flush();
-  return screen;
+  return openScreen(ws, { width, height });
 }
 
-afterEach(async () => {
+afterEach(() => {
   vi.useRealTimers();
-  if (screen === null) return;
-  const running = screen;
-  screen = null;
-  running.tui.controller.onExit(0);
-  await running.tui.exited;
 });
 
 /** What a terminal sends for a paste: the text between the markers, its newlines as CR. */
@@ -122,7 +115,6 @@ describe('pasting into the workspace', () => {
     const s = await open();
     expect(s.output.bytes()).toContain('\u001b[?2004h');
     expect(s.output.bytes()).not.toContain('\u001b[?2004l');
-    screen = null;
     s.tui.controller.onExit(0);
     await s.tui.exited;
     const bytes = s.output.bytes();

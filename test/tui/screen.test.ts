@@ -1,26 +1,15 @@
 /* eslint-disable no-control-regex -- these tests look for terminal control bytes on purpose */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { summary } from './support/fake-workspace.js';
 import { fixtureWorkspace } from './support/fixture.js';
 import { history } from './support/records.js';
-import { KEY, startHeadless, type Headless } from './support/headless.js';
+import { KEY, useHeadless, type Headless } from './support/headless.js';
 
-let screen: Headless | null = null;
+const openScreen = useHeadless();
 
-async function open(width: number, height: number, options = {}): Promise<Headless> {
-  const ws = fixtureWorkspace();
-  screen = await startHeadless(ws, { width, height }, options);
-  await screen.flush();
-  return screen;
+function open(width: number, height: number, options = {}): Promise<Headless> {
+  return openScreen(fixtureWorkspace(), { width, height }, options);
 }
-
-afterEach(async () => {
-  if (screen === null) return;
-  const running = screen;
-  screen = null;
-  running.tui.controller.onExit(0);
-  await running.tui.exited;
-});
 
 describe('the workspace on a headless screen', () => {
   it('draws the four panes, the input and the status bar at 120x40', async () => {
@@ -158,8 +147,7 @@ describe('the workspace on a headless screen', () => {
   it('scrolls the conversation with the mouse wheel and with PageUp/PageDown', async () => {
     const ws = fixtureWorkspace();
     ws.add(summary({ id: 'long', name: 'long', order: 9 }), history(40));
-    screen = await startHeadless(ws, { width: 80, height: 24 });
-    const s = screen;
+    const s = await openScreen(ws, { width: 80, height: 24 });
     await s.flush();
     const y = 8;
     const scroll = (): number | undefined => s.tui.controller.state.conversations.get('long')?.scroll;

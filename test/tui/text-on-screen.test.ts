@@ -1,28 +1,16 @@
 /** Text as the screen draws it: wide characters, lines of notes, the status bar's project, plurals. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CatchUp } from '../../src/core/api.js';
 import { catchUpText } from '../../src/tui/app/catch-up.js';
 import { strWidth } from '../../src/tui/text/width.js';
 import { FakeWorkspace, summary } from './support/fake-workspace.js';
 import { fixtureWorkspace } from './support/fixture.js';
-import { KEY, startHeadless, type Headless } from './support/headless.js';
+import { KEY, useHeadless, type Headless } from './support/headless.js';
 import { msg } from './support/records.js';
 
-let screen: Headless | null = null;
-
-afterEach(async () => {
-  if (screen === null) return;
-  const running = screen;
-  screen = null;
-  running.tui.controller.onExit(0);
-  await running.tui.exited;
-});
-
-async function open(ws: FakeWorkspace, width = 80, height = 24): Promise<Headless> {
-  screen = await startHeadless(ws, { width, height });
-  await screen.flush();
-  return screen;
-}
+const openScreen = useHeadless();
+const open = (ws: FakeWorkspace, width = 80, height = 24): Promise<Headless> =>
+  openScreen(ws, { width, height });
 
 /** The conversation pane's rows (between its borders) at 80 columns. */
 function conversationRows(s: Headless): string[] {

@@ -1,9 +1,9 @@
 /** Every theme shipped, drawn: a text capture and a map of the looks, at 80x24 (issue 12 item 9). */
 import { readdirSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { THEMES_DIR } from '../../src/tui/theme.js';
 import { fixtureWorkspace } from './support/fixture.js';
-import { startHeadless, type Headless } from './support/headless.js';
+import { useHeadless } from './support/headless.js';
 import { styleMap } from './support/screen-styles.js';
 
 const SHIPPED = readdirSync(THEMES_DIR)
@@ -11,15 +11,7 @@ const SHIPPED = readdirSync(THEMES_DIR)
   .map((file) => file.slice(0, -'.json'.length))
   .sort();
 
-let screen: Headless | null = null;
-
-afterEach(async () => {
-  if (screen === null) return;
-  const running = screen;
-  screen = null;
-  running.tui.controller.onExit(0);
-  await running.tui.exited;
-});
+const open = useHeadless();
 
 describe('the shipped themes on screen', () => {
   it('ships dark, light and high-contrast', () => {
@@ -27,8 +19,7 @@ describe('the shipped themes on screen', () => {
   });
 
   it.each(SHIPPED)('draws %s with its colours and no tag as text', async (theme) => {
-    screen = await startHeadless(fixtureWorkspace(), { width: 80, height: 24 }, { theme });
-    await screen.flush();
+    const screen = await open(fixtureWorkspace(), { width: 80, height: 24 }, { theme });
     const text = screen.text();
     // A tag blessed did not understand is drawn as it was written.
     expect(text).not.toMatch(/\{\/?[\w-]*(-fg|-bg|bold|underline|inverse)\}/);

@@ -5,6 +5,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
+import { afterEach } from 'vitest';
 import type { Workspace } from '../../../src/core/api.js';
 import { screenRow } from '../../../src/tui/blessed.js';
 import { startTui, type RunningTui, type TuiOptions } from '../../../src/tui/index.js';
@@ -118,5 +119,37 @@ export async function startHeadless(
     flush,
     rows,
     text: () => rows().join('\n'),
+  };
+}
+
+/**
+ * The headless screens of one test file: the function returned starts one and draws it; after each
+ * test every screen it left running exits (and its log folder goes). A screen the test ended itself
+ * is left alone.
+ */
+export function useHeadless(): (
+  ws: Workspace,
+  size: { width: number; height: number },
+  options?: Partial<TuiOptions>,
+) => Promise<Headless> {
+  const running = new Set<Headless>();
+  afterEach(async () => {
+    const left = [...running];
+    running.clear();
+    for (const screen of left) {
+      screen.tui.controller.onExit(0);
+      await screen.tui.exited;
+    }
+  });
+  return async (ws, size, options = {}) => {
+    const screen = await startHeadless(ws, size, options);
+    running.add(screen);
+    // Settled before the test's own await of `exited` resumes: registered first.
+    screen.tui.exited.then(
+      () => running.delete(screen),
+      () => running.delete(screen),
+    );
+    await screen.flush();
+    return screen;
   };
 }
