@@ -7,7 +7,13 @@
  */
 import type { SessionHandle } from '../src/core/api.js';
 import type { CompactionRecord } from '../src/core/store/records.js';
-import { isCompression, wireMessages, wireTokens, words } from '../test/core/context/support.js';
+import {
+  compressionConfig,
+  isCompression,
+  wireMessages,
+  wireTokens,
+  words,
+} from '../test/core/context/support.js';
 import { startFakeProvider, type FakeRequest } from '../test/support/fake-provider.js';
 import { STATED_LINE, summariserAnswer, type SummariserMode } from '../test/support/fake-summariser.js';
 import { conversation, seedRecords } from '../test/support/seed-session.js';
@@ -22,14 +28,7 @@ const LEVELS = [
   { threshold: 16000, ratio: 3 },
   { threshold: 28000, ratio: 4 },
 ];
-const COMPRESSION = [
-  '[compression]',
-  ...LEVELS.flatMap((l) => [
-    '[[compression.pressure_levels]]',
-    `threshold = ${l.threshold}`,
-    `target_ratio = ${l.ratio}`,
-  ]),
-].join('\n');
+const COMPRESSION = compressionConfig(LEVELS);
 
 function userLine(turn: number): string {
   if (turn % 23 === 5)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CommandResult, SessionHandle, SessionInfo } from '../../src/core/api.js';
+import type { CommandResult, ContextBreakdown, SessionHandle, SessionInfo } from '../../src/core/api.js';
 import type { CompactionRecord, SessionRecord } from '../../src/core/store/records.js';
 import { lineText, type StyledLine } from '../../src/tui/text/styled.js';
 import { askText } from '../../src/tui/app/budget.js';
@@ -72,20 +72,25 @@ const info: SessionInfo = {
   limits: [{ limit: 'session_spending', used: 0.52, max: 2 }],
 };
 
+/** The context pane of a fresh session (no tokens spent yet) showing `b`. */
+function pane(b: ContextBreakdown, width: number): string[] {
+  return text(
+    contextView({
+      breakdown: b,
+      tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
+      cost: 0,
+      costIncomplete: false,
+      spendingLimit: undefined,
+      streamingChars: 0,
+      stale: [],
+      width,
+    }),
+  );
+}
+
 describe('the context pane during compression', () => {
   it('marks estimates with ~, splits out the summary and says where the next compression happens', () => {
-    const lines = text(
-      contextView({
-        breakdown,
-        tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
-        cost: 0,
-        costIncomplete: false,
-        spendingLimit: undefined,
-        streamingChars: 0,
-        stale: [],
-        width: 26,
-      }),
-    );
+    const lines = pane(breakdown, 26);
     expect(lines.slice(0, 10)).toEqual([
       '~50k / 100k tokens (50%)',
       '█████████████░░░░░░░░░░░░░',
@@ -103,25 +108,17 @@ describe('the context pane during compression', () => {
 
 describe('the context pane after a provider reported its prompt', () => {
   it('totals the report and what came since, and says when a failed compression is tried again', () => {
-    const lines = text(
-      contextView({
-        breakdown: {
-          ...breakdown,
-          exact: true,
-          total: 125_312,
-          window: 128_000,
-          counted: 1_100,
-          reported: { tokens: 125_000, since: 312 },
-          compression: { failedAt: 73_412, reason: 'the summary reply was empty', retryAt: 110_118 },
-        },
-        tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
-        cost: 0,
-        costIncomplete: false,
-        spendingLimit: undefined,
-        streamingChars: 0,
-        stale: [],
-        width: 30,
-      }),
+    const lines = pane(
+      {
+        ...breakdown,
+        exact: true,
+        total: 125_312,
+        window: 128_000,
+        counted: 1_100,
+        reported: { tokens: 125_000, since: 312 },
+        compression: { failedAt: 73_412, reason: 'the summary reply was empty', retryAt: 110_118 },
+      },
+      30,
     );
     expect(lines.slice(0, 3)).toEqual([
       '125k / 128k tokens (98%)',

@@ -4,21 +4,14 @@ import type { FakeRequest, FakeStep } from '../../support/fake-provider.js';
 import { STATED_LINE, summariserAnswer, type SummariserMode } from '../../support/fake-summariser.js';
 import { useScriptedSuite } from '../../support/scripted-suite.js';
 import { makeTestWorkspace } from '../../support/workspace.js';
-import { collect, isCompression, wireMessages, wireTokens, words } from './support.js';
+import { collect, compressionConfig, isCompression, wireMessages, wireTokens, words } from './support.js';
 
 const LEVELS = [
   { threshold: 8000, ratio: 2 },
   { threshold: 16000, ratio: 3 },
   { threshold: 28000, ratio: 4 },
 ];
-const COMPRESSION = [
-  '[compression]',
-  ...LEVELS.flatMap((l) => [
-    '[[compression.pressure_levels]]',
-    `threshold = ${l.threshold}`,
-    `target_ratio = ${l.ratio}`,
-  ]),
-].join('\n');
+const COMPRESSION = compressionConfig(LEVELS);
 
 /** Turns after which one reply is big enough to jump past the second and the third level. */
 const JUMP_TO_SECOND = 100;

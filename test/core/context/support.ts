@@ -29,6 +29,23 @@ export function summariserReply(request: FakeRequest): FakeAnswer {
   return summariserAnswer('json', request);
 }
 
+export interface LevelSpec {
+  threshold: number;
+  ratio: number;
+}
+
+/** The `[compression]` table with these pressure levels, as a config file says it. */
+export function compressionConfig(levels: readonly LevelSpec[]): string {
+  return [
+    '[compression]',
+    ...levels.flatMap((l) => [
+      '[[compression.pressure_levels]]',
+      `threshold = ${l.threshold}`,
+      `target_ratio = ${l.ratio}`,
+    ]),
+  ].join('\n');
+}
+
 const encoder = get_encoding('o200k_base');
 
 /** Tokens of a request as sent, counted here with tiktoken itself, not with octo's counter. */
