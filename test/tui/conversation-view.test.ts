@@ -99,6 +99,8 @@ describe('conversation lines', () => {
   });
 
   it('renders the streaming reply as it grows, marked as streaming', () => {
+    // Nothing has come yet (a provider that has not answered): it waits, nothing streams.
+    expect(text(liveLines('', '', 40))).toEqual(['◆ Assistant · waiting for the answer…']);
     expect(text(liveLines('Hello **wor', '', 40))).toEqual(['◆ Assistant · streaming…', '  Hello **wor']);
     expect(text(liveLines('Hello **world**', '', 40))).toEqual(['◆ Assistant · streaming…', '  Hello world']);
   });

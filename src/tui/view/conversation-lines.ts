@@ -222,13 +222,16 @@ export function itemLines(item: ConversationItem, width: number, o: LineOptions)
   }
 }
 
-/** Lines of the reply that is streaming in (not yet a record). */
-export function liveHeader(): Segment[] {
-  return header('assistant', [seg(' · streaming…', 'busy')]);
+/**
+ * The header of the reply that is streaming in (not yet a record); until its first text or reasoning
+ * arrives it says it waits, not that something streams (a provider may take its first-byte timeout).
+ */
+export function liveHeader(waiting = false): Segment[] {
+  return header('assistant', [seg(waiting ? ' · waiting for the answer…' : ' · streaming…', 'busy')]);
 }
 
 export function liveLines(text: string, reasoning: string, width: number): StyledLine[] {
-  const lines: Segment[][] = [liveHeader()];
+  const lines: Segment[][] = [liveHeader(text === '' && reasoning === '')];
   if (reasoning !== '' && text === '') {
     const tail = sanitizeLine(reasoning).slice(-Math.max(40, width * 2));
     lines.push(
