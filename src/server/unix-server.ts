@@ -16,6 +16,7 @@ import { newPeerId, type Peer } from './peer.js';
 import { authFrame, MAX_FRAME_BYTES } from './protocol.js';
 import { ensurePrivateDir } from './private-files.js';
 import { receiveText, tooLarge } from './receive.js';
+import { SlowClientGuard } from './slow-client.js';
 
 /** A connection that has not sent its token by then is closed. */
 const AUTH_TIMEOUT_MS = 10_000;
@@ -47,20 +48,29 @@ export interface RunningUnixServer {
 class UnixPeer implements Peer {
   readonly id = newPeerId();
   readonly label = `unix #${this.id}`;
+  private readonly guard: SlowClientGuard;
 
   constructor(
     private readonly socket: Socket,
-    private readonly maxBufferedBytes: number,
-    private readonly log: (line: string) => void,
-  ) {}
+    maxBufferedBytes: number,
+    log: (line: string) => void,
+  ) {
+    this.guard = new SlowClientGuard(
+      maxBufferedBytes,
+      () => socket.writableLength,
+      (reason) => {
+        log(`dropped client ${this.label}: ${reason}`);
+        socket.destroy();
+      },
+    );
+    socket.once('close', () => this.guard.stop());
+  }
 
   send(json: string): void {
     if (!this.isOpen()) return;
-    this.socket.write(`${json}\n`);
-    if (this.socket.writableLength > this.maxBufferedBytes) {
-      this.log(`dropped client ${this.label}: ${this.socket.writableLength} bytes unsent (it does not read)`);
-      this.socket.destroy();
-    }
+    const line = `${json}\n`;
+    this.socket.write(line);
+    this.guard.sent(Buffer.byteLength(line));
   }
 
   isOpen(): boolean {

@@ -15,6 +15,7 @@ import type { Hub } from './hub.js';
 import { newPeerId, type Peer } from './peer.js';
 import { MAX_FRAME_BYTES } from './protocol.js';
 import { BINARY_FRAME, receiveText } from './receive.js';
+import { SlowClientGuard } from './slow-client.js';
 
 export const WS_PATH = '/ws';
 /**
@@ -83,33 +84,34 @@ const REFUSAL_BODY: Record<401 | 403, string> = {
 class WsPeer implements Peer {
   readonly id = newPeerId();
   alive = true;
+  private readonly guard: SlowClientGuard;
 
   constructor(
     private readonly socket: WebSocket,
     readonly label: string,
-    private readonly maxBufferedBytes: number,
-    private readonly log: (line: string) => void,
-  ) {}
+    maxBufferedBytes: number,
+    log: (line: string) => void,
+  ) {
+    // A client that does not read would make the server hold every frame for it: it is cut off instead.
+    this.guard = new SlowClientGuard(
+      maxBufferedBytes,
+      () => socket.bufferedAmount,
+      (reason) => {
+        log(`dropped client ${this.label}: ${reason}`);
+        socket.terminate();
+      },
+    );
+    socket.once('close', () => this.guard.stop());
+  }
 
   send(json: string): void {
     if (!this.isOpen()) return;
-    if (this.socket.bufferedAmount > this.maxBufferedBytes) {
-      this.drop();
-      return;
-    }
     this.socket.send(json);
+    this.guard.sent(Buffer.byteLength(json));
   }
 
   isOpen(): boolean {
     return this.socket.readyState === this.socket.OPEN;
-  }
-
-  /** A client that does not read would make the server hold every frame for it: it is cut off instead. */
-  private drop(): void {
-    this.log(
-      `dropped client ${this.label}: ${this.socket.bufferedAmount} bytes unsent, over the ${this.maxBufferedBytes}-byte limit (it does not read)`,
-    );
-    this.socket.terminate();
   }
 }
 

@@ -190,7 +190,10 @@ const trashSchema = z.strictObject({
 const serverSchema = z.strictObject({
   /** A tool call asked about in a served session and answered by no client within this is denied. */
   approval_timeout_ms: z.number().int().positive().default(300_000),
-  /** A client with this many bytes it has not read yet is dropped, so it cannot grow the server's memory. */
+  /**
+   * A client with more than this unread that does not read it within a second (or that gets 8 times this
+   * more meanwhile) is dropped, so it cannot grow the server's memory (server/slow-client.ts).
+   */
   client_buffer_bytes: z
     .number()
     .int()
