@@ -190,6 +190,11 @@ export class Hub {
         return this.cancel(await this.sessionFor(peer, frame.session_id));
       case 'approval':
         return this.answer(peer, frame);
+      case 'detach': {
+        const live = this.sessions.find(frame.session_id);
+        if (live?.detach(peer) === true) this.maybeRelease(live);
+        return;
+      }
       case 'list': {
         const sessions = await this.ws.sessions.list(
           frame.all === true ? {} : { projectId: this.ws.project.id },

@@ -115,6 +115,12 @@ export const approvalFrame = z
   })
   .describe('Answers an approval_request; the first answer wins.');
 
+export const detachFrame = z
+  .object({ type: z.literal('detach'), session_id: sessionId, request_id: requestId.optional() })
+  .describe(
+    "Stops this client's frames of the session; the server lets the session go once nothing needs it.",
+  );
+
 export const listFrame = z
   .object({
     type: z.literal('list'),
@@ -134,6 +140,7 @@ export const CLIENT_FRAMES = {
   command: commandFrame,
   cancel: cancelFrame,
   approval: approvalFrame,
+  detach: detachFrame,
   list: listFrame,
 } as const;
 
@@ -143,9 +150,10 @@ export type MessageFrame = z.infer<typeof messageFrame>;
 export type CommandFrame = z.infer<typeof commandFrame>;
 export type CancelFrame = z.infer<typeof cancelFrame>;
 export type ApprovalFrame = z.infer<typeof approvalFrame>;
+export type DetachFrame = z.infer<typeof detachFrame>;
 export type ListFrame = z.infer<typeof listFrame>;
 export type ClientFrame =
-  SessionFrame | MessageFrame | CommandFrame | CancelFrame | ApprovalFrame | ListFrame;
+  SessionFrame | MessageFrame | CommandFrame | CancelFrame | ApprovalFrame | DetachFrame | ListFrame;
 
 // ---- server → client -------------------------------------------------------------------------
 

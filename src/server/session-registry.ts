@@ -8,6 +8,8 @@ import { LiveSession } from './live-session.js';
 
 /** Sessions let go and kept only for replay, most recent last; older ones are forgotten. */
 const MAX_RETIRED = 32;
+/** What those may hold for replay in all (each holds at most 4 MB): a long-lived server stays small. */
+const MAX_RETIRED_REPLAY_BYTES = 32 * 1024 * 1024;
 
 export class SessionRegistry {
   private readonly sessions = new Map<string, LiveSession>();
@@ -129,14 +131,20 @@ export class SessionRegistry {
       .catch((error: unknown) => this.log(`closing session ${live.name} failed: ${getErrorMessage(error)}`))
       .finally(() => {
         live.closing = null;
+        this.forgetRetired();
       });
-    this.forgetRetired();
   }
 
   private forgetRetired(): void {
     const retired = this.all().filter((live) => live.handle === null && live.closing === null);
-    for (const live of retired.slice(0, Math.max(0, retired.length - MAX_RETIRED))) {
+    let count = retired.length;
+    let bytes = retired.reduce((sum, live) => sum + live.replayBytes(), 0);
+    // Least recently used first: the map keeps them in that order.
+    for (const live of retired) {
+      if (count <= MAX_RETIRED && bytes <= MAX_RETIRED_REPLAY_BYTES) return;
       this.sessions.delete(live.id);
+      count -= 1;
+      bytes -= live.replayBytes();
     }
   }
 

@@ -444,11 +444,17 @@ describe('octo server: the same sessions as the command line', () => {
       const busy = await e2e.home.run(['run', '--resume', 'via-ws', '-p', 'not yet']);
       expect(busy.code).toBe(1);
       expect(busy.stderr).toContain(`${running.process.child.pid}`);
-      await client.close();
+      // Detaching lets the session go; the connection stays for other sessions.
+      client.send({ type: 'detach', session_id: 'via-ws', request_id: 'd1' });
+      await client.expectFrame('ack', { request_id: 'd1' });
       await running.process.waitFor(
         (p) => p.stderr.includes('let go of session via-ws'),
         'the session let go',
       );
+      client.send({ type: 'list', request_id: 'l1' });
+      expect(await client.expectFrame('list', { request_id: 'l1' })).toMatchObject({
+        sessions: [expect.objectContaining({ name: 'via-ws' })],
+      });
 
       const listed = await e2e.home.run(['sessions', 'list', '--json']);
       expect((JSON.parse(listed.stdout) as Array<{ name: string }>).map((s) => s.name)).toContain('via-ws');
@@ -460,6 +466,7 @@ describe('octo server: the same sessions as the command line', () => {
         'Hello over the socket.',
         'second, from the cli',
       ]);
+      await client.close();
     },
     LONG_TEST_MS,
   );
