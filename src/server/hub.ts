@@ -10,6 +10,7 @@ import { ApprovalClock } from './approval-clock.js';
 import { describeResult } from './command-frames.js';
 import { encodeFrame } from './encode.js';
 import type { OutFrame } from './frames.js';
+import { eventsSeed, forwardEvents } from './event-frames.js';
 import { subscribeEvents } from './hub-events.js';
 import type { LiveSession, QueuedMessage } from './live-session.js';
 import type { Capability, Peer } from './peer.js';
@@ -77,7 +78,12 @@ export class Hub {
   ) {
     this.sessions = new SessionRegistry(ws, options.log);
     this.approvals = new ApprovalClock(ws, options.approvalTimeoutMs);
-    this.unsubscribe = subscribeEvents(ws, this);
+    const offFrames = subscribeEvents(ws, this);
+    const offEvents = forwardEvents(ws, (id) => this.sessions.byId(id));
+    this.unsubscribe = () => {
+      offFrames();
+      offEvents();
+    };
   }
 
   // ---- clients -------------------------------------------------------------------------------
@@ -261,6 +267,8 @@ export class Hub {
         ...(since === undefined
           ? {}
           : { replay: { since_seq: since, frames: replay?.entries.length ?? 0, complete } }),
+        // octo attach: the snapshot its event frames continue from.
+        ...(caps.has('events') ? eventsSeed(this.ws, handle) : {}),
       },
     });
     for (const request of this.ws.approvals.pending()) {

@@ -202,6 +202,12 @@ export class LiveSession {
     return this.replay.size();
   }
 
+  /** Whether any attached client asked for `cap` (frames only they get are not numbered otherwise). */
+  wants(cap: Capability): boolean {
+    for (const caps of this.peers.values()) if (caps.has(cap)) return true;
+    return false;
+  }
+
   peersOf(): Peer[] {
     return [...this.peers.keys()];
   }
