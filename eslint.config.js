@@ -44,7 +44,7 @@ export default tseslint.config(
           })),
           patterns: [
             {
-              group: ['**/tui/**', '**/cli/**', '**/server/**'],
+              group: ['**/tui/**', '**/cli/**', '**/server/**', '**/client/**'],
               message: 'src/core may not import outer layers.',
             },
           ],
@@ -73,7 +73,9 @@ export default tseslint.config(
             name,
             message: 'src/server knows no terminal; the CLI logs for it.',
           })),
-          patterns: [{ group: ['**/tui/**', '**/cli/**'], message: 'server may import only core.' }],
+          patterns: [
+            { group: ['**/tui/**', '**/cli/**', '**/client/**'], message: 'server may import only core.' },
+          ],
         },
       ],
       'no-restricted-properties': [
@@ -83,13 +85,42 @@ export default tseslint.config(
       ],
     },
   },
+  // client -> core only: the workspace of `octo attach` speaks the protocol, it does not share the server's code.
+  {
+    files: ['src/client/**/*.ts'],
+    rules: {
+      'no-console': 'error',
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['neo-blessed', 'blessed', 'chalk'].map((name) => ({
+            name,
+            message: 'src/client knows no terminal; the TUI draws what it gives.',
+          })),
+          patterns: [
+            { group: ['**/tui/**', '**/cli/**', '**/server/**'], message: 'client may import only core.' },
+          ],
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'stdout', message: 'src/client never writes to the terminal.' },
+        { object: 'process', property: 'env', message: 'src/client reads the environment it is given.' },
+      ],
+    },
+  },
   {
     files: ['src/tui/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          patterns: [{ group: ['**/cli/**', '**/server/**'], message: 'tui may import only core.' }],
+          patterns: [
+            {
+              group: ['**/cli/**', '**/server/**', '**/client/**'],
+              message: 'tui may import only core (the CLI hands it a workspace, local or attached).',
+            },
+          ],
         },
       ],
     },
@@ -105,7 +136,12 @@ export default tseslint.config(
             { name: 'neo-blessed', message: 'Only src/tui/blessed.ts imports neo-blessed.' },
             { name: 'blessed', message: 'Only src/tui/blessed.ts imports neo-blessed.' },
           ],
-          patterns: [{ group: ['**/cli/**', '**/server/**'], message: 'tui may import only core.' }],
+          patterns: [
+            {
+              group: ['**/cli/**', '**/server/**', '**/client/**'],
+              message: 'tui may import only core (the CLI hands it a workspace, local or attached).',
+            },
+          ],
         },
       ],
     },

@@ -40,6 +40,8 @@ export function exitCodeFor(code: ErrorCode): ExitCode {
     case 'mcp_timeout':
     case 'mcp_failed':
     case 'tokenizer_unavailable':
+    case 'holder_gone':
+    case 'holder_refused':
     case 'internal':
       return EXIT.failure;
   }

@@ -128,7 +128,10 @@ starts with '-' goes after '--'.
 const ATTACH = `Usage: octo attach NAME [--theme THEME]
 
 Opens the full-screen workspace on session NAME as a client of the daemon or server holding it:
-what it shows is live, and what you type goes to that process, like any other client's.
+what it shows is live, and what you type goes to that process, like any other client's; several
+terminals can attach at once. The daemon is found by its socket, the server by <data>/server.json
+(with OCTO_SERVER_TOKEN when the server was given its token that way). When nothing serves NAME it
+opens here: writable when it is free, read-only when another terminal writes it.
 `;
 
 const SESSIONS = `Usage

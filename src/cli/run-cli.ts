@@ -56,9 +56,10 @@ async function dispatch(
       const { runSend } = await import('./commands/send.js');
       return runSend(invocation.name, invocation.text, output);
     }
-    case 'attach':
-      output.error('octo attach is not built yet.');
-      return EXIT.failure;
+    case 'attach': {
+      const { runAttach } = await import('./commands/attach.js');
+      return runAttach(invocation.name, invocation.theme, output, onSecondaryError);
+    }
   }
 }
 

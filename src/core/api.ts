@@ -116,7 +116,10 @@ export interface CommandHelp {
 export interface SessionHandle {
   readonly id: string;
   readonly readOnly: boolean;
-  /** Present when read-only because another process writes this session. */
+  /**
+   * The process that writes this session when it is not this one: with `readOnly`, a view following
+   * it; without, a session that process serves and this handle drives through it (`octo attach`).
+   */
   readonly holder: LockHolder | null;
   /**
    * A read-only view follows the writer: records() and summary() change as it writes, each time with

@@ -33,6 +33,10 @@ export type ErrorCode =
   | 'mcp_failed'
   /** The tokenizer thread could not load or count; callers fall back to estimates. */
   | 'tokenizer_unavailable'
+  /** The process holding an attached session (a server, a daemon) went away or cannot be reached. */
+  | 'holder_gone'
+  /** That process refused what this terminal asked of it (its words are the message). */
+  | 'holder_refused'
   /** A bug: never an expected failure. */
   | 'internal';
 

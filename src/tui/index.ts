@@ -70,7 +70,10 @@ export async function startTui(ws: Workspace, options: TuiOptions): Promise<Runn
     const exited = done.then(
       (code) => {
         // Replies still streaming are cut here and saved as interrupted when the workspace closes.
-        for (const handle of c.handles.values()) if (handle.isBusy()) handle.interrupt();
+        for (const handle of c.handles.values()) {
+          // A session another process holds and serves keeps its turn: it is that process's.
+          if (handle.isBusy() && handle.holder === null) handle.interrupt();
+        }
         cleanup();
         return code;
       },

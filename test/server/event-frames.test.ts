@@ -23,7 +23,7 @@ function client(hub: Hub): { peer: Peer; frames: Frame[]; send(frame: object): v
     send: (json) => frames.push(JSON.parse(json) as Frame),
   };
   hub.connect(peer);
-  return { peer, frames, send: (frame) => hub.receive(peer, JSON.stringify(frame)) };
+  return { peer, frames, send: (frame) => hub.receive(peer, { ok: true, text: JSON.stringify(frame) }) };
 }
 
 async function until(check: () => boolean): Promise<void> {

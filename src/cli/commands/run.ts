@@ -48,9 +48,22 @@ function tuiChoice(options: RunOptions): TuiChoice {
 }
 
 /** The TUI's own exit code passes through (it restores the terminal before returning). */
-async function openFullScreen(ws: Workspace, options: RunOptions, output: Output): Promise<number> {
-  if (typeof options.resume === 'string' && (await ws.sessions.find(options.resume)) === null) {
-    throw await notFound(ws, options.resume);
+async function openFullScreen(
+  ws: Workspace,
+  options: RunOptions,
+  output: Output,
+  onListenerError: (error: unknown) => void,
+): Promise<number> {
+  if (typeof options.resume === 'string') {
+    const summary = await ws.sessions.find(options.resume);
+    if (summary === null) throw await notFound(ws, options.resume);
+    // A server or daemon holds it: this terminal becomes one more client of that process.
+    const { attachFullScreen, servingHolder } = await import('./attach.js');
+    const serving = await servingHolder(ws, output, summary, { onlyIfHeld: true });
+    if (serving !== null) {
+      const theme = options.theme === undefined ? {} : { theme: options.theme };
+      return attachFullScreen(ws, output, serving, { sessionName: summary.name, ...theme }, onListenerError);
+    }
   }
   return launchTui(ws, output.io, tuiChoice(options));
 }
@@ -78,11 +91,16 @@ export async function runRun(
   if (prompt === undefined) {
     if (options.json) output.note('--json applies to -p; opening the workspace.');
     // The full screen answers 'approval.requested' itself: it asks the user.
-    return withWorkspace(io, onSecondaryError, (ws) => openFullScreen(ws, options, output), {
-      allow: options.allow,
-      interactive: true,
-      trustProject: options.trustProject,
-    });
+    return withWorkspace(
+      io,
+      onSecondaryError,
+      (ws) => openFullScreen(ws, options, output, onSecondaryError),
+      {
+        allow: options.allow,
+        interactive: true,
+        trustProject: options.trustProject,
+      },
+    );
   }
   if (options.resume === true) return withWorkspace(io, onSecondaryError, (ws) => listCandidates(ws, output));
   // Nobody can answer a question here: what --allow does not grant is refused, and the model told so.

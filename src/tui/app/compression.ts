@@ -22,7 +22,12 @@ export function triggerText(trigger: CompactionTrigger, level: number | null | u
 
 /** The compression is over: the session is free, and the "compressing" note has done its job. */
 export function compressionEnded(state: AppState, sessionId: string): AppState {
-  const freed = { ...state, compacting: removeFrom(state.compacting, sessionId) };
+  const freed = {
+    ...state,
+    compacting: removeFrom(state.compacting, sessionId),
+    // Opened busy with a compression under way (attached to another process): no turn keeps it busy.
+    busy: state.turnIds.has(sessionId) ? state.busy : removeFrom(state.busy, sessionId),
+  };
   const dropped = withConversation(freed, sessionId, (conv) => ({
     notes: conv.notes.filter((n) => n.item.text !== COMPRESSING),
   }));

@@ -65,7 +65,10 @@ function onRecords(state: AppState, e: OctoEvents['session.recordsChanged']): St
 }
 
 function turnEnded(state: AppState, sessionId: string, turnId: string): Step {
-  if (state.turnIds.get(sessionId) !== turnId) return step(state);
+  // A session opened while its turn ran (attached to another process) knows no turn id: any end ends it.
+  const running = state.turnIds.get(sessionId);
+  if (running !== undefined && running !== turnId) return step(state);
+  if (running === undefined && !state.busy.has(sessionId)) return step(state);
   return readContextIfCurrent(
     {
       ...state,

@@ -19,12 +19,24 @@ export function readOnlyText(holder: LockHolder | null): string {
   return `Read-only: ${who} is writing this session; this view follows it. /fork [NAME] to continue here.`;
 }
 
+/** A session another process holds and serves: this screen is one more client of it. */
+export function attachedText(holder: LockHolder): string {
+  return (
+    `Attached: process ${holder.pid} on ${sanitizeLine(holder.host)} holds this session; what you send ` +
+    'goes through it, and every terminal attached to it sees the same turns.'
+  );
+}
+
 /** Puts a session open here on screen. A session left behind stays open: its turn may still be streaming. */
 function show(state: AppState, id: string): Step {
   const open = state.open.get(id);
   if (open === undefined) return step(state);
   const shown = { ...state, currentId: id, sessionCursor: id };
-  const told = open.readOnly ? withNote(shown, readOnlyText(open.holder), 'warning') : shown;
+  const told = open.readOnly
+    ? withNote(shown, readOnlyText(open.holder), 'warning')
+    : open.holder !== null
+      ? withNote(shown, attachedText(open.holder), 'info')
+      : shown;
   return step(noteCatchUp(told, id, open.catchUp), { kind: 'readContext', sessionId: id });
 }
 
