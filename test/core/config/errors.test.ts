@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/core/config/index.js';
 import { OctoError } from '../../../src/core/errors.js';
+import { callUnprivileged, handOver } from '../../support/unprivileged.js';
 
 let root: string;
 let userConfigPath: string;
@@ -196,23 +197,21 @@ describe('config errors (docs/faults.md row 30)', () => {
     expect(errnoOf(error.cause)).toBe('EISDIR');
   });
 
-  // Root reads any file whatever its mode, so the permission case only exists for other users.
-  it.skipIf(process.getuid?.() === 0)(
-    'reports a file without read permission as config_unreadable',
-    async () => {
-      await writeFile(userConfigPath, lines('theme = "dark"'));
-      await chmod(userConfigPath, 0o000);
-      try {
-        const error = await failure();
-        expect(error.code).toBe('config_unreadable');
-        expect(error.message).toBe(
-          `${userConfigPath}: cannot read the config file: permission denied (EACCES)`,
-        );
-      } finally {
-        await chmod(userConfigPath, 0o600);
-      }
-    },
-  );
+  // Root reads any file whatever its mode: the loading runs as an unprivileged user.
+  it('reports a file without read permission as config_unreadable', async () => {
+    await writeFile(userConfigPath, lines('theme = "dark"'));
+    await handOver(root);
+    await chmod(userConfigPath, 0o000);
+    const configModule = path.resolve(import.meta.dirname, '../../../src/core/config/index.ts');
+    expect(
+      await callUnprivileged(configModule, 'loadConfig', [{ userConfigPath, projectDir }], root),
+    ).toEqual({
+      ok: false,
+      code: 'config_unreadable',
+      message: `${userConfigPath}: cannot read the config file: permission denied (EACCES)`,
+      details: { file: userConfigPath, code: 'EACCES' },
+    });
+  });
 });
 
 function escape(text: string): string {

@@ -1,7 +1,11 @@
 import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { callUnprivileged, handOver } from '../../support/unprivileged.js';
 import { INIT, storeFixture, summary } from './helpers.js';
+
+/** Runs as an unprivileged user: root would write the folder whatever its mode. */
+const OPS = path.join(import.meta.dirname, 'fixtures', 'unprivileged-ops.ts');
 
 describe('a data folder that cannot be written (docs/faults.md row 5)', () => {
   it('names the path and "not a directory" when a file is in the way', async () => {
@@ -21,22 +25,21 @@ describe('a data folder that cannot be written (docs/faults.md row 5)', () => {
     await expect(store.list()).rejects.toMatchObject(expected);
   });
 
-  it.skipIf(process.getuid?.() === 0)(
-    'names the path and "permission denied" for a read-only folder',
-    async () => {
-      const fx = await storeFixture();
-      await mkdir(fx.dataDir, { mode: 0o700 });
-      await chmod(fx.dataDir, 0o500);
-      try {
-        await expect(fx.store().create(INIT)).rejects.toMatchObject({
-          code: 'store_unwritable',
-          message: `Cannot write to the data folder ${fx.dataDir}: permission denied (EACCES)`,
-        });
-      } finally {
-        await chmod(fx.dataDir, 0o700);
-      }
-    },
-  );
+  it('names the path and "permission denied" for a read-only folder', async () => {
+    const fx = await storeFixture();
+    await mkdir(fx.dataDir, { mode: 0o700 });
+    await handOver(fx.root);
+    await chmod(fx.dataDir, 0o500);
+    try {
+      expect(await callUnprivileged(OPS, 'createSession', [fx.dataDir, INIT.name], fx.root)).toMatchObject({
+        ok: false,
+        code: 'store_unwritable',
+        message: `Cannot write to the data folder ${fx.dataDir}: permission denied (EACCES)`,
+      });
+    } finally {
+      await chmod(fx.dataDir, 0o700);
+    }
+  });
 });
 
 describe('listing the sessions of a data folder (docs/faults.md row 5)', () => {
@@ -56,20 +59,19 @@ describe('listing the sessions of a data folder (docs/faults.md row 5)', () => {
     });
   });
 
-  it.skipIf(process.getuid?.() === 0)(
-    'names the path and "permission denied" for an unreadable folder',
-    async () => {
-      const fx = await storeFixture();
-      await mkdir(fx.dataDir, { mode: 0o700 });
-      await chmod(fx.dataDir, 0o000);
-      try {
-        await expect(fx.store().list()).rejects.toMatchObject({
-          code: 'store_io',
-          message: `Could not read ${fx.dataDir}: permission denied (EACCES)`,
-        });
-      } finally {
-        await chmod(fx.dataDir, 0o700);
-      }
-    },
-  );
+  it('names the path and "permission denied" for an unreadable folder', async () => {
+    const fx = await storeFixture();
+    await mkdir(fx.dataDir, { mode: 0o700 });
+    await handOver(fx.root);
+    await chmod(fx.dataDir, 0o000);
+    try {
+      expect(await callUnprivileged(OPS, 'listSessions', [fx.dataDir], fx.root)).toMatchObject({
+        ok: false,
+        code: 'store_io',
+        message: `Could not read ${fx.dataDir}: permission denied (EACCES)`,
+      });
+    } finally {
+      await chmod(fx.dataDir, 0o700);
+    }
+  });
 });
