@@ -6,21 +6,14 @@
  * Run: npx tsx bench/tui-huge-output.ts
  */
 import { performance } from 'node:perf_hooks';
-import { FakeWorkspace, summary } from '../test/tui/support/fake-workspace.js';
+import { hugeOutputWorkspace } from '../test/tui/support/fixture.js';
 import { KEY, startHeadless } from '../test/tui/support/headless.js';
-import { msg } from '../test/tui/support/records.js';
 import { median, ms, report } from './support.js';
 
 const KEYS = 40;
 const TARGET_MS = 250;
 
-const ws = new FakeWorkspace();
-const huge = 'line of output\n'.repeat(700_000);
-ws.add(summary({ id: 'big', name: 'big', order: 1 }), [
-  msg('user', 'dump it'),
-  msg('assistant', '', { toolCalls: [{ id: 'c', name: 'cat', arguments: '{"path":"huge.log"}' }] }),
-  msg('tool', huge, { toolCallId: 'c' }),
-]);
+const { ws, huge } = hugeOutputWorkspace();
 const s = await startHeadless(ws, { width: 120, height: 40 });
 await s.flush();
 await s.press(KEY.ctrlO);

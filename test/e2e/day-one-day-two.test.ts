@@ -3,6 +3,7 @@ import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { SessionRecord, SessionSummary } from '../../src/core/store/records.js';
 import { useOctoHome } from './support.js';
+import { usage } from '../support/seed-session.js';
 
 interface SentMessage {
   role: string;
@@ -68,13 +69,6 @@ describe('a named session over two days', () => {
     const messages = history.records.flatMap((r) =>
       r.kind === 'message' ? [{ role: r.role, content: r.content, usage: r.usage, cost: r.cost }] : [],
     );
-    const usage = (input: number, output: number) => ({
-      input,
-      output,
-      cacheRead: 0,
-      cacheWrite: 0,
-      reasoning: 0,
-    });
     expect(messages).toEqual([
       { role: 'user', content: 'How long do tokens live?', usage: undefined, cost: undefined },
       { role: 'assistant', content: '', usage: usage(100, 20), cost: price(100, 20) },

@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageRecord, SessionSummary } from '../../src/core/api.js';
 import { costFrame, newTally, recordFrames, tallyRecord } from '../../src/server/frames.js';
+import { usage } from '../support/seed-session.js';
 
 function message(fields: Partial<MessageRecord> & Pick<MessageRecord, 'role' | 'seq'>): MessageRecord {
   return { kind: 'message', at: '2026-01-01T00:00:00.000Z', content: '', inContext: true, ...fields };
 }
-
-const usage = (input: number, output: number) => ({
-  input,
-  output,
-  cacheRead: 0,
-  cacheWrite: 0,
-  reasoning: 0,
-});
 
 const summary = { tokens: usage(900, 100), cost: 0.5 } as SessionSummary;
 

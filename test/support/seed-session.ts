@@ -5,7 +5,12 @@
  */
 import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { NewRecord } from '../../src/core/store/records.js';
+import { ZERO_USAGE, type NewRecord, type Usage } from '../../src/core/store/records.js';
+
+/** A request's usage: `input` prompt and `output` completion tokens, nothing cached, no reasoning. */
+export function usage(input: number, output: number): Usage {
+  return { ...ZERO_USAGE, input, output };
+}
 
 /** How the store names a record's document (see session-writer.ts). */
 function docId(seq: number): string {

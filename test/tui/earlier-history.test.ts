@@ -2,20 +2,13 @@
  * A long session resumed from its end on the screen (issue 15): its start is read when the
  * conversation reaches its top, on Home, or for a search hit among it; the view does not jump.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SearchHit } from '../../src/core/api.js';
 import { FakeWorkspace, summary, type FakeHandle } from './support/fake-workspace.js';
-import { KEY, startHeadless, type Headless } from './support/headless.js';
+import { KEY, useHeadless, type Headless } from './support/headless.js';
 import { history } from './support/records.js';
 
-let screen: Headless | null = null;
-
-afterEach(async () => {
-  if (screen === null) return;
-  screen.tui.controller.onExit(0);
-  await screen.tui.exited;
-  screen = null;
-});
+const openScreen = useHeadless();
 
 const HOME = '\u001b[1~';
 const CTRL_F = '\u0006';
@@ -25,8 +18,7 @@ async function resumedLong(): Promise<{ s: Headless; handle: FakeHandle }> {
   const ws = new FakeWorkspace();
   const all = history(240);
   ws.add(summary({ id: 'long', name: 'long-talk', order: 1 }), all.slice(180), all.slice(0, 180));
-  const s = await startHeadless(ws, { width: 100, height: 30 });
-  screen = s;
+  const s = await openScreen(ws, { width: 100, height: 30 });
   return { s, handle: ws.handle('long') };
 }
 
@@ -80,8 +72,7 @@ describe('history not read yet', () => {
       at: '2025-06-01T11:00:00Z',
     };
     ws.sessions.search = () => Promise.resolve([hit]);
-    const s = await startHeadless(ws, { width: 100, height: 30 });
-    screen = s;
+    const s = await openScreen(ws, { width: 100, height: 30 });
     await s.press(CTRL_F, ...'part 20', KEY.enter, KEY.enter);
     expect(ws.handle('long').earlierReads).toBe(1);
     expect(s.rows().slice(1, 8).join('\n')).toContain('Question 20: how does part 20 work?');

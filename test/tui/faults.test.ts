@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { FakeWorkspace, summary } from './support/fake-workspace.js';
 import { KEY, useHeadless, type Headless } from './support/headless.js';
 import { msg } from './support/records.js';
+import { hugeOutputWorkspace } from './support/fixture.js';
 
 const openScreen = useHeadless();
 const open = (ws: FakeWorkspace, width = 120, height = 40): Promise<Headless> =>
@@ -61,13 +62,7 @@ describe('row 20: escape sequences in untrusted text', () => {
 
 describe('row 21: a 10 MB tool output', () => {
   it('is capped on screen with the cap stated, and keys still reach the input', async () => {
-    const ws = new FakeWorkspace();
-    const huge = 'line of output\n'.repeat(700_000);
-    ws.add(summary({ id: 'big', name: 'big', order: 1 }), [
-      msg('user', 'dump it'),
-      msg('assistant', '', { toolCalls: [{ id: 'c', name: 'cat', arguments: '{"path":"huge.log"}' }] }),
-      msg('tool', huge, { toolCallId: 'c' }),
-    ]);
+    const { ws, huge } = hugeOutputWorkspace();
     const s = await open(ws);
     expect(s.text()).toMatch(/cat path: huge\.log → 1\dM chars/);
     await s.press(KEY.ctrlO);

@@ -1,28 +1,20 @@
 /** Sessions on the screen: /fork, the search box, catch-up notes and stale files. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CatchUp, SearchHit } from '../../src/core/api.js';
 import { catchUpText } from '../../src/tui/app/catch-up.js';
 import { fixtureWorkspace } from './support/fixture.js';
 import { summary } from './support/fake-workspace.js';
-import { KEY, startHeadless, type Headless } from './support/headless.js';
-import { history } from './support/records.js';
+import { KEY, useHeadless } from './support/headless.js';
+import { catchUpWith, history } from './support/records.js';
 
-let screen: Headless | null = null;
-
-afterEach(async () => {
-  if (screen === null) return;
-  screen.tui.controller.onExit(0);
-  await screen.tui.exited;
-  screen = null;
-});
+const openScreen = useHeadless();
 
 const CTRL_F = '\u0006';
 
 describe('fork, search and project news on the screen', () => {
   it('forks the session with /fork NAME, opens the fork and lists it under its origin', async () => {
     const ws = fixtureWorkspace();
-    const s = await startHeadless(ws, { width: 120, height: 40 });
-    screen = s;
+    const s = await openScreen(ws, { width: 120, height: 40 });
     await s.press(...'/fork try-b', KEY.enter);
     expect(s.rows()[0]).toContain('Conversation — try-b');
     expect(s.text()).toContain('Forked auth-refactor as try-b');
@@ -53,8 +45,7 @@ describe('fork, search and project news on the screen', () => {
       asked.push(text);
       return Promise.resolve([hit]);
     };
-    const s = await startHeadless(ws, { width: 120, height: 40 });
-    screen = s;
+    const s = await openScreen(ws, { width: 120, height: 40 });
     await s.press(CTRL_F, ...'part 10');
     expect(s.text()).toContain('Search: part 10');
     await s.press(KEY.enter);
@@ -71,8 +62,7 @@ describe('fork, search and project news on the screen', () => {
 
   it('shows what happened in the project since the last message, once, and stale files in the Context pane', async () => {
     const ws = fixtureWorkspace();
-    const s = await startHeadless(ws, { width: 120, height: 40 });
-    screen = s;
+    const s = await openScreen(ws, { width: 120, height: 40 });
     const catchUp: CatchUp = {
       since: '2025-06-01T11:00:00Z',
       projectDir: '/home/dev/proj',
@@ -103,8 +93,7 @@ describe('a session another terminal writes', () => {
       readOnly: true,
       holder: { pid: 4242, since: '2025-06-01T11:50:00Z', host: 'box' },
     });
-    const s = await startHeadless(ws, { width: 160, height: 40 });
-    screen = s;
+    const s = await openScreen(ws, { width: 160, height: 40 });
     const notes = (): string[] =>
       (s.tui.controller.state.conversations.get('a')?.notes ?? []).map((n) => n.item.text);
     expect(notes()).toContain(
@@ -117,33 +106,21 @@ describe('a session another terminal writes', () => {
 });
 
 describe('catch-up text', () => {
-  const base: CatchUp = {
-    since: '2025-06-01T11:00:00Z',
-    projectDir: '/p',
-    dirMissing: false,
-    commits: [],
-    commitCount: 0,
-    filesChanged: [],
-    filesChangedCount: 0,
-    readFilesChanged: [],
-    problem: null,
-  };
-
   it('says when nothing changed, and names a problem', () => {
-    expect(catchUpText({ ...base, problem: 'git is missing' })).toBe(
+    expect(catchUpText(catchUpWith({ problem: 'git is missing' }))).toBe(
       'Since the last message: nothing changed in the project (git is missing). The model gets a short note of it with the next message.',
     );
   });
 
   it('says the directory is gone', () => {
-    expect(catchUpText({ ...base, dirMissing: true })).toBe(
+    expect(catchUpText(catchUpWith({ dirMissing: true }))).toBe(
       'Since the last message: the project directory /p is gone.',
     );
   });
 
   it('caps the list of changed files', () => {
     const files = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
-    expect(catchUpText({ ...base, filesChanged: files, filesChangedCount: 9 })).toContain(
+    expect(catchUpText(catchUpWith({ filesChanged: files, filesChangedCount: 9 }))).toContain(
       '9 files changed: a, b, c, d, e and 4 more',
     );
   });

@@ -1,12 +1,11 @@
 /** Text as the screen draws it: wide characters, lines of notes, the status bar's project, plurals. */
 import { describe, expect, it } from 'vitest';
-import type { CatchUp } from '../../src/core/api.js';
 import { catchUpText } from '../../src/tui/app/catch-up.js';
 import { strWidth } from '../../src/tui/text/width.js';
 import { FakeWorkspace, summary } from './support/fake-workspace.js';
 import { fixtureWorkspace } from './support/fixture.js';
 import { KEY, useHeadless, type Headless } from './support/headless.js';
-import { msg } from './support/records.js';
+import { catchUpWith, msg } from './support/records.js';
 
 const openScreen = useHeadless();
 const open = (ws: FakeWorkspace, width = 80, height = 24): Promise<Headless> =>
@@ -86,26 +85,15 @@ describe('the status bar', () => {
 });
 
 describe('plurals', () => {
-  const base: CatchUp = {
-    since: '2025-06-01T11:00:00Z',
-    projectDir: '/p',
-    dirMissing: false,
-    commits: [],
-    commitCount: 0,
-    filesChanged: [],
-    filesChangedCount: 0,
-    readFilesChanged: [],
-    problem: null,
-  };
-
   it('says "1 file changed" and "1 commit"', () => {
-    const text = catchUpText({
-      ...base,
-      commits: [{ sha: 'abc', subject: 'Fix', author: 'a', at: '2025-06-01T11:30:00Z' }],
-      commitCount: 1,
-      filesChanged: ['a.ts'],
-      filesChangedCount: 1,
-    });
+    const text = catchUpText(
+      catchUpWith({
+        commits: [{ sha: 'abc', subject: 'Fix', author: 'a', at: '2025-06-01T11:30:00Z' }],
+        commitCount: 1,
+        filesChanged: ['a.ts'],
+        filesChangedCount: 1,
+      }),
+    );
     expect(text).toContain('1 commit (latest: Fix) · 1 file changed: a.ts.');
   });
 });

@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { EventBus, type OctoEvents } from '../../../src/core/events.js';
 import { formatDuration, JobManager, parseDuration } from '../../../src/core/jobs/index.js';
+import { usage } from '../../support/seed-session.js';
 
 const rethrow = (error: unknown): never => {
   throw error;
 };
-
-const usage = (input: number, output: number) => ({
-  input,
-  output,
-  cacheRead: 0,
-  cacheWrite: 0,
-  reasoning: 0,
-});
 
 describe('JobManager', () => {
   it('tracks a job from start to finish with summed usage and cost, and reports it in events', () => {

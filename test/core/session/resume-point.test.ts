@@ -11,15 +11,9 @@ import {
 import { summarize, summarizeFrom } from '../../../src/core/session/summary.js';
 import type { NewRecord, SessionRecord } from '../../../src/core/store/records.js';
 import { makeTempDir } from '../../support/temp.js';
+import { usage } from '../../support/seed-session.js';
 
 const at = (seq: number): string => new Date(Date.UTC(2026, 0, 1, 0, 0, seq)).toISOString();
-const usage = (input: number, output: number) => ({
-  input,
-  output,
-  cacheRead: 0,
-  cacheWrite: 0,
-  reasoning: 0,
-});
 
 /** A history with every kind of record the summary reads, odd costs (0.1 + 0.2) and unknown ones. */
 function history(): SessionRecord[] {

@@ -54,3 +54,15 @@ export function fixtureWorkspace(): FakeWorkspace {
   );
   return ws;
 }
+
+/** One session, `big`, whose one tool call returned 10 MB (700,000 lines) of output. */
+export function hugeOutputWorkspace(): { ws: FakeWorkspace; huge: string } {
+  const ws = new FakeWorkspace();
+  const huge = 'line of output\n'.repeat(700_000);
+  ws.add(summary({ id: 'big', name: 'big', order: 1 }), [
+    msg('user', 'dump it'),
+    msg('assistant', '', { toolCalls: [{ id: 'c', name: 'cat', arguments: '{"path":"huge.log"}' }] }),
+    msg('tool', huge, { toolCallId: 'c' }),
+  ]);
+  return { ws, huge };
+}

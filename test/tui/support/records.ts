@@ -1,4 +1,5 @@
 /** Record builders for view-model tests. */
+import type { CatchUp } from '../../../src/core/api.js';
 import type { MessageRecord, SessionRecord } from '../../../src/core/store/records.js';
 
 let seq = 0;
@@ -23,4 +24,20 @@ export function history(count: number): SessionRecord[] {
           { model: 'test:fake-model' },
         ),
   );
+}
+
+/** A catch-up of project /p in which nothing happened, with `news` laid over it. */
+export function catchUpWith(news: Partial<CatchUp> = {}): CatchUp {
+  return {
+    since: '2025-06-01T11:00:00Z',
+    projectDir: '/p',
+    dirMissing: false,
+    commits: [],
+    commitCount: 0,
+    filesChanged: [],
+    filesChangedCount: 0,
+    readFilesChanged: [],
+    problem: null,
+    ...news,
+  };
 }
