@@ -126,21 +126,36 @@ export class ChildRegistry implements ChildNotes {
       // No folder, or the data folder is not one (its own check names that, with the path): nothing ran.
       const code = errnoCode(error);
       if (code === 'ENOENT' || code === 'ENOTDIR') return [];
-      throw error;
+      // A folder that cannot be read must not keep octo from starting either.
+      this.onError(`The notes in ${this.dir} could not be read: ${getErrorMessage(error)}`);
+      return [];
     }
     const stopped: string[] = [];
     for (const name of names.filter((n) => n.endsWith('.json'))) {
       const file = path.join(this.dir, name);
-      const record = await readRecord(file);
-      if (record !== null && (await processStart(record.owner.pid)) === record.owner.started) continue;
-      if (record !== null && (await ours(record))) {
-        await stopGroup(record.pid);
-        stopped.push(`${record.pid} (${record.command})`);
+      try {
+        const done = await sweepOne(file);
+        if (done !== null) stopped.push(done);
+      } catch (error) {
+        // One note that cannot be read or removed must not keep octo from starting.
+        this.onError(`The note ${file} could not be handled: ${getErrorMessage(error)}`);
       }
-      await rm(file, { force: true });
     }
     return stopped;
   }
+}
+
+/** Stops the group of one note if its octo is gone and the pid is still the one noted; forgets it. */
+async function sweepOne(file: string): Promise<string | null> {
+  const record = await readRecord(file);
+  if (record !== null && (await processStart(record.owner.pid)) === record.owner.started) return null;
+  let stopped: string | null = null;
+  if (record !== null && (await ours(record))) {
+    await stopGroup(record.pid);
+    stopped = `${record.pid} (${record.command})`;
+  }
+  await rm(file, { force: true });
+  return stopped;
 }
 
 async function readRecord(file: string): Promise<ChildRecord | null> {

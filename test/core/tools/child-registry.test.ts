@@ -88,4 +88,23 @@ describe('ChildRegistry', () => {
     expect(await processStart(pid)).not.toBeNull();
     expect(await notes()).toHaveLength(1);
   });
+
+  it('lets octo start when the data folder is a file or a note cannot be read, saying so', async () => {
+    const file = path.join(data, 'not-a-folder');
+    await writeFile(file, '');
+    const errors: string[] = [];
+    expect(await new ChildRegistry(file, process.pid, (m) => errors.push(m)).sweep()).toEqual([]);
+    expect(errors).toEqual([]);
+
+    // A note that is a folder cannot be read: reported, the others still handled.
+    await mkdir(path.join(data, 'children', '1-2.json'), { recursive: true });
+    const child = sleeper(true);
+    const pid = child.pid ?? 0;
+    await writeRecord(pid, (await processStart(pid)) ?? '', { pid: await deadPid(), started: 'gone' });
+    const stopped = await new ChildRegistry(data, process.pid, (m) => errors.push(m)).sweep();
+    expect(stopped).toEqual([`${pid} (sleep 300)`]);
+    expect(errors).toEqual([
+      expect.stringContaining(`${path.join(data, 'children', '1-2.json')} could not be handled`),
+    ]);
+  });
 });
