@@ -40,9 +40,9 @@ export type ActionId =
   | 'cursorUp'
   | 'cursorDown'
   | 'activate'
-  | 'approveOnce'
-  | 'approveAlways'
-  | 'approveDeny'
+  | 'approvalPrev'
+  | 'approvalNext'
+  | 'approvalConfirm'
   | 'raiseLimit'
   | 'stopAtLimit'
   | 'cancelJob'
@@ -318,24 +318,24 @@ export const KEYMAP: readonly KeyBinding[] = [
   },
   {
     scope: 'approval',
-    action: 'approveOnce',
-    keys: ['y'],
-    label: 'y',
-    description: 'allow the tool call this once',
+    action: 'approvalPrev',
+    keys: ['left'],
+    label: 'Left',
+    description: 'choose the answer on the left (allow once, always, deny)',
   },
   {
     scope: 'approval',
-    action: 'approveAlways',
-    keys: ['a'],
-    label: 'a',
-    description: 'allow this tool for the rest of the session',
+    action: 'approvalNext',
+    keys: ['right'],
+    label: 'Right',
+    description: 'choose the answer on the right',
   },
   {
     scope: 'approval',
-    action: 'approveDeny',
-    keys: ['n'],
-    label: 'n',
-    description: 'deny it (the model is told)',
+    action: 'approvalConfirm',
+    keys: ['enter'],
+    label: 'Enter',
+    description: 'give the chosen answer (typed text and pastes never answer)',
   },
   {
     scope: 'limit',

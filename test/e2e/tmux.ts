@@ -14,9 +14,11 @@ const POLL_MS = 40;
 export interface TmuxTerminal {
   /** tmux send-keys: key names (Enter, C-c, Right) or literal text. */
   keys(...keys: string[]): Promise<void>;
+  /** Pastes `text` as one burst (tmux paste-buffer), as a terminal delivers a paste. */
+  paste(text: string): Promise<void>;
   capture(): Promise<string>;
-  /** The screen once `test` holds for it; fails with the screen after the deadline. */
-  waitFor(what: string, test: (screen: string) => boolean): Promise<string>;
+  /** The screen once `test` holds for it; fails with the screen after the deadline (default 10 s). */
+  waitFor(what: string, test: (screen: string) => boolean, deadlineMs?: number): Promise<string>;
   /** The pid of the pane's first process (the command given to `start`). */
   panePid(): Promise<number>;
   /** Closes the terminal: the pane's processes get SIGHUP, as when a terminal window is closed. */
@@ -62,9 +64,13 @@ export async function startTerminal(home: OctoHome, command: readonly string[] =
     keys: async (...keys) => {
       await tmux('send-keys', '-t', 'octo', ...keys);
     },
+    paste: async (text) => {
+      await tmux('set-buffer', '-b', 'octo-test', text);
+      await tmux('paste-buffer', '-d', '-b', 'octo-test', '-t', 'octo');
+    },
     capture,
-    waitFor: async (what, test) => {
-      const until = Date.now() + DEADLINE_MS;
+    waitFor: async (what, test, deadlineMs = DEADLINE_MS) => {
+      const until = Date.now() + deadlineMs;
       let screen = await capture();
       while (!test(screen)) {
         if (Date.now() > until) throw new Error(`timed out waiting for ${what}; the screen was:\n${screen}`);

@@ -6,6 +6,7 @@ import type { SessionRecord } from '../../src/core/store/records.js';
 import type { AppEvent, Effect, KeyPress, Step } from '../../src/tui/app/actions.js';
 import { reduce } from '../../src/tui/app/reduce.js';
 import { initialState, type AppState } from '../../src/tui/app/state.js';
+import { APPROVAL_GUARD_MS } from '../../src/tui/app/approvals.js';
 import { FIXED_NOW, summary } from './support/fake-workspace.js';
 import { msg } from './support/records.js';
 
@@ -258,31 +259,120 @@ describe('reduce: keys', () => {
     expect(scroll(short)).toBeGreaterThan(0);
   });
 
-  it('keeps typed keys out of a waiting approval, and answers it with y', () => {
-    const asked = run(
+  const asked = (at = FIXED_NOW): AppEvent => ({
+    type: 'workspace',
+    at,
+    event: {
+      name: 'approval.requested',
+      payload: {
+        sessionId: 'a',
+        requestId: 'r1',
+        kind: 'tool',
+        tool: 'write_file',
+        summary: 'x',
+        detail: '',
+      },
+    },
+  });
+  const keyAt = (at: number, full: string, ch?: string): AppEvent => ({
+    type: 'key',
+    key: ch === undefined ? { full } : { full, ch },
+    at,
+  });
+  const typedAt = (at: number, text: string): AppEvent[] => [...text].map((ch) => keyAt(at, ch, ch));
+  const later = FIXED_NOW + APPROVAL_GUARD_MS;
+
+  it('keeps what is typed while a question waits in the input, and never answers it (docs/faults.md row 33)', () => {
+    // The case: "why" would have approved (y), "hold on, why" denied (n); Enter sends nothing.
+    const typing = run(
       start(),
-      ws({
+      asked(),
+      ...typedAt(later + 500, 'hold on, why'),
+      keyAt(later + 600, 'enter'),
+    );
+    expect(typing.all).toEqual([]);
+    expect(typing.state.input.text).toBe('hold on, why');
+    expect(typing.state.approvals).toHaveLength(1);
+  });
+
+  it('takes no key as a choice in the moment after the question appears', () => {
+    const early = run(start(), asked(), keyAt(FIXED_NOW + 100, 'right'), keyAt(FIXED_NOW + 200, 'enter'));
+    expect(early.all).toEqual([]);
+    expect(early.state.approvalChoice).toBeNull();
+  });
+
+  it('answers with Left/Right and Enter once the guard time has passed', () => {
+    const chosen = run(start(), asked(), keyAt(later, 'right'), keyAt(later, 'right'));
+    expect(chosen.state.approvalChoice).toBe('always');
+    const back = run(chosen.state, keyAt(later + 1, 'left'), keyAt(later + 1, 'left'));
+    expect(back.state.approvalChoice).toBe('deny');
+    const answered = run(back.state, keyAt(later + 2, 'enter'));
+    expect(answered.effects).toEqual([{ kind: 'answer', requestId: 'r1', answer: 'deny' }]);
+    const settled = run(
+      answered.state,
+      ws({ name: 'approval.settled', payload: { sessionId: 'a', requestId: 'r1', answer: 'deny' } }),
+    );
+    expect(settled.state.approvals).toEqual([]);
+  });
+
+  it('takes a choice back when text comes after it, so a pasted line with Enter never answers', () => {
+    const chosen = run(start(), asked(), keyAt(later, 'right'));
+    expect(chosen.state.approvalChoice).toBe('once');
+    const pasted = run(chosen.state, ...typedAt(later + 10, 'yes'), keyAt(later + 10, 'enter'));
+    expect(pasted.all).toEqual([]);
+    expect(pasted.state.approvalChoice).toBeNull();
+    expect(pasted.state.input.text).toBe('yes');
+  });
+
+  it('takes a choice back on a bracketed paste too: its newline is never the Enter that answers', () => {
+    const chosen = run(start(), asked(), keyAt(later, 'right'));
+    expect(chosen.state.approvalChoice).toBe('once');
+    const pasted = run(chosen.state, { type: 'paste', text: 'yes\r' }, keyAt(later + 10, 'enter'));
+    expect(pasted.all).toEqual([]);
+    expect(pasted.state.approvalChoice).toBeNull();
+    expect(pasted.state.input.text).toBe('yes\n');
+    expect(pasted.state.approvals).toHaveLength(1);
+  });
+
+  it('starts the guard again for the next question, and at the first key for one waiting from before', () => {
+    const second: AppEvent = {
+      type: 'workspace',
+      at: FIXED_NOW,
+      event: {
         name: 'approval.requested',
         payload: {
           sessionId: 'a',
-          requestId: 'r1',
+          requestId: 'r2',
           kind: 'tool',
-          tool: 'write_file',
-          summary: 'x',
+          tool: 'run_shell',
+          summary: 'y',
           detail: '',
         },
-      }),
-      ...typed('hn'),
+      },
+    };
+    const first = run(start(), asked(), second, keyAt(later, 'right'), keyAt(later, 'enter'));
+    expect(first.effects).toEqual([{ kind: 'answer', requestId: 'r1', answer: 'once' }]);
+    const next = run(
+      first.state,
+      {
+        type: 'workspace',
+        at: later + 50,
+        event: { name: 'approval.settled', payload: { sessionId: 'a', requestId: 'r1', answer: 'once' } },
+      },
+      keyAt(later + 100, 'right'),
+      keyAt(later + 100, 'enter'),
     );
-    expect(asked.all).toEqual([{ kind: 'answer', requestId: 'r1', answer: 'deny' }]);
-    expect(asked.state.input.text).toBe('');
-    const answered = run(asked.state, key('y', 'y'));
-    expect(answered.effects).toEqual([{ kind: 'answer', requestId: 'r1', answer: 'once' }]);
-    const settled = run(
-      answered.state,
-      ws({ name: 'approval.settled', payload: { sessionId: 'a', requestId: 'r1', answer: 'once' } }),
-    );
-    expect(settled.state.approvals).toEqual([]);
+    expect(next.all).toEqual([]);
+    const seeded = run(start(), {
+      type: 'seeded',
+      jobs: [],
+      mcp: [],
+      approvals: [{ requestId: 'r3', kind: 'tool', sessionId: 'a', tool: 't', summary: 's', detail: '' }],
+    });
+    const firstKey = run(seeded.state, keyAt(later * 2, 'right'));
+    expect(firstKey.state.approvalChoice).toBeNull();
+    const afterGuard = run(firstKey.state, keyAt(later * 2 + APPROVAL_GUARD_MS, 'right'));
+    expect(afterGuard.state.approvalChoice).toBe('once');
   });
 
   it('asks at a spending limit, and y raises it by half and continues', () => {

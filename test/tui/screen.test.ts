@@ -1,6 +1,7 @@
 /* eslint-disable no-control-regex -- these tests look for terminal control bytes on purpose */
 import { describe, expect, it } from 'vitest';
-import { summary } from './support/fake-workspace.js';
+import { APPROVAL_GUARD_MS } from '../../src/tui/app/approvals.js';
+import { FIXED_NOW, summary } from './support/fake-workspace.js';
 import { fixtureWorkspace } from './support/fixture.js';
 import { history } from './support/records.js';
 import { KEY, useHeadless, type Headless } from './support/headless.js';
@@ -169,8 +170,9 @@ describe('the workspace on a headless screen', () => {
     expect(s.tui.controller.state.ctrlCAt).not.toBeNull();
   });
 
-  it('asks approval questions in a box over the panes and answers them with y / a / n, oldest first', async () => {
-    const s = await open(120, 40);
+  it('asks approval questions in a box over the panes, answered with Left/Right and Enter, oldest first', async () => {
+    let now = FIXED_NOW;
+    const s = await open(120, 40, { clock: () => now });
     const ws = s.tui.controller.ws as unknown as ReturnType<typeof fixtureWorkspace>;
     const ask = {
       sessionId: 'a',
@@ -193,22 +195,26 @@ describe('the workspace on a headless screen', () => {
     expect(box).toContain('tool run_shell');
     expect(box).toContain('rm -rf build && echo done');
     expect(box).not.toContain('pwned');
-    expect(box).toContain('y  once   a  always (this session)   n  deny');
+    expect(box).toContain('  Allow once      Always (this session)      Deny  ');
     expect(box).toContain('1 more waiting after this one');
-    // Keys other than the answers do not act behind the box, nor type into the input.
-    await s.press('x', KEY.enter);
-    expect(s.tui.controller.state.input.text).toBe('');
+    // Letters go to the input; Enter without a choice, and arrows in the first moment, answer nothing.
+    await s.press('x', 'n', KEY.right, KEY.enter);
+    expect(s.tui.controller.state.input.text).toBe('xn');
     expect(ws.answers).toEqual([]);
-    await s.press('n');
+    now += APPROVAL_GUARD_MS;
+    await s.press(KEY.left);
+    expect(s.text()).toContain('[ Deny ]');
+    await s.press(KEY.enter);
     expect(s.text()).toContain('tool write_file');
     expect(s.text()).toContain('create a.txt');
-    await s.press('a');
+    now += APPROVAL_GUARD_MS;
+    await s.press(KEY.right, KEY.right, KEY.enter);
     expect(ws.answers).toEqual([
       ['r1', 'deny'],
       ['r2', 'always'],
     ]);
     expect(s.text()).not.toContain('A tool call needs your approval');
-    expect(s.tui.controller.state.input.text).toBe('');
+    expect(s.tui.controller.state.input.text).toBe('xn');
   });
 
   it('dismisses the box when the question is settled elsewhere (its turn stopped)', async () => {

@@ -6,6 +6,8 @@ import type { Workspace } from '../../src/core/api.js';
 import type { OctoEvents, OctoEventName } from '../../src/core/events.js';
 import type { MessageRecord } from '../../src/core/store/records.js';
 import type { FakeStep } from '../support/fake-provider.js';
+import { APPROVAL_GUARD_MS } from '../../src/tui/app/approvals.js';
+import { FIXED_NOW } from './support/fake-workspace.js';
 import { KEY, type Headless } from './support/headless.js';
 import { useRealCore } from './support/real-core.js';
 
@@ -33,17 +35,27 @@ const exists = (file: string): Promise<boolean> =>
 
 const WRITE = { id: 'w1', name: 'write_file', arguments: '{"path":"out.txt","content":"hello"}' };
 
+/** The screen's clock, moved by the test: an answer counts only after the question's guard time. */
+let now = FIXED_NOW;
+
 async function writeScreen(): Promise<{ s: Headless; ws: Workspace; file: string }> {
   const test = await core.workspace({ providerUrl: core.fake.url, options: { interactive: true } });
   const { ws } = test;
   await ws.sessions.create('writer');
   core.fake.enqueue({ toolCalls: [WRITE] }, { text: 'Noted.' });
-  const s = await core.screen(ws, { width: 120, height: 40 });
+  now = FIXED_NOW;
+  const s = await core.screen(ws, { width: 120, height: 40 }, { clock: () => now });
   const asked = next(ws, 'approval.requested');
   await s.press(...'write it'.split(''), KEY.enter);
   await asked;
   await s.flush();
   return { s, ws, file: path.join(test.projectDir, 'out.txt') };
+}
+
+/** Waits out the guard time, then chooses with Left/Right and answers with Enter. */
+async function answer(s: Headless, choice: 'once' | 'deny'): Promise<void> {
+  now += APPROVAL_GUARD_MS;
+  await s.press(choice === 'once' ? KEY.right : KEY.left, KEY.enter);
 }
 
 function toolResult(ws: Workspace, name: string): Promise<string | undefined> {
@@ -56,15 +68,20 @@ function toolResult(ws: Workspace, name: string): Promise<string | undefined> {
 }
 
 describe('write and shell tools ask first, on the screen', () => {
-  it('shows the question; n denies it: nothing is written and the model is told', async () => {
+  it('shows the question; Left and Enter deny it: nothing is written and the model is told', async () => {
     const { s, ws, file } = await writeScreen();
     const box = s.text();
     expect(box).toContain('A tool call needs your approval');
     expect(box).toContain('tool write_file');
     expect(box).toContain('create out.txt with 5 bytes');
     expect(box).toContain('hello');
+    expect(box).toContain('Allow once');
+    // Typed letters go to the input and answer nothing (docs/faults.md row 33).
+    await s.press(...'why'.split(''));
+    expect(s.tui.controller.state.input.text).toBe('why');
+    expect(s.text()).toContain('A tool call needs your approval');
     const finished = next(ws, 'turn.finished');
-    await s.press('n');
+    await answer(s, 'deny');
     await finished;
     await s.flush();
     expect(s.text()).not.toContain('A tool call needs your approval');
@@ -75,10 +92,10 @@ describe('write and shell tools ask first, on the screen', () => {
     expect(last).toEqual({ role: 'tool', tool_call_id: 'w1', content: result });
   });
 
-  it('y allows it once: the file is written', async () => {
+  it('Right and Enter allow it once: the file is written', async () => {
     const { s, ws, file } = await writeScreen();
     const finished = next(ws, 'turn.finished');
-    await s.press('y');
+    await answer(s, 'once');
     await finished;
     await s.flush();
     expect(await readFile(file, 'utf8')).toBe('hello');

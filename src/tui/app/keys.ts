@@ -4,7 +4,7 @@ import * as edit from '../input-state.js';
 import { candidates, KEYMAP, scopeBindings, type ActionId, type Scope } from '../keymap.js';
 import { PANE_ORDER } from '../layout.js';
 import { step, type KeyPress, type Step } from './actions.js';
-import { answerFirst } from './approvals.js';
+import { confirmChoice, moveChoice, typedWhileAsking } from './approvals.js';
 import { answerLimit, limitAsked } from './budget.js';
 import { menuClose, menuComplete, menuMove, menuRun, openMenu } from './command-menu.js';
 import { closeHelp, scrollHelp, toggleHelp } from './help.js';
@@ -147,12 +147,12 @@ function perform(state: AppState, action: ActionId, at: number): Step | null {
       return cursor(state, 1);
     case 'activate':
       return activate(state);
-    case 'approveOnce':
-      return answerFirst(state, 'once');
-    case 'approveAlways':
-      return answerFirst(state, 'always');
-    case 'approveDeny':
-      return answerFirst(state, 'deny');
+    case 'approvalPrev':
+      return moveChoice(state, -1, at);
+    case 'approvalNext':
+      return moveChoice(state, 1, at);
+    case 'approvalConfirm':
+      return confirmChoice(state, at);
     case 'raiseLimit':
       return answerLimit(state, 'raise');
     case 'stopAtLimit':
@@ -216,12 +216,14 @@ function dispatchKey(state: AppState, key: KeyPress, at: number): Step {
     if (held !== null) return held;
   }
   for (const binding of candidates(key.full, state.focus, asking)) {
-    if (asking && binding.scope !== 'approval' && !WHILE_ASKING.has(key.full)) return step(state);
+    // Behind the box, other bindings wait; a key that would act there can still be text for the input.
+    if (asking && binding.scope !== 'approval' && !WHILE_ASKING.has(key.full)) break;
     const done = perform(state, binding.action, at);
     if (done !== null) return done;
   }
-  if (asking || state.helpVisible) return step(state);
-  return editInput(state, key);
+  if (state.helpVisible) return step(state);
+  // Typing goes on into the input while a question waits: it never answers it (app/approvals.ts).
+  return editInput(asking ? typedWhileAsking(state) : state, key);
 }
 
 export function onKey(state: AppState, key: KeyPress, at: number): Step {

@@ -274,10 +274,10 @@ export function onWorkspaceEvent(state: AppState, event: OctoEvent, at: number):
     }
     case 'approval.requested': {
       const { requestId, kind, sessionId, tool, summary, detail } = event.payload;
-      return step(approvalAsked(state, { requestId, kind, sessionId, tool, summary, detail }));
+      return step(approvalAsked(state, { requestId, kind, sessionId, tool, summary, detail }, at));
     }
     case 'approval.settled':
-      return step(approvalSettled(state, event.payload.requestId));
+      return step(approvalSettled(state, event.payload.requestId, at));
     case 'budget.warning':
       return step(limitNear(state, event.payload));
     case 'budget.exceeded':

@@ -5,6 +5,7 @@
 import { sanitizeText } from '../../core/text/index.js';
 import { insertPaste, withoutPlaceholders } from '../input-state.js';
 import { step, type Step } from './actions.js';
+import { typedWhileAsking } from './approvals.js';
 import type { AppState } from './state.js';
 
 /** Terminals send a pasted newline as CR (tmux, most emulators): back to lines, then made safe. */
@@ -20,5 +21,7 @@ export function pasted(state: AppState, raw: string): Step {
     const query = box.query + withoutPlaceholders(text).replace(/\s+/g, ' ');
     return step({ ...state, search: { ...box, query } });
   }
-  return step({ ...state, focus: 'input', helpVisible: false, input: insertPaste(state.input, text) });
+  // A paste while a question waits takes its choice back too: a pasted newline is never its Enter.
+  const asked = typedWhileAsking(state);
+  return step({ ...asked, focus: 'input', helpVisible: false, input: insertPaste(asked.input, text) });
 }

@@ -26,7 +26,8 @@ const quiet = (state: AppState): Step => ({ state, effects: [], quiet: true });
 function seeded(state: AppState, event: Extract<AppEvent, { type: 'seeded' }>): AppState {
   const jobs = new Map(event.jobs.map((job) => [job.id, jobRow(job)]));
   const mcp = new Map(event.mcp.map((server) => [server.name, mcpRow(server)]));
-  return event.approvals.reduce(approvalAsked, { ...state, jobs, mcp });
+  const start: AppState = { ...state, jobs, mcp };
+  return event.approvals.reduce((s, request) => approvalAsked(s, request, null), start);
 }
 
 function clicked(state: AppState, event: Extract<AppEvent, { type: 'click' }>): Step {
@@ -136,7 +137,7 @@ export function reduce(state: AppState, event: AppEvent): Step {
     case 'jobCancelled':
       return step(jobCancelled(state, event.title, event.ok));
     case 'approvalGone':
-      return step(approvalSettled(state, event.requestId));
+      return step(approvalSettled(state, event.requestId, null));
     case 'failed':
       return step(withFailure(state, event.what, event.message, event.logProblem));
     default:

@@ -3,7 +3,13 @@
  * an event, the view functions read it. Nothing in it is shared with the workspace: a session's records
  * are its snapshot, followed through 'session.recordsChanged'.
  */
-import type { ApprovalRequest, CatchUp, CommandHelp, SessionSnapshot } from '../../core/api.js';
+import type {
+  ApprovalAnswer,
+  ApprovalRequest,
+  CatchUp,
+  CommandHelp,
+  SessionSnapshot,
+} from '../../core/api.js';
 import type { BudgetFacts, ContextBreakdown } from '../../core/events.js';
 import type { LockHolder } from '../../core/store/types.js';
 import type { SessionRecord, SessionSummary } from '../../core/api.js';
@@ -123,6 +129,10 @@ export interface AppState {
   readonly caughtUp: ReadonlySet<string>;
   /** Questions waiting for the user, oldest first. */
   readonly approvals: readonly ApprovalRequest[];
+  /** The answer chosen (Left/Right) in the box of the oldest question, given with Enter (app/approvals.ts). */
+  readonly approvalChoice: ApprovalAnswer | null;
+  /** When the oldest question appeared (null: waiting from before the screen; its guard starts at a key). */
+  readonly approvalShownAt: number | null;
   /** A spending or token limit was reached: y raises it and continues, n stops (app/budget.ts). */
   readonly budgetAsk: ({ sessionId: string } & BudgetFacts) | null;
   /** One line shown above the input (completion choices, Ctrl-C warning). */
@@ -163,6 +173,8 @@ export function initialState(facts: WorkspaceFacts, screen: { width: number; hei
     checkDirs: false,
     caughtUp: new Set(),
     approvals: [],
+    approvalChoice: null,
+    approvalShownAt: null,
     budgetAsk: null,
     hint: null,
     switchToken: 0,

@@ -1,5 +1,6 @@
 /** Per-pane views as a function of the app state and the screen size: what `Pane.update` receives. */
 import { plural, sanitizeLine } from '../../core/text/index.js';
+import { APPROVAL_CHOICES } from './approvals.js';
 import { ZERO_USAGE } from '../../core/store/records.js';
 import type { PaneView } from '../pane.js';
 import { inputLines } from '../input-state.js';
@@ -228,7 +229,11 @@ function menuView(state: AppState, input: Rect): OverlayView | null {
 function overlayFor(state: AppState, ctx: ViewContext): OverlayView | null {
   const size = overlaySize(ctx.width, ctx.height);
   const question = state.approvals[0];
-  if (question !== undefined) return approvalOverlay(question, state.approvals.length, size.width);
+  if (question !== undefined)
+    return approvalOverlay(question, state.approvals.length, size.width, {
+      choices: APPROVAL_CHOICES,
+      chosen: state.approvalChoice,
+    });
   if (state.search !== null) return searchOverlay(state.search, size.width, size.height);
   const t = state.transcript;
   if (t === null) return null;

@@ -2,7 +2,7 @@
  * What floats over the panes: a question waiting for an answer (approval) or a job's transcript. Pure:
  * the screen view places the box; these compute its title and lines.
  */
-import type { ApprovalRequest, SearchHit, SessionRecord } from '../../core/api.js';
+import type { ApprovalAnswer, ApprovalRequest, SearchHit, SessionRecord } from '../../core/api.js';
 import { plural, sanitizeLine, sanitizeText } from '../../core/text/index.js';
 import { clipLine, seg, wrapLine, type Segment, type StyledLine } from '../text/styled.js';
 import { buildItems } from './conversation-items.js';
@@ -21,7 +21,29 @@ const KIND_TEXT: Record<ApprovalRequest['kind'], string> = {
   project: "This project's config asks for settings that reach outside it",
 };
 
-export function approvalOverlay(request: ApprovalRequest, waiting: number, width: number): OverlayView {
+const CHOICE_TEXT: Record<ApprovalAnswer, string> = {
+  once: 'Allow once',
+  always: 'Always (this session)',
+  deny: 'Deny',
+};
+
+/** The answers in a row, the chosen one marked; `choices` left to right. */
+function choiceRow(choices: readonly ApprovalAnswer[], chosen: ApprovalAnswer | null): StyledLine {
+  return choices.flatMap((choice): Segment[] => [
+    seg(
+      choice === chosen ? `[ ${CHOICE_TEXT[choice]} ]` : `  ${CHOICE_TEXT[choice]}  `,
+      choice === chosen ? 'selected' : 'strong',
+    ),
+    seg('  '),
+  ]);
+}
+
+export function approvalOverlay(
+  request: ApprovalRequest,
+  waiting: number,
+  width: number,
+  answer: { choices: readonly ApprovalAnswer[]; chosen: ApprovalAnswer | null },
+): OverlayView {
   const w = Math.max(10, width);
   const lines: StyledLine[] = [[seg(KIND_TEXT[request.kind], 'heading')]];
   lines.push(...wrapLine([seg('tool ', 'dim'), seg(sanitizeLine(request.tool), 'strong')], w));
@@ -34,14 +56,18 @@ export function approvalOverlay(request: ApprovalRequest, waiting: number, width
       lines.push([seg(`… ${detail.length - DETAIL_LINES} more lines`, 'dim')]);
   }
   lines.push([]);
-  lines.push([
-    seg(' y ', 'statusKey'),
-    seg(' once  '),
-    seg(' a ', 'statusKey'),
-    seg(' always (this session)  '),
-    seg(' n ', 'statusKey'),
-    seg(' deny'),
-  ]);
+  lines.push(choiceRow(answer.choices, answer.chosen));
+  lines.push(
+    ...wrapLine(
+      [
+        seg(' ←/→ ', 'statusKey'),
+        seg(' choose  '),
+        seg(' Enter ', 'statusKey'),
+        seg(answer.chosen === null ? ' answers once chosen; typing stays in the input' : ' answers'),
+      ],
+      w,
+    ),
+  );
   if (waiting > 1) lines.push([seg(`${waiting - 1} more waiting after this one`, 'dim')]);
   return { title: ' Approval needed ', lines };
 }

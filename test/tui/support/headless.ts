@@ -63,6 +63,8 @@ export const KEY = {
   esc: '\u001b',
   up: '\u001b[A',
   down: '\u001b[B',
+  right: '\u001b[C',
+  left: '\u001b[D',
   pageUp: '\u001b[5~',
   pageDown: '\u001b[6~',
   f1: '\u001bOP',
