@@ -6,16 +6,7 @@ import { seg, type StyledLine } from './text/styled.js';
 import { fit } from './text/width.js';
 
 export type Scope =
-  | 'global'
-  | 'outsideInput'
-  | 'help'
-  | 'menu'
-  | 'approval'
-  | 'limit'
-  | 'input'
-  | 'sessions'
-  | 'conversation'
-  | 'jobs';
+  'global' | 'outsideInput' | 'help' | 'menu' | 'approval' | 'input' | 'sessions' | 'conversation' | 'jobs';
 
 export type ActionId =
   | 'focusNext'
@@ -43,8 +34,6 @@ export type ActionId =
   | 'approvalPrev'
   | 'approvalNext'
   | 'approvalConfirm'
-  | 'raiseLimit'
-  | 'stopAtLimit'
   | 'cancelJob'
   | 'search'
   | 'helpLineUp'
@@ -321,7 +310,7 @@ export const KEYMAP: readonly KeyBinding[] = [
     action: 'approvalPrev',
     keys: ['left'],
     label: 'Left',
-    description: 'choose the answer on the left (allow once, always, deny)',
+    description: 'choose the answer on the left',
   },
   {
     scope: 'approval',
@@ -337,14 +326,6 @@ export const KEYMAP: readonly KeyBinding[] = [
     label: 'Enter',
     description: 'give the chosen answer (typed text and pastes never answer)',
   },
-  {
-    scope: 'limit',
-    action: 'raiseLimit',
-    keys: ['y'],
-    label: 'y',
-    description: 'raise the limit (see the question) and continue the turn',
-  },
-  { scope: 'limit', action: 'stopAtLimit', keys: ['n'], label: 'n', description: 'stop at the limit' },
   { scope: 'jobs', action: 'cursorUp', keys: ['up', 'k'], label: 'Up, k', description: 'select a job' },
   { scope: 'jobs', action: 'cursorDown', keys: ['down', 'j'], label: 'Down, j', description: 'select a job' },
   {
@@ -368,8 +349,7 @@ const SCOPE_TITLE: Record<Scope, string> = {
   outsideInput: 'Outside the input',
   help: 'While this help is shown',
   menu: 'In the list of commands (type / in the input)',
-  approval: 'While a tool asks for approval',
-  limit: 'When a spending limit stopped a turn (with the input empty)',
+  approval: 'While a question is asked (a tool call to approve, a spending limit reached)',
   input: 'In the input',
   sessions: 'In the Sessions pane',
   conversation: 'In the Conversation pane',
@@ -382,7 +362,6 @@ const SCOPE_ORDER: readonly Scope[] = [
   'help',
   'menu',
   'approval',
-  'limit',
   'input',
   'sessions',
   'conversation',
@@ -395,7 +374,7 @@ const SCOPE_ORDER: readonly Scope[] = [
  */
 export function candidates(
   key: string,
-  focus: Exclude<Scope, 'global' | 'outsideInput' | 'help' | 'menu' | 'approval' | 'limit'> | 'context',
+  focus: Exclude<Scope, 'global' | 'outsideInput' | 'help' | 'menu' | 'approval'> | 'context',
   asking = false,
 ): KeyBinding[] {
   const scopes: Scope[] = asking ? ['approval'] : [];

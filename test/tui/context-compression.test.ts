@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CommandResult, ContextBreakdown, SessionHandle, SessionInfo } from '../../src/core/api.js';
 import type { CompactionRecord, SessionRecord } from '../../src/core/store/records.js';
 import { lineText, type StyledLine } from '../../src/tui/text/styled.js';
+import { APPROVAL_GUARD_MS } from '../../src/tui/app/approvals.js';
 import { askText } from '../../src/tui/app/budget.js';
 import { coreCommandHelp } from '../../src/core/commands/index.js';
 import { allCommands } from '../../src/tui/commands.js';
@@ -9,6 +10,7 @@ import { contextNote, infoNote, knowledgeNote } from '../../src/tui/view/command
 import { contextView } from '../../src/tui/view/context-view.js';
 import { buildItems } from '../../src/tui/view/conversation-items.js';
 import { itemLines } from '../../src/tui/view/conversation-lines.js';
+import { FIXED_NOW } from './support/fake-workspace.js';
 import { fixtureWorkspace } from './support/fixture.js';
 import { KEY, useHeadless, type Headless } from './support/headless.js';
 import { msg } from './support/records.js';
@@ -272,9 +274,13 @@ function notes(s: Headless): string[] {
 
 const openScreen = useHeadless();
 
+/** The screen's clock, moved by a test: an answer to a question counts only after its guard time. */
+let now = FIXED_NOW;
+
 async function open(): Promise<{ s: Headless; ws: ReturnType<typeof fixtureWorkspace> }> {
   const ws = fixtureWorkspace();
-  return { s: await openScreen(ws, { width: 160, height: 50 }), ws };
+  now = FIXED_NOW;
+  return { s: await openScreen(ws, { width: 160, height: 50 }, { clock: () => now }), ws };
 }
 
 describe('compression, commands and limits on a headless screen', () => {
@@ -352,7 +358,7 @@ describe('compression, commands and limits on a headless screen', () => {
     expect(submitted[1]).toEqual(['Reduce the code', { model: 'test:small' }]);
   });
 
-  it('asks at a spending limit; y raises it by half and continues, n stops', async () => {
+  it('asks at a spending limit in a box; Right and Enter raise it by half and continue, Left and Enter stop', async () => {
     const { s, ws } = await open();
     const handle = ws.handle('a');
     const raised: Array<[string, number]> = [];
@@ -368,24 +374,38 @@ describe('compression, commands and limits on a headless screen', () => {
     await s.flush();
     expect(s.text()).toContain('Near a limit: session spending $4.00 of $5.00 used.');
     expect(s.text()).toContain(askText({ limit: 'session_spending', used: 5.01, max: 5 }));
-    await s.press('y');
+    expect(s.text()).toContain('Limit reached');
+    expect(s.text()).toContain('Raise to $7.51 and continue');
+    expect(s.text()).toContain('Stop here');
+    // y was its answer once: now it is text for the input, and an early choice is not taken.
+    await s.press('y', KEY.right, KEY.enter);
+    expect(raised).toEqual([]);
+    expect(s.tui.controller.state.input.text).toBe('y');
+    await s.press(KEY.backspace);
+    now += APPROVAL_GUARD_MS;
+    await s.press(KEY.right);
+    expect(s.text()).toContain('[ Raise to $7.51 and continue ]');
+    await s.press(KEY.enter);
     expect(raised.map(([l]) => l)).toEqual(['session_spending']);
     expect(raised[0]?.[1]).toBeCloseTo(7.515);
     expect(continued).toBe(1);
-    expect(s.tui.controller.state.input.text).toBe('');
+    expect(s.text()).not.toContain('Stop here');
     ws.bus.emit('budget.exceeded', {
       sessionId: 'a',
       limit: 'session_tokens',
       used: 1_000_100,
       max: 1_000_000,
     });
-    await s.press('n');
+    now += APPROVAL_GUARD_MS;
+    await s.press('n', KEY.enter);
+    expect(notes(s)).not.toContain('Stopped at the limit (session tokens 1.0M of 1.0M).');
+    await s.press(KEY.left, KEY.enter);
     expect(raised).toHaveLength(1);
     expect(notes(s)).toContain('Stopped at the limit (session tokens 1.0M of 1.0M).');
-    await s.press('y');
-    expect(s.tui.controller.state.input.text).toBe('y');
+    expect(s.tui.controller.state.input.text).toBe('n');
     ws.bus.emit('budget.exceeded', { sessionId: 'a', limit: 'session_tokens', used: 10, max: 5 });
     ws.bus.emit('turn.started', { sessionId: 'a', turnId: 'other' });
     expect(s.tui.controller.state.budgetAsk).toBeNull();
+    expect(s.tui.controller.state.questionChoice).toBeNull();
   });
 });

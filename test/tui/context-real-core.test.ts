@@ -2,6 +2,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SessionHandle, Workspace } from '../../src/core/api.js';
 import { isCompression, summariserReply, words } from '../core/context/support.js';
+import { APPROVAL_GUARD_MS } from '../../src/tui/app/approvals.js';
+import { FIXED_NOW } from './support/fake-workspace.js';
 import { KEY, type Headless } from './support/headless.js';
 import { useRealCore } from './support/real-core.js';
 
@@ -60,7 +62,7 @@ describe('context commands over the real core', () => {
     );
   });
 
-  it('asks at the session token limit, and y raises it and continues the conversation', async () => {
+  it('asks at the session token limit; Right and Enter raise it and continue the conversation', async () => {
     const test = await core.workspace({
       providerUrl: core.fake.url,
       extraConfig: '[limits]\nmax_session_tokens = 1\n',
@@ -68,7 +70,8 @@ describe('context commands over the real core', () => {
     const { ws } = test;
     const handle = await ws.sessions.create('limited');
     core.fake.enqueue({ text: ['First answer.'] });
-    const s = await core.screen(ws, { width: 160, height: 50 });
+    let now = FIXED_NOW;
+    const s = await core.screen(ws, { width: 160, height: 50 }, { clock: () => now });
     const first = finished(ws);
     await s.press(...'One', KEY.enter);
     await first;
@@ -98,7 +101,8 @@ describe('context commands over the real core', () => {
     expect(notes(s, handle.id).some((n) => n.startsWith('Turn failed'))).toBe(false);
     core.fake.enqueue({ text: ['Second answer.'] });
     const second = finished(ws);
-    await s.press('y');
+    now += APPROVAL_GUARD_MS;
+    await s.press(KEY.right, KEY.enter);
     await second;
     await s.flush();
     expect(handle.limits().map(({ limit, max }) => ({ limit, max }))).toEqual([

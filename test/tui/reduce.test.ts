@@ -7,6 +7,7 @@ import type { AppEvent, Effect, KeyPress, Step } from '../../src/tui/app/actions
 import { reduce } from '../../src/tui/app/reduce.js';
 import { initialState, type AppState } from '../../src/tui/app/state.js';
 import { APPROVAL_GUARD_MS } from '../../src/tui/app/approvals.js';
+import { frontQuestion } from '../../src/tui/app/question.js';
 import { FIXED_NOW, summary } from './support/fake-workspace.js';
 import { msg } from './support/records.js';
 
@@ -298,14 +299,14 @@ describe('reduce: keys', () => {
   it('takes no key as a choice in the moment after the question appears', () => {
     const early = run(start(), asked(), keyAt(FIXED_NOW + 100, 'right'), keyAt(FIXED_NOW + 200, 'enter'));
     expect(early.all).toEqual([]);
-    expect(early.state.approvalChoice).toBeNull();
+    expect(early.state.questionChoice).toBeNull();
   });
 
   it('answers with Left/Right and Enter once the guard time has passed', () => {
     const chosen = run(start(), asked(), keyAt(later, 'right'), keyAt(later, 'right'));
-    expect(chosen.state.approvalChoice).toBe('always');
+    expect(chosen.state.questionChoice).toBe('always');
     const back = run(chosen.state, keyAt(later + 1, 'left'), keyAt(later + 1, 'left'));
-    expect(back.state.approvalChoice).toBe('deny');
+    expect(back.state.questionChoice).toBe('deny');
     const answered = run(back.state, keyAt(later + 2, 'enter'));
     expect(answered.effects).toEqual([{ kind: 'answer', requestId: 'r1', answer: 'deny' }]);
     const settled = run(
@@ -317,19 +318,19 @@ describe('reduce: keys', () => {
 
   it('takes a choice back when text comes after it, so a pasted line with Enter never answers', () => {
     const chosen = run(start(), asked(), keyAt(later, 'right'));
-    expect(chosen.state.approvalChoice).toBe('once');
+    expect(chosen.state.questionChoice).toBe('once');
     const pasted = run(chosen.state, ...typedAt(later + 10, 'yes'), keyAt(later + 10, 'enter'));
     expect(pasted.all).toEqual([]);
-    expect(pasted.state.approvalChoice).toBeNull();
+    expect(pasted.state.questionChoice).toBeNull();
     expect(pasted.state.input.text).toBe('yes');
   });
 
   it('takes a choice back on a bracketed paste too: its newline is never the Enter that answers', () => {
     const chosen = run(start(), asked(), keyAt(later, 'right'));
-    expect(chosen.state.approvalChoice).toBe('once');
+    expect(chosen.state.questionChoice).toBe('once');
     const pasted = run(chosen.state, { type: 'paste', text: 'yes\r' }, keyAt(later + 10, 'enter'));
     expect(pasted.all).toEqual([]);
-    expect(pasted.state.approvalChoice).toBeNull();
+    expect(pasted.state.questionChoice).toBeNull();
     expect(pasted.state.input.text).toBe('yes\n');
     expect(pasted.state.approvals).toHaveLength(1);
   });
@@ -370,26 +371,64 @@ describe('reduce: keys', () => {
       approvals: [{ requestId: 'r3', kind: 'tool', sessionId: 'a', tool: 't', summary: 's', detail: '' }],
     });
     const firstKey = run(seeded.state, keyAt(later * 2, 'right'));
-    expect(firstKey.state.approvalChoice).toBeNull();
+    expect(firstKey.state.questionChoice).toBeNull();
     const afterGuard = run(firstKey.state, keyAt(later * 2 + APPROVAL_GUARD_MS, 'right'));
-    expect(afterGuard.state.approvalChoice).toBe('once');
+    expect(afterGuard.state.questionChoice).toBe('once');
   });
 
-  it('asks at a spending limit, and y raises it by half and continues', () => {
-    const asked = run(
-      start(),
-      ws({
-        name: 'budget.exceeded',
-        payload: { sessionId: 'a', limit: 'session_spending', used: 5.01, max: 5 },
-      }),
-    );
+  it('asks at a spending limit in the box: typing, y and a paste never answer; Left/Right and Enter raise it', () => {
+    const exceeded = ws({
+      name: 'budget.exceeded',
+      payload: { sessionId: 'a', limit: 'session_spending', used: 5.01, max: 5 },
+    });
+    const asked = run(start(), exceeded);
     expect(asked.state.budgetAsk).not.toBeNull();
-    const raised = run(asked.state, key('y', 'y'));
+    expect(frontQuestion(asked.state)?.kind).toBe('limit');
+    // y and n were its answers once: now, like any text, they go into the input, and Enter sends nothing.
+    const typing = run(
+      asked.state,
+      ...typedAt(later, 'y n'),
+      { type: 'paste', text: 'yes\r' },
+      keyAt(later, 'enter'),
+      keyAt(FIXED_NOW + 100, 'right'),
+      keyAt(FIXED_NOW + 100, 'enter'),
+    );
+    expect(typing.all).toEqual([]);
+    expect(typing.state.budgetAsk).not.toBeNull();
+    expect(typing.state.input.text).toBe('y nyes\n');
+    const raised = run(asked.state, keyAt(later, 'right'), keyAt(later, 'enter'));
     expect(raised.effects).toEqual([
       { kind: 'continueAtLimit', sessionId: 'a', limit: 'session_spending', max: 5.01 * 1.5 },
     ]);
     expect(raised.state.budgetAsk).toBeNull();
-    expect(raised.state.input.text).toBe('');
+    expect(raised.state.questionChoice).toBeNull();
+    expect(frontQuestion(raised.state)).toBeNull();
+    const stopped = run(asked.state, keyAt(later, 'left'), keyAt(later, 'enter'));
+    expect(stopped.all).toEqual([]);
+    expect(stopped.state.budgetAsk).toBeNull();
+  });
+
+  it('asks about a limit behind a tool approval, its guard starting when the approval is settled', () => {
+    const exceeded = ws({
+      name: 'budget.exceeded',
+      payload: { sessionId: 'a', limit: 'session_tokens', used: 110, max: 100 },
+    });
+    const both = run(start(), asked(), exceeded);
+    expect(frontQuestion(both.state)?.kind).toBe('approval');
+    const settledAt = later + 5000;
+    const settled = run(both.state, {
+      type: 'workspace',
+      at: settledAt,
+      event: { name: 'approval.settled', payload: { sessionId: 'a', requestId: 'r1', answer: 'deny' } },
+    });
+    expect(frontQuestion(settled.state)?.kind).toBe('limit');
+    const early = run(settled.state, keyAt(settledAt + 100, 'right'), keyAt(settledAt + 100, 'enter'));
+    expect(early.all).toEqual([]);
+    const late = settledAt + APPROVAL_GUARD_MS;
+    const raised = run(settled.state, keyAt(late, 'right'), keyAt(late, 'enter'));
+    expect(raised.effects).toEqual([
+      { kind: 'continueAtLimit', sessionId: 'a', limit: 'session_tokens', max: 165 },
+    ]);
   });
 
   it('frees the search box when an answer comes for a query typed over since', () => {

@@ -1,35 +1,31 @@
 /**
  * Questions the core asks (a tool call, a project's server or settings): shown in a box over the panes
  * until answered, so a turn waiting for an answer never waits unseen. The box goes when
- * 'approval.settled' comes, whoever answered.
+ * 'approval.settled' comes, whoever answered. A spending limit reached (app/budget.ts) is asked in the
+ * same box, behind them, and answered the same way.
  *
  * An answer is a deliberate act (docs/faults.md row 33): the box opens while the user may still be
  * typing, so letters never answer it (they go on into the input), nor does a paste; an answer is
  * chosen with Left/Right and given with Enter, and keys in the first APPROVAL_GUARD_MS after a question
  * appears are not taken as a choice. Typing after a choice takes the choice back.
  */
-import type { ApprovalAnswer, ApprovalRequest } from '../../core/api.js';
+import type { ApprovalRequest } from '../../core/api.js';
 import { step, type Step } from './actions.js';
+import { answerLimit } from './budget.js';
 import { withHint, withNote } from './notes.js';
+import { freshQuestion as fresh, frontQuestion } from './question.js';
 import type { AppState } from './state.js';
 
 /** Keys within this long after a question appears were meant for the input, not for the question. */
 export const APPROVAL_GUARD_MS = 800;
 
-/** The answers in the box, left to right. */
-export const APPROVAL_CHOICES: readonly ApprovalAnswer[] = ['once', 'always', 'deny'];
-
 const HOW = 'choose with Left/Right, then Enter; typed text stays in the input';
-
-/** The front question changed: no choice yet, and its guard starts at `at` (null: at the next key). */
-function fresh(state: AppState, at: number | null): AppState {
-  return { ...state, approvalChoice: null, approvalShownAt: state.approvals.length > 0 ? at : null };
-}
 
 /** `at`: when it reached the screen (null when it was already waiting as the screen started). */
 export function approvalAsked(state: AppState, request: ApprovalRequest, at: number | null): AppState {
   if (state.approvals.some((r) => r.requestId === request.requestId)) return state;
   const asked = { ...state, approvals: [...state.approvals, request] };
+  // It goes in front of a limit question too (which waits for the turn it would continue).
   return withNote(
     state.approvals.length === 0 ? fresh(asked, at) : asked,
     `Approval needed: ${request.tool} — ${request.summary}`,
@@ -49,37 +45,41 @@ export function approvalSettled(state: AppState, requestId: string, at: number |
  * question already waiting when the screen started has its guard start at the first key.
  */
 function past(state: AppState, at: number): { state: AppState; ready: boolean } {
-  const shown = state.approvalShownAt;
-  if (shown === null) return { state: { ...state, approvalShownAt: at }, ready: false };
+  const shown = state.questionShownAt;
+  if (shown === null) return { state: { ...state, questionShownAt: at }, ready: false };
   return { state, ready: at - shown >= APPROVAL_GUARD_MS };
 }
 
 /** Left/Right: moves the choice in the box (from none, Right picks the first, Left the last). */
 export function moveChoice(state: AppState, delta: 1 | -1, at: number): Step {
+  const question = frontQuestion(state);
   const checked = past(state, at);
-  if (!checked.ready) return step(checked.state);
-  const current = state.approvalChoice === null ? -1 : APPROVAL_CHOICES.indexOf(state.approvalChoice);
-  const count = APPROVAL_CHOICES.length;
+  if (question === null || !checked.ready) return step(checked.state);
+  const choices: readonly string[] = question.choices;
+  const current = state.questionChoice === null ? -1 : choices.indexOf(state.questionChoice);
+  const count = choices.length;
   const next = current === -1 ? (delta === 1 ? 0 : count - 1) : (current + delta + count) % count;
-  return step({ ...checked.state, approvalChoice: APPROVAL_CHOICES[next] ?? null });
+  return step({ ...checked.state, questionChoice: question.choices[next] ?? null });
 }
 
-/** Enter: gives the answer chosen to the oldest question; without a choice it only says how. */
+/** Enter: gives the answer chosen to the question in front; without a choice it only says how. */
 export function confirmChoice(state: AppState, at: number): Step {
-  const first = state.approvals[0];
+  const question = frontQuestion(state);
   const checked = past(state, at);
-  const choice = state.approvalChoice;
-  if (first === undefined || !checked.ready || choice === null)
+  const choice = state.questionChoice;
+  if (question === null || !checked.ready || choice === null)
     return step(withHint(checked.state, `A question waits: ${HOW}.`, 'warning'));
+  const answered = withHint({ ...checked.state, questionChoice: null }, null);
+  if (question.kind === 'limit') {
+    const limit = choice === 'raise' || choice === 'stop' ? choice : null;
+    return (limit === null ? null : answerLimit(answered, limit)) ?? step(answered);
+  }
+  if (choice !== 'once' && choice !== 'always' && choice !== 'deny') return step(answered);
   // The box stays until the workspace says the question is settled.
-  return step(withHint({ ...checked.state, approvalChoice: null }, null), {
-    kind: 'answer',
-    requestId: first.requestId,
-    answer: choice,
-  });
+  return step(answered, { kind: 'answer', requestId: question.request.requestId, answer: choice });
 }
 
 /** Text typed while a question waits goes to the input and takes a choice back: it was not meant. */
 export function typedWhileAsking(state: AppState): AppState {
-  return state.approvalChoice === null ? state : { ...state, approvalChoice: null };
+  return state.questionChoice === null ? state : { ...state, questionChoice: null };
 }

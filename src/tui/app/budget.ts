@@ -1,14 +1,16 @@
 /**
- * Spending limits in the workspace: a warning at 80% is a note; a limit reached asks whether to go on.
- * y raises that limit by half and continues the turn; n leaves the session stopped.
+ * Spending limits in the workspace: a warning at 80% is a note; a limit reached asks whether to go on,
+ * in the question box (app/question.ts), answered like an approval: Left/Right, then Enter. Raising
+ * the limit by half continues the turn; stopping leaves the session stopped.
  */
 import type { BudgetFacts, OctoEvents } from '../../core/events.js';
 import { compactNumber, formatCost } from '../view/format.js';
 import { step, type Step } from './actions.js';
 import { withHint, withNote } from './notes.js';
+import { freshQuestion, type LimitAnswer } from './question.js';
 import type { AppState } from './state.js';
 
-/** How much a "y" raises the limit reached: by half, so a runaway loop asks again soon. */
+/** How much "raise" raises the limit reached: by half, so a runaway loop asks again soon. */
 const RAISE_FACTOR = 1.5;
 
 function amount(limit: BudgetFacts['limit'], n: number): string {
@@ -25,39 +27,47 @@ export function describeLimit({ limit, used, max }: BudgetFacts): string {
   return `${what} ${show(used)} of ${show(max)}`;
 }
 
-/** Half as much again as what stands, from the use when one request overshot (else y would ask again at once). */
+/** Half as much again as what stands, from the use when one request overshot (else raising would ask again at once). */
 export function raisedMax({ limit, used, max }: BudgetFacts): number {
   const raised = Math.max(max, used) * RAISE_FACTOR;
   return limit === 'session_tokens' ? Math.ceil(raised) : raised;
 }
 
 export function askText(facts: BudgetFacts): string {
-  return `Limit reached: ${describeLimit(facts)}. Continue? (y = raise the limit by 50% and continue / n = stop)`;
+  return `Limit reached: ${describeLimit(facts)}. Raise it by 50% and continue, or stop?`;
 }
 
-export function limitExceeded(state: AppState, e: OctoEvents['budget.exceeded']): AppState {
+/** The choices in the box, as its buttons say them. */
+export function limitChoiceText(answer: LimitAnswer, facts: BudgetFacts): string {
+  return answer === 'raise' ? `Raise to ${amount(facts.limit, raisedMax(facts))} and continue` : 'Stop here';
+}
+
+/** `at`: when it reached the screen; it is asked in the box once no approval is in front of it. */
+export function limitExceeded(state: AppState, e: OctoEvents['budget.exceeded'], at: number): AppState {
   const { sessionId, ...facts } = e;
   // Only a session open here can continue; any other just says what stopped it.
   if (!state.open.has(sessionId))
     return withNote(state, `Limit reached: ${describeLimit(facts)}; the turn stopped.`, 'error', sessionId);
-  const noted = withNote({ ...state, budgetAsk: e }, askText(facts), 'warning', sessionId);
-  return withHint(noted, askText(facts), 'warning');
+  const asked: AppState = { ...state, budgetAsk: e };
+  const front = state.approvals.length === 0 ? freshQuestion(asked, at) : asked;
+  return withHint(withNote(front, askText(facts), 'warning', sessionId), askText(facts), 'warning');
+}
+
+/** The limit question no longer stands (a new turn there, or answered): its box and choice go. */
+export function limitGone(state: AppState): AppState {
+  const gone = { ...state, budgetAsk: null };
+  return state.approvals.length === 0 ? freshQuestion(gone, null) : gone;
 }
 
 export function limitNear(state: AppState, { sessionId, ...facts }: OctoEvents['budget.warning']): AppState {
   return withNote(state, `Near a limit: ${describeLimit(facts)} used.`, 'warning', sessionId);
 }
 
-/** The limit question waits for its keys (the keymap's `limit` scope) while the input is empty. */
-export function limitAsked(state: AppState): boolean {
-  return state.budgetAsk !== null && state.input.text === '';
-}
-
 /** Answers the limit question: raise it and continue the turn, or stop there; null when none is asked. */
-export function answerLimit(state: AppState, answer: 'raise' | 'stop'): Step | null {
+export function answerLimit(state: AppState, answer: LimitAnswer): Step | null {
   const ask = state.budgetAsk;
   if (ask === null) return null;
-  const cleared = withHint({ ...state, budgetAsk: null }, null);
+  const cleared = withHint(limitGone(state), null);
   if (answer === 'stop' || !state.open.has(ask.sessionId))
     return step(withNote(cleared, `Stopped at the limit (${describeLimit(ask)}).`, 'info', ask.sessionId));
   const max = raisedMax(ask);

@@ -1,11 +1,11 @@
 /** Keypresses to actions through the keymap table; unbound printable keys edit the input. */
 import { sanitizeText } from '../../core/text/index.js';
 import * as edit from '../input-state.js';
-import { candidates, KEYMAP, scopeBindings, type ActionId, type Scope } from '../keymap.js';
+import { candidates, scopeBindings, type ActionId, type Scope } from '../keymap.js';
 import { PANE_ORDER } from '../layout.js';
 import { step, type KeyPress, type Step } from './actions.js';
 import { confirmChoice, moveChoice, typedWhileAsking } from './approvals.js';
-import { answerLimit, limitAsked } from './budget.js';
+import { frontQuestion } from './question.js';
 import { menuClose, menuComplete, menuMove, menuRun, openMenu } from './command-menu.js';
 import { closeHelp, scrollHelp, toggleHelp } from './help.js';
 import { complete, send } from './input.js';
@@ -153,10 +153,6 @@ function perform(state: AppState, action: ActionId, at: number): Step | null {
       return moveChoice(state, 1, at);
     case 'approvalConfirm':
       return confirmChoice(state, at);
-    case 'raiseLimit':
-      return answerLimit(state, 'raise');
-    case 'stopAtLimit':
-      return answerLimit(state, 'stop');
     case 'cancelJob':
       return cancelSelectedJob(state);
     case 'search':
@@ -200,13 +196,8 @@ function modal(state: AppState, scope: Scope, key: KeyPress, at: number): Step |
 
 /** The bindings of the key, tried in order: the first that takes it wins. */
 function dispatchKey(state: AppState, key: KeyPress, at: number): Step {
-  // A limit question waits behind tool approvals (those block the turn that would continue).
-  if (state.approvals.length === 0 && limitAsked(state)) {
-    const binding = KEYMAP.find((b) => b.scope === 'limit' && b.keys.includes(key.full));
-    const answered = binding === undefined ? null : perform(state, binding.action, at);
-    if (answered !== null) return answered;
-  }
-  const asking = state.approvals.length > 0;
+  // A tool approval, or a limit reached behind them (app/question.ts).
+  const asking = frontQuestion(state) !== null;
   if (!asking) {
     const searching = searchKey(state, key);
     if (searching !== null) return searching;

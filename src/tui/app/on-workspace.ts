@@ -7,7 +7,7 @@ import { ZERO_USAGE } from '../../core/store/records.js';
 import type { JobRow, JobStatus, McpRow } from '../view/jobs-view.js';
 import { step, type Step } from './actions.js';
 import { approvalAsked, approvalSettled } from './approvals.js';
-import { limitExceeded, limitNear } from './budget.js';
+import { limitExceeded, limitGone, limitNear } from './budget.js';
 import { noteCatchUp } from './catch-up.js';
 import {
   compacted,
@@ -81,14 +81,14 @@ function turnEnded(state: AppState, sessionId: string, turnId: string): Step {
 }
 
 function turnStarted(state: AppState, { sessionId, turnId }: OctoEvents['turn.started']): AppState {
-  return {
+  const started = {
     ...state,
     busy: addTo(state.busy, sessionId),
     turnIds: setIn(state.turnIds, sessionId, turnId),
     live: setIn(state.live, sessionId, { text: '', reasoning: '' }),
-    // A new turn in that session (sent, or continued elsewhere) means the limit question no longer stands.
-    budgetAsk: state.budgetAsk?.sessionId === sessionId ? null : state.budgetAsk,
   };
+  // A new turn in that session (sent, or continued elsewhere) means the limit question no longer stands.
+  return state.budgetAsk?.sessionId === sessionId ? limitGone(started) : started;
 }
 
 function delta(state: AppState, { sessionId, kind, text }: OctoEvents['turn.delta']): Step {
@@ -281,7 +281,7 @@ export function onWorkspaceEvent(state: AppState, event: OctoEvent, at: number):
     case 'budget.warning':
       return step(limitNear(state, event.payload));
     case 'budget.exceeded':
-      return step(limitExceeded(state, event.payload));
+      return step(limitExceeded(state, event.payload, at));
     case 'store.warning': {
       const { text, tone } = describeWarning(event.payload.warning);
       return step(withNote(state, text, tone));

@@ -129,11 +129,11 @@ export interface AppState {
   readonly caughtUp: ReadonlySet<string>;
   /** Questions waiting for the user, oldest first. */
   readonly approvals: readonly ApprovalRequest[];
-  /** The answer chosen (Left/Right) in the box of the oldest question, given with Enter (app/approvals.ts). */
-  readonly approvalChoice: ApprovalAnswer | null;
-  /** When the oldest question appeared (null: waiting from before the screen; its guard starts at a key). */
-  readonly approvalShownAt: number | null;
-  /** A spending or token limit was reached: y raises it and continues, n stops (app/budget.ts). */
+  /** The answer chosen (Left/Right) in the box of the question in front, given with Enter (app/question.ts). */
+  readonly questionChoice: ApprovalAnswer | 'raise' | 'stop' | null;
+  /** When the question in front appeared (null: waiting from before the screen; its guard starts at a key). */
+  readonly questionShownAt: number | null;
+  /** A spending or token limit was reached: raise it and continue, or stop, asked in the box (app/budget.ts). */
   readonly budgetAsk: ({ sessionId: string } & BudgetFacts) | null;
   /** One line shown above the input (completion choices, Ctrl-C warning). */
   readonly hint: { text: string; tone: Tone } | null;
@@ -173,8 +173,8 @@ export function initialState(facts: WorkspaceFacts, screen: { width: number; hei
     checkDirs: false,
     caughtUp: new Set(),
     approvals: [],
-    approvalChoice: null,
-    approvalShownAt: null,
+    questionChoice: null,
+    questionShownAt: null,
     budgetAsk: null,
     hint: null,
     switchToken: 0,

@@ -1,6 +1,7 @@
 /** Per-pane views as a function of the app state and the screen size: what `Pane.update` receives. */
 import { plural, sanitizeLine } from '../../core/text/index.js';
-import { APPROVAL_CHOICES } from './approvals.js';
+import { describeLimit, limitChoiceText } from './budget.js';
+import { frontQuestion } from './question.js';
 import { ZERO_USAGE } from '../../core/store/records.js';
 import type { PaneView } from '../pane.js';
 import { inputLines } from '../input-state.js';
@@ -17,6 +18,7 @@ import {
 import { jobsView } from '../view/jobs-view.js';
 import {
   approvalOverlay,
+  limitOverlay,
   outputOverlay,
   searchOverlay,
   transcriptOverlay,
@@ -228,12 +230,19 @@ function menuView(state: AppState, input: Rect): OverlayView | null {
 
 function overlayFor(state: AppState, ctx: ViewContext): OverlayView | null {
   const size = overlaySize(ctx.width, ctx.height);
-  const question = state.approvals[0];
-  if (question !== undefined)
-    return approvalOverlay(question, state.approvals.length, size.width, {
-      choices: APPROVAL_CHOICES,
-      chosen: state.approvalChoice,
+  const question = frontQuestion(state);
+  const chosen = state.questionChoice;
+  if (question?.kind === 'approval')
+    return approvalOverlay(question.request, state.approvals.length, size.width, {
+      choices: question.choices,
+      chosen,
     });
+  if (question?.kind === 'limit') {
+    const { ask } = question;
+    const session = state.summaries.find((s) => s.id === ask.sessionId)?.name ?? ask.sessionId;
+    const choices = question.choices.map((answer) => ({ answer, text: limitChoiceText(answer, ask) }));
+    return limitOverlay({ what: describeLimit(ask), session }, size.width, { choices, chosen });
+  }
   if (state.search !== null) return searchOverlay(state.search, size.width, size.height);
   const t = state.transcript;
   if (t === null) return null;

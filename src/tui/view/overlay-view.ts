@@ -1,5 +1,5 @@
 /**
- * What floats over the panes: a question waiting for an answer (approval) or a job's transcript. Pure:
+ * What floats over the panes: a question waiting for an answer (an approval, a limit reached) or a job's transcript. Pure:
  * the screen view places the box; these compute its title and lines.
  */
 import type { ApprovalAnswer, ApprovalRequest, SearchHit, SessionRecord } from '../../core/api.js';
@@ -21,28 +21,38 @@ const KIND_TEXT: Record<ApprovalRequest['kind'], string> = {
   project: "This project's config asks for settings that reach outside it",
 };
 
-const CHOICE_TEXT: Record<ApprovalAnswer, string> = {
+const APPROVAL_TEXT: Record<ApprovalAnswer, string> = {
   once: 'Allow once',
   always: 'Always (this session)',
   deny: 'Deny',
 };
 
-/** The answers in a row, the chosen one marked; `choices` left to right. */
-function choiceRow(choices: readonly ApprovalAnswer[], chosen: ApprovalAnswer | null): StyledLine {
-  return choices.flatMap((choice): Segment[] => [
-    seg(
-      choice === chosen ? `[ ${CHOICE_TEXT[choice]} ]` : `  ${CHOICE_TEXT[choice]}  `,
-      choice === chosen ? 'selected' : 'strong',
-    ),
+/** One answer in a question's box: its name in the state, and how its button reads. */
+export interface Choice<A extends string = string> {
+  answer: A;
+  text: string;
+}
+
+/** The answers in a row (left to right, the chosen one marked) and how to give one. */
+function answerLines(choices: readonly Choice[], chosen: string | null, w: number): StyledLine[] {
+  const row = choices.flatMap(({ answer, text }): Segment[] => [
+    seg(answer === chosen ? `[ ${text} ]` : `  ${text}  `, answer === chosen ? 'selected' : 'strong'),
     seg('  '),
   ]);
+  const how = [
+    seg(' ←/→ ', 'statusKey'),
+    seg(' choose  '),
+    seg(' Enter ', 'statusKey'),
+    seg(chosen === null ? ' answers once chosen; typing stays in the input' : ' answers'),
+  ];
+  return [...wrapLine(row, w), ...wrapLine(how, w)];
 }
 
 export function approvalOverlay(
   request: ApprovalRequest,
   waiting: number,
   width: number,
-  answer: { choices: readonly ApprovalAnswer[]; chosen: ApprovalAnswer | null },
+  answer: { choices: readonly ApprovalAnswer[]; chosen: string | null },
 ): OverlayView {
   const w = Math.max(10, width);
   const lines: StyledLine[] = [[seg(KIND_TEXT[request.kind], 'heading')]];
@@ -56,20 +66,25 @@ export function approvalOverlay(
       lines.push([seg(`… ${detail.length - DETAIL_LINES} more lines`, 'dim')]);
   }
   lines.push([]);
-  lines.push(choiceRow(answer.choices, answer.chosen));
-  lines.push(
-    ...wrapLine(
-      [
-        seg(' ←/→ ', 'statusKey'),
-        seg(' choose  '),
-        seg(' Enter ', 'statusKey'),
-        seg(answer.chosen === null ? ' answers once chosen; typing stays in the input' : ' answers'),
-      ],
-      w,
-    ),
-  );
+  const choices = answer.choices.map((a) => ({ answer: a, text: APPROVAL_TEXT[a] }));
+  lines.push(...answerLines(choices, answer.chosen, w));
   if (waiting > 1) lines.push([seg(`${waiting - 1} more waiting after this one`, 'dim')]);
   return { title: ' Approval needed ', lines };
+}
+
+/** A spending or token limit reached: `what` says which and how far, `session` where. */
+export function limitOverlay(
+  facts: { what: string; session: string },
+  width: number,
+  answer: { choices: readonly Choice[]; chosen: string | null },
+): OverlayView {
+  const w = Math.max(10, width);
+  const lines: StyledLine[] = [[seg('A limit stopped the turn', 'heading')]];
+  lines.push(...wrapLine([seg('session ', 'dim'), seg(sanitizeLine(facts.session), 'strong')], w));
+  lines.push(...wrapLine([seg(sanitizeLine(facts.what))], w));
+  lines.push([]);
+  lines.push(...answerLines(answer.choices, answer.chosen, w));
+  return { title: ' Limit reached ', lines };
 }
 
 /** A job's transcript (its child session) as lines, newest at the bottom. */
