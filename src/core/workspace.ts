@@ -13,7 +13,7 @@ import {
   IndexWatch,
   createSessions,
   startAgentSession,
-  summarize,
+  indexSummary,
   type HandleDeps,
   type SessionsDeps,
 } from './session/index.js';
@@ -157,7 +157,7 @@ export async function createWorkspace(
       return bus.on(name, listener);
     },
     doctor: async ({ reindex }) => {
-      if (reindex) await store.reindex((id, records) => summarize(id, records));
+      if (reindex) await store.reindex((id, records) => indexSummary(id, records));
       await sessions.purgeTrash();
       const report = await store.doctor();
       forwardWarnings();

@@ -5,7 +5,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import * as z from 'zod';
-import { readJsonFile, replacePrivateFile } from '../core/replace-file.js';
+import { readJsonFile, replaceFile } from '../core/replace-file.js';
 import { isAlive } from './private-files.js';
 
 const serverInfoSchema = z.object({
@@ -30,7 +30,7 @@ export async function readServerFile(dataDir: string): Promise<ServerInfo | null
 }
 
 export async function writeServerFile(dataDir: string, info: ServerInfo): Promise<void> {
-  await replacePrivateFile(serverFilePath(dataDir), `${JSON.stringify(info, null, 2)}\n`);
+  await replaceFile(serverFilePath(dataDir), `${JSON.stringify(info, null, 2)}\n`, { flush: false });
 }
 
 /** Removes the file if it is still this process's (another server may have replaced it since). */

@@ -7,7 +7,7 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { chmod, rm } from 'node:fs/promises';
 import { errnoCode, getErrorMessage } from '../core/errors.js';
-import { readJsonFile, replacePrivateFile } from '../core/replace-file.js';
+import { readJsonFile, replaceFile } from '../core/replace-file.js';
 import { generateToken, tokensEqual } from './auth.js';
 import { daemonPaths, type DaemonPaths } from './daemon-paths.js';
 import type { Hub } from './hub.js';
@@ -122,7 +122,7 @@ export async function startUnixServer(hub: Hub, options: UnixServerOptions): Pro
     token,
     started: new Date(options.now()).toISOString(),
   };
-  await replacePrivateFile(paths.info, `${JSON.stringify(info, null, 2)}\n`);
+  await replaceFile(paths.info, `${JSON.stringify(info, null, 2)}\n`, { flush: false });
   return {
     paths,
     close: async () => {

@@ -1,12 +1,7 @@
 /* eslint-disable no-control-regex -- these tests look for terminal control bytes on purpose */
 import { describe, expect, it } from 'vitest';
 import { buildItems } from '../../src/tui/view/conversation-items.js';
-import {
-  itemLines,
-  liveLines,
-  SCREEN_CAP,
-  summarizeArguments,
-} from '../../src/tui/view/conversation-lines.js';
+import { itemLines, liveLines, SCREEN_CAP, argumentsLine } from '../../src/tui/view/conversation-lines.js';
 import { LineCache, visibleWindow, type WindowInput } from '../../src/tui/view/conversation-window.js';
 import { LiveLines } from '../../src/tui/view/live-lines.js';
 import { lineText, type StyledLine } from '../../src/tui/text/styled.js';
@@ -114,7 +109,7 @@ describe('conversation lines', () => {
   });
 
   it('summarises tool arguments on one line, sanitised', () => {
-    expect(summarizeArguments('{"cmd":"ls\\u001b[2J -la","n":3}')).toBe('cmd: ls -la, n: 3');
+    expect(argumentsLine('{"cmd":"ls\\u001b[2J -la","n":3}')).toBe('cmd: ls -la, n: 3');
   });
 });
 

@@ -24,7 +24,7 @@ describe('sessions view', () => {
       cost: 0.1234,
       updatedAt: '2025-06-01T11:55:00Z',
     }),
-    summary({ id: 'm3', name: 'unpriced', order: 3, cost: null }),
+    summary({ id: 'm3', name: 'unpriced', order: 3, cost: null, costIncomplete: true }),
   ];
   const view = (over: Partial<Parameters<typeof sessionsView>[0]> = {}) =>
     sessionsView({
@@ -57,6 +57,13 @@ describe('sessions view', () => {
     const lines = text(view().lines(0, 100));
     const at = lines.findIndex((l) => l.includes('unpriced'));
     expect(lines[at + 1]).toBe('   0 msg · 0 tok · ?');
+  });
+
+  it('shows a session that made no request yet as -, not as an unknown cost', () => {
+    const fresh = summary({ id: 'f', name: 'fresh', order: 9, cost: null, costIncomplete: false });
+    expect(text(view({ summaries: [fresh], openId: null, cursor: null }).lines(0, 100))[2]).toBe(
+      '   0 msg · 0 tok · -',
+    );
   });
 
   it('shows tokens no request reported as ?, and reported ones even when others were not', () => {
@@ -188,10 +195,16 @@ describe('context view', () => {
   });
 
   it('cannot check an unknown cost against the limit, and says so', () => {
-    expect(text(contextView({ ...base, cost: null })).slice(-2)).toEqual([
+    expect(text(contextView({ ...base, cost: null, costIncomplete: true })).slice(-2)).toEqual([
       'Cost ? of $2.00',
       ' unknown price: limit cannot be checked',
     ]);
+  });
+
+  it('counts a session that made no request yet as nothing spent against the limit', () => {
+    expect(text(contextView({ ...base, cost: null, costIncomplete: false })).slice(-2)[0]).toBe(
+      'Cost - of $2.00 (0%)',
+    );
   });
 
   it('lists the files the model read that changed on disk since, sanitised', () => {

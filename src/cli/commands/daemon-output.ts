@@ -84,7 +84,7 @@ export class PlainOutput implements Peer {
         const figures =
           requests === 0
             ? ''
-            : ` · ${describeTurnUsage(known ? usage : null, complete ? 0 : 1)} · ${formatCost(cost, cost === null)}`;
+            : ` · ${describeTurnUsage(known ? usage : null, complete ? 0 : 1)} · ${formatCost(cost)}`;
         this.note(`[${sanitizeLine(text(frame.session_id))} · ${text(frame.turn_status)}${figures}]`);
         return;
       }

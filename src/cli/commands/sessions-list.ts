@@ -6,7 +6,7 @@ import type { SessionListing } from '../../core/listing.js';
 import type { SessionSummary } from '../../core/api.js';
 import { knownTokens } from '../../core/store/records.js';
 import { sanitizeLine } from '../../core/text/index.js';
-import { formatCount, relativeAge, sessionCost, table, totalTokens } from '../format/values.js';
+import { compactNumber, relativeAge, sessionCost, table, totalTokens } from '../format/values.js';
 import { EXIT, type ExitCode, type Output } from '../io.js';
 import type { SessionsAction } from '../parse.js';
 
@@ -31,7 +31,7 @@ export function sessionTable(
     sanitizeLine(s.name),
     relativeAge(s.updatedAt, now),
     String(s.messageCount),
-    unknownOr(knownTokens(s), (t) => formatCount(totalTokens(t))),
+    unknownOr(knownTokens(s), (t) => compactNumber(totalTokens(t))),
     sessionCost(s),
     sanitizeLine(s.model),
     ...(options.withProject ? [sanitizeLine(s.projectDir)] : []),

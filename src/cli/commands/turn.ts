@@ -129,7 +129,7 @@ export async function runOneTurn(
       ...(outcome.error ? { error: { code: outcome.error.code, message: outcome.error.message } } : {}),
     });
   } else if (totals.requests > 0) {
-    const cost = formatCost(totals.cost, totals.cost === null);
+    const cost = formatCost(totals.cost);
     const finish =
       outcome.finishReason === 'length' || outcome.finishReason === 'content_filter'
         ? ` (${outcome.finishReason})`

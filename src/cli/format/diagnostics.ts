@@ -3,7 +3,7 @@ import type { BudgetFacts, OctoEvents } from '../../core/events.js';
 import { assertNever } from '../../core/errors.js';
 import type { CompactionTrigger, LockHolder, StoreWarning, ToolCall } from '../../core/api.js';
 import { plural, sanitizeLine } from '../../core/text/index.js';
-import { formatCount } from './values.js';
+import { compactNumber } from './values.js';
 
 /** Characters of tool arguments and results shown on one stderr line. */
 const PREVIEW_CHARS = 120;
@@ -55,7 +55,7 @@ export function describeBudget(facts: BudgetFacts): string {
 
 /** "compression failed (auto): <reason>; the context was left as it was; next automatic try at 108k tokens". */
 export function describeCompressionFailed(event: OctoEvents['context.compactionFailed']): string {
-  const at = event.tokens === undefined ? '' : ` at ${formatCount(event.tokens)} tokens`;
+  const at = event.tokens === undefined ? '' : ` at ${compactNumber(event.tokens)} tokens`;
   if (event.octoNext === true)
     return `warning: compression failed${at} (${triggerName(event.trigger)}): ${clip(event.reason)}; the request would not fit the window, so octo compresses without the model`;
   const next =
@@ -63,7 +63,7 @@ export function describeCompressionFailed(event: OctoEvents['context.compactionF
       ? ''
       : event.retryAt === null
         ? '; automatic compression waits until the request would not fit the window, then octo summarises without the model'
-        : `; the next automatic try comes at ${formatCount(event.retryAt)} tokens`;
+        : `; the next automatic try comes at ${compactNumber(event.retryAt)} tokens`;
   return `warning: compression failed${at} (${triggerName(event.trigger)}): ${clip(event.reason)}; the context was left as it was${next}`;
 }
 
@@ -75,7 +75,7 @@ export function describeCompacted(event: OctoEvents['context.compacted']): strin
     ...(event.form === 'prose' ? ['the summariser wrote prose'] : []),
     ...(event.form === 'octo' ? ['by octo, without a model'] : []),
   ];
-  return `compressed ${plural(event.messages, 'message')}: ${formatCount(event.tokensBefore)} → ${formatCount(event.tokensAfter)} tokens (${how.join(', ')})`;
+  return `compressed ${plural(event.messages, 'message')}: ${compactNumber(event.tokensBefore)} → ${compactNumber(event.tokensAfter)} tokens (${how.join(', ')})`;
 }
 
 function triggerName(trigger: CompactionTrigger): string {

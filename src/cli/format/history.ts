@@ -56,7 +56,7 @@ function messageLines(record: MessageRecord, dataDir: string, sessionId: string)
   const facts = [
     record.model ?? '',
     record.usage ? describeUsage(record.usage) : record.usage === null ? 'usage unknown' : '',
-    record.cost !== undefined ? formatCost(record.cost, record.cost === null) : '',
+    record.cost !== undefined ? formatCost(record.cost) : '',
     finishNote(record),
     ...flags,
   ].filter((f) => f !== '');
@@ -106,10 +106,10 @@ function recordLines(record: SessionRecord, dataDir: string, sessionId: string):
     case 'compaction':
       if (record.failed !== undefined)
         return [
-          `#${record.seq} compression failed at ${record.tokensBefore} tokens: ${sanitizeLine(record.failed)} · ${formatCost(record.cost, record.cost === null)}`,
+          `#${record.seq} compression failed at ${record.tokensBefore} tokens: ${sanitizeLine(record.failed)} · ${formatCost(record.cost)}`,
         ];
       return [
-        `#${record.seq} summary of ${record.compactedSeqs.length} earlier messages${record.undone === true ? ' (undone)' : ''} · ${record.tokensBefore} → ${record.tokensAfter} tokens · ${formatCost(record.cost, record.cost === null)}`,
+        `#${record.seq} summary of ${record.compactedSeqs.length} earlier messages${record.undone === true ? ' (undone)' : ''} · ${record.tokensBefore} → ${record.tokensAfter} tokens · ${formatCost(record.cost)}`,
         indent(sanitizeText(record.summary)),
       ];
     case 'knowledge':

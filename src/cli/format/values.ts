@@ -1,5 +1,8 @@
 /** Small formatters shared by the human-readable outputs. */
 import type { SessionSummary, Usage } from '../../core/api.js';
+import { formatTotalCost } from '../../core/text/index.js';
+
+export { compactNumber, formatCost } from '../../core/text/index.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -7,28 +10,8 @@ const DAY = 24 * HOUR;
 /** Beyond a month a date reads better than "45d ago". */
 const DATE_AFTER = 30 * DAY;
 
-/** Below this a four-decimal amount would read $0.0000. */
-const SMALLEST_SHOWN = 0.0001;
-
-/** An unknown price shows as "?", never as $0; no request yet shows as "-". */
-export function formatCost(cost: number | null | undefined, incomplete = false): string {
-  if (cost === undefined) return '-';
-  if (cost === null) return incomplete ? '?' : '-';
-  // A known but tiny cost must not read as free.
-  const tiny = cost > 0 && cost < SMALLEST_SHOWN;
-  const amount = tiny ? `<$${SMALLEST_SHOWN}` : cost < 1 ? `$${cost.toFixed(4)}` : `$${cost.toFixed(2)}`;
-  return incomplete ? `${amount}+?` : amount;
-}
-
 export function sessionCost(summary: Pick<SessionSummary, 'cost' | 'costIncomplete'>): string {
-  return formatCost(summary.cost, summary.costIncomplete);
-}
-
-/** 1234 → "1.2k", 2_500_000 → "2.5M": lists need magnitude, not digits. */
-export function formatCount(count: number): string {
-  if (count < 1000) return String(count);
-  if (count < 1_000_000) return `${(count / 1000).toFixed(count < 10_000 ? 1 : 0)}k`;
-  return `${(count / 1_000_000).toFixed(1)}M`;
+  return formatTotalCost(summary.cost, summary.costIncomplete);
 }
 
 export function totalTokens(usage: Usage): number {

@@ -4,10 +4,11 @@
  * but checks it against the schema only when the files changed since they last passed: loading the
  * schema costs more than the whole listing.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { errnoCode } from '../errors.js';
+import { replaceFile } from '../replace-file.js';
 
 /** Changes when what counts as a clean config could change without the files changing. */
 const FINGERPRINT_FORMAT = 'octo-config-ok 1';
@@ -58,18 +59,16 @@ export async function isKnownGood(dataDir: string, fingerprint: string): Promise
 export async function rememberKnownGood(dataDir: string, fingerprint: string): Promise<boolean> {
   if (await isKnownGood(dataDir, fingerprint)) return true;
   const file = stampPath(dataDir);
-  const temp = `${file}.${randomBytes(6).toString('hex')}~`;
   try {
     // Never the data folder itself: a command that only reads must not create it.
     await mkdir(path.dirname(file), { mode: 0o700 }).catch((error: unknown) => {
       if (errnoCode(error) !== 'EEXIST') throw error;
     });
-    await writeFile(temp, fingerprint, { mode: 0o600 });
-    await rename(temp, file);
+    // A cache: losing it to a crash costs one schema check, not worth a flush on the way to a listing.
+    await replaceFile(file, fingerprint, { flush: false });
     return true;
   } catch (error) {
     if (errnoCode(error) === undefined) throw error;
-    await rm(temp, { force: true }).catch(() => undefined);
     return false;
   }
 }

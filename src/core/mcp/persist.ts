@@ -1,8 +1,9 @@
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse, stringify, TomlError } from 'smol-toml';
 import { configSchema, type McpServerConfig } from '../config/index.js';
 import { errnoCode, OctoError } from '../errors.js';
+import { replaceFile } from '../replace-file.js';
 
 async function readText(file: string): Promise<string> {
   try {
@@ -46,9 +47,6 @@ export async function persistServer(file: string, spec: McpServerConfig): Promis
     return `adding it would make ${file} invalid (${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''})`;
   }
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, after, { mode: 0o600 });
-  await chmod(temp, 0o600);
-  await rename(temp, file);
+  await replaceFile(file, after);
   return null;
 }

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { errnoCode, getErrorMessage } from '../errors.js';
 import { isString, isStringArray, recordOf } from '../text/index.js';
+import { replaceFile } from '../replace-file.js';
 
 /**
  * What octo learned about repositories, in `<data>/projects.json`: each repository's first commit
@@ -82,11 +82,9 @@ export class ProjectCache {
   /** Writes the cache if it changed (aside, then renamed over); the reason when it could not. */
   async save(): Promise<string | null> {
     if (!this.changed) return null;
-    const temp = `${this.file}.${randomBytes(4).toString('hex')}~`;
     try {
       await mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
-      await writeFile(temp, `${JSON.stringify(this.data)}\n`, { mode: 0o600 });
-      await rename(temp, this.file);
+      await replaceFile(this.file, `${JSON.stringify(this.data)}\n`);
       this.changed = false;
       return null;
     } catch (error) {

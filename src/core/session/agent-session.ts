@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AgentSessionInit } from '../jobs/index.js';
 import { OpenSession, type HandleDeps } from './handle.js';
-import { summarize } from './summary.js';
+import { indexSummary } from './summary.js';
 
 function childName(agent: string): string {
   return `${agent}-${randomBytes(4).toString('hex')}`.slice(0, 64);
@@ -26,7 +26,7 @@ export async function startAgentSession(
   const child = new OpenSession(
     { ...deps, tools: init.tools, systemPrompt: () => init.systemPrompt },
     { kind: 'writer', writer },
-    summarize(writer.id, writer.records()),
+    indexSummary(writer.id, writer.records()),
   );
   await child.saveSummary();
   deps.bus.emit('session.listChanged', { reason: 'created' });

@@ -1,10 +1,16 @@
 import { assertNever } from '../errors.js';
-import { toJsonText } from '../text/index.js';
+import { formatCost, toJsonText } from '../text/index.js';
 import { knownTokens, type FinishReason, type SessionRecord, type SessionSummary } from '../store/index.js';
 
-function formatCost(cost: number | null | undefined): string {
+/** A session's total: known, partly known, unknown, or nothing spent yet. */
+function summaryCost({ cost, costIncomplete }: SessionSummary): string {
+  if (cost === null) return costIncomplete ? 'cost unknown' : 'no requests yet';
+  return costIncomplete ? `${formatCost(cost)} (some requests unknown)` : formatCost(cost);
+}
+
+function costText(cost: number | null | undefined): string {
   if (cost === undefined) return '';
-  return cost === null ? 'cost unknown' : `$${cost.toFixed(4)}`;
+  return cost === null ? 'cost unknown' : formatCost(cost);
 }
 
 /** The finish reasons after which a reply is not whole, as the export says them. */
@@ -33,9 +39,9 @@ function recordToMarkdown(record: SessionRecord): string {
         (a) => `- attached ${a.type} ${a.name} (${a.bytes} bytes, ${a.sha256})`,
       );
       const usage = record.usage
-        ? `_${record.model ?? ''} · ${record.usage.input} in / ${record.usage.output} out · ${formatCost(record.cost)}_`
+        ? `_${record.model ?? ''} · ${record.usage.input} in / ${record.usage.output} out · ${costText(record.cost)}_`
         : record.usage === null
-          ? `_${record.model ?? ''} · usage unknown · ${formatCost(record.cost)}_`
+          ? `_${record.model ?? ''} · usage unknown · ${costText(record.cost)}_`
           : '';
       const reasoning = (record.reasoning ?? '') === '' ? '' : reasoningBlock(record.reasoning ?? '');
       const finish = FINISH_NOTES[record.finishReason ?? 'stop'];
@@ -71,7 +77,7 @@ export function exportSession(
     `- model: ${summary.model}`,
     `- messages: ${summary.messageCount}`,
     `- tokens: ${exportTokens(summary)}`,
-    `- cost: ${formatCost(summary.cost)}${summary.costIncomplete ? ' (some requests unknown)' : ''}`,
+    `- cost: ${summaryCost(summary)}`,
   ];
   const body = records.map(recordToMarkdown).filter((t) => t !== '');
   return `${[...header, '', ...body].join('\n\n').replace(/\n{3,}/g, '\n\n')}\n`;

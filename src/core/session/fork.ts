@@ -12,7 +12,7 @@ import type {
 } from '../store/index.js';
 import { mediaPath } from './media.js';
 import { danglingToolCalls, interruptedResult } from './repair.js';
-import { summarize } from './summary.js';
+import { indexSummary } from './summary.js';
 
 /** Commands that make the origin what it is (its name, its place in the trash): the fork has its own. */
 const IDENTITY_COMMANDS = new Set<CommandRecord['command']>(['create', 'rename', 'trash', 'restore']);
@@ -133,7 +133,7 @@ export async function forkSession(
         },
       });
     }
-    const stored = await deps.store.putSummary(summarize(writer.id, writer.records()));
+    const stored = await deps.store.putSummary(indexSummary(writer.id, writer.records()));
     deps.bus.emit('session.listChanged', { reason: 'created' });
     return stored;
   } finally {

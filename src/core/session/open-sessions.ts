@@ -10,7 +10,7 @@ import { movedHere, reattachRecord } from './reattach.js';
 import { danglingToolCalls, interruptedResult } from './repair.js';
 import { readResumePoint, resumePointPath } from './resume-point.js';
 import type { SessionCatalog } from './session-catalog.js';
-import { summarize } from './summary.js';
+import { indexSummary } from './summary.js';
 import type { SessionSummary } from '../store/index.js';
 
 export interface SessionsDeps extends HandleDeps {
@@ -83,7 +83,7 @@ export class OpenSessions {
     const handle = new OpenSession(
       this.deps,
       { kind: 'writer', writer },
-      summarize(writer.id, writer.records()),
+      indexSummary(writer.id, writer.records()),
     );
     await handle.saveSummary();
     await this.linkProject(handle, { catchUp: false });
@@ -140,7 +140,7 @@ export class OpenSessions {
     const handle = new OpenSession(
       this.deps,
       { kind: 'writer', writer },
-      resumed?.summary ?? summarize(summary.id, writer.records()),
+      resumed?.summary ?? indexSummary(summary.id, writer.records()),
       resumed,
     );
     for (const call of danglingToolCalls(writer.records())) {

@@ -1,9 +1,10 @@
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { CatchUp } from '../api.js';
 import type { Env } from '../deps.js';
 import { errnoCode, getErrorMessage } from '../errors.js';
 import type { EventBus } from '../events.js';
+import { replaceFile } from '../replace-file.js';
 import { changesSince, type ProjectWatchers, type WatchLease } from '../project/index.js';
 import { fileToolPath, filesRead } from './files-read.js';
 import { catchUpMatters, catchUpNote, filesChangedNote } from './project-notes.js';
@@ -210,7 +211,7 @@ export class ProjectLink {
     const file = this.baselineFile();
     try {
       await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-      await writeFile(file, JSON.stringify(this.stale.baselines()), { mode: 0o600 });
+      await replaceFile(file, JSON.stringify(this.stale.baselines()), { flush: false });
     } catch (error) {
       this.warn(file, error);
     }

@@ -8,7 +8,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { readJsonFile, replacePrivateFile } from '../replace-file.js';
+import { readJsonFile, replaceFile } from '../replace-file.js';
 import { isSessionSummary, type FileState, type SessionRecord, type SessionSummary } from '../store/index.js';
 
 const VERSION = 1;
@@ -44,7 +44,7 @@ export async function readResumePoint(file: string): Promise<ResumePoint | null>
 /** Replaces the file atomically, private to the user like the rest of the data folder. */
 export async function writeResumePoint(file: string, point: ResumePoint): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  await replacePrivateFile(file, JSON.stringify(point));
+  await replaceFile(file, JSON.stringify(point), { flush: false });
 }
 
 /**

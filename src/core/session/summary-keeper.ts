@@ -1,7 +1,7 @@
 import type { EventBus } from '../events.js';
 import { getErrorMessage, isOctoError } from '../errors.js';
 import type { SessionStore } from '../store/types.js';
-import { sameSummary, summarize, summarizeFrom } from './summary.js';
+import { sameSummary, indexSummary, indexSummaryFrom } from './summary.js';
 import type { SessionRecord, SessionSummary } from '../store/index.js';
 
 export interface SummaryKeeperDeps {
@@ -70,7 +70,7 @@ export class SummaryKeeper {
   /** A read-only view read its writer's records: the summary as they make it, not saved (not ours). */
   follow(records: readonly SessionRecord[]): void {
     this.current = {
-      ...summarize(this.deps.id, records, this.current.contextTokens),
+      ...indexSummary(this.deps.id, records, this.current.contextTokens),
       order: this.current.order,
     };
     this.deps.bus.emit('session.updated', { summary: this.current });
@@ -80,9 +80,9 @@ export class SummaryKeeper {
   fresh(): SessionSummary {
     const base = this.deps.base?.() ?? null;
     const records = this.deps.records();
-    if (base === null) return summarize(this.deps.id, records, this.deps.contextTokens());
+    if (base === null) return indexSummary(this.deps.id, records, this.deps.contextTokens());
     const after = records.filter((record) => record.seq > base.upToSeq);
-    return summarizeFrom(base.summary, after, this.deps.contextTokens());
+    return indexSummaryFrom(base.summary, after, this.deps.contextTokens());
   }
 
   private async put(fresh: SessionSummary): Promise<SessionSummary> {

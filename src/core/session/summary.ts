@@ -31,7 +31,11 @@ export function sameSummary(a: SessionSummary, b: SessionSummary): boolean {
   return isDeepStrictEqual(restA, restB);
 }
 
-export function summarize(id: string, records: readonly SessionRecord[], contextTokens = 0): SessionSummary {
+export function indexSummary(
+  id: string,
+  records: readonly SessionRecord[],
+  contextTokens = 0,
+): SessionSummary {
   const at = records[0]?.at ?? new Date(0).toISOString();
   const empty: SessionSummary = {
     id,
@@ -51,16 +55,16 @@ export function summarize(id: string, records: readonly SessionRecord[], context
     lastPreview: '',
     trashedAt: null,
   };
-  return summarizeFrom(empty, records, contextTokens);
+  return indexSummaryFrom(empty, records, contextTokens);
 }
 
 /**
  * `base` (the summary of the records before) with `records` applied, so that a session opened from a
  * resume point sums its new records onto the summary it was closed with:
- * summarizeFrom(summarize(id, a), b) equals summarize(id, [...a, ...b]), cost sums included (the same
+ * indexSummaryFrom(indexSummary(id, a), b) equals indexSummary(id, [...a, ...b]), cost sums included (the same
  * additions in the same order).
  */
-export function summarizeFrom(
+export function indexSummaryFrom(
   base: SessionSummary,
   records: readonly SessionRecord[],
   contextTokens = base.contextTokens,

@@ -1,9 +1,9 @@
-import { open, rename, rm } from 'node:fs/promises';
-import path from 'node:path';
+import { open } from 'node:fs/promises';
 import { OctoError, errnoCode, getErrorMessage } from '../errors.js';
+import { FILE_MODE, replaceFile } from '../replace-file.js';
 
+export { FILE_MODE };
 /** Conversations are private; nobody else on the machine may read them. */
-export const FILE_MODE = 0o600;
 export const DIR_MODE = 0o700;
 
 export interface StoreFaults {
@@ -71,8 +71,7 @@ export class StoreIo {
 
   /** Replaces a file all at once, NeDB-style: write `file~`, flush, rename over. A crash leaves old or new. */
   async writeAtomic(file: string, data: string): Promise<void> {
-    await this.replace(file, data);
-    await this.syncDir(path.dirname(file));
+    await replaceFile(file, data, { temp: `${file}~`, beforeWrite: () => this.beforeWrite() });
   }
 
   /**
@@ -81,30 +80,11 @@ export class StoreIo {
    * the machine itself has gone down; each flush is a disk round trip on the way to the first request.
    */
   async replaceUnflushed(file: string, data: string): Promise<void> {
-    await this.replace(file, data, false);
-  }
-
-  private async replace(file: string, data: string, flush = true): Promise<void> {
-    const temp = `${file}~`;
-    // A leftover temp file may carry loose permissions that `open` would keep; start from nothing.
-    await rm(temp, { force: true });
-    await this.writeNew(temp, data, flush);
-    await rename(temp, file);
+    await replaceFile(file, data, { temp: `${file}~`, flush: false, beforeWrite: () => this.beforeWrite() });
   }
 
   async syncFile(file: string): Promise<void> {
     const handle = await open(file, 'r+');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  }
-
-  /** Makes a rename durable; Windows cannot open folders for flushing. */
-  async syncDir(dir: string): Promise<void> {
-    if (process.platform === 'win32') return;
-    const handle = await open(dir, 'r');
     try {
       await handle.sync();
     } finally {

@@ -15,14 +15,14 @@ function abortWith(search: SearchRebuild): (error: unknown) => Promise<never> {
   };
 }
 
-export type Summarize = (id: string, records: readonly SessionRecord[]) => SessionSummary;
+export type IndexSummaryOf = (id: string, records: readonly SessionRecord[]) => SessionSummary;
 
 /**
  * Rebuilds index.db from the session files (it is only a cache, docs/architecture.md "Data"). Files are read without
  * writing; a damaged one is skipped and reported. The oldest-changed file gets the lowest order, so
  * "most recent" survives the rebuild. Returns the number of sessions indexed.
  */
-export async function reindexSessions(ctx: StoreContext, summarize: Summarize): Promise<number> {
+export async function reindexSessions(ctx: StoreContext, indexSummary: IndexSummaryOf): Promise<number> {
   await ensureDataDirs(ctx);
   return withIndexLock(ctx.layout, ctx, async () => {
     const summaries: SessionSummary[] = [];
@@ -42,7 +42,7 @@ export async function reindexSessions(ctx: StoreContext, summarize: Summarize): 
         ctx.warnings.push({ kind: 'storeIssue', path: file.path, message: `Not indexed: ${error.message}` });
         continue;
       }
-      summaries.push({ ...summarize(file.id, records), id: file.id, order: summaries.length + 1 });
+      summaries.push({ ...indexSummary(file.id, records), id: file.id, order: summaries.length + 1 });
       await search.add(file.id, records).catch(abortWith(search));
     }
     await search.finish();

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { appendFile, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { errnoCode, getErrorMessage } from '../errors.js';
 import type { SessionRecord } from './records.js';
@@ -9,6 +8,7 @@ import { indexedDoc, readDocs, renameIfThere, sizeOf, stamp } from './search-fil
 import { acquireSearchLock, withSearchLock, type SearchIndexContext } from './search-lock.js';
 import { runQuery, type IndexHit, type QueryWord } from './search-query.js';
 import { SegmentReader } from './search-segment.js';
+import { replaceFile } from '../replace-file.js';
 
 /** The tail becomes a segment past this size (parsing it is part of every query). */
 const TAIL_FLUSH_BYTES = 1024 * 1024;
@@ -222,9 +222,7 @@ export class SearchIndex {
   }
 
   private async writeManifest(manifest: Manifest): Promise<void> {
-    const temp = path.join(this.dir, `${MANIFEST}.${randomBytes(4).toString('hex')}~`);
-    await appendFile(temp, JSON.stringify(manifest), { mode: FILE_MODE, flag: 'wx' });
-    await rename(temp, path.join(this.dir, MANIFEST));
+    await replaceFile(path.join(this.dir, MANIFEST), JSON.stringify(manifest));
   }
 
   private async ensureDir(): Promise<void> {

@@ -1,7 +1,7 @@
-import { open, rename, type FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { OctoError } from '../errors.js';
-import { FILE_MODE } from './io.js';
 import { ByteWriter } from './search-varint.js';
+import { replaceFile } from '../replace-file.js';
 
 /**
  * An immutable segment of the search index, one file:
@@ -88,9 +88,7 @@ export async function writeSegmentFile(file: string, parts: SegmentParts): Promi
   const preamble = Buffer.alloc(PREAMBLE_BYTES);
   preamble.write(MAGIC, 0, 'latin1');
   preamble.writeUInt32LE(headerBytes.length, 8);
-  const temp = `${file}~`;
-  const handle = await open(temp, 'w', FILE_MODE);
-  try {
+  await replaceFile(file, async (handle) => {
     await handle.writev([
       preamble,
       headerBytes,
@@ -98,11 +96,7 @@ export async function writeSegmentFile(file: string, parts: SegmentParts): Promi
       Buffer.from(dictionary.join('')),
       postings.toBuffer(),
     ]);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temp, file);
+  });
   return PREAMBLE_BYTES + headerBytes.length + parts.docs.length + dictBytes + postings.length;
 }
 

@@ -78,7 +78,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
         upsertSummary(ctx.layout, indexPrepareContext(ctx), { ...summary, id: assertSafeId(summary.id) }),
       ),
     removeSummary: (id) => underIndexLock(() => deleteSummary(ctx.layout, indexPrepareContext(ctx), id)),
-    reindex: (summarize) => reindexSessions(ctx, summarize),
+    reindex: (indexSummary) => reindexSessions(ctx, indexSummary),
     search: (text, searchOptions) => searchStore(ctx.search, ctx.layout, warnings, text, searchOptions),
     mediaDir: (id) => ctx.layout.mediaDir(id),
     watchSession: async (id, onChange) => {
@@ -187,7 +187,7 @@ async function createEmptyFile(ctx: StoreContext): Promise<string> {
   throw new OctoError('internal', `Could not find a free session id in ${ctx.layout.sessionsDir}.`);
 }
 
-/** What `summarize` makes of the create record alone; `order` is set by the index. */
+/** What `indexSummary` makes of the create record alone; `order` is set by the index. */
 function initialSummary(id: string, init: CreateInit, at: string): SessionSummary {
   return {
     id,

@@ -125,7 +125,7 @@ export interface SessionStore {
   putSummary(summary: SessionSummary): Promise<SessionSummary>;
   removeSummary(id: string): Promise<void>;
   /** Rebuilds index.db and the search index from the session files. */
-  reindex(summarize: (id: string, records: readonly SessionRecord[]) => SessionSummary): Promise<number>;
+  reindex(indexSummary: (id: string, records: readonly SessionRecord[]) => SessionSummary): Promise<number>;
   /** Ranked full-text hits from the search index, with snippets (see store/search-index.ts). */
   search(text: string, options: StoreSearchOptions): Promise<StoreSearchHit[]>;
   /** Where a session's media files are (it may not exist). */

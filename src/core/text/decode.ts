@@ -1,3 +1,5 @@
+import { withThousands } from './numbers.js';
+
 /** How many leading bytes decide whether content is binary. */
 const SNIFF_BYTES = 8192;
 
@@ -43,14 +45,6 @@ export function headOf(text: string, end: number): string {
 export function tailOf(text: string, count: number): string {
   const start = Math.max(0, text.length - Math.max(0, count));
   return /[\uDC00-\uDFFF]/.test(text.charAt(start)) ? text.slice(start + 1) : text.slice(start);
-}
-
-/**
- * 12,345 — by hand: the first toLocaleString of a process sets up ICU's number formatting, 20-30 ms
- * of a resume that draws one such figure.
- */
-export function withThousands(n: number): string {
-  return String(Math.round(n)).replace(/\B(?=(\d{3})+$)/g, ',');
 }
 
 /**

@@ -1,7 +1,8 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OctoError, errnoCode } from '../errors.js';
 import { isCount, recordOf } from '../text/index.js';
+import { replaceFile } from '../replace-file.js';
 
 /**
  * Exact counts of one session's texts, kept beside the data so that a resumed session decides about
@@ -40,11 +41,9 @@ export async function readTokenCache(file: string): Promise<Array<[string, numbe
 /** Replaces the file atomically, private to the user like the rest of the data folder. */
 export async function writeTokenCache(file: string, counts: Iterable<[string, number]>): Promise<void> {
   const body = JSON.stringify({ version: CACHE_VERSION, counts: Object.fromEntries(counts) });
-  const temp = `${file}~`;
   try {
     await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-    await writeFile(temp, body, { mode: 0o600 });
-    await rename(temp, file);
+    await replaceFile(file, body);
   } catch (error) {
     throw new OctoError('store_io', `Could not write the token cache ${file}.`, { cause: error });
   }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import * as z from 'zod';
 import { errnoCode, getErrorMessage } from '../errors.js';
-import { readJsonFile, replacePrivateFile } from '../replace-file.js';
+import { readJsonFile, replaceFile } from '../replace-file.js';
 import type { ChildNotes } from './types.js';
 
 const run = promisify(execFile);
@@ -99,7 +99,7 @@ export class ChildRegistry implements ChildNotes {
       if (owner === null || started === null) return;
       const record: ChildRecord = { pid, started, command: command.slice(0, 200), owner };
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
-      await replacePrivateFile(this.file(pid), `${JSON.stringify(record)}\n`);
+      await replaceFile(this.file(pid), `${JSON.stringify(record)}\n`, { flush: false });
     } catch (error) {
       this.onError(`Process ${pid} could not be noted in ${this.dir}: ${getErrorMessage(error)}`);
     }

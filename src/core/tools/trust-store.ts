@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as z from 'zod';
 import { errnoCode, OctoError } from '../errors.js';
+import { replaceFile } from '../replace-file.js';
 
 const TRUST_FILE = 'trust.json';
 
@@ -85,11 +86,7 @@ export class TrustStore {
     const data = await this.load();
     edit(data);
     await mkdir(this.dataDir, { recursive: true, mode: 0o700 });
-    const file = path.join(this.dataDir, TRUST_FILE);
-    const temp = `${file}.${process.pid}.tmp`;
-    await writeFile(temp, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 });
-    await chmod(temp, 0o600);
-    await rename(temp, file);
+    await replaceFile(path.join(this.dataDir, TRUST_FILE), `${JSON.stringify(data, null, 2)}\n`);
   }
 
   private async load(): Promise<TrustFile> {

@@ -14,7 +14,7 @@ import type { AppState } from './state.js';
 const RAISE_FACTOR = 1.5;
 
 function amount(limit: BudgetFacts['limit'], n: number): string {
-  return limit === 'session_tokens' ? `${compactNumber(n)} tokens` : formatCost(n);
+  return limit === 'session_tokens' ? `${compactNumber(n)} tokens` : formatCost(n, { cents: true });
 }
 
 export function describeLimit({ limit, used, max }: BudgetFacts): string {
@@ -23,7 +23,8 @@ export function describeLimit({ limit, used, max }: BudgetFacts): string {
     request_spending: 'request spending',
     session_tokens: 'session tokens',
   }[limit];
-  const show = (n: number): string => (limit === 'session_tokens' ? compactNumber(n) : formatCost(n));
+  const show = (n: number): string =>
+    limit === 'session_tokens' ? compactNumber(n) : formatCost(n, { cents: true });
   return `${what} ${show(used)} of ${show(max)}`;
 }
 

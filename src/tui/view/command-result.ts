@@ -12,7 +12,7 @@ import type {
 import type { BudgetFacts } from '../../core/events.js';
 import { plural } from '../../core/text/index.js';
 import { threshold } from './context-view.js';
-import { compactNumber, formatCost } from './format.js';
+import { compactNumber, formatCost, formatTotalCost } from './format.js';
 
 /** A note's headline and the lines under it (table rows keep their columns). */
 export interface ResultNote {
@@ -69,7 +69,8 @@ function tokensLine(i: SessionInfo): string {
 }
 
 function limitLine({ limit, used, max }: BudgetFacts): string {
-  const show = (n: number): string => (limit === 'session_tokens' ? compactNumber(n) : formatCost(n));
+  const show = (n: number): string =>
+    limit === 'session_tokens' ? compactNumber(n) : formatCost(n, { cents: true });
   return `${limit.replace('_', ' ')} ${show(used)} of ${show(max)}`;
 }
 
@@ -87,7 +88,7 @@ export function infoNote(i: SessionInfo): ResultNote {
     ['Tokens', tokensLine(i)],
     [
       'Cost',
-      `${formatCost(i.cost.total, i.cost.incomplete)} total · ${bySource((s) => formatCost(i.cost.bySource[s]))}`,
+      `${formatTotalCost(i.cost.total, i.cost.incomplete, { cents: true })} total · ${bySource((s) => formatCost(i.cost.bySource[s], { cents: true }))}`,
     ],
     ['Requests', `${i.requests.total} total · ${bySource((s) => String(i.requests.bySource[s]))}`],
     [
@@ -155,6 +156,6 @@ export function knowledgeNote(
 export function compactionFigures(f: CompactionFigures): string {
   const knowledge =
     f.knowledgeAdded > 0 ? `, ${plural(f.knowledgeAdded, 'knowledge entry', 'knowledge entries')} added` : '';
-  const cost = f.cost === null ? '' : `, cost ${formatCost(f.cost)}`;
+  const cost = f.cost === null ? '' : `, cost ${formatCost(f.cost, { cents: true })}`;
   return `${plural(f.messages, 'message')}: ${compactNumber(f.tokensBefore)} → ${compactNumber(f.tokensAfter)} tokens${knowledge}${cost}`;
 }

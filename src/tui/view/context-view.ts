@@ -4,7 +4,7 @@ import type { Usage } from '../../core/api.js';
 import { sanitizeLine } from '../../core/text/index.js';
 import { seg, type StyledLine, type StyleKey } from '../text/styled.js';
 import { fit } from '../text/width.js';
-import { compactNumber, formatCost } from './format.js';
+import { compactNumber, formatCost, formatTotalCost } from './format.js';
 
 /** Share of the window (or budget) at which the bar turns to warning, then danger colours. */
 const WARN_SHARE = 0.7;
@@ -141,12 +141,13 @@ export function contextView(input: ContextInput): StyledLine[] {
 }
 
 function costLines(input: ContextInput, w: number): StyledLine[] {
-  const cost = formatCost(input.cost, input.costIncomplete);
+  const cost = formatTotalCost(input.cost, input.costIncomplete, { cents: true });
   if (input.spendingLimit === undefined)
     return [[seg('Cost ', 'strong'), seg(cost), seg(' · no limit set', 'dim')]];
-  const limit = formatCost(input.spendingLimit);
+  const limit = formatCost(input.spendingLimit, { cents: true });
   const head: StyledLine = [seg('Cost ', 'strong'), seg(`${cost} of ${limit}`)];
-  if (input.cost === null) return [head, [seg(' unknown price: limit cannot be checked', 'warning')]];
-  const share = input.cost / input.spendingLimit;
+  if (input.cost === null && input.costIncomplete)
+    return [head, [seg(' unknown price: limit cannot be checked', 'warning')]];
+  const share = (input.cost ?? 0) / input.spendingLimit;
   return [[...head, seg(` (${percent(share)})`, 'dim')], bar(share, Math.max(4, w))];
 }

@@ -73,7 +73,7 @@ function header(role: string, extra: Segment[]): Segment[] {
 }
 
 /** A one-line summary of tool arguments: `path: src/a.ts, limit: 20`. */
-export function summarizeArguments(raw: string): string {
+export function argumentsLine(raw: string): string {
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
@@ -133,7 +133,7 @@ function toolLines(
   const head: Segment[] = [
     seg(`${INDENT}${mark} ⚙ ${name}`, headStyle),
     seg(' '),
-    seg(summarizeArguments(item.call.arguments), 'dim'),
+    seg(argumentsLine(item.call.arguments), 'dim'),
   ];
   const facts = resultFacts(item, o.busy);
   const room = Math.max(1, width - facts.text.length - 3);

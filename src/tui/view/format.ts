@@ -1,19 +1,5 @@
-/** Number formats shared by the panes. */
-
-/** 1234 → "1.2k", 1234567 → "1.2M". */
-export function compactNumber(n: number): string {
-  if (n < 1000) return String(Math.round(n));
-  if (n < 1_000_000) return `${(n / 1000).toFixed(n < 10_000 ? 1 : 0)}k`;
-  return `${(n / 1_000_000).toFixed(n < 10_000_000 ? 1 : 0)}M`;
-}
-
-/** Cost in USD; null (unknown) is "?", never $0 (a free-looking session that is not). */
-export function formatCost(cost: number | null, incomplete = false): string {
-  if (cost === null) return '?';
-  // Sub-cent costs are real but a row has no room for four decimals.
-  const text = cost < 0.01 && cost > 0 ? '<$0.01' : `$${cost.toFixed(2)}`;
-  return incomplete ? `${text}+?` : text;
-}
+/** Formats of the panes; numbers and costs follow the rules every front end shares (core/text). */
+import { compactNumber } from '../../core/text/index.js';
 
 /** Age of a time relative to now: "now", "5m", "3h", "2d", "7w". */
 export function formatAge(iso: string, now: number): string {
@@ -32,4 +18,4 @@ export function formatChars(n: number): string {
   return n < 1000 ? `${n} chars` : `${compactNumber(n)} chars`;
 }
 
-export { withThousands } from '../../core/text/index.js';
+export { compactNumber, formatCost, formatTotalCost, withThousands } from '../../core/text/index.js';

@@ -2,7 +2,7 @@
 import { plural, sanitizeLine } from '../../core/text/index.js';
 import { seg, type StyledLine, type StyleKey } from '../text/styled.js';
 import { fit } from '../text/width.js';
-import { compactNumber, formatCost } from './format.js';
+import { compactNumber, formatTotalCost } from './format.js';
 
 export type JobStatus = 'running' | 'finished' | 'failed' | 'cancelled';
 
@@ -80,7 +80,7 @@ function jobLines(job: JobRow, input: JobsInput, w: number): StyledLine[] {
   const look = STATUS[job.status];
   const selected = input.focused && job.id === input.cursor;
   const status = job.status === 'running' ? '' : `${job.status} · `;
-  const facts = `${status}${elapsed((job.endedAt ?? input.now) - job.startedAt)} · ${compactNumber(job.tokens)} tok · ${formatCost(job.cost)}`;
+  const facts = `${status}${elapsed((job.endedAt ?? input.now) - job.startedAt)} · ${compactNumber(job.tokens)} tok · ${formatTotalCost(job.cost, job.cost === null && job.tokens > 0, { cents: true })}`;
   const title = `${sanitizeLine(job.kind)}: ${sanitizeLine(job.title)}`;
   return [
     [

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { SessionHandle } from '../../../src/core/api.js';
 import type { OctoEvents } from '../../../src/core/events.js';
 import { readResumePoint, resumePointPath } from '../../../src/core/session/resume-point.js';
-import { summarize } from '../../../src/core/session/summary.js';
+import { indexSummary } from '../../../src/core/session/summary.js';
 import type { NewRecord, SessionSummary } from '../../../src/core/store/records.js';
 import { serializeLine } from '../../../src/core/store/line-parser.js';
 import { recordDocId } from '../../../src/core/store/session-tail.js';
@@ -118,7 +118,9 @@ describe('resuming a long session from its end', () => {
       expect(lazy.snapshot().earlierRecords).toBe(lazy.earlierRecords());
       expect(lazy.records()).toEqual(all.slice(-lazy.records().length));
       expect(facts(lazy)).toEqual(facts(full));
-      expect(unordered(lazy.summary())).toEqual(unordered(summarize(id, all, lazy.summary().contextTokens)));
+      expect(unordered(lazy.summary())).toEqual(
+        unordered(indexSummary(id, all, lazy.summary().contextTokens)),
+      );
 
       // The next request holds the same messages, the knowledge from before the read part included.
       const sent = suite.fake.requests.length;
@@ -220,7 +222,7 @@ describe('resuming a long session from its end', () => {
     expect(reopened.earlierRecords()).toBe(0);
     expect(reopened.records()[0]?.seq).toBe(1);
     expect(unordered(reopened.summary())).toEqual(
-      unordered(summarize(id, reopened.records(), reopened.summary().contextTokens)),
+      unordered(indexSummary(id, reopened.records(), reopened.summary().contextTokens)),
     );
     // Its clean close leaves a new point, from which the next open reads the end again.
     await reopened.close();

@@ -8,7 +8,7 @@ import {
   writeResumePoint,
   type ResumePoint,
 } from '../../../src/core/session/resume-point.js';
-import { summarize, summarizeFrom } from '../../../src/core/session/summary.js';
+import { indexSummary, indexSummaryFrom } from '../../../src/core/session/summary.js';
 import type { NewRecord, SessionRecord } from '../../../src/core/store/records.js';
 import { makeTempDir } from '../../support/temp.js';
 import { usage } from '../../support/seed-session.js';
@@ -74,10 +74,10 @@ function history(): SessionRecord[] {
 describe('summaries from a resume point', () => {
   it('adds the records after a resume point to its summary as if all were summarised at once', () => {
     const records = history();
-    const whole = summarize('s_x', records, 42);
+    const whole = indexSummary('s_x', records, 42);
     for (let split = 0; split <= records.length; split += 1) {
-      const base = summarize('s_x', records.slice(0, split), 7);
-      expect(summarizeFrom(base, records.slice(split), 42)).toEqual(whole);
+      const base = indexSummary('s_x', records.slice(0, split), 7);
+      expect(indexSummaryFrom(base, records.slice(split), 42)).toEqual(whole);
     }
   });
 });
@@ -132,7 +132,7 @@ describe('the resume point file', () => {
     fromSeq: 5,
     lastSeq: 9,
     earlierCount: 4,
-    summary: summarize('s_x', history()),
+    summary: indexSummary('s_x', history()),
     earlier: [
       { seq: 2, at: at(2), kind: 'knowledge', op: 'add', entryId: 'k1', category: 'decision', text: 't' },
     ],

@@ -37,7 +37,9 @@ export function fixtureWorkspace(): FakeWorkspace {
       id: 'b',
       name: 'bugfix-login-timeout',
       order: 2,
+      // Its model's price is unknown: shown as "?", never $0.
       cost: null,
+      costIncomplete: true,
       messageCount: 4,
       updatedAt: '2025-05-31T09:00:00Z',
     }),
