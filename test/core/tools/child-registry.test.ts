@@ -40,7 +40,9 @@ async function writeRecord(pid: number, started: string, owner: { pid: number; s
   );
 }
 
-const notes = (): Promise<string[]> => readdir(path.join(data, 'children')).catch(() => []);
+/** The notes written so far; a note being replaced is a temporary file beside it until its rename. */
+const notes = async (): Promise<string[]> =>
+  (await readdir(path.join(data, 'children')).catch(() => [])).filter((n) => n.endsWith('.json'));
 
 describe('ChildRegistry', () => {
   it('notes a group while it runs and forgets it once stopped', async () => {
