@@ -1,5 +1,5 @@
 /**
- * A long session resumed from its end on the screen (issue 15): its start is read when the
+ * A long session resumed from its end on the screen: its start is read when the
  * conversation reaches its top, on Home, or for a search hit among it; the view does not jump.
  */
 import { describe, expect, it } from 'vitest';

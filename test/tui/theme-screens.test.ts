@@ -1,4 +1,4 @@
-/** Every theme shipped, drawn: a text capture and a map of the looks, at 80x24 (issue 12 item 9). */
+/** Every theme shipped, drawn: a text capture and a map of the looks, at 80x24. */
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { THEMES_DIR } from '../../src/tui/theme.js';

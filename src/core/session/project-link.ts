@@ -25,7 +25,7 @@ export interface ProjectLinkDeps {
  * The project's watcher starts this long after opening, once no turn runs: its first scan (a readdir,
  * a stat and a watch per file, half a second of the main thread for a few hundred files on a loaded
  * machine) then competes neither with the first screen nor with a turn being prepared or streamed
- * (keystroke echo, issue 15). A turn that calls a tool starts it at once: the next request of that
+ * (keystroke echo; docs/architecture.md, Opening a long session from its end). A turn that calls a tool starts it at once: the next request of that
  * turn must hear of files changed meanwhile. Changes made before it starts are found by checking the
  * files the model read when it does.
  */

@@ -1,5 +1,5 @@
 /**
- * Resume points (issue 15): what a session's writer leaves when it closes cleanly, so the next open
+ * Resume points (docs/architecture.md, Opening a long session from its end): what a session's writer leaves when it closes cleanly, so the next open
  * reads only what is shown and sent. A resume reads the file from `fromSeq` on (the first message
  * still in context, or earlier for the screen's last messages); the context's other part from before
  * it (the knowledge records) and the summary of everything come from here. It is only a cache, kept

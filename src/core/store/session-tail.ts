@@ -1,5 +1,5 @@
 /**
- * Opening a long session from its end (issue 15): when the file is exactly as its writer left it when
+ * Opening a long session from its end (docs/architecture.md, of the same name): when the file is exactly as its writer left it when
  * it last closed, only the lines from a given record on are read (backwards, in blocks, from the end);
  * what comes before was checked when it was written and is read only when asked for.
  */

@@ -1,5 +1,5 @@
 /**
- * History not read yet (issue 15): a long session resumed from its end holds only what the context
+ * History not read yet (docs/architecture.md, Opening a long session from its end): a long session resumed from its end holds only what the context
  * needs and the screen's last page. The rest is read when the conversation reaches its top, Home is
  * pressed, or a search hit lies before the loaded records; until then a line at the top says so.
  */

@@ -1,5 +1,5 @@
 /**
- * A long session resumed from its resume point (issue 15): only its end is read, and everything the
+ * A long session resumed from its resume point (docs/architecture.md, Opening a long session from its end): only its end is read, and everything the
  * session does is what it would do with all of it read (context, request, summary, /info, show, fork,
  * /uncompress); the rest is read when asked for.
  */
@@ -103,7 +103,7 @@ describe('resuming a long session from its end', () => {
     expect(point).not.toBeNull();
     expect(point?.earlier.some((r) => r.kind === 'knowledge')).toBe(true);
 
-    // The same folders without the resume point: the whole file is read, as before issue 15.
+    // The same folders without the resume point: the whole file is read, as without one.
     const wholeRoot = `${tw.root}-whole`;
     await cp(tw.root, wholeRoot, { recursive: true });
     await rm(resumePointPath(path.join(wholeRoot, 'data'), id));

@@ -37,7 +37,7 @@ async function closedSession(
 const seqs = (store: { records(): readonly { seq: number }[] }): number[] =>
   store.records().map((r) => r.seq);
 
-describe('opening a session from its end (issue 15)', () => {
+describe('opening a session from its end', () => {
   it('reads only the records from the resume point on, and the rest when asked', async () => {
     const fx = await storeFixture();
     const store = fx.store();
