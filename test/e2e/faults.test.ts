@@ -56,6 +56,12 @@ describe('faults at the command line (rows of docs/faults.md)', () => {
     e2e.fake.enqueue({ text: 'Back again.' });
     const resumed = await e2e.home.run(['run', '--resume', 'crashy', '-p', 'are you there?']);
     expect(resumed).toMatchObject({ code: 0, stdout: 'Back again.\n' });
+    // The model is told its reply was cut off, as the other catch-up notes tell it what happened meanwhile.
+    expect(resumed.stderr).toContain('the last reply was cut off');
+    const sent = (e2e.fake.requests.at(-1)?.body.messages ?? []) as Array<{ role: string; content: string }>;
+    expect(
+      sent.find((m) => m.role === 'system' && m.content.includes('your last reply was cut off')),
+    ).toBeDefined();
     const stored = await messages('crashy');
     expect(stored.filter((m) => m.role === 'user').map((m) => m.content)).toEqual([
       'tell me a long story',

@@ -1,7 +1,7 @@
 /** Sessions on the screen: /fork, the search box, catch-up notes and stale files. */
 import { describe, expect, it } from 'vitest';
 import type { CatchUp, SearchHit } from '../../src/core/api.js';
-import { catchUpText } from '../../src/tui/app/catch-up.js';
+import { catchUpText } from '../../src/core/project/index.js';
 import { fixtureWorkspace } from './support/fixture.js';
 import { summary } from './support/fake-workspace.js';
 import { KEY, useHeadless } from './support/headless.js';
@@ -73,6 +73,7 @@ describe('fork, search and project news on the screen', () => {
       filesChangedCount: 1,
       readFilesChanged: ['src/a.ts'],
       problem: null,
+      replyCutOff: false,
     };
     ws.bus.emit('session.catchUp', { sessionId: 'a', catchUp });
     ws.bus.emit('session.catchUp', { sessionId: 'a', catchUp });
@@ -106,6 +107,12 @@ describe('a session another terminal writes', () => {
 });
 
 describe('catch-up text', () => {
+  it('says first when the last reply was cut off', () => {
+    expect(catchUpText(catchUpWith({ replyCutOff: true, commitCount: 1 }))).toBe(
+      'Since the last message: the last reply was cut off (octo stopped while it was written) · 1 commit. The model gets a short note of it with the next message.',
+    );
+  });
+
   it('says when nothing changed, and names a problem', () => {
     expect(catchUpText(catchUpWith({ problem: 'git is missing' }))).toBe(
       'Since the last message: nothing changed in the project (git is missing). The model gets a short note of it with the next message.',

@@ -1,6 +1,6 @@
 /** Text as the screen draws it: wide characters, lines of notes, the status bar's project, plurals. */
 import { describe, expect, it } from 'vitest';
-import { catchUpText } from '../../src/tui/app/catch-up.js';
+import { catchUpText } from '../../src/core/project/index.js';
 import { strWidth } from '../../src/tui/text/width.js';
 import { FakeWorkspace, summary } from './support/fake-workspace.js';
 import { fixtureWorkspace } from './support/fixture.js';

@@ -1,5 +1,6 @@
 /** Turns the events of one turn into stdout text and short stderr lines. */
-import type { ToolCall, Workspace } from '../../core/api.js';
+import type { CatchUp, ToolCall, Workspace } from '../../core/api.js';
+import { catchUpText } from '../../core/project/index.js';
 import { sanitizeLine } from '../../core/text/index.js';
 import {
   describeBudget,
@@ -24,6 +25,7 @@ export class TurnPrinter {
   private readonly text = new StreamSanitizer();
   private readonly calls: ToolCallReport[] = [];
   private atLineStart = true;
+  private caughtUp = false;
 
   constructor(
     private readonly output: Output,
@@ -72,6 +74,9 @@ export class TurnPrinter {
       ws.on('budget.warning', (e) => {
         if (mine(e)) this.diagnostic(`warning: close to the ${describeBudget(e)}`);
       }),
+      ws.on('session.catchUp', (e) => {
+        if (mine(e)) this.catchUp(e.catchUp);
+      }),
       ws.on('session.opened', (e) => {
         if (mine(e) && e.readOnly)
           this.diagnostic(`Session is read-only: written by ${describeHolder(e.holder)}.`);
@@ -80,6 +85,13 @@ export class TurnPrinter {
     return () => {
       for (const off of offs) off();
     };
+  }
+
+  /** What happened in the project since the session's last message, once, on stderr (--json has it in the document). */
+  catchUp(catchUp: CatchUp | null): void {
+    if (catchUp === null || this.caughtUp || this.json) return;
+    this.caughtUp = true;
+    this.diagnostic(catchUpText(catchUp));
   }
 
   /** Ends the streamed text on a line of its own. */

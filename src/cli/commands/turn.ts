@@ -87,6 +87,8 @@ export async function runOneTurn(
   }
   const printer = new TurnPrinter(output, handle.id, options.json);
   const unsubscribe = printer.subscribe(ws);
+  // Worked out in the background when the session opened: it may have come already, or come before the first request.
+  printer.catchUp(handle.catchUp());
   let signal: CliSignal | null = null;
   const stop = (received: CliSignal) => (): void => {
     if (signal !== null) {
@@ -126,6 +128,7 @@ export async function runOneTurn(
       cost: totals.cost,
       model: handle.model(),
       toolCalls: printer.toolCalls(),
+      catchUp: handle.catchUp(),
       ...(outcome.error ? { error: { code: outcome.error.code, message: outcome.error.message } } : {}),
     });
   } else if (totals.requests > 0) {

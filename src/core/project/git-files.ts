@@ -35,13 +35,32 @@ export function readGitLayout(root: string): GitLayout | null {
 
 /** False for a fresh `git init`: HEAD names a branch that has no commit yet. */
 export function hasCommits(layout: GitLayout): boolean {
+  return headCommit(layout) !== null;
+}
+
+/**
+ * The commit HEAD points at, read from files (a detached HEAD, a loose ref, or packed-refs); null
+ * when the branch has no commit yet or HEAD names something that is not a plain ref.
+ */
+export function headCommit(layout: GitLayout): string | null {
   const head = readText(path.join(layout.gitDir, 'HEAD'))?.trim() ?? '';
-  if (OBJECT_ID.test(head)) return true;
+  if (OBJECT_ID.test(head)) return head;
   const ref = /^ref:\s*(\S+)$/.exec(head)?.[1];
-  if (ref === undefined || !SAFE_REF.test(ref) || ref.includes('..')) return false;
-  if (readText(path.join(layout.commonDir, ref)) !== null) return true;
+  if (ref === undefined || !SAFE_REF.test(ref) || ref.includes('..')) return null;
+  const loose = readText(path.join(layout.commonDir, ref))?.trim();
+  if (loose !== undefined) return OBJECT_ID.test(loose) ? loose : null;
   const packed = readText(path.join(layout.commonDir, 'packed-refs')) ?? '';
-  return packed.split('\n').some((line) => line.endsWith(` ${ref}`));
+  for (const line of packed.split('\n')) {
+    const [id = '', name] = line.trim().split(' ');
+    if (name === ref && OBJECT_ID.test(id)) return id;
+  }
+  return null;
+}
+
+/** The HEAD commit of the git checkout at `dir`, or null outside git or before the first commit. */
+export function projectHead(dir: string): string | null {
+  const layout = readGitLayout(dir);
+  return layout === null ? null : headCommit(layout);
 }
 
 /** The URL of `origin`, else of the first remote by name; normalised so https and ssh forms agree. */

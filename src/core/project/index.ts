@@ -8,5 +8,7 @@ export {
   type ResolvedProject,
 } from './identity.js';
 export { changesSince, type ProjectChanges } from './changes-since.js';
+export { projectHead } from './git-files.js';
+export { catchUpText } from './catch-up-text.js';
 export { ProjectWatchers, type ProjectWatchersOptions, type WatchLease } from './watchers.js';
 export type { WatchLimits, WatchStatus } from './watcher.js';

@@ -31,6 +31,11 @@ export interface CatchUp {
   filesChangedCount: number;
   /** Of the files the model read, those changed since it read them. */
   readFilesChanged: string[];
-  /** Why part of this is unknown (git missing or too slow), or null. */
+  /** Why part of this is unknown (git missing or too slow, the recorded commit gone), or null. */
   problem: string | null;
+  /**
+   * The session's writer died (kill -9, a crash) while a reply was being written: the reply is cut off
+   * (what streamed of it was not saved).
+   */
+  replyCutOff: boolean;
 }

@@ -145,6 +145,11 @@ export class OpenSession implements SessionHandle {
     return this.log.holder;
   }
 
+  /** The writer that died holding this session when this handle took it over (kill -9, a crash), else null. */
+  tookOverFrom(): LockHolder | null {
+    return this.log.writer()?.tookOverFrom() ?? null;
+  }
+
   summary(): SessionSummary {
     return this.keeper.get();
   }

@@ -209,6 +209,7 @@ export class OpenSessions {
       records: () => handle.records(),
       busy: () => handle.isBusy(),
       catchUp: options.catchUp,
+      writerDied: handle.tookOverFrom() !== null,
     });
     await handle.linkProject(link);
   }

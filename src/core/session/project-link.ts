@@ -9,7 +9,7 @@ import { changesSince, type ProjectWatchers, type WatchLease } from '../project/
 import { fileToolPath, filesRead } from './files-read.js';
 import { catchUpMatters, catchUpNote, filesChangedNote } from './project-notes.js';
 import { StaleFiles, type SavedBaseline } from './stale-files.js';
-import type { NewRecord, SessionRecord } from '../store/index.js';
+import type { MessageRecord, NewRecord, SessionRecord } from '../store/index.js';
 import { recordOf } from '../text/index.js';
 
 export interface ProjectLinkDeps {
@@ -42,6 +42,8 @@ export interface LinkedSession {
   busy(): boolean;
   /** Work out what happened since the last message (on resume; not after a move by hand). */
   catchUp: boolean;
+  /** The session's previous writer died holding it (kill -9, a crash): its last reply may be cut off. */
+  writerDied: boolean;
 }
 
 /**
@@ -129,15 +131,17 @@ export class ProjectLink {
   private async start(): Promise<void> {
     const dir = this.session.projectDir;
     const records = (): readonly SessionRecord[] => this.session.records();
+    // Read before the first await: by then a `-p` turn has written its user message, which is not "the last message".
+    const last = this.session.catchUp ? lastMessage(records()) : null;
+    const replyCutOff = this.session.writerDied && last !== null && replyMissing(last);
     const dirMissing = !(await isDirectory(dir));
     const read = filesRead(records(), dir);
     await this.stale.load(read, await this.savedBaselines());
     if (!dirMissing) this.watchLater();
-    const since = this.session.catchUp ? lastMessageAt(records()) : null;
-    if (since === null) return;
-    const changes = dirMissing ? null : await changesSince(dir, since, this.deps.env);
+    if (last === null) return;
+    const changes = dirMissing ? null : await changesSince(dir, last.at, this.deps.env, lastHead(records()));
     const catchUp: CatchUp = {
-      since,
+      since: last.at,
       projectDir: dir,
       dirMissing,
       commits: changes?.commits ?? [],
@@ -146,6 +150,7 @@ export class ProjectLink {
       filesChangedCount: changes?.fileCount ?? 0,
       readFilesChanged: this.stale.list(),
       problem: changes?.problem ?? null,
+      replyCutOff,
     };
     if (!catchUpMatters(catchUp)) return;
     this.result = catchUp;
@@ -235,13 +240,32 @@ export class ProjectLink {
   }
 }
 
-/** The time of the last message: what "since the session's last turn" counts from. */
-function lastMessageAt(records: readonly SessionRecord[]): string | null {
+/** The last message (not a note of octo's): what "since the session's last turn" counts from. */
+function lastMessage(records: readonly SessionRecord[]): MessageRecord | null {
   for (let i = records.length - 1; i >= 0; i -= 1) {
     const record = records[i];
-    if (record?.kind === 'message' && record.notice === undefined) return record.at;
+    if (record?.kind === 'message' && record.notice === undefined) return record;
   }
   return null;
+}
+
+/** The HEAD commit stored with the newest message that has one (git projects). */
+function lastHead(records: readonly SessionRecord[]): string | null {
+  for (let i = records.length - 1; i >= 0; i -= 1) {
+    const record = records[i];
+    if (record?.kind === 'message' && typeof record.head === 'string') return record.head;
+  }
+  return null;
+}
+
+/**
+ * A turn that never wrote its final reply ends on the user's message or a tool result; one whose
+ * stream broke ends on a partial reply marked interrupted.
+ */
+function replyMissing(last: MessageRecord): boolean {
+  return (
+    last.role === 'user' || last.role === 'tool' || (last.role === 'assistant' && last.interrupted === true)
+  );
 }
 
 async function isDirectory(dir: string): Promise<boolean> {

@@ -26,6 +26,10 @@ export function filesChangedNote(paths: readonly string[]): NewRecord {
 /** Told with the first message after a resume: what happened in the project meanwhile. */
 export function catchUpNote(c: CatchUp): NewRecord {
   const lines = [`[octo] Since this session's last message (${c.since}):`];
+  if (c.replyCutOff)
+    lines.push(
+      '- your last reply was cut off: octo stopped (it was killed or crashed) while it was being written, and what was not saved is lost. Continue from where the conversation stands.',
+    );
   if (c.dirMissing) lines.push(`- the project directory ${c.projectDir} is missing.`);
   if (c.commitCount > 0) {
     const commits = c.commits
@@ -62,5 +66,11 @@ export function movedNote(move: {
 
 /** True when a catch-up has anything to say. */
 export function catchUpMatters(c: CatchUp): boolean {
-  return c.dirMissing || c.commitCount > 0 || c.filesChangedCount > 0 || c.readFilesChanged.length > 0;
+  return (
+    c.replyCutOff ||
+    c.dirMissing ||
+    c.commitCount > 0 ||
+    c.filesChangedCount > 0 ||
+    c.readFilesChanged.length > 0
+  );
 }

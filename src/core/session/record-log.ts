@@ -98,6 +98,7 @@ export class RecordLog {
       mediaDir: () => inner.mediaDir(),
       loadedFrom: () => inner.loadedFrom(),
       loadEarlier: () => this.loadEarlier(),
+      tookOverFrom: () => inner.tookOverFrom(),
       close: () => inner.close(),
       closedState: () => inner.closedState(),
     };

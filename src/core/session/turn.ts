@@ -14,6 +14,7 @@ import { capText, type Redactor } from '../text/index.js';
 import type { ToolSet } from '../tools/index.js';
 import type { TurnOutcome } from '../api.js';
 import type { PreparedRequest } from '../context/index.js';
+import { projectHead } from '../project/index.js';
 import { interruptedResult } from './repair.js';
 import { partialRecord, replyRecord } from './reply-record.js';
 
@@ -88,6 +89,7 @@ export async function runTurn(ctx: TurnContext, input: TurnInput): Promise<TurnO
       content: ctx.redactor.redact(input.text),
       inContext: true,
       ...(input.attachments.length > 0 ? { attachments: input.attachments } : {}),
+      ...headOf(ctx.projectDir),
     });
   }
   const shown: string[] = [];
@@ -96,6 +98,12 @@ export async function runTurn(ctx: TurnContext, input: TurnInput): Promise<TurnO
   } catch (error) {
     return settleError(ctx.turnId, error, ctx.signal, joinSteps(shown));
   }
+}
+
+/** The project's HEAD commit, kept with the message so a resume can tell which commits are new. */
+function headOf(projectDir: string): { head?: string } {
+  const head = projectHead(projectDir);
+  return head === null ? {} : { head };
 }
 
 /** Finish reasons after which the reply is not whole: its tool calls may be cut and are not run. */
@@ -128,7 +136,7 @@ async function modelLoop(ctx: TurnContext, input: TurnInput, shown: string[]): P
     }
     const cost = ctx.costOf(result);
     const record = replyRecord(result, model, cost, ctx.redactor);
-    await writer.append(record);
+    await writer.append({ ...record, ...headOf(ctx.projectDir) });
     shown.push(record.kind === 'message' ? record.content : '');
     if (result.usage) bus.emit('turn.usage', { sessionId, turnId, usage: result.usage, cost, model });
     summary = await ctx.saveSummary();

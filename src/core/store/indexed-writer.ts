@@ -19,6 +19,7 @@ export function indexedWriter(inner: SessionWriter, index: SearchIndex): Session
     mediaDir: () => inner.mediaDir(),
     loadedFrom: () => inner.loadedFrom(),
     loadEarlier: () => inner.loadEarlier(),
+    tookOverFrom: () => inner.tookOverFrom(),
     close: async () => {
       await inner.close();
       await index.flushIfLarge();

@@ -112,6 +112,11 @@ export interface MessageRecord extends RecordBase {
   durationMs?: number;
   /** On a system message octo wrote itself about the project (role `system`, in context). */
   notice?: ProjectNotice;
+  /**
+   * The project's HEAD commit when the message was written (git projects, user messages and replies):
+   * a resume reports `git log <head>..HEAD` as the commits made meanwhile.
+   */
+  head?: string;
 }
 
 /** `reasoning_content` (DeepSeek, Qwen, xAI, llama.cpp), `reasoning` (OpenRouter, Groq, vLLM), content parts (Mistral). */

@@ -24,6 +24,8 @@ export interface HeldLock {
   lostReason(): string | null;
   /** Removes the owner file, then the lock; a no-op once lost, since the lock may be someone else's now. */
   release(): Promise<void>;
+  /** The holder that died holding the lock (kill -9, a crash) and from which it was taken over; else null. */
+  takenOverFrom(): LockHolder | null;
 }
 
 /**
@@ -58,9 +60,10 @@ export async function acquireSessionLock(
     });
   };
   const { release, takenFrom } = await lockOrTakeOver(file, ownerFile, id, ctx, onCompromised);
+  let leftover: LockHolder | null = null;
   try {
     // The lock is ours; an owner file still here was left by a holder that never released it.
-    const leftover = (await readOwner(ownerFile)) ?? takenFrom;
+    leftover = (await readOwner(ownerFile)) ?? takenFrom;
     if (leftover !== null) ctx.warnings.push({ kind: 'staleLockTaken', sessionId: id, holder: leftover });
     const owner: LockHolder = {
       pid: ctx.pid,
@@ -74,6 +77,7 @@ export async function acquireSessionLock(
     throw saveError(ownerFile, error);
   }
   return {
+    takenOverFrom: () => leftover,
     lostReason: () => lost,
     release: async () => {
       if (lost !== null) return;

@@ -10,7 +10,7 @@ import { ensurePrivateDirSync, tightenFile } from './permissions.js';
 import type { HeldLock } from './session-lock.js';
 import { checkRecordDoc, toRecords } from './session-file.js';
 import { readTail, recordDocId } from './session-tail.js';
-import type { FileState, ResumeHint, SessionWriter } from './types.js';
+import type { FileState, LockHolder, ResumeHint, SessionWriter } from './types.js';
 
 /**
  * The one writer of a session file (invariant 4 in docs/architecture.md). Records live in our own array
@@ -61,6 +61,10 @@ export class NedbSessionWriter implements SessionWriter {
 
   loadedFrom(): number | null {
     return this.from;
+  }
+
+  tookOverFrom(): LockHolder | null {
+    return this.lock.takenOverFrom();
   }
 
   loadEarlier(): Promise<void> {

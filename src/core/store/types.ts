@@ -65,6 +65,11 @@ export interface SessionWriter {
   loadedFrom(): number | null;
   /** Reads the records before the first loaded one (the whole file); nothing to do when all are loaded. */
   loadEarlier(): Promise<void>;
+  /**
+   * The writer that died holding this session (kill -9, a crash) when this one took its lock over;
+   * null when the last writer closed it. What it was doing when it died may be cut off.
+   */
+  tookOverFrom(): LockHolder | null;
   /** Compacts the file if idle, releases the lock. Idempotent. */
   close(): Promise<void>;
   /**

@@ -64,6 +64,61 @@ describe('catch-up on resume', () => {
     ).toHaveLength(2);
   });
 
+  it('reports a commit made in the same second as the last reply, by the HEAD recorded with it', async () => {
+    lab = await suite.newLab();
+    const dir = await makeRepo(path.join(lab.root, 'quick'), lab.root);
+    const first = await lab.workspace(dir);
+    const handle = await first.sessions.create('quick');
+    suite.fake.enqueue({ text: 'Done.' });
+    await handle.submit('Hi.');
+    const reply = handle.records().at(-1) as MessageRecord;
+    expect(reply).toMatchObject({ role: 'assistant', head: git(dir, lab.root, 'rev-parse', 'HEAD').trim() });
+    await first.close();
+
+    // git keeps whole seconds: the commit's time is the reply's own second.
+    await writeFile(path.join(dir, 'fast.ts'), 'export {};\n');
+    git(dir, lab.root, 'add', '.');
+    gitAt(new Date(Date.parse(reply.at)), dir, lab.root, 'commit', '-q', '-m', 'Right after the reply');
+
+    const ws = await lab.workspace(dir);
+    const shown = nextEvent(ws, 'session.catchUp');
+    await ws.sessions.open('quick');
+    expect((await shown).catchUp).toMatchObject({
+      commitCount: 1,
+      commits: [{ subject: 'Right after the reply' }],
+      filesChanged: ['fast.ts'],
+      problem: null,
+      replyCutOff: false,
+    });
+  });
+
+  it('counts commits by time when the recorded commit is gone after a rebase, and says so', async () => {
+    lab = await suite.newLab();
+    const dir = await makeRepo(path.join(lab.root, 'rebased'), lab.root);
+    git(dir, lab.root, 'commit', '-q', '--allow-empty', '-m', 'second');
+    const first = await lab.workspace(dir);
+    const handle = await first.sessions.create('rebased');
+    suite.fake.enqueue({ text: 'Done.' });
+    await handle.submit('Hi.');
+    const recorded = git(dir, lab.root, 'rev-parse', 'HEAD').trim();
+    await first.close();
+
+    const later = new Date(Date.now() + 5_000);
+    gitAt(later, dir, lab.root, 'commit', '-q', '--amend', '--allow-empty', '-m', 'second, reworded');
+    git(dir, lab.root, 'reflog', 'expire', '--expire=now', '--all');
+    git(dir, lab.root, 'gc', '-q', '--prune=now');
+    expect(() => git(dir, lab.root, 'cat-file', '-e', `${recorded}^{commit}`)).toThrow();
+
+    const ws = await lab.workspace(dir);
+    const shown = nextEvent(ws, 'session.catchUp');
+    await ws.sessions.open('rebased');
+    const { catchUp } = await shown;
+    expect(catchUp).toMatchObject({ commitCount: 1, commits: [{ subject: 'second, reworded' }] });
+    expect(catchUp.problem).toContain(
+      `the commit of the last message (${recorded.slice(0, 7)}) is no longer`,
+    );
+  });
+
   it('says when the project directory is gone', async () => {
     lab = await suite.newLab();
     const gone = path.join(lab.root, 'scratch');

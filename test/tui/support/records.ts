@@ -38,6 +38,7 @@ export function catchUpWith(news: Partial<CatchUp> = {}): CatchUp {
     filesChangedCount: 0,
     readFilesChanged: [],
     problem: null,
+    replyCutOff: false,
     ...news,
   };
 }
