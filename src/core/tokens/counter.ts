@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import { getErrorMessage, isAbortError } from '../errors.js';
+import { LruCache } from '../lru-cache.js';
 import type { TokenEncoding } from './encoding.js';
 import { estimateTokens, tokenUpperBound } from './estimate.js';
 import type { Tokenizer } from './tokenizer.js';
@@ -14,6 +15,16 @@ export interface CountItem {
 const BATCH_TEXTS = 128;
 /** ...and bounded in characters, so one batch of huge tool outputs does not hold the thread for long. */
 const BATCH_CHARS = 256_000;
+/**
+ * Counts kept in memory: the texts of several long open sessions (a 20,000-message session has about
+ * that many), at some 150 bytes each; past it the least recently used are counted again when needed.
+ */
+const MAX_COUNTS = 200_000;
+
+export interface TokenCounterOptions {
+  /** Counts (and stand-in estimates) kept, each; the least recently used go first. */
+  maxCounts?: number;
+}
 
 /**
  * The cache key of a text under an encoding: a count is a pure function of the two. SHA-1 is not
@@ -32,15 +43,22 @@ export function countItem(encoding: TokenEncoding, text: string): CountItem {
  * provider's usage stays the truth for billing; these counts only predict the next request.
  */
 export class TokenCounter {
-  private readonly counts = new Map<string, number>();
+  private readonly counts: LruCache<string, number>;
   /** Estimates standing in for counts the tokenizer could not make; never persisted as exact. */
-  private readonly fallbacks = new Map<string, number>();
+  private readonly fallbacks: LruCache<string, number>;
   private readonly waiting = new Map<string, { encoding: TokenEncoding; text: string }>();
   private readonly listeners = new Set<() => void>();
   private pumping = false;
   private unavailable: string | null = null;
 
-  constructor(private readonly tokenizer: Tokenizer) {}
+  constructor(
+    private readonly tokenizer: Tokenizer,
+    options: TokenCounterOptions = {},
+  ) {
+    const maxEntries = options.maxCounts ?? MAX_COUNTS;
+    this.counts = new LruCache({ maxEntries });
+    this.fallbacks = new LruCache({ maxEntries });
+  }
 
   /** Why exact counting is off (the tokenizer failed to load), or null while it works. */
   failure(): string | null {
@@ -156,8 +174,8 @@ export class TokenCounter {
 
 function uniqueMissing(
   items: readonly CountItem[],
-  counts: ReadonlyMap<string, number>,
-  fallbacks: ReadonlyMap<string, number>,
+  counts: Pick<LruCache<string, number>, 'has'>,
+  fallbacks: Pick<LruCache<string, number>, 'has'>,
 ): CountItem[] {
   const seen = new Map<string, CountItem>();
   for (const item of items) {

@@ -131,6 +131,23 @@ describe('token counting', () => {
     expect(counter.bound(item)).toBe(3);
     expect(counter.exactOf([item.key])).toEqual([]);
   });
+
+  it('keeps a bounded number of counts, forgetting the least recently used first', () => {
+    const idle: Tokenizer = { count: () => Promise.resolve([]), close: () => Promise.resolve() };
+    const counter = new TokenCounter(idle, { maxCounts: 3 });
+    counter.seed([
+      ['o200k_base:a', 1],
+      ['o200k_base:b', 2],
+      ['o200k_base:c', 3],
+    ]);
+    expect(counter.known('o200k_base:a')).toBe(1);
+    counter.seed([['o200k_base:d', 4]]);
+    expect(counter.exactOf(['o200k_base:a', 'o200k_base:b', 'o200k_base:c', 'o200k_base:d'])).toEqual([
+      ['o200k_base:a', 1],
+      ['o200k_base:c', 3],
+      ['o200k_base:d', 4],
+    ]);
+  });
 });
 
 describe('the token cache file', () => {
