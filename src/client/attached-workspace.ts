@@ -367,7 +367,8 @@ export class AttachedWorkspace implements Workspace {
   private event(frame: Frame): void {
     const name = text(frame.name);
     const payload = frame.payload;
-    if (!EVENT_NAMES.has(name) || !isObject(payload)) return;
+    // 'session.detached' is this terminal's own news about its holder, never the holder's to send.
+    if (!EVENT_NAMES.has(name) || name === 'session.detached' || !isObject(payload)) return;
     const sessionId = payloadSession(name, payload);
     if (sessionId === null) return;
     const early = this.early.get(sessionId);
@@ -395,6 +396,7 @@ export class AttachedWorkspace implements Workspace {
           message: `${this.holder.label} went away during the turn: ${reason}`,
         });
       }
+      this.bus.emit('session.detached', { sessionId: session.id, reason });
     }
     for (const question of this.questions.values()) {
       this.bus.emit('approval.settled', {

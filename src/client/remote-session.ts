@@ -34,7 +34,6 @@ interface TurnWaiter {
 const TURN_ENDS = new Set<OctoEventName>(['turn.finished', 'turn.failed', 'turn.interrupted']);
 
 export class RemoteSession implements SessionHandle {
-  readonly readOnly = false;
   private current: SessionSnapshot;
   /** The holder's version of the records: its events continue from it. */
   private holderVersion: number;
@@ -62,6 +61,11 @@ export class RemoteSession implements SessionHandle {
 
   get id(): string {
     return this.current.sessionId;
+  }
+
+  /** Writable through the holder while it can be reached; read-only once it went away. */
+  get readOnly(): boolean {
+    return this.gone !== null;
   }
 
   /** The name the holder knows the session by (frames name sessions by name). */
@@ -101,7 +105,7 @@ export class RemoteSession implements SessionHandle {
   }
 
   snapshot(): SessionSnapshot {
-    return { ...this.current, busy: this.isBusy() };
+    return { ...this.current, readOnly: this.readOnly, busy: this.isBusy() };
   }
 
   staleFiles(): string[] {

@@ -54,7 +54,12 @@ export function openWsChannel(url: string, token: string): Promise<FrameChannel>
     });
     socket.on('close', (code, reason) => {
       const words = reason.toString('utf8');
-      closed(`the server closed the connection (${code}${words === '' ? '' : `: ${words}`})`);
+      // 1006: no closing handshake at all (the server was killed, or the network dropped).
+      closed(
+        code === 1006
+          ? 'the connection to the server broke off (1006: no close from the server)'
+          : `the server closed the connection (${code}${words === '' ? '' : `: ${words}`})`,
+      );
     });
     // The server's hello may come with the handshake, before anyone listens: kept until someone does.
     const early: Frame[] = [];

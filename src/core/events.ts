@@ -84,6 +84,11 @@ export interface OctoEvents {
   'session.filesStale': { sessionId: string; paths: string[] };
   /** What happened in the project since the session's last message; also `handle.catchUp()`. */
   'session.catchUp': { sessionId: string; catchUp: CatchUp };
+  /**
+   * A session this front end reached through the process that holds it (octo attach) can no longer be
+   * reached: that process went away. It stays on screen, read-only; nothing more is sent to it.
+   */
+  'session.detached': { sessionId: string; reason: string };
   'turn.started': { sessionId: string; turnId: string };
   'turn.delta': { sessionId: string; turnId: string; kind: 'text' | 'reasoning'; text: string };
   'turn.toolCall': { sessionId: string; turnId: string; call: ToolCall };
@@ -207,6 +212,7 @@ const EVENT_NAMES: Record<OctoEventName, true> = {
   'session.listChanged': true,
   'session.filesStale': true,
   'session.catchUp': true,
+  'session.detached': true,
   'turn.started': true,
   'turn.delta': true,
   'turn.toolCall': true,

@@ -9,11 +9,12 @@ import type { LiveSession } from './live-session.js';
 
 /**
  * Events that belong to no session (MCP servers, the project watcher, the list, trust, the store) stay
- * with the process that has them; approvals travel as approval_request frames, which reach an agent's
+ * with the process that has them, and so does an attached terminal's own 'session.detached'; approvals travel as approval_request frames, which reach an agent's
  * questions through its parent session's clients.
  */
 const NOT_FORWARDED: ReadonlySet<OctoEventName> = new Set<OctoEventName>([
   'session.listChanged',
+  'session.detached',
   'mcp.status',
   'project.filesChanged',
   'project.watch',

@@ -264,7 +264,12 @@ describe('octo attach: a workspace whose sessions another process holds', { time
     const one = await s.attach();
     const handle = await one.ws.sessions.open('shared');
     const warned = next(one.ws, 'store.warning');
+    const detached = next(one.ws, 'session.detached');
+    expect(handle.readOnly).toBe(false);
     one.pipe.cut('the server stopped');
+    expect(await detached).toEqual({ sessionId: handle.id, reason: 'the server stopped' });
+    expect(handle.readOnly).toBe(true);
+    expect(handle.snapshot().readOnly).toBe(true);
     const { warning } = await warned;
     expect(warning).toMatchObject({ kind: 'storeIssue', path: HOLDER.label });
     expect(warning.kind === 'storeIssue' && warning.message).toContain('shared');

@@ -1,7 +1,8 @@
 /**
  * `octo attach` with the real binary in tmux: an `octo server` holds a session, two terminals attach to
- * it, both write and both see every reply; `octo run --resume` attaches too while the server holds it;
- * and a session held by a plain full screen (which does not serve) opens read-only.
+ * it, both write and both see every reply; `octo run --resume` attaches too while the server or a daemon
+ * holds it, and says so when that process is killed; and a session held by a plain full screen (which
+ * does not serve) opens read-only.
  */
 import { existsSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -9,7 +10,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SessionRecord } from '../../src/core/api.js';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
-import { BIN, makeOctoHome, REPO, type OctoHome } from './support.js';
+import { BIN, makeOctoHome, REPO, type OctoHome, type OctoProcess } from './support.js';
 import { startTerminal, type TmuxTerminal } from './tmux.js';
 import { startServer, type RunningServer } from './ws-client.js';
 
@@ -17,6 +18,7 @@ let fake: FakeProvider;
 let home: OctoHome;
 let server: RunningServer | null = null;
 const terminals: TmuxTerminal[] = [];
+const daemons: OctoProcess[] = [];
 
 /** Starting a full screen loads the workspace and connects: on a loaded machine that takes a while. */
 const START_MS = 60_000;
@@ -72,6 +74,10 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   for (const terminal of terminals.splice(0)) await terminal.close();
+  for (const daemon of daemons.splice(0)) {
+    if (daemon.child.exitCode === null && daemon.child.signalCode === null) daemon.child.kill('SIGKILL');
+    await daemon.exited;
+  }
   await server?.stop();
   server = null;
   await home.cleanup();
@@ -150,6 +156,42 @@ describe('octo attach in tmux', () => {
       expect(stopped.code).toBe(0);
       // Each terminal left cleanly: the server saw closes, not resets.
       expect(stopped.stderr).not.toMatch(/ECONNRESET/);
+    },
+    TEST_MS,
+  );
+
+  it(
+    'attaches `octo run --resume` to a daemon’s session, and turns it read-only when the daemon is killed',
+    async () => {
+      const daemon = home.spawn(['run', '--name', 'bot', '--daemon'], { hangMs: TEST_MS });
+      daemons.push(daemon);
+      await daemon.waitFor((p) => p.stderr.includes('holding session bot'), 'the daemon to hold bot');
+
+      const terminal = await open(`node ${BIN} run --resume bot`);
+      await shows(terminal, 'the workspace attached to the daemon', (s) =>
+        flat(s).includes(`Attached: process ${daemon.child.pid}`),
+      );
+      fake.enqueue({ text: 'Answered through the daemon.' });
+      await terminal.keys('Hello daemon', 'Enter');
+      await shows(
+        terminal,
+        'the daemon’s reply',
+        (s) => s.includes('Answered through the daemon.') && !s.includes('working'),
+      );
+
+      daemon.child.kill('SIGKILL');
+      await daemon.exited;
+      const gone = await shows(terminal, 'the detached session', (s) =>
+        s.includes('detached: its holder went away'),
+      );
+      expect(gone).not.toContain('✎ writable');
+      // What is typed now is refused in place and stays in the input.
+      await terminal.keys('Still there?', 'Enter');
+      const refused = await shows(terminal, 'the refusal', (s) =>
+        flat(s).includes('Not sent: the process that held bot went away'),
+      );
+      expect(refused).toContain('› Still there?');
+      await quit(terminal);
     },
     TEST_MS,
   );

@@ -283,6 +283,7 @@ describe('status bar', () => {
     sessionName: 'auth',
     readOnly: false,
     holder: null,
+    detached: false,
     busy: false,
     width: 120,
   };
@@ -307,5 +308,13 @@ describe('status bar', () => {
       statusView({ ...base, readOnly: true, holder: { pid: 4242, since: '', host: 'box' } }),
     );
     expect(line).toContain('read-only (held by pid 4242@box)');
+  });
+
+  it('says when an attached session’s holder went away', () => {
+    const line = lineText(
+      statusView({ ...base, readOnly: true, detached: true, holder: { pid: 4242, since: '', host: 'box' } }),
+    );
+    expect(line).toContain('⚠ detached: its holder went away');
+    expect(line).not.toContain('writable');
   });
 });

@@ -123,6 +123,36 @@ describe('reduce: sending', () => {
     });
   });
 
+  it('keeps the text of a session whose holder went away, says so, and sends nothing', () => {
+    const gone = run(
+      start(),
+      ws({
+        name: 'session.detached',
+        payload: { sessionId: 'a', reason: 'the connection \u001b[31mdropped (1006)' },
+      }),
+    );
+    expect(gone.state.open.get('a')).toMatchObject({
+      readOnly: true,
+      detached: 'the connection dropped (1006)',
+    });
+    const refused = run(gone.state, ...typed('still there?'), key('enter'));
+    expect(refused.all).toEqual([]);
+    expect(refused.state.input.text).toBe('still there?');
+    expect(refused.state.conversations.get('a')?.notes.map((n) => n.item.text)).toEqual([
+      'Not sent: the process that held session-a went away (the connection dropped (1006)). ' +
+        'Quit, then octo run --resume session-a continues it here.',
+    ]);
+    // Another session's news leaves this one alone; a second word of the same loss changes nothing.
+    expect(
+      run(gone.state, ws({ name: 'session.detached', payload: { sessionId: 'a', reason: 'again' } })).quiet,
+    ).toBe(true);
+    expect(
+      run(start(), ws({ name: 'session.detached', payload: { sessionId: 'b', reason: 'x' } })).state.open.get(
+        'a',
+      )?.detached,
+    ).toBeNull();
+  });
+
   it('counts a running compression as busy, until it ends', () => {
     const compressing = run(
       start(),

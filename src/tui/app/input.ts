@@ -8,7 +8,7 @@ import {
   knowledgeNote,
   type ResultNote,
 } from '../view/command-result.js';
-import { plural } from '../../core/text/index.js';
+import { plural, sanitizeLine } from '../../core/text/index.js';
 import { compactNumber } from '../view/format.js';
 import { allCommands, completeCommand, parseInput, type TuiCommandName } from '../commands.js';
 import { expandedText, setText, submit } from '../input-state.js';
@@ -61,6 +61,16 @@ function sendPrompt(state: AppState, text: string, options: { fromInput: boolean
   if (session === null)
     return step(
       withNote(state, 'No session is open: pick one in the Sessions pane or type /new NAME.', 'warning'),
+    );
+  // Refused before the text leaves the input: nothing typed is lost.
+  if (session.detached !== null)
+    return step(
+      withNote(
+        state,
+        `Not sent: the process that held ${sanitizeLine(session.summary.name)} went away (${session.detached}). ` +
+          `Quit, then octo run --resume ${sanitizeLine(session.summary.name)} continues it here.`,
+        'error',
+      ),
     );
   if (session.readOnly)
     return step(

@@ -3,6 +3,7 @@ import type { JobInfo, McpServerInfo } from '../../core/api.js';
 import { assertNever } from '../../core/errors.js';
 import type { OctoEvent, OctoEvents } from '../../core/events.js';
 import { applyRecordsChange } from '../../core/session/index.js';
+import { sanitizeLine } from '../../core/text/index.js';
 import { ZERO_USAGE } from '../../core/store/records.js';
 import type { JobRow, JobStatus, McpRow } from '../view/jobs-view.js';
 import { step, type Step } from './actions.js';
@@ -62,6 +63,17 @@ function onRecords(state: AppState, e: OctoEvents['session.recordsChanged']): St
   const shifted =
     whole && open.earlier > 0 ? shiftForEarlier(changed, e.sessionId, open.records, records) : changed;
   return e.sessionId === state.currentId ? step(shifted) : quiet(shifted);
+}
+
+/** The holder of an attached session went away: the session stays on screen, read-only, saying so. */
+function onDetached(state: AppState, { sessionId, reason }: OctoEvents['session.detached']): Step {
+  const open = state.open.get(sessionId);
+  if (open === undefined || open.detached !== null) return quiet(state);
+  const next = {
+    ...state,
+    open: setIn(state.open, sessionId, { ...open, readOnly: true, detached: sanitizeLine(reason) }),
+  };
+  return sessionId === state.currentId ? step(next) : quiet(next);
 }
 
 function turnEnded(state: AppState, sessionId: string, turnId: string): Step {
@@ -217,6 +229,8 @@ export function onWorkspaceEvent(state: AppState, event: OctoEvent, at: number):
     }
     case 'session.catchUp':
       return step(noteCatchUp(state, event.payload.sessionId, event.payload.catchUp));
+    case 'session.detached':
+      return onDetached(state, event.payload);
     case 'turn.started':
       return step(turnStarted(state, event.payload));
     case 'turn.delta':

@@ -54,6 +54,11 @@ export interface OpenSessionState {
   readonly loadingEarlier: boolean;
   readonly readOnly: boolean;
   readonly holder: LockHolder | null;
+  /**
+   * Why the process this screen reached the session through (octo attach) can no longer be reached;
+   * null while it can, and for a session open here. A detached session is read-only.
+   */
+  readonly detached: string | null;
   /** What happened in the project since its last message, once known. */
   readonly catchUp: CatchUp | null;
 }
@@ -224,6 +229,7 @@ export function fromSnapshot(snapshot: SessionSnapshot): OpenSessionState {
     loadingEarlier: false,
     readOnly: snapshot.readOnly,
     holder: snapshot.holder,
+    detached: null,
     catchUp: snapshot.catchUp,
   };
 }

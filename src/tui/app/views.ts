@@ -90,7 +90,12 @@ function conversationTitle(state: AppState, window: WindowView): string {
   const summary = state.summaries.find((s) => s.id === state.currentId) ?? session?.summary;
   const name = summary === undefined ? '' : ` — ${sanitizeLine(summary.name)}`;
   const scrolled = window.scroll > 0 ? ` ↑ scrolled ${plural(window.scroll, 'line')} (End returns)` : '';
-  const readOnly = session?.readOnly === true ? ' — read-only, /fork to continue here' : '';
+  const readOnly =
+    (session?.detached ?? null) !== null
+      ? ' — detached: quit and resume'
+      : session?.readOnly === true
+        ? ' — read-only, /fork to continue here'
+        : '';
   return ` Conversation${name}${readOnly}${scrolled} `;
 }
 
@@ -125,6 +130,7 @@ export function screenModel(state: AppState, ctx: ViewContext): ScreenModel {
     sessionName: summary?.name ?? null,
     readOnly: session?.readOnly ?? false,
     holder: session?.holder ?? null,
+    detached: (session?.detached ?? null) !== null,
     busy: state.currentId !== null && state.busy.has(state.currentId),
     width: ctx.width,
   });

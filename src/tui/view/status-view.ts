@@ -11,6 +11,8 @@ export interface StatusInput {
   sessionName: string | null;
   readOnly: boolean;
   holder: LockHolder | null;
+  /** The process an attached session was reached through went away (the session is read-only). */
+  detached: boolean;
   busy: boolean;
   width: number;
 }
@@ -31,6 +33,7 @@ function hint(action: ActionId, word: string): Segment[] {
 }
 
 function lockText(input: StatusInput): Segment {
+  if (input.detached) return seg(' ⚠ detached: its holder went away ', 'warning');
   if (!input.readOnly) return seg(' ✎ writable ', 'status');
   const who =
     input.holder === null ? 'another process' : `pid ${input.holder.pid}@${sanitizeLine(input.holder.host)}`;
