@@ -17,7 +17,7 @@ Usage
   octo sessions search TEXT [--json] [--all]
                                        full text over this project's sessions (all with --all)
   octo sessions move NAME DIR          attach a session to the project in DIR (a moved checkout)
-  octo doctor [--reindex]              check the store, permissions, locks and providers
+  octo doctor [--reindex] [--clean]    check the store, permissions, locks and leftovers
   octo trust [--yes] [--json] [--revoke]
                                        show what this project's .octo/config.toml asks that reaches
                                        outside it (keys, hosts, servers, shell), and approve it
@@ -158,11 +158,14 @@ Examples
   octo sessions move auth-refactor ~/src/app
 `;
 
-const DOCTOR = `Usage: octo doctor [--reindex]
+const DOCTOR = `Usage: octo doctor [--reindex] [--clean]
 
-Checks the data folder, permissions, session files and locks, and the configured providers, and
-warns when this project's identity could not be found (its sessions are then tied to its path).
---reindex rebuilds the session index from the session files. Exits 1 if any check fails.
+Checks the data folder, permissions, session files (damaged lines, torn ends, emptied files), locks,
+leftovers of interrupted work and the session index, and warns when this project's identity could
+not be found (its sessions are then tied to its path). Exits 1 if any check fails.
+--reindex rebuilds the session index from the session files (octo also does this by itself when
+the index is lost or damaged). --clean removes the leftovers that are safe to remove: temp files of
+writes that never finished, stale locks and their owner files, empty files of sessions never created.
 `;
 
 const TRUST = `Usage: octo trust [--yes] [--json] | octo trust --revoke

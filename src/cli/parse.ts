@@ -56,7 +56,7 @@ export type Invocation =
   | { kind: 'version' }
   | { kind: 'run'; options: RunOptions }
   | { kind: 'sessions'; sessions: SessionsAction }
-  | { kind: 'doctor'; reindex: boolean }
+  | { kind: 'doctor'; reindex: boolean; clean: boolean }
   | { kind: 'trust'; yes: boolean; revoke: boolean; json: boolean }
   | { kind: 'server'; options: ServerOptions }
   /** `text` absent: read it from stdin. */
@@ -173,10 +173,10 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   },
   doctor: {
     topic: 'doctor',
-    options: { reindex: { kind: 'flag' } },
+    options: { reindex: { kind: 'flag' }, clean: { kind: 'flag' } },
     read: (args) => {
       args.noOperands();
-      return { kind: 'doctor', reindex: args.flag('reindex') };
+      return { kind: 'doctor', reindex: args.flag('reindex'), clean: args.flag('clean') };
     },
   },
   trust: {

@@ -11,6 +11,7 @@ import { runRun } from './commands/run.js';
 import { runSessions } from './commands/sessions.js';
 import { runTrust } from './commands/trust.js';
 import { reportError } from './errors.js';
+import { noteWarning, printWarnings } from './format/diagnostics.js';
 import { helpText, usageHint } from './help.js';
 import { EXIT, Output, type CliIo } from './io.js';
 import { parseArgv, UsageError, type Invocation } from './parse.js';
@@ -36,16 +37,23 @@ async function dispatch(
       const command = invocation.sessions;
       // Listing (but not the trash, which is purged first) needs neither the config nor the store's writers.
       if (command.action === 'list' && !command.trash) {
-        return listSessions(await openListing(workspaceDeps(io)), output, command);
+        const listing = await openListing(workspaceDeps(io), noteWarning(output));
+        return listSessions(listing, output, command);
       }
       assertNames([
         'name' in command ? command.name : undefined,
         'newName' in command ? command.newName : undefined,
       ]);
-      return withWorkspace(io, onSecondaryError, (ws) => runSessions(ws, output, command));
+      return withWorkspace(io, onSecondaryError, (ws) => {
+        printWarnings(ws, output);
+        return runSessions(ws, output, command);
+      });
     }
     case 'doctor':
-      return withWorkspace(io, onSecondaryError, (ws) => runDoctor(ws, output, invocation.reindex));
+      return withWorkspace(io, onSecondaryError, (ws) => {
+        printWarnings(ws, output);
+        return runDoctor(ws, output, invocation);
+      });
     case 'trust':
       return withWorkspace(io, onSecondaryError, (ws) => runTrust(ws, output, invocation));
     case 'server': {

@@ -248,7 +248,8 @@ export interface Workspace {
    */
   on<K extends OctoEventName>(name: K, listener: Listener<K>): () => void;
   /** With `reindex`, index.db and the search index are rebuilt from the session files. */
-  doctor(options: { reindex: boolean }): Promise<DoctorReport>;
+  /** `clean` removes the leftovers of interrupted work that are safe to remove (see the report). */
+  doctor(options: { reindex: boolean; clean?: boolean }): Promise<DoctorReport>;
   /** Interrupts running turns, cancels jobs and schedules, stops MCP servers, releases locks, closes files. */
   close(): Promise<void>;
 }

@@ -248,9 +248,19 @@ const EVENT_NAMES: Record<OctoEventName, true> = {
 /** Every event name (subscribing to 'session.listChanged' starts the index watch: see `Workspace.on`). */
 export const OCTO_EVENT_NAMES = Object.keys(EVENT_NAMES) as readonly OctoEventName[];
 
+/**
+ * Events a front end must not miss even when they happen before it listens: a store warning raised
+ * while a session opens (a torn tail set aside, a stale lock taken over) comes before `-p` knows
+ * which session to print for. They wait for the first listener, which gets them at once.
+ */
+const HELD_UNTIL_HEARD: ReadonlySet<OctoEventName> = new Set(['store.warning']);
+/** Held events kept per name: the first ones say what happened; a flood adds nothing. */
+const MAX_HELD = 100;
+
 /** A small typed emitter; listeners that throw do not stop the others, and the error is reported. */
 export class EventBus {
   private readonly listeners = new Map<OctoEventName, Set<(payload: never) => void>>();
+  private readonly held = new Map<OctoEventName, unknown[]>();
 
   constructor(private readonly onListenerError: (error: unknown) => void) {}
 
@@ -258,16 +268,30 @@ export class EventBus {
     const set = this.listeners.get(name) ?? new Set();
     set.add(listener);
     this.listeners.set(name, set);
+    const waiting = this.held.get(name);
+    if (waiting !== undefined) {
+      this.held.delete(name);
+      for (const payload of waiting) this.call(listener, payload as OctoEvents[K]);
+    }
     return () => set.delete(listener);
   }
 
   emit<K extends OctoEventName>(name: K, payload: OctoEvents[K]): void {
-    for (const listener of this.listeners.get(name) ?? []) {
-      try {
-        (listener as Listener<K>)(payload);
-      } catch (error) {
-        this.onListenerError(error);
-      }
+    const listeners = this.listeners.get(name);
+    if ((listeners === undefined || listeners.size === 0) && HELD_UNTIL_HEARD.has(name)) {
+      const waiting = this.held.get(name) ?? [];
+      if (waiting.length < MAX_HELD) waiting.push(payload);
+      this.held.set(name, waiting);
+      return;
+    }
+    for (const listener of listeners ?? []) this.call(listener as Listener<K>, payload);
+  }
+
+  private call<K extends OctoEventName>(listener: Listener<K>, payload: OctoEvents[K]): void {
+    try {
+      listener(payload);
+    } catch (error) {
+      this.onListenerError(error);
     }
   }
 }

@@ -17,7 +17,7 @@ import {
   type HandleDeps,
   type SessionsDeps,
 } from './session/index.js';
-import { createSessionStore, type OctoPaths } from './store/index.js';
+import { createSessionStore, type OctoPaths, type SessionSummary, type StoreWarning } from './store/index.js';
 import { createRedactor } from './text/index.js';
 import { createTokenCounter, type Tokenizer } from './tokens/index.js';
 import { CHILDREN_DIR, ChildRegistry, configLayers, NO_LAYERS, type ConfigLayers } from './tools/index.js';
@@ -71,7 +71,13 @@ export async function createWorkspace(
   for (const stopped of await children.sweep())
     warn(`Stopped process group ${stopped}, left running by an octo that was killed.`);
   trust.onChange(() => bus.emit('trust.changed', { pending: trust.pending().length }));
-  const store = createSessionStore({ paths, clock: deps.clock, pid: deps.pid });
+  const store = createSessionStore({
+    paths,
+    clock: deps.clock,
+    pid: deps.pid,
+    onWarning: (warning) => bus.emit('store.warning', { warning }),
+    summarize: (id, records) => indexSummary(id, records),
+  });
   const indexWatch = new IndexWatch(store, bus);
   const models = createModelService({
     config: () => trust.config(),
@@ -136,11 +142,6 @@ export async function createWorkspace(
   // Cancelling a compression job stops that session's work.
   const untrackCompressions = trackCompressions(bus, services.jobs, (id) => sessions.interrupt(id));
   services.start();
-  const forwardWarnings = (): void => {
-    for (const warning of store.drainWarnings()) bus.emit('store.warning', { warning });
-  };
-  bus.on('session.updated', forwardWarnings);
-  bus.on('session.opened', forwardWarnings);
 
   return {
     get config() {
@@ -156,12 +157,10 @@ export async function createWorkspace(
       if (name === 'session.listChanged') indexWatch.start();
       return bus.on(name, listener);
     },
-    doctor: async ({ reindex }) => {
+    doctor: async ({ reindex, clean }) => {
       if (reindex) await store.reindex((id, records) => indexSummary(id, records));
       await sessions.purgeTrash();
-      const report = await store.doctor();
-      forwardWarnings();
-      return report;
+      return store.doctor({ clean: clean === true });
     },
     close: async () => {
       await indexWatch.close();
@@ -172,6 +171,25 @@ export async function createWorkspace(
       await counter.close();
     },
   };
+}
+
+/**
+ * The summaries of every session from a store that rebuilds index.db as it reads it: for the light
+ * listing (listing.ts), which found the index lost, damaged or out of step with the session files.
+ */
+export async function healedIndex(
+  deps: WorkspaceDeps,
+  onWarning: (warning: StoreWarning) => void,
+): Promise<SessionSummary[]> {
+  const paths = resolvePaths(deps.env, deps.home);
+  const store = createSessionStore({
+    paths,
+    clock: deps.clock,
+    pid: deps.pid,
+    onWarning,
+    summarize: indexSummary,
+  });
+  return store.list();
 }
 
 /** Loads the config files, and remembers that they passed for the light listing (known-good.ts). */

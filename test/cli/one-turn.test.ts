@@ -20,7 +20,8 @@ afterAll(async () => {
 beforeEach(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'octo-turn-'));
   projectDir = path.join(root, 'project');
-  await mkdir(path.join(root, 'data'), { recursive: true });
+  // 0700 as octo makes it: a looser folder is tightened with a warning on stderr.
+  await mkdir(path.join(root, 'data'), { recursive: true, mode: 0o700 });
   await mkdir(projectDir);
   await writeFile(path.join(root, 'data', 'config.toml'), testConfig(fake.url));
 });

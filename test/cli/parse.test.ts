@@ -113,7 +113,8 @@ describe('parseArgv', () => {
       kind: 'sessions',
       sessions: { action: 'export', name: 'a', format: 'json' },
     });
-    expect(parseArgv(['doctor', '--reindex'])).toEqual({ kind: 'doctor', reindex: true });
+    expect(parseArgv(['doctor', '--reindex'])).toEqual({ kind: 'doctor', reindex: true, clean: false });
+    expect(parseArgv(['doctor', '--clean'])).toEqual({ kind: 'doctor', reindex: false, clean: true });
   });
 
   it('reads --allow as a list of categories and refuses anything else', () => {

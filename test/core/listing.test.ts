@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openListing } from '../../src/core/listing.js';
+import type { StoreWarning } from '../../src/core/store/index.js';
 import { reachable, staticImports } from '../support/import-graph.js';
 import { makeTestWorkspace, type TestWorkspace } from '../support/workspace.js';
 
@@ -11,19 +12,26 @@ const coreDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../.
 const UNUSED_PROVIDER = 'http://127.0.0.1:9/v1';
 
 let tw: TestWorkspace | null = null;
+
+function noWarning(warning: StoreWarning): never {
+  throw new Error(`unexpected store warning: ${JSON.stringify(warning)}`);
+}
 afterEach(async () => {
   await tw?.cleanup();
   tw = null;
 });
 
 function listingOf(t: TestWorkspace, cwd = t.projectDir): ReturnType<typeof openListing> {
-  return openListing({
-    env: { OCTO_HOME: t.dataDir },
-    home: t.root,
-    cwd,
-    clock: { now: () => Date.now() },
-    pid: process.pid,
-  });
+  return openListing(
+    {
+      env: { OCTO_HOME: t.dataDir },
+      home: t.root,
+      cwd,
+      clock: { now: () => Date.now() },
+      pid: process.pid,
+    },
+    noWarning,
+  );
 }
 
 describe('the light listing (octo sessions list)', () => {
@@ -86,13 +94,16 @@ describe('the light listing (octo sessions list)', () => {
     tw = await makeTestWorkspace({ providerUrl: UNUSED_PROVIDER });
     await tw.ws.close();
     const fresh = path.join(tw.root, 'fresh-data');
-    const listing = await openListing({
-      env: { OCTO_HOME: fresh },
-      home: tw.root,
-      cwd: tw.projectDir,
-      clock: { now: () => Date.now() },
-      pid: process.pid,
-    });
+    const listing = await openListing(
+      {
+        env: { OCTO_HOME: fresh },
+        home: tw.root,
+        cwd: tw.projectDir,
+        clock: { now: () => Date.now() },
+        pid: process.pid,
+      },
+      noWarning,
+    );
     expect(await listing.sessions.list()).toEqual([]);
     await expect(stat(fresh)).rejects.toMatchObject({ code: 'ENOENT' });
     expect(await readdir(tw.root)).not.toContain('fresh-data');

@@ -6,6 +6,7 @@ import { readAll } from '../read-all.js';
 import type { RunOptions } from '../parse.js';
 import { launchTui, type TuiChoice } from '../tui.js';
 import { assertNames, withWorkspace } from '../workspace.js';
+import { printWarnings } from '../format/diagnostics.js';
 import { sessionTable } from './sessions-list.js';
 import { noteTrustedForRun, refuseUntrusted } from './trust.js';
 import { runOneTurn } from './turn.js';
@@ -108,6 +109,7 @@ export async function runRun(
     io,
     onSecondaryError,
     async (ws) => {
+      printWarnings(ws, output);
       // Nobody can be asked here: what the project's config asks and the user has not approved stops the run.
       if (refuseUntrusted(ws, output)) return EXIT.failure;
       noteTrustedForRun(ws, output);

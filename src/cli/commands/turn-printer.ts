@@ -7,7 +7,6 @@ import {
   describeCompacted,
   describeCompressionFailed,
   describeHolder,
-  describeStoreWarning,
   describeToolCall,
   describeToolFailure,
 } from '../format/diagnostics.js';
@@ -70,7 +69,6 @@ export class TurnPrinter {
       ws.on('context.compacted', (e) => {
         if (mine(e)) this.diagnostic(describeCompacted(e));
       }),
-      ws.on('store.warning', (e) => this.diagnostic(`warning: ${describeStoreWarning(e.warning)}`)),
       ws.on('budget.warning', (e) => {
         if (mine(e)) this.diagnostic(`warning: close to the ${describeBudget(e)}`);
       }),

@@ -1,8 +1,10 @@
 /** Short stderr lines for what happens around a turn; every outside string is sanitised. */
+import type { Workspace } from '../../core/api.js';
 import type { BudgetFacts, OctoEvents } from '../../core/events.js';
 import { assertNever } from '../../core/errors.js';
 import type { CompactionTrigger, LockHolder, StoreWarning, ToolCall } from '../../core/api.js';
 import { plural, sanitizeLine } from '../../core/text/index.js';
+import type { Output } from '../io.js';
 import { compactNumber } from './values.js';
 
 /** Characters of tool arguments and results shown on one stderr line. */
@@ -31,15 +33,15 @@ export function describeHolder(holder: LockHolder | null): string {
 export function describeStoreWarning(warning: StoreWarning): string {
   switch (warning.kind) {
     case 'tornTail':
-      return `A torn last line (${warning.bytes} bytes) of session ${warning.sessionId} was set aside in ${sanitizeLine(warning.setAsidePath)}.`;
+      return `A torn last line (${warning.bytes} bytes) of session ${sanitizeLine(warning.path)} was set aside in ${sanitizeLine(warning.setAsidePath)}.`;
     case 'permissionsTightened':
       return `Tightened the permissions of ${sanitizeLine(warning.path)} from ${warning.from.toString(8)} to ${warning.to.toString(8)}.`;
     case 'staleLockTaken':
-      return `Took over a stale lock on session ${warning.sessionId} left by ${describeHolder(warning.holder)}.`;
+      return `Took over a stale lock on ${sanitizeLine(warning.path)} left by ${describeHolder(warning.holder)}.`;
     case 'danglingToolCall':
-      return `A tool call (${sanitizeLine(warning.toolCallId)}) cut short by a crash was given an "interrupted" result.`;
+      return `${sanitizeLine(warning.path)}: the tool call ${sanitizeLine(warning.toolCallId)} (${sanitizeLine(warning.toolName)}), cut short by a crash, was given an "interrupted" result.`;
     case 'indexRebuilt':
-      return `The session index was rebuilt: ${sanitizeLine(warning.reason)}.`;
+      return `The session index ${sanitizeLine(warning.path)} was rebuilt: ${sanitizeLine(warning.reason)}.`;
     case 'storeIssue':
       return `${sanitizeLine(warning.path)}: ${sanitizeLine(warning.message)}`;
     default:
@@ -80,4 +82,19 @@ export function describeCompacted(event: OctoEvents['context.compacted']): strin
 
 function triggerName(trigger: CompactionTrigger): string {
   return trigger === 'auto' ? 'auto' : `/${trigger}`;
+}
+
+/**
+ * What the store repaired or could not do reaches stderr, naming the file (the full screen shows them
+ * in its own way). Subscribed for the workspace's whole life: warnings raised while a session opens
+ * (held by the core until someone listens) and while it closes are printed too.
+ */
+export function printWarnings(ws: Workspace, output: Output): void {
+  const note = noteWarning(output);
+  ws.on('store.warning', (e) => note(e.warning));
+}
+
+/** One store warning as a stderr line. */
+export function noteWarning(output: Output): (warning: StoreWarning) => void {
+  return (warning) => output.note(`warning: ${describeStoreWarning(warning)}`);
 }

@@ -134,6 +134,7 @@ export class OpenSession implements SessionHandle {
       ctx: this.ctx,
       projectNotes: async () => (await this.project?.notes()) ?? [],
       readOnlyError: () => this.readOnlyError(),
+      assertWritable: () => deps.store.assertWritable(),
     });
   }
 

@@ -7,11 +7,11 @@ import { followWriter } from './follow.js';
 import { OpenSession, type HandleDeps } from './handle.js';
 import { ProjectLink } from './project-link.js';
 import { movedHere, reattachRecord } from './reattach.js';
-import { danglingToolCalls, interruptedResult } from './repair.js';
+import { danglingToolCalls, hasCreateRecord, interruptedResult, restoredCreateRecord } from './repair.js';
 import { readResumePoint, resumePointPath } from './resume-point.js';
 import type { SessionCatalog } from './session-catalog.js';
 import { indexSummary } from './summary.js';
-import type { SessionSummary } from '../store/index.js';
+import type { SessionSummary, SessionWriter } from '../store/index.js';
 
 export interface SessionsDeps extends HandleDeps {
   project: ResolvedProject;
@@ -137,6 +137,8 @@ export class OpenSessions {
       throw error;
     }
     const resumed = writer.loadedFrom() === null ? null : point;
+    // Read from a resume point, the records start after the create record: only a whole read can miss it.
+    if (resumed === null && !hasCreateRecord(writer.records())) await this.restoreCreate(writer, summary);
     const handle = new OpenSession(
       this.deps,
       { kind: 'writer', writer },
@@ -147,12 +149,38 @@ export class OpenSessions {
       // Invariant 3 (docs/architecture.md): a call left without a result by a crash gets a synthetic one, written to the file.
       await writer.append(interruptedResult(call));
       this.deps.bus.emit('store.warning', {
-        warning: { kind: 'danglingToolCall', sessionId: summary.id, toolCallId: call.id },
+        warning: {
+          kind: 'danglingToolCall',
+          sessionId: summary.id,
+          path: this.deps.store.sessionFile(summary.id),
+          toolCallId: call.id,
+          toolName: call.name,
+        },
       });
     }
     const newest = (await this.deps.store.list()).every((s) => s.order <= summary.order);
     await handle.saveSummaryUnlessStored(summary, { newest });
     return handle;
+  }
+
+  /** A file that lost its first record (a zero-byte file) opens as an empty session under its known name. */
+  private async restoreCreate(writer: SessionWriter, summary: SessionSummary): Promise<void> {
+    const { project } = this.deps;
+    const lost = writer.records().length === 0 ? 'was empty' : 'had lost its first record';
+    await writer.append(
+      restoredCreateRecord(summary, {
+        model: this.deps.defaultModel,
+        projectDir: project.dir,
+        projectId: project.id,
+      }),
+    );
+    this.deps.bus.emit('store.warning', {
+      warning: {
+        kind: 'storeIssue',
+        path: this.deps.store.sessionFile(summary.id),
+        message: `the session file ${lost}; it opens as an empty session named ${summary.name}, and what it held before is gone.`,
+      },
+    });
   }
 
   private async attach(summary: SessionSummary, options: { readOnly: boolean }): Promise<OpenSession> {

@@ -1,4 +1,4 @@
-import type { MessageRecord, NewRecord, SessionRecord } from '../store/index.js';
+import type { MessageRecord, NewRecord, SessionRecord, SessionSummary } from '../store/index.js';
 
 export const INTERRUPTED_TOOL_RESULT =
   '[interrupted: the session stopped before this tool call finished; it may not have run, or run only in part]';
@@ -39,4 +39,30 @@ export function interruptedResult(
     synthetic: true,
   };
   return record;
+}
+
+/** True when the records say who the session is: its `create` command (a zero-byte file has none). */
+export function hasCreateRecord(records: readonly SessionRecord[]): boolean {
+  return records.some((r) => r.kind === 'command' && r.command === 'create');
+}
+
+/**
+ * The `create` command of a session whose file lost it (docs/faults.md row 3: a zero-byte file), from what
+ * the index knew; a session the index knew nothing of takes its id as its name and the defaults.
+ */
+export function restoredCreateRecord(
+  summary: SessionSummary,
+  defaults: { model: string; projectDir: string; projectId: string },
+): NewRecord {
+  return {
+    kind: 'command',
+    command: 'create',
+    id: summary.id,
+    name: summary.name,
+    projectDir: summary.projectDir === '' ? defaults.projectDir : summary.projectDir,
+    projectId: summary.projectId === '' ? defaults.projectId : summary.projectId,
+    model: summary.model === '' ? defaults.model : summary.model,
+    ...(summary.parentId === undefined ? {} : { parentId: summary.parentId }),
+    ...(summary.projectGroup === undefined ? {} : { projectGroup: summary.projectGroup }),
+  };
 }

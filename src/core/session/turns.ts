@@ -29,6 +29,8 @@ export interface TurnsDeps {
   projectNotes(): Promise<NewRecord[]>;
   /** Why a read-only view refuses to run a turn. */
   readOnlyError(): OctoError;
+  /** Fails (store_unwritable, naming the folder) when the data folder cannot be written. */
+  assertWritable(): Promise<void>;
 }
 
 /**
@@ -118,14 +120,17 @@ export class Turns {
     options: SubmitOptions,
     signal: AbortSignal,
   ): Promise<TurnOutcome> {
-    const { bus, id, models, summary, ctx } = this.deps;
+    const { bus, id, models, summary, ctx, log } = this.deps;
     bus.emit('turn.started', { sessionId: id, turnId });
     // The provider's client (the openai package, loaded on first use) is compiled while the user
     // message and the summary are flushed to disk, instead of after; a failure is the request's to report.
     models.client().catch(() => undefined);
+    const lastSeq = log.records().at(-1)?.seq;
     try {
       // A custom command (/run) may name a model for its one turn; the session's model stays.
       const model = models.resolve(options.model ?? summary.get().model);
+      // Refused before the user message is written, rather than half saved (docs/faults.md row 5).
+      await this.deps.assertWritable();
       const attachments = await this.deps.media.prepare(writer, options.attachments ?? [], model);
       return await runTurn(
         {
@@ -151,7 +156,8 @@ export class Turns {
     } catch (error) {
       return settleError(turnId, error, signal, '');
     } finally {
-      await summary.saveAfterTurn();
+      // A turn refused before it wrote anything changed nothing the summary shows.
+      if (log.records().at(-1)?.seq !== lastSeq) await summary.saveAfterTurn();
     }
   }
 

@@ -16,7 +16,14 @@ export function sessionPrepareContext(ctx: StoreContext, sessionId: string): Pre
     io: ctx.io,
     warnings: ctx.warnings,
     now: ctx.clock.now(),
-    onTorn: (setAsidePath, bytes) => ctx.warnings.push({ kind: 'tornTail', sessionId, setAsidePath, bytes }),
+    onTorn: (setAsidePath, bytes) =>
+      ctx.warnings.push({
+        kind: 'tornTail',
+        sessionId,
+        path: ctx.layout.sessionPath(sessionId),
+        setAsidePath,
+        bytes,
+      }),
   };
 }
 
@@ -28,6 +35,7 @@ export function indexPrepareContext(ctx: StoreContext): PrepareContext {
     onTorn: (setAsidePath, bytes) =>
       ctx.warnings.push({
         kind: 'indexRebuilt',
+        path: ctx.layout.indexPath,
         reason: `its torn last line (${bytes} bytes, from an interrupted write) was set aside in ${setAsidePath}`,
       }),
   };

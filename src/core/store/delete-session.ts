@@ -19,6 +19,7 @@ export async function deleteSession(ctx: StoreContext, id: string): Promise<void
     await rm(path.join(ctx.layout.dataDir, 'cache', 'tokens', `${id}.json`), { force: true });
     await rm(path.join(ctx.layout.dataDir, 'cache', 'project', `${id}.json`), { force: true });
     await rm(path.join(ctx.layout.dataDir, 'cache', 'resume', `${id}.json`), { force: true });
+    await rm(ctx.layout.checkedStampPath(id), { force: true });
     await rm(file, { force: true });
   } finally {
     await lock.release().catch((error: unknown) =>

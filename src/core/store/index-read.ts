@@ -2,7 +2,7 @@
  * Reading index.db: what listing needs, without NeDB or anything else heavy (`octo sessions list`
  * loads this alone). The writes are in index-file.ts.
  */
-import { access, constants, readFile, stat } from 'node:fs/promises';
+import { access, constants, readFile, readdir, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { OctoError, errnoCode } from '../errors.js';
 import type { SessionSummary } from './records.js';
@@ -13,22 +13,77 @@ import { checkSummaryDoc, toSummary } from './summary-schema.js';
 
 /** All summaries, parsed without NeDB so that listing never rewrites index.db; a torn tail is skipped. */
 export async function readSummaries(layout: StoreLayout): Promise<SessionSummary[]> {
+  const state = await readIndexState(layout, false);
+  if (state.damage !== null) throw damagedIndex(layout, state.damage);
+  return state.summaries;
+}
+
+export interface IndexState {
+  summaries: SessionSummary[];
+  /**
+   * Why index.db does not describe the session files (missing, damaged, cut off, or not the same
+   * sessions), so that it must be rebuilt from them; null when it does.
+   */
+  problem: string | null;
+  /** Where index.db is damaged (a line that is not a summary); such an index cannot be appended to. */
+  damage: string | null;
+}
+
+/**
+ * What index.db holds, and whether it covers exactly the session files in sessions/ (`withFiles`).
+ * index.db is only a cache of those files (docs/architecture.md "Data"): whatever is wrong with it is a reason to
+ * rebuild it, never to hide a session. The summaries of a damaged index are the lines before the damage.
+ */
+export async function readIndexState(layout: StoreLayout, withFiles = true): Promise<IndexState> {
   // No data folder yet is an empty store, and listing must not create it.
-  if (!(await dataDirExists(layout))) return [];
+  if (!(await dataDirExists(layout))) return { summaries: [], problem: null, damage: null };
+  const files = withFiles ? await sessionFileIds(layout) : null;
   let data: Buffer;
   try {
     data = await readFile(layout.indexPath);
   } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return [];
-    throw readError(layout.indexPath, error);
+    if (errnoCode(error) !== 'ENOENT') throw readError(layout.indexPath, error);
+    const problem = files !== null && files.size > 0 ? 'it was missing' : null;
+    return { summaries: [], problem, damage: null };
   }
   const snapshot = parseIndex(layout.indexPath, data);
   const { parsed } = snapshot;
-  if (parsed.corrupt !== null) {
-    throw damagedIndex(layout, `line ${parsed.corrupt.line} (${parsed.corrupt.reason})`);
-  }
   snapshot.summaries ??= parsed.docs.map(toSummary);
-  return [...snapshot.summaries];
+  const summaries = [...snapshot.summaries];
+  const damage = parsed.corrupt === null ? null : `line ${parsed.corrupt.line} (${parsed.corrupt.reason})`;
+  let problem: string | null = null;
+  if (damage !== null) problem = `it was damaged at ${damage}`;
+  else if (parsed.torn !== null) problem = `its last line was cut off (line ${parsed.torn.line})`;
+  else if (files !== null) problem = mismatch(summaries, files);
+  return { summaries, problem, damage };
+}
+
+function mismatch(summaries: readonly SessionSummary[], files: ReadonlySet<string>): string | null {
+  const indexed = new Set(summaries.map((s) => s.id));
+  const unindexed = [...files].filter((id) => !indexed.has(id)).length;
+  const orphaned = [...indexed].filter((id) => !files.has(id)).length;
+  const parts = [
+    unindexed > 0 ? `${unindexed} session file${unindexed === 1 ? ' was' : 's were'} not in it` : '',
+    orphaned > 0 ? `it listed ${orphaned} session${orphaned === 1 ? '' : 's'} without a file` : '',
+  ].filter((part) => part !== '');
+  return parts.length === 0 ? null : parts.join(', and ');
+}
+
+/** The ids of the session files in sessions/ (names only: no file is opened). */
+async function sessionFileIds(layout: StoreLayout): Promise<Set<string>> {
+  let names: string[];
+  try {
+    names = await readdir(layout.sessionsDir);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return new Set();
+    throw readError(layout.sessionsDir, error);
+  }
+  const ids = new Set<string>();
+  for (const name of names) {
+    const id = layout.idOfFile(name);
+    if (id !== null) ids.add(id);
+  }
+  return ids;
 }
 
 interface IndexSnapshot {
@@ -117,6 +172,6 @@ export function damagedIndex(layout: StoreLayout, where: string, cause?: unknown
   return new OctoError(
     'session_corrupt',
     `The session index ${layout.indexPath} is damaged at ${where}; \`octo doctor --reindex\` rebuilds it from the session files.`,
-    { cause, details: { path: layout.indexPath } },
+    { cause, details: { path: layout.indexPath, where } },
   );
 }

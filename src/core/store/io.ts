@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { OctoError, errnoCode, getErrorMessage } from '../errors.js';
 import { FILE_MODE, replaceFile } from '../replace-file.js';
 
@@ -49,6 +49,14 @@ export function unwritableError(dir: string, error: unknown): OctoError {
   });
 }
 
+/**
+ * Removes what a failed write made. The write's own error is the one to report; if even the removal
+ * fails, `octo doctor` finds and reports the leftover.
+ */
+async function removeQuietly(file: string): Promise<void> {
+  await rm(file, { force: true }).catch(() => undefined);
+}
+
 /** Durable writes of the store's own files, each preceded by the fault seam. */
 export class StoreIo {
   constructor(private readonly faults: StoreFaults = {}) {}
@@ -57,16 +65,22 @@ export class StoreIo {
     this.faults.beforeWrite?.();
   }
 
-  /** Creates a file that must not exist yet (exclusive), 0600, flushed to disk unless told otherwise. */
+  /**
+   * Creates a file that must not exist yet (exclusive), 0600, flushed to disk unless told otherwise.
+   * If it cannot be written whole (a full disk) it is removed again: no half file is left behind.
+   */
   async writeNew(file: string, data: string | Buffer, flush = true): Promise<void> {
     this.beforeWrite();
     const handle = await open(file, 'wx', FILE_MODE);
     try {
       await handle.writeFile(data);
       if (flush) await handle.sync();
-    } finally {
+    } catch (error) {
       await handle.close();
+      await removeQuietly(file);
+      throw error;
     }
+    await handle.close();
   }
 
   /** Replaces a file all at once, NeDB-style: write `file~`, flush, rename over. A crash leaves old or new. */

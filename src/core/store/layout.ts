@@ -29,6 +29,11 @@ export class StoreLayout {
     return path.join(this.sessionsDir, `${assertSafeId(id)}.owner.json`);
   }
 
+  /** Which bytes of the session file were checked against the record schema (checked-stamp.ts). */
+  checkedStampPath(id: string): string {
+    return path.join(this.dataDir, 'cache', 'checked', `${assertSafeId(id)}.json`);
+  }
+
   /** proper-lockfile's default lock path for the session file. */
   lockPath(id: string): string {
     return `${this.sessionPath(id)}.lock`;

@@ -11,8 +11,8 @@ import { jsonEscape } from '../text/index.js';
 
 export type NedbDoc = { _id: string } & Record<string, unknown>;
 
-/** Returns why a parsed document is not acceptable, or null. */
-export type DocCheck = (doc: NedbDoc) => string | null;
+/** Returns the document to keep (brought up to date if need be), or why it is not acceptable. */
+export type DocCheck = (doc: NedbDoc) => NedbDoc | string;
 
 export interface LineProblem {
   /** 1-based line number. */
@@ -49,7 +49,13 @@ const NEWLINE = 0x0a;
 const NEDB_SEPARATORS = /[\r\v\f\u0085\u2028\u2029]/;
 const UNESCAPED_SEPARATORS = /[\u0085\u2028\u2029]/g;
 
-export function parseNedbFile(data: Buffer, check: DocCheck): ParsedNedbFile {
+/** Lines in the first `bytes` of a file were checked in full before: `check` stands in for the full one. */
+export interface VouchedPrefix {
+  bytes: number;
+  check: DocCheck;
+}
+
+export function parseNedbFile(data: Buffer, check: DocCheck, vouched?: VouchedPrefix): ParsedNedbFile {
   const byId = new Map<string, NedbDoc>();
   const bad: BadLine[] = [];
   let needsRewrite = false;
@@ -69,7 +75,8 @@ export function parseNedbFile(data: Buffer, check: DocCheck): ParsedNedbFile {
       else if (outcome.kind === 'doc') {
         docLines += 1;
         needsRewrite ||= outcome.needsRewrite;
-        applyDoc(byId, outcome.doc, check, (reason) =>
+        const lineCheck = vouched !== undefined && end < vouched.bytes ? vouched.check : check;
+        applyDoc(byId, outcome.doc, lineCheck, (reason) =>
           bad.push({ line: lineNo, offset: start, reason, unparsable: false }),
         );
       }
@@ -133,10 +140,9 @@ function applyDoc(
     byId.delete(id);
     return;
   }
-  const withId = doc as NedbDoc;
-  const reason = check(withId);
-  if (reason !== null) return fail(reason);
-  byId.set(id, withId);
+  const checked = check(doc as NedbDoc);
+  if (typeof checked === 'string') return fail(checked);
+  byId.set(id, checked);
 }
 
 function pick(problem: LineProblem): LineProblem {

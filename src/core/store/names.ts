@@ -1,7 +1,7 @@
 import { OctoError } from '../errors.js';
 
 /** Longest session name; also keeps file names and list columns sane. */
-const MAX_NAME_LENGTH = 64;
+export const MAX_NAME_LENGTH = 64;
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /** Windows refuses these as file names even with an extension; a synced data folder must stay portable. */
 const DEVICE_NAME = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i;

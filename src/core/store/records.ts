@@ -236,6 +236,11 @@ export interface SessionSummary {
   parentId?: string;
   /** Worktrees of one repository share it: list them together. */
   projectGroup?: string;
+  /**
+   * Set when the index was rebuilt from a damaged session file: where it is damaged. The summary holds
+   * what could be read; opening the session is refused with the same words.
+   */
+  damaged?: string;
   /** Set by `list({ checkProjectDirs: true })`: the project directory is not on disk. */
   projectMissing?: boolean;
 }

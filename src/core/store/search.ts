@@ -54,7 +54,7 @@ async function loadRecords(
 ): Promise<Map<number, SessionRecord> | null> {
   const file = layout.sessionPath(id);
   try {
-    return new Map((await readSessionFile(file, id)).map((record) => [record.seq, record]));
+    return new Map((await readSessionFile(layout, id)).map((record) => [record.seq, record]));
   } catch (error) {
     // A damaged or vanished session must not take the whole search down with it.
     if (!isOctoError(error)) throw error;

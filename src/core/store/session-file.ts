@@ -4,32 +4,33 @@ import { OctoError, errnoCode } from '../errors.js';
 import type { SessionRecord } from './records.js';
 import { readError } from './io.js';
 import type { StoreLayout } from './layout.js';
-import { parseNedbFile, type DocCheck, type NedbDoc } from './line-parser.js';
+import { parseSessionData, readStamp } from './checked-stamp.js';
+import type { DocCheck, NedbDoc } from './line-parser.js';
 import { corruptFileError } from './nedb-file.js';
+import { readRecordDoc } from './record-schema.js';
 
-/** The store only needs seq and kind to keep order; the session domain owns the rest of the shape. */
-export const checkRecordDoc: DocCheck = (doc) => {
-  if (typeof doc.seq !== 'number' || !Number.isSafeInteger(doc.seq) || doc.seq < 0) return 'no valid seq';
-  if (typeof doc.kind !== 'string') return 'no record kind';
-  return null;
-};
+/** Every line of a session file is a record of the current schema, or the session is refused. */
+export const checkRecordDoc: DocCheck = (doc) => readRecordDoc(doc);
 
 /** Records ordered by seq, never by time (docs/faults.md row 26), without NeDB's `_id`. */
 export function toRecords(docs: readonly NedbDoc[]): SessionRecord[] {
   return docs.map(withoutId).sort((a, b) => a.seq - b.seq);
 }
 
+/** The record without what only the file needs: NeDB's `_id` and the schema version `v`. */
 export function withoutId(doc: NedbDoc): SessionRecord {
-  // A copy without `_id` (rather than `delete`, which turns the object into a slow dictionary).
-  const { _id, ...record } = doc;
+  // A copy without them (rather than `delete`, which turns the object into a slow dictionary).
+  const { _id, v, ...record } = doc;
   return record as unknown as SessionRecord;
 }
 
 /**
- * Reads a session file without writing anything (invariant 4 in docs/architecture.md): a torn last line is skipped, not set
- * aside, because only the lock holder may change the file.
+ * Reads a session file without writing anything (invariant 4 in docs/architecture.md): a torn last line
+ * is skipped, not set aside, because only the lock holder may change the file. A record that is not of
+ * the schema refuses the session, naming the file and the line.
  */
-export async function readSessionFile(file: string, id: string): Promise<SessionRecord[]> {
+export async function readSessionFile(layout: StoreLayout, id: string): Promise<SessionRecord[]> {
+  const file = layout.sessionPath(id);
   let data: Buffer;
   try {
     data = await readFile(file);
@@ -39,7 +40,7 @@ export async function readSessionFile(file: string, id: string): Promise<Session
     }
     throw readError(file, error);
   }
-  const parsed = parseNedbFile(data, checkRecordDoc);
+  const { parsed } = parseSessionData(data, await readStamp(layout.checkedStampPath(id)));
   if (parsed.corrupt !== null) throw corruptFileError(file, parsed.corrupt.line, parsed.corrupt.reason);
   return toRecords(parsed.docs);
 }

@@ -64,7 +64,8 @@ export async function acquireSessionLock(
   try {
     // The lock is ours; an owner file still here was left by a holder that never released it.
     leftover = (await readOwner(ownerFile)) ?? takenFrom;
-    if (leftover !== null) ctx.warnings.push({ kind: 'staleLockTaken', sessionId: id, holder: leftover });
+    if (leftover !== null)
+      ctx.warnings.push({ kind: 'staleLockTaken', sessionId: id, path: file, holder: leftover });
     const owner: LockHolder = {
       pid: ctx.pid,
       since: new Date(ctx.clock.now()).toISOString(),

@@ -9,19 +9,20 @@ import { ensureDataDirs } from './data-dir.js';
 import { deleteSession } from './delete-session.js';
 import { runDoctor } from './doctor.js';
 import { watchNames } from './file-watch.js';
-import { deleteSummary, readSummaries, upsertSummary } from './index-file.js';
+import { deleteSummary, upsertSummary } from './index-file.js';
+import { healedOnDamage, healedSummaries, listSummaries } from './index-heal.js';
 import { withIndexLock } from './index-lock.js';
 import { StoreIo, readError, saveError, type StoreFaults } from './io.js';
 import { StoreLayout, assertSafeId, newSessionId } from './layout.js';
 import { assertSessionName } from './names.js';
 import { indexedWriter } from './indexed-writer.js';
-import { reindexSessions } from './reindex.js';
+import { reindexSessions, type IndexSummaryOf } from './reindex.js';
 import { SearchIndex } from './search-index.js';
 import { searchStore } from './search.js';
 import { readSessionFile } from './session-file.js';
 import { acquireSessionLock, currentHolder } from './session-lock.js';
 import { NedbSessionWriter } from './session-writer.js';
-import type { OctoPaths, ResumeHint, SessionStore, SessionWriter } from './types.js';
+import type { OctoPaths, ResumeHint, SessionStore, SessionWriter, StoreWarning } from './types.js';
 import { WarningSink } from './warnings.js';
 
 export interface SessionStoreOptions {
@@ -34,6 +35,14 @@ export interface SessionStoreOptions {
   /** A lock not refreshed for this long is taken over (proper-lockfile enforces at least 2 s). */
   staleLockMs?: number;
   faults?: StoreFaults;
+  /** Receives each warning as it happens; without it they wait for `drainWarnings`. */
+  onWarning?: (warning: StoreWarning) => void;
+  /**
+   * How a session's records become its index summary (the session domain's rule). With it the store
+   * rebuilds a lost, damaged or incomplete index.db by itself (docs/faults.md row 35); without it (tests of
+   * the store alone) such an index is an error naming `octo doctor --reindex`.
+   */
+  summarize?: IndexSummaryOf;
 }
 
 type CreateInit = Parameters<SessionStore['create']>[0];
@@ -45,7 +54,7 @@ const ID_ATTEMPTS = 5;
 
 /** The NeDB-backed store (docs/architecture.md "Data"): index, session files, locks, repair and permissions. */
 export function createSessionStore(options: SessionStoreOptions): SessionStore {
-  const warnings = new WarningSink();
+  const warnings = new WarningSink(options.onWarning);
   const staleLockMs = options.staleLockMs ?? DEFAULT_STALE_LOCK_MS;
   const ctx: StoreContext = {
     layout: new StoreLayout(options.paths.data),
@@ -65,22 +74,28 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
   };
   return {
     paths: options.paths,
-    list: () => readSummaries(ctx.layout),
-    create: (init) => createSession(ctx, init),
+    list: () => listSummaries(ctx, options.summarize),
+    create: (init) => createSession(ctx, init, options.summarize),
     openWriter: (id, openOptions) => openWriter(ctx, id, openOptions?.resumeFrom),
     openReadOnly: async (id) => {
+      const records = await readSessionFile(ctx.layout, id);
       const file = ctx.layout.sessionPath(id);
-      const records = await readSessionFile(file, id);
       return { id, records, holder: await currentHolder(file, ctx.layout.ownerPath(id), ctx) };
     },
     putSummary: (summary) =>
       underIndexLock(() =>
-        upsertSummary(ctx.layout, indexPrepareContext(ctx), { ...summary, id: assertSafeId(summary.id) }),
+        healedOnDamage(ctx, options.summarize, () =>
+          upsertSummary(ctx.layout, indexPrepareContext(ctx), { ...summary, id: assertSafeId(summary.id) }),
+        ),
       ),
-    removeSummary: (id) => underIndexLock(() => deleteSummary(ctx.layout, indexPrepareContext(ctx), id)),
+    removeSummary: (id) =>
+      underIndexLock(() =>
+        healedOnDamage(ctx, options.summarize, () => deleteSummary(ctx.layout, indexPrepareContext(ctx), id)),
+      ),
     reindex: (indexSummary) => reindexSessions(ctx, indexSummary),
     search: (text, searchOptions) => searchStore(ctx.search, ctx.layout, warnings, text, searchOptions),
     mediaDir: (id) => ctx.layout.mediaDir(id),
+    sessionFile: (id) => ctx.layout.sessionPath(id),
     watchSession: async (id, onChange) => {
       await ensureDataDirs(ctx);
       const file = ctx.layout.sessionPath(id);
@@ -101,7 +116,8 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
       );
     },
     deleteSession: (id) => deleteSession(ctx, id),
-    doctor: () => runDoctor(ctx),
+    assertWritable: () => ensureDataDirs(ctx),
+    doctor: (doctorOptions) => runDoctor(ctx, { clean: doctorOptions?.clean === true }),
     drainWarnings: () => ctx.warnings.drain(),
   };
 }
@@ -134,11 +150,17 @@ async function openLocked(ctx: StoreContext, id: string, resumeFrom?: ResumeHint
  * Creates a session under the index lock, so that of two processes creating the same name at the
  * same moment one wins and the other gets `session_exists` (docs/faults.md row 10).
  */
-async function createSession(ctx: StoreContext, init: CreateInit): Promise<SessionWriter> {
+async function createSession(
+  ctx: StoreContext,
+  init: CreateInit,
+  summarize: IndexSummaryOf | undefined,
+): Promise<SessionWriter> {
   assertSessionName(init.name);
   await ensureDataDirs(ctx);
   return withIndexLock(ctx.layout, ctx, async () => {
-    const taken = (await readSummaries(ctx.layout)).some((s) => s.name === init.name && s.trashedAt === null);
+    // A name is taken once: checked against an index that covers every session file.
+    const summaries = await healedSummaries(ctx, summarize);
+    const taken = summaries.some((s) => s.name === init.name && s.trashedAt === null);
     if (taken) {
       throw new OctoError('session_exists', `A session named ${init.name} already exists.`, {
         details: { name: init.name },

@@ -1,4 +1,5 @@
-import { rm, stat } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { OctoError, getErrorMessage, isOctoError } from '../errors.js';
 import type { NewRecord, SessionRecord } from './records.js';
 import { sessionPrepareContext, type StoreContext } from './context.js';
@@ -6,10 +7,12 @@ import { saveError } from './io.js';
 import type { NedbDoc } from './line-parser.js';
 import { compactNedbFile } from './compact-file.js';
 import { appendDocs, openForWriting } from './nedb-file.js';
-import { ensurePrivateDirSync, tightenFile } from './permissions.js';
+import { ensurePrivateDir, ensurePrivateDirSync, tightenFile } from './permissions.js';
 import type { HeldLock } from './session-lock.js';
 import { checkRecordDoc, toRecords } from './session-file.js';
 import { readTail, recordDocId } from './session-tail.js';
+import { parseSessionData, readStamp, writeStamp, type CheckedStamp } from './checked-stamp.js';
+import { RECORD_SCHEMA_VERSION, readRecordDoc } from './record-schema.js';
 import type { FileState, LockHolder, ResumeHint, SessionWriter } from './types.js';
 
 /**
@@ -35,6 +38,10 @@ export class NedbSessionWriter implements SessionWriter {
   private from: number | null = null;
   private stateAtClose: FileState | null = null;
   private readonly file: string;
+  /** The checked-stamp as loaded, and whether the file has changed since (see checked-stamp.ts). */
+  private stamp: CheckedStamp | null = null;
+  private stampCurrent = false;
+  private compacted = false;
 
   private constructor(
     readonly id: string,
@@ -89,7 +96,7 @@ export class NedbSessionWriter implements SessionWriter {
       // Order is by seq alone: the clock may jump backwards (docs/faults.md row 26).
       const stored: SessionRecord = { ...record, seq: (this.list.at(-1)?.seq ?? 0) + 1, at };
       const id = docId(stored.seq);
-      await this.write([{ _id: id, ...stored }]);
+      await this.write([{ _id: id, v: RECORD_SCHEMA_VERSION, ...stored }]);
       this.list = [...this.list, stored];
       this.ids.set(stored.seq, id);
       return stored;
@@ -108,7 +115,7 @@ export class NedbSessionWriter implements SessionWriter {
       const changes = cleanPatch(patch);
       if (Object.keys(changes).length === 0) return current;
       const updated: SessionRecord = { ...current, ...changes };
-      await this.write([{ _id: this.ids.get(seq) ?? docId(seq), ...updated }]);
+      await this.write([{ _id: this.ids.get(seq) ?? docId(seq), v: RECORD_SCHEMA_VERSION, ...updated }]);
       this.superseded += 1;
       this.list = this.list.with(index, updated);
       return updated;
@@ -133,7 +140,11 @@ export class NedbSessionWriter implements SessionWriter {
         (index): SessionRecord => ({ ...this.list[index], ...changes }) as SessionRecord,
       );
       await this.write(
-        updated.map((record) => ({ _id: this.ids.get(record.seq) ?? docId(record.seq), ...record })),
+        updated.map((record) => ({
+          _id: this.ids.get(record.seq) ?? docId(record.seq),
+          v: RECORD_SCHEMA_VERSION,
+          ...record,
+        })),
       );
       this.superseded += updated.length;
       const next = [...this.list];
@@ -165,6 +176,7 @@ export class NedbSessionWriter implements SessionWriter {
     let clean = this.lock.lostReason() === null && this.prepared;
     if (clean && this.superseded > 0) {
       try {
+        this.compacted = true;
         await compactNedbFile(this.file, checkRecordDoc, sessionPrepareContext(this.ctx, this.id));
       } catch (error) {
         clean = false;
@@ -175,6 +187,7 @@ export class NedbSessionWriter implements SessionWriter {
     }
     // Taken while the lock is held: no other writer can have changed the file since.
     if (clean) this.stateAtClose = await fileState(this.file).catch(() => null);
+    await this.saveStamp();
     try {
       await this.lock.release();
     } catch (error) {
@@ -182,13 +195,43 @@ export class NedbSessionWriter implements SessionWriter {
     }
   }
 
+  /**
+   * Every byte of the file was checked when loaded or appended, so it is stamped for the next reader;
+   * not after a compaction (NeDB wrote those bytes), nor when the lock was lost. Only a cache: a
+   * failure is reported and costs the next open a full check.
+   */
+  private async saveStamp(): Promise<void> {
+    // Opened from a resume point, the writer read only the tail: the earlier bytes keep their stamp.
+    if (this.compacted || this.stampCurrent || this.from !== null || this.lock.lostReason() !== null) return;
+    const stampFile = this.ctx.layout.checkedStampPath(this.id);
+    try {
+      await ensurePrivateDir(path.dirname(stampFile), this.ctx.warnings);
+      await writeStamp(stampFile, await readFile(this.file), this.stamp, this.ctx.io);
+    } catch (error) {
+      this.ctx.warnings.push({
+        kind: 'storeIssue',
+        path: stampFile,
+        message: `Could not note that the session file was checked (${getErrorMessage(error)}); it is checked in full next time.`,
+      });
+    }
+  }
+
   private async load(): Promise<void> {
     try {
+      this.stamp = await readStamp(this.ctx.layout.checkedStampPath(this.id));
+      let unchanged = false;
       const parsed = await openForWriting(
         this.file,
         checkRecordDoc,
         sessionPrepareContext(this.ctx, this.id),
+        (data) => {
+          const read = parseSessionData(data, this.stamp);
+          unchanged = read.vouched === data.length;
+          return read.parsed;
+        },
       );
+      // Unchanged since its stamp, the file needs no new one unless something is written.
+      this.stampCurrent = unchanged;
       // After a failed write the file is the truth: what made it to disk is what the records are.
       this.useDocs(parsed.docs, parsed.superseded, null);
     } catch (error) {
@@ -243,6 +286,17 @@ export class NedbSessionWriter implements SessionWriter {
 
   /** Appends document lines and flushes them at once; after a failure the file is prepared again first. */
   private async write(docs: readonly NedbDoc[]): Promise<void> {
+    // What is written must read back: a record of the wrong shape would refuse the session for good.
+    for (const doc of docs) {
+      const readBack = readRecordDoc(doc);
+      if (typeof readBack === 'string') {
+        throw new OctoError(
+          'internal',
+          `Refused to write a record that could not be read back (${readBack}).`,
+        );
+      }
+    }
+    this.stampCurrent = false;
     try {
       await appendDocs(this.file, docs, this.ctx);
     } catch (error) {

@@ -37,6 +37,7 @@ const FIELDS: Field[] = [
   ['trashedAt', (v) => v === null || isString(v), 'a string or null'],
   ['parentId', (v) => v === undefined || isString(v), 'a string'],
   ['projectGroup', (v) => v === undefined || isString(v), 'a string'],
+  ['damaged', (v) => v === undefined || isString(v), 'a string'],
 ];
 
 export const checkSummaryDoc: DocCheck = (doc) => {
@@ -44,7 +45,7 @@ export const checkSummaryDoc: DocCheck = (doc) => {
     const field = FIELDS[i] as Field;
     if (!field[1](doc[field[0]])) return `${field[0]}: expected ${field[2]}`;
   }
-  return null;
+  return doc;
 };
 
 export function toSummary(doc: NedbDoc): SessionSummary {
@@ -55,5 +56,5 @@ export function toSummary(doc: NedbDoc): SessionSummary {
 
 /** A summary from another of octo's own files (a resume point), checked as index.db's are. */
 export function isSessionSummary(value: unknown): value is SessionSummary {
-  return typeof value === 'object' && value !== null && checkSummaryDoc(value as NedbDoc) === null;
+  return typeof value === 'object' && value !== null && typeof checkSummaryDoc(value as NedbDoc) !== 'string';
 }

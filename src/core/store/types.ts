@@ -88,19 +88,25 @@ export interface ReadOnlySession {
 
 /** Warnings raised while opening (torn tail set aside, permissions tightened, ...). */
 export type StoreWarning =
-  | { kind: 'tornTail'; sessionId: string; setAsidePath: string; bytes: number }
+  /** `path` is the session file; its torn end was moved to `setAsidePath`. */
+  | { kind: 'tornTail'; sessionId: string; path: string; setAsidePath: string; bytes: number }
   | { kind: 'permissionsTightened'; path: string; from: number; to: number }
-  | { kind: 'staleLockTaken'; sessionId: string; holder: LockHolder }
-  | { kind: 'danglingToolCall'; sessionId: string; toolCallId: string }
-  | { kind: 'indexRebuilt'; reason: string }
+  | { kind: 'staleLockTaken'; sessionId: string; path: string; holder: LockHolder }
+  | { kind: 'danglingToolCall'; sessionId: string; path: string; toolCallId: string; toolName: string }
+  | { kind: 'indexRebuilt'; path: string; reason: string }
   /** Something went wrong that did not lose data but needs a look (lock lost, compaction failed, file skipped). */
   | { kind: 'storeIssue'; path: string; message: string };
 
 export interface DoctorReport {
   ok: boolean;
   dataDir: string;
-  sessions: number;
+  /** Session files found; null when the data folder cannot be read. */
+  sessions: number | null;
   checks: Array<{ name: string; ok: boolean; detail: string }>;
+  /** Leftovers of interrupted work still there, safe to remove (`doctor --clean`). */
+  cleanable: string[];
+  /** What `clean` removed. */
+  cleaned: string[];
 }
 
 export interface SessionStore {
@@ -135,14 +141,23 @@ export interface SessionStore {
   search(text: string, options: StoreSearchOptions): Promise<StoreSearchHit[]>;
   /** Where a session's media files are (it may not exist). */
   mediaDir(id: string): string;
+  /** The path of a session's file, for messages about it. */
+  sessionFile(id: string): string;
   /** Calls `onChange` soon after another process writes the session file (read-only views follow it). */
   watchSession(id: string, onChange: () => void): Promise<FileWatch>;
   /** Calls `onChange` soon after index.db changes (sessions listed by other terminals). */
   watchIndex(onChange: () => void): Promise<FileWatch>;
   /** Deletes a session's files and index entry for good (trash purge only); session_locked if open. */
   deleteSession(id: string): Promise<void>;
-  doctor(): Promise<DoctorReport>;
-  /** Warnings gathered since the last call. */
+  /**
+   * Fails with store_unwritable (naming the folder and the reason) unless the data folder and its
+   * sessions folder can be written: checked before a turn writes its user message, so a turn that
+   * could not be saved is refused before anything is written (docs/faults.md row 5).
+   */
+  assertWritable(): Promise<void>;
+  /** Checks the data folder; with `clean`, removes the leftovers of interrupted work first. */
+  doctor(options?: { clean?: boolean }): Promise<DoctorReport>;
+  /** Warnings gathered since the last call (none when the store was given `onWarning`). */
   drainWarnings(): StoreWarning[];
 }
 

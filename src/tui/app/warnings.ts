@@ -6,7 +6,7 @@ export function describeWarning(warning: StoreWarning): { text: string; tone: 'i
   switch (warning.kind) {
     case 'tornTail':
       return {
-        text: `A damaged end of a session file (${warning.bytes} bytes) was set aside in ${warning.setAsidePath}.`,
+        text: `A damaged end of ${warning.path} (${warning.bytes} bytes) was set aside in ${warning.setAsidePath}.`,
         tone: 'warning',
       };
     case 'permissionsTightened':
@@ -16,16 +16,16 @@ export function describeWarning(warning: StoreWarning): { text: string; tone: 'i
       };
     case 'staleLockTaken':
       return {
-        text: `Took over a stale lock left by process ${warning.holder.pid} on ${warning.holder.host}.`,
+        text: `Took over a stale lock on ${warning.path} left by process ${warning.holder.pid} on ${warning.holder.host}.`,
         tone: 'warning',
       };
     case 'danglingToolCall':
       return {
-        text: `A tool call left without a result by a crash was marked interrupted (${warning.toolCallId}).`,
+        text: `${warning.path}: a tool call left without a result by a crash was marked interrupted (${warning.toolCallId}, ${warning.toolName}).`,
         tone: 'warning',
       };
     case 'indexRebuilt':
-      return { text: `The session index was rebuilt: ${warning.reason}.`, tone: 'info' };
+      return { text: `The session index ${warning.path} was rebuilt: ${warning.reason}.`, tone: 'info' };
     case 'storeIssue':
       return { text: `${warning.path}: ${warning.message}`, tone: 'warning' };
     default:

@@ -34,7 +34,7 @@ describe('a torn last line (docs/faults.md row 1)', () => {
     expect(writer.records().map((r) => r.seq)).toEqual([1, 2, 3, 4]);
     const setAside = `${file}.torn-2025-03-01T10-00-00-000Z`;
     expect(store.drainWarnings()).toEqual([
-      { kind: 'tornTail', sessionId: id, setAsidePath: setAside, bytes: Buffer.byteLength(torn) },
+      { kind: 'tornTail', sessionId: id, path: file, setAsidePath: setAside, bytes: Buffer.byteLength(torn) },
     ]);
     expect(await readFile(setAside, 'utf8')).toBe(torn);
     expect(await modeOf(setAside)).toBe(0o600);

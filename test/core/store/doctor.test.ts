@@ -29,8 +29,11 @@ describe('doctor', () => {
         { name: 'permissions', ok: true, detail: 'folders 0700, files 0600' },
         { name: 'session files', ok: true, detail: '1 session file read' },
         { name: 'locks', ok: true, detail: containing(`is open in process ${process.pid}`) },
+        { name: 'leftovers', ok: true, detail: 'none' },
         { name: 'index', ok: true, detail: '1 session indexed' },
       ],
+      cleanable: [],
+      cleaned: [],
     });
   });
 
@@ -67,13 +70,14 @@ describe('doctor', () => {
     expect(check('session files')?.ok).toBe(false);
     expect(check('session files')?.detail).toContain(`${fx.sessionFile(torn)} has a torn last line 2`);
     expect(check('session files')?.detail).toContain(`${fx.sessionFile(damaged)} is damaged at line 1`);
-    expect(check('locks')).toMatchObject({
+    expect(check('leftovers')).toMatchObject({
       ok: false,
-      detail: containing(`left by process ${pid} (dead)`),
+      detail: containing(`${fx.sessionFile(locked)}.lock (a stale lock left by process ${pid} (dead)`),
     });
+    expect(report.cleanable).toEqual([`${fx.sessionFile(locked)}.lock`]);
     expect(check('index')).toMatchObject({
       ok: false,
-      detail: `not indexed: ${unindexed}; indexed without a file: s_nofilenofile; run \`octo doctor --reindex\``,
+      detail: `${path.join(fx.dataDir, 'index.db')}: 1 session file was not in it, and it listed 1 session without a file; it is rebuilt from the session files on the next use, or now by \`octo doctor --reindex\``,
     });
     expect(store.drainWarnings()).toContainEqual(
       objectWith({ kind: 'permissionsTightened', path: fx.sessionFile(locked) }),
@@ -94,6 +98,8 @@ describe('doctor', () => {
           detail: `${fx.dataDir} does not exist yet; it is made on first use`,
         },
       ],
+      cleanable: [],
+      cleaned: [],
     });
     await expect(access(fx.dataDir)).rejects.toMatchObject({ code: 'ENOENT' });
   });

@@ -89,7 +89,7 @@ describe('the session index', () => {
     await store.putSummary(summary('s_c'));
     expect((await store.list()).map((s) => s.id).sort()).toEqual(['s_a', 's_c']);
     expect(store.drainWarnings()).toEqual([
-      { kind: 'indexRebuilt', reason: containing(`${index}.torn-2025-03-01T10-00-00-000Z`) },
+      { kind: 'indexRebuilt', path: index, reason: containing(`${index}.torn-2025-03-01T10-00-00-000Z`) },
     ]);
   });
 
@@ -122,7 +122,7 @@ describe('the session index', () => {
 });
 
 describe('reindex', () => {
-  it('rebuilds the index from the session files in order of last change, skipping damaged ones', async () => {
+  it('rebuilds the index from the session files in order of last change, listing damaged ones as such', async () => {
     const fx = await storeFixture();
     const store = fx.store();
     const ids: string[] = [];
@@ -141,16 +141,22 @@ describe('reindex', () => {
     await writeFile(path.join(fx.dataDir, 'index.db'), '');
     store.drainWarnings();
 
-    expect(await store.reindex(summarizeForTest)).toBe(3);
+    expect(await store.reindex(summarizeForTest)).toBe(4);
     const listed = (await store.list()).sort((a, b) => a.order - b.order);
-    expect(listed.map((s) => [s.name, s.order, s.messageCount])).toEqual([
-      ['oldest', 1, 1],
-      ['middle', 2, 1],
-      ['newest', 3, 1],
+    expect(listed.map((s) => [s.name, s.order, s.messageCount, s.damaged])).toEqual([
+      ['oldest', 1, 1, undefined],
+      ['middle', 2, 1, undefined],
+      ['newest', 3, 1, undefined],
+      // Its name was on the damaged line: it is listed by its id, and says where it is damaged.
+      [ids[3], 4, 0, containing(`${broken} is damaged at line 1 (not valid JSON`)],
     ]);
     expect(store.drainWarnings()).toEqual([
-      { kind: 'storeIssue', path: broken, message: containing('damaged at line 1') },
-      { kind: 'indexRebuilt', reason: 'rebuilt from 3 session files, 1 damaged ones skipped' },
+      { kind: 'storeIssue', path: broken, message: containing('Indexed as damaged: ') },
+      {
+        kind: 'indexRebuilt',
+        path: path.join(fx.dataDir, 'index.db'),
+        reason: '4 sessions read from their files, 1 of them damaged',
+      },
     ]);
   });
 });

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { containing } from './helpers.js';
 import { parseNedbFile, serializeLine, type DocCheck } from '../../../src/core/store/line-parser.js';
 
-const anyDoc: DocCheck = () => null;
-const needsSeq: DocCheck = (doc) => (typeof doc.seq === 'number' ? null : 'no seq');
+const anyDoc: DocCheck = (doc) => doc;
+const needsSeq: DocCheck = (doc) => (typeof doc.seq === 'number' ? doc : 'no seq');
 
 function parse(text: string | Buffer, check: DocCheck = anyDoc): ReturnType<typeof parseNedbFile> {
   return parseNedbFile(typeof text === 'string' ? Buffer.from(text) : text, check);

@@ -104,6 +104,7 @@ describe('stale locks (docs/faults.md row 11)', () => {
     expect(store.drainWarnings()).toContainEqual({
       kind: 'staleLockTaken',
       sessionId: created.id,
+      path: fx.sessionFile(created.id),
       holder: { pid, since: anyString(), host: hostname() },
     });
     expect(writer.records().map((r) => (r.kind === 'message' ? r.content : r.kind))).toEqual([
@@ -123,7 +124,9 @@ describe('stale locks (docs/faults.md row 11)', () => {
     expect((await store.openReadOnly(created.id)).holder).toBeNull();
 
     const writer = await store.openWriter(created.id);
-    expect(store.drainWarnings()).toEqual([{ kind: 'staleLockTaken', sessionId: created.id, holder }]);
+    expect(store.drainWarnings()).toEqual([
+      { kind: 'staleLockTaken', sessionId: created.id, path: fx.sessionFile(created.id), holder },
+    ]);
     await writer.close();
   });
 
@@ -139,7 +142,9 @@ describe('stale locks (docs/faults.md row 11)', () => {
     await utimes(lockDir, anHourAgo, anHourAgo);
 
     const writer = await store.openWriter(created.id);
-    expect(store.drainWarnings()).toEqual([{ kind: 'staleLockTaken', sessionId: created.id, holder }]);
+    expect(store.drainWarnings()).toEqual([
+      { kind: 'staleLockTaken', sessionId: created.id, path: fx.sessionFile(created.id), holder },
+    ]);
     await writer.close();
   });
 
@@ -193,7 +198,12 @@ describe('locks left by a process killed while taking them (kill-resume benchmar
     // Within the default 10 s stale time: only the missing owner file gives the dead holder away.
     const writer = await store.openWriter(created.id);
     expect(store.drainWarnings()).toEqual([
-      { kind: 'staleLockTaken', sessionId: created.id, holder: { pid: 0, since: anyString(), host: '' } },
+      {
+        kind: 'staleLockTaken',
+        sessionId: created.id,
+        path: fx.sessionFile(created.id),
+        holder: { pid: 0, since: anyString(), host: '' },
+      },
     ]);
     expect(writer.records().map((r) => r.kind)).toEqual(['command']);
     await writer.close();
@@ -215,6 +225,7 @@ describe('locks left by a process killed while taking them (kill-resume benchmar
       {
         kind: 'staleLockTaken',
         sessionId: created.id,
+        path: fx.sessionFile(created.id),
         holder: { pid: 0, since: aWhileAgo.toISOString(), host: '' },
       },
     ]);

@@ -34,7 +34,8 @@ describe('session writer', () => {
     };
     expect(writer.records()).toEqual([create]);
     await writer.close();
-    expect(await fileLines(fx.sessionFile(writer.id))).toEqual([{ ...create, _id: anyString() }]);
+    // On disk each line also carries NeDB's id and the record schema version that wrote it.
+    expect(await fileLines(fx.sessionFile(writer.id))).toEqual([{ ...create, _id: anyString(), v: 1 }]);
     expect(await store.list()).toEqual([
       objectWith({
         id: writer.id,
@@ -111,7 +112,8 @@ describe('session writer', () => {
     await nedb.load();
     const viaNedb = (await nedb.find({}).sort({ seq: 1 })) as Array<Record<string, unknown>>;
     const reopened = await fx.store().openReadOnly(writer.id);
-    expect(viaNedb.map(({ _id, ...record }) => record)).toEqual(reopened.records);
+    expect(viaNedb.map(({ _id, v, ...record }) => record)).toEqual(reopened.records);
+    expect(viaNedb.map((doc) => doc.v)).toEqual([1, 1, 1]);
 
     // Nothing replaced since: closing appends nothing and does not rewrite the file.
     const before = await stat(fx.sessionFile(writer.id));
