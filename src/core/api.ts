@@ -111,6 +111,11 @@ export interface CommandHelp {
   name: string;
   usage: string;
   summary: string;
+  /**
+   * It changes the session, so it is refused while a turn or a compression runs (a front end may hold
+   * it until then): always, or only when given arguments (`/knowledge` lists; `/knowledge pin 3` changes).
+   */
+  waitsForIdle?: 'always' | 'withArguments';
 }
 
 export interface SessionHandle {

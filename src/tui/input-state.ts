@@ -143,6 +143,11 @@ export function historyNext(s: InputState): InputState {
   return { ...s, ...recalled(s, text), historyIndex: index };
 }
 
+/** `text` (a message taken back from the queue) as the input, folded when large. */
+export function recalledInput(s: InputState, text: string): InputState {
+  return { ...s, ...recalled(s, text), historyIndex: null };
+}
+
 /** Takes the text out for sending (folded pastes put back) and remembers it in history. */
 export function submit(s: InputState): { text: string; state: InputState } {
   const text = expandedText(s);

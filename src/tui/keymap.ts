@@ -16,6 +16,7 @@ export type ActionId =
   | 'send'
   | 'newline'
   | 'complete'
+  | 'editQueued'
   | 'historyPrev'
   | 'historyNext'
   | 'clearInput'
@@ -66,7 +67,7 @@ export const KEYMAP: readonly KeyBinding[] = [
     action: 'send',
     keys: ['enter'],
     label: 'Enter',
-    description: 'send the message or run the /command',
+    description: 'send the message or run the /command (queued while a turn runs)',
   },
   {
     scope: 'input',
@@ -81,6 +82,13 @@ export const KEYMAP: readonly KeyBinding[] = [
     keys: ['tab'],
     label: 'Tab',
     description: 'complete a /command (when the input starts with /)',
+  },
+  {
+    scope: 'input',
+    action: 'editQueued',
+    keys: ['up'],
+    label: 'Up',
+    description: 'take back the last queued message to edit (input empty; Ctrl-U drops it)',
   },
   {
     scope: 'input',

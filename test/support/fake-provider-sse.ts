@@ -20,6 +20,7 @@ export async function writeSse(response: ServerResponse, chunks: unknown[], repl
   for (let sent = 0; sent <= chunks.length; sent += 1) {
     if (response.destroyed) return;
     if (reply.stallAfter === sent) return;
+    if (reply.gateAfter === sent && reply.gate !== undefined) await reply.gate;
     if (reply.closeAfter === sent) {
       response.socket?.destroy();
       return;

@@ -44,6 +44,9 @@ export interface FakeReply {
   malformedAfter?: number;
   /** Stop sending after this many chunks but keep the connection open. */
   stallAfter?: number;
+  /** After this many chunks, wait for `gate` to settle before sending the rest (the test says when). */
+  gateAfter?: number;
+  gate?: Promise<unknown>;
   /** Destroy the connection after this many chunks. */
   closeAfter?: number;
 }

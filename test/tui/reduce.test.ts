@@ -1,106 +1,12 @@
 /** The TUI's reducer as data: events in, state and effects out, no screen and no workspace. */
 import { describe, expect, it } from 'vitest';
-import type { SessionSnapshot } from '../../src/core/api.js';
-import type { OctoEvent } from '../../src/core/events.js';
-import type { SessionRecord } from '../../src/core/store/records.js';
-import type { AppEvent, Effect, KeyPress, Step } from '../../src/tui/app/actions.js';
-import { reduce } from '../../src/tui/app/reduce.js';
+import type { AppEvent, Step } from '../../src/tui/app/actions.js';
 import { initialState, type AppState } from '../../src/tui/app/state.js';
 import { APPROVAL_GUARD_MS } from '../../src/tui/app/approvals.js';
 import { frontQuestion } from '../../src/tui/app/question.js';
-import { FIXED_NOW, summary } from './support/fake-workspace.js';
+import { FIXED_NOW } from './support/fake-workspace.js';
+import { key, run, snapshot, start, typed, ws } from './support/reduce-kit.js';
 import { msg } from './support/records.js';
-
-const BREAKDOWN = {
-  system: 100,
-  tools: 50,
-  knowledge: 0,
-  messages: 10,
-  attachments: 0,
-  total: 160,
-  window: 100_000,
-  nextCompactionAt: null,
-};
-
-function snapshot(
-  id: string,
-  records: readonly SessionRecord[],
-  over: Partial<SessionSnapshot> = {},
-): SessionSnapshot {
-  return {
-    sessionId: id,
-    version: 0,
-    summary: summary({ id, name: `session-${id}` }),
-    records,
-    earlierRecords: 0,
-    readOnly: false,
-    holder: null,
-    busy: false,
-    context: BREAKDOWN,
-    staleFiles: [],
-    catchUp: null,
-    ...over,
-  };
-}
-
-/** Freezes the whole state, so a reducer that changed it in place would throw. */
-function deepFreeze<T>(value: T): T {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
-  if (value instanceof Map) {
-    for (const [k, v] of value) {
-      deepFreeze(k);
-      deepFreeze(v);
-    }
-    for (const name of ['set', 'delete', 'clear'] as const)
-      Object.defineProperty(value, name, {
-        value: () => {
-          throw new TypeError(`Map.${name} on a frozen state`);
-        },
-      });
-  } else if (value instanceof Set) {
-    for (const v of value) deepFreeze(v);
-    for (const name of ['add', 'delete', 'clear'] as const)
-      Object.defineProperty(value, name, {
-        value: () => {
-          throw new TypeError(`Set.${name} on a frozen state`);
-        },
-      });
-  } else for (const v of Object.values(value)) deepFreeze(v);
-  return Object.freeze(value);
-}
-
-/** Runs events through the reducer, each on a frozen state; returns the last step and every effect. */
-function run(state: AppState, ...events: AppEvent[]): Step & { all: Effect[] } {
-  let last: Step = { state, effects: [] };
-  const all: Effect[] = [];
-  for (const event of events) {
-    last = reduce(deepFreeze(last.state), event);
-    all.push(...last.effects);
-  }
-  return { ...last, all };
-}
-
-const ws = (event: OctoEvent): AppEvent => ({ type: 'workspace', event, at: FIXED_NOW });
-const key = (full: string, ch?: string): AppEvent => {
-  const press: KeyPress = ch === undefined ? { full } : { full, ch };
-  return { type: 'key', key: press, at: FIXED_NOW };
-};
-const typed = (text: string): AppEvent[] => [...text].map((ch) => key(ch, ch));
-
-function start(records: readonly SessionRecord[] = [msg('user', 'hello'), msg('assistant', 'hi')]): AppState {
-  const base = initialState(
-    { projectId: 'proj', projectDir: '/home/dev/proj', commands: [] },
-    { width: 120, height: 40 },
-  );
-  return run(
-    base,
-    {
-      type: 'listed',
-      summaries: [summary({ id: 'a', name: 'a', order: 2 }), summary({ id: 'b', name: 'b', order: 1 })],
-    },
-    { type: 'opened', snapshot: snapshot('a', records), token: null },
-  ).state;
-}
 
 describe('reduce: sending', () => {
   it('asks the workspace to send the input, which leaves the input only once it is taken', () => {
@@ -112,14 +18,22 @@ describe('reduce: sending', () => {
     expect(taken.state.input.history).toEqual(['hello']);
   });
 
-  it('keeps the text and says why while a turn runs, and sends nothing', () => {
+  it('queues the text while a turn runs, sends nothing yet, and sends it when the turn ends', () => {
     const busy = run(start(), ws({ name: 'turn.started', payload: { sessionId: 'a', turnId: 't1' } }));
-    const refused = run(busy.state, ...typed('more'), key('enter'));
-    expect(refused.all).toEqual([]);
-    expect(refused.state.input.text).toBe('more');
-    expect(refused.state.hint).toEqual({
-      text: 'a turn is running: wait, or Esc to cancel it',
-      tone: 'warning',
+    const queued = run(busy.state, ...typed('more'), key('enter'));
+    expect(queued.all).toEqual([]);
+    expect(queued.state.input.text).toBe('');
+    expect(queued.state.queued.get('a')).toEqual([{ id: 1, text: 'more', command: false }]);
+    const ended = run(
+      queued.state,
+      ws({ name: 'turn.finished', payload: { sessionId: 'a', turnId: 't1', steps: 1 } }),
+    );
+    expect(ended.effects).toContainEqual({
+      kind: 'submit',
+      sessionId: 'a',
+      text: 'more',
+      fromInput: false,
+      queued: 1,
     });
   });
 
@@ -167,9 +81,10 @@ describe('reduce: sending', () => {
     const done = run(
       compressing.state,
       ws({ name: 'context.compactionInterrupted', payload: { sessionId: 'a', trigger: 'summarize' } }),
-      key('enter'),
     );
-    expect(done.effects).toEqual([{ kind: 'submit', sessionId: 'a', text: 'x', fromInput: true }]);
+    expect(done.effects).toEqual([
+      { kind: 'submit', sessionId: 'a', text: 'x', fromInput: false, queued: 1 },
+    ]);
   });
 
   it('runs a core command in the session on screen and shows its result as a note', () => {
@@ -177,6 +92,7 @@ describe('reduce: sending', () => {
     expect(ran.effects).toEqual([{ kind: 'command', sessionId: 'a', line: '/info' }]);
     const shown = run(ran.state, {
       type: 'commandDone',
+      sessionId: 'a',
       result: { type: 'message', level: 'info', text: 'ok' },
     });
     expect(shown.state.conversations.get('a')?.notes.map((n) => n.item.text)).toEqual(['ok']);

@@ -8,6 +8,7 @@ const CHECKPOINT_FOCUS =
 export const doneCommand: CommandSpec = {
   name: 'done',
   usage: '/done [next message]',
+  waitsForIdle: 'always',
   summary: 'checkpoint: summarise the finished phase; the text, if any, is then sent as the next message',
   async run(args, context) {
     const refused = refusal(context, 'a checkpoint');

@@ -34,7 +34,12 @@ export const CORE_COMMANDS: readonly CommandSpec[] = [
 ];
 
 export function coreCommandHelp(): CommandHelp[] {
-  return CORE_COMMANDS.map(({ name, usage, summary }) => ({ name, usage, summary }));
+  return CORE_COMMANDS.map(({ name, usage, summary, waitsForIdle }) => ({
+    name,
+    usage,
+    summary,
+    ...(waitsForIdle === undefined ? {} : { waitsForIdle }),
+  }));
 }
 
 /** Runs `/name args`; an unknown command is a result, never something sent to the model. */

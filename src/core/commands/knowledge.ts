@@ -11,6 +11,7 @@ function isOp(value: string): value is KnowledgeChange['op'] {
 export const knowledgeCommand: CommandSpec = {
   name: 'knowledge',
   usage: '/knowledge [pin|unpin|forget ID]',
+  waitsForIdle: 'withArguments',
   summary: 'list what the session has learned; pin an entry to keep it, forget one to drop it',
   async run(args, context) {
     const [op = 'list', rawId = ''] = args.trim().split(/\s+/).filter(Boolean);

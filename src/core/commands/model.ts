@@ -4,6 +4,7 @@ import { message, type CommandSpec } from './types.js';
 export const modelCommand: CommandSpec = {
   name: 'model',
   usage: '/model provider:model',
+  waitsForIdle: 'always',
   summary: 'switch the model of this session (recorded in the session)',
   async run(args, context) {
     const model = args.trim();

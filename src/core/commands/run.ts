@@ -5,6 +5,7 @@ import { message, refusal, type CommandSpec } from './types.js';
 export const runCommand: CommandSpec = {
   name: 'run',
   usage: '/run NAME [text]',
+  waitsForIdle: 'always',
   summary:
     'run a custom command from [[commands]] in the config; text after the name is appended to its prompt',
   run(args, context) {

@@ -33,6 +33,7 @@ export function failedText(reason: string): string {
 export const summarizeCommand: CommandSpec = {
   name: 'summarize',
   usage: '/summarize [focus]',
+  waitsForIdle: 'always',
   summary: 'compress the conversation now (all but the latest turn), optionally focused on a topic',
   async run(args, context) {
     const refused = refusal(context, 'compressing');

@@ -38,6 +38,8 @@ export interface CommandSpec {
   name: string;
   usage: string;
   summary: string;
+  /** See CommandHelp.waitsForIdle: when `refusal` may refuse it for a running turn. */
+  waitsForIdle?: 'always' | 'withArguments';
   run(args: string, context: CommandContext): Promise<CommandResult>;
 }
 

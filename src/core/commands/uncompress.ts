@@ -4,6 +4,7 @@ import { message, refusal, type CommandSpec } from './types.js';
 export const uncompressCommand: CommandSpec = {
   name: 'uncompress',
   usage: '/uncompress',
+  waitsForIdle: 'always',
   summary: 'undo the last compression: its messages return to the context',
   async run(_args, context) {
     const refused = refusal(context, 'undoing a compression');

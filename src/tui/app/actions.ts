@@ -68,10 +68,11 @@ export type AppEvent =
   | { type: 'hitShown'; sessionId: string; seq: number }
   /** The records before the loaded ones were read (`then` when that succeeded, else null). */
   | { type: 'earlierLoaded'; sessionId: string; then: EarlierThen }
-  | { type: 'commandDone'; result: CommandResult }
+  /** A core command ran in `sessionId` (`queued`: it was typed ahead). */
+  | { type: 'commandDone'; sessionId: string; result: CommandResult; queued?: number }
   /** The submit effect found the session free (the text leaves the input) or busy (it stays). */
-  | { type: 'submitting'; sessionId: string; fromInput: boolean }
-  | { type: 'submitRefused'; sessionId: string }
+  | { type: 'submitting'; sessionId: string; fromInput: boolean; queued?: number }
+  | { type: 'submitRefused'; sessionId: string; queued?: number }
   | { type: 'contextRead'; sessionId: string; breakdown: ContextBreakdown }
   | { type: 'resnapshotted'; snapshot: SessionSnapshot }
   | { type: 'scrolled'; sessionId: string; scroll: number }
@@ -82,7 +83,7 @@ export type AppEvent =
   /** The answer came too late: the question was settled meanwhile. */
   | { type: 'approvalGone'; requestId: string }
   /** An action failed: shown in place (the error itself went to the log). */
-  | { type: 'failed'; what: string; message: string; logProblem: string | null };
+  | { type: 'failed'; what: string; message: string; logProblem: string | null; sessionId?: string };
 
 /** What follows reading the earlier records: the top of the history, a search hit's message, or nothing. */
 export type EarlierThen = 'top' | { seq: number } | null;
@@ -91,8 +92,9 @@ export type EarlierThen = 'top' | { seq: number } | null;
 export type RevealTarget = { key: string; align: 'nearest' | 'top' } | { start: true };
 
 export type Effect =
-  | { kind: 'submit'; sessionId: string; text: string; model?: string; fromInput: boolean }
-  | { kind: 'command'; sessionId: string; line: string }
+  /** `queued`: the id of a message typed ahead (app/queue.ts), which leaves the queue once taken. */
+  | { kind: 'submit'; sessionId: string; text: string; model?: string; fromInput: boolean; queued?: number }
+  | { kind: 'command'; sessionId: string; line: string; queued?: number }
   | { kind: 'interrupt'; sessionId: string }
   | { kind: 'open'; sessionId: string; token: number }
   | { kind: 'openByName'; name: string }

@@ -177,8 +177,12 @@ export class Controller {
   }
 
   /** Runs an async action; its failure is shown in place and logged, never dropped. */
-  run(what: string, action: () => Promise<void>, options: { untracked?: boolean } = {}): void {
-    const task = action().catch((error: unknown) => this.report(error, what));
+  run(
+    what: string,
+    action: () => Promise<void>,
+    options: { untracked?: boolean; sessionId?: string } = {},
+  ): void {
+    const task = action().catch((error: unknown) => this.report(error, what, options.sessionId));
     // A turn lasts as long as the model talks: `settle` waits for actions, not for replies.
     if (options.untracked === true) return;
     this.pending.add(task);
@@ -186,9 +190,10 @@ export class Controller {
   }
 
   /** A recoverable failure of one action: shown in place and logged. */
-  report(error: unknown, what: string): void {
+  report(error: unknown, what: string, sessionId?: string): void {
     const logProblem = this.deps.log.write(what, error);
-    this.dispatch({ type: 'failed', what, message: getErrorMessage(error), logProblem });
+    const about = sessionId === undefined ? {} : { sessionId };
+    this.dispatch({ type: 'failed', what, message: getErrorMessage(error), logProblem, ...about });
   }
 
   /** Resolves when every action started so far (and those they started) has finished. */

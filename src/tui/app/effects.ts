@@ -16,15 +16,18 @@ import { windowInput } from './views.js';
 /** Search hits asked for: a screenful and some. */
 const SEARCH_LIMIT = 50;
 
-/** How a failed effect is named where it is shown ("Forking: ..."); untracked ones last as long as a turn. */
-function actionOf(effect: Effect): { what: string; untracked?: true } | null {
+/**
+ * How a failed effect is named where it is shown ("Forking: ..."); untracked ones last as long as a
+ * turn; `sessionId` where a queued message waits on it (app/queue.ts).
+ */
+function actionOf(effect: Effect): { what: string; untracked?: true; sessionId?: string } | null {
   switch (effect.kind) {
     case 'submit':
-      return { what: 'Sending', untracked: true };
+      return { what: 'Sending', untracked: true, sessionId: effect.sessionId };
     case 'continueAtLimit':
       return { what: 'Continuing after the limit', untracked: true };
     case 'command':
-      return { what: `Running ${effect.line.split(/\s/)[0] ?? ''}` };
+      return { what: `Running ${effect.line.split(/\s/)[0] ?? ''}`, sessionId: effect.sessionId };
     case 'open':
       return { what: 'Opening the session' };
     case 'openByName':
@@ -68,7 +71,7 @@ export interface EffectHost {
   readonly handles: Map<string, SessionHandle>;
   dispatch(event: AppEvent): void;
   dispatchInOrder(event: AppEvent): Promise<void>;
-  run(what: string, action: () => Promise<void>, options?: { untracked?: boolean }): void;
+  run(what: string, action: () => Promise<void>, options?: { untracked?: boolean; sessionId?: string }): void;
   linesOf(sessionId: string): LineCache;
   onExit: (code: number) => void;
   onFatal: (error: unknown) => void;
@@ -85,7 +88,8 @@ export class Effects {
       this.execute(effect).catch((error: unknown) => this.c.onFatal(error));
       return;
     }
-    this.c.run(action.what, () => this.execute(effect), action.untracked === true ? { untracked: true } : {});
+    const { what, ...options } = action;
+    this.c.run(what, () => this.execute(effect), options);
   }
 
   /** Runs one effect to its end; a failure is the caller's. */
@@ -98,7 +102,9 @@ export class Effects {
       case 'command': {
         const handle = c.handles.get(effect.sessionId);
         if (handle === undefined) return;
-        this.dispatch({ type: 'commandDone', result: await handle.command(effect.line) });
+        const result = await handle.command(effect.line);
+        const queued = effect.queued === undefined ? {} : { queued: effect.queued };
+        this.dispatch({ type: 'commandDone', sessionId: effect.sessionId, result, ...queued });
         return;
       }
       case 'interrupt':
@@ -212,11 +218,17 @@ export class Effects {
   private async submit(effect: Extract<Effect, { kind: 'submit' }>): Promise<void> {
     const handle = this.c.handles.get(effect.sessionId);
     if (handle === undefined) return;
+    const queued = effect.queued === undefined ? {} : { queued: effect.queued };
     if (handle.isBusy()) {
-      this.dispatch({ type: 'submitRefused', sessionId: effect.sessionId });
+      this.dispatch({ type: 'submitRefused', sessionId: effect.sessionId, ...queued });
       return;
     }
-    this.dispatch({ type: 'submitting', sessionId: effect.sessionId, fromInput: effect.fromInput });
+    this.dispatch({
+      type: 'submitting',
+      sessionId: effect.sessionId,
+      fromInput: effect.fromInput,
+      ...queued,
+    });
     await handle.submit(effect.text, effect.model === undefined ? {} : { model: effect.model });
   }
 

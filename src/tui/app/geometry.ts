@@ -1,13 +1,21 @@
 /** Sizes the reducer pages by, worked out from the state the way the view lays it out (pure). */
 import { inputLines } from '../input-state.js';
+import type { StyledLine } from '../text/styled.js';
+import { queuedLines } from '../view/queue-view.js';
 import { computeLayout, inner, type Layout, type Rect } from '../layout.js';
 import type { AppState } from './state.js';
 
 /** Lines kept from the previous page when paging, so the reader keeps their place. */
 export const PAGE_OVERLAP = 2;
 
+/** The messages typed ahead in the session on screen, drawn above the input (app/queue.ts). */
+export function queueRows(state: AppState, width: number): StyledLine[] {
+  const items = state.currentId === null ? undefined : state.queued.get(state.currentId);
+  return items === undefined ? [] : queuedLines(items, width);
+}
+
 export function countInputRows(state: AppState, width: number): number {
-  return inputLines(state.input, width - 2, 100, true, '').length;
+  return queueRows(state, width - 2).length + inputLines(state.input, width - 2, 100, true, '').length;
 }
 
 export function layoutOf(state: AppState): Layout {

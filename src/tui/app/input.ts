@@ -15,6 +15,7 @@ import { expandedText, setText, submit } from '../input-state.js';
 import { helpLines } from '../keymap.js';
 import { step, type Step } from './actions.js';
 import { historyItems, withHint, withNote } from './notes.js';
+import { enqueue, mustQueue, resumeQueue } from './queue.js';
 import { listSessions } from './sessions.js';
 import { currentSession, isBusy, withConversation, type AppState } from './state.js';
 
@@ -22,19 +23,28 @@ export function send(state: AppState, now: number): Step {
   const parsed = parseInput(expandedText(state.input));
   switch (parsed.kind) {
     case 'empty':
-      return step(state);
+      return resumeQueue(state) ?? step(state);
     case 'prompt':
       return sendPrompt(state, parsed.text, { fromInput: true });
     case 'tui':
       return runTuiCommand(take(state), parsed.name, parsed.args, now);
     case 'core': {
-      const taken = take(state);
-      const id = taken.currentId;
-      if (id === null || !taken.open.has(id))
-        return step(withNote(taken, 'Open or create a session first (/new NAME).', 'warning'));
-      return step(taken, { kind: 'command', sessionId: id, line: parsed.line });
+      const id = state.currentId;
+      if (id === null || !state.open.has(id))
+        return step(withNote(take(state), 'Open or create a session first (/new NAME).', 'warning'));
+      // One that changes the session waits for its turn, or compression, like a message typed ahead.
+      if (waitsForIdle(state, parsed.line) && (mustQueue(state, id) || state.queueHeld.has(id)))
+        return enqueue(state, id, { text: parsed.line, command: true });
+      return step(take(state), { kind: 'command', sessionId: id, line: parsed.line });
     }
   }
+}
+
+/** The command changes the session, so it must wait while a turn or a compression runs. */
+function waitsForIdle(state: AppState, line: string): boolean {
+  const [, name = '', args = ''] = /^\/(\S+)\s*([\s\S]*)$/.exec(line) ?? [];
+  const help = state.facts.commands.find((c) => c.name === name);
+  return help?.waitsForIdle === 'always' || (help?.waitsForIdle === 'withArguments' && args.trim() !== '');
 }
 
 /** The input emptied (its text kept in history) for sending. */
@@ -80,6 +90,9 @@ function sendPrompt(state: AppState, text: string, options: { fromInput: boolean
         'error',
       ),
     );
+  // Typed ahead: it waits for the turn (and what was queued before it), in order.
+  if (options.fromInput && (mustQueue(state, session.id) || state.queueHeld.has(session.id)))
+    return enqueue(state, session.id, { text, command: false });
   if (isBusy(state, session.id)) return step(submitRefused(state));
   // The outcome arrives as turn.* events (shown in place); only a thrown error is left to report.
   return step(state, {

@@ -9,6 +9,7 @@ import { frontQuestion } from './question.js';
 import { menuClose, menuComplete, menuMove, menuRun, openMenu } from './command-menu.js';
 import { closeHelp, scrollHelp, toggleHelp } from './help.js';
 import { complete, send } from './input.js';
+import { editLastQueued } from './queue.js';
 import { cancelSelectedJob, moveJobCursor, openTranscript, scrollTranscript } from './jobs.js';
 import { withHint } from './notes.js';
 import { moveSelection, scrollBy, scrollToEdge, toggleLatest, toggleSelected } from './scrolling.js';
@@ -93,6 +94,8 @@ function perform(state: AppState, action: ActionId, at: number): Step | null {
       return step({ ...state, input: edit.insert(state.input, '\n') });
     case 'complete':
       return complete(state);
+    case 'editQueued':
+      return editLastQueued(state);
     case 'historyPrev':
       return walkHistory(state, 'back');
     case 'historyNext':

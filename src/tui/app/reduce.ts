@@ -3,6 +3,7 @@
  * so every behaviour of the workspace screen can be tested as data. Effects come back as values for the
  * controller to run; their outcomes return here as events.
  */
+import type { CommandResult } from '../../core/api.js';
 import { assertNever } from '../../core/errors.js';
 import { step, type AppEvent, type Step } from './actions.js';
 import { approvalAsked, approvalSettled } from './approvals.js';
@@ -13,6 +14,7 @@ import { withFailure, withHint, withNote } from './notes.js';
 import { jobRow, mcpRow, onWorkspaceEvent } from './on-workspace.js';
 import { askEarlier, earlierDone } from './earlier.js';
 import { pasted } from './paste.js';
+import { drainQueues, queueAfter, queuedTaken, sendingDone } from './queue.js';
 import { scrollByLines, scrollToEdge } from './scrolling.js';
 import { hitShown, searched } from './search.js';
 import { listed, moveSessionCursor, notFound, opened, picker, switchTo } from './sessions.js';
@@ -72,10 +74,22 @@ function resnapshotted(state: AppState, event: Extract<AppEvent, { type: 'resnap
   return step({ ...state, open: setIn(state.open, id, fromSnapshot(event.snapshot)) });
 }
 
+/** A command's result belongs to the session it ran in, on screen or not (a queued one runs unseen). */
+function commandDoneIn(state: AppState, sessionId: string, result: CommandResult): Step {
+  if (state.currentId === sessionId) return commandDone(state, result);
+  const done = commandDone({ ...state, currentId: sessionId }, result);
+  return { ...done, state: { ...done.state, currentId: state.currentId } };
+}
+
+/** The next state and its effects; then each session left free sends its next queued message. */
 export function reduce(state: AppState, event: AppEvent): Step {
+  return drainQueues(reduceEvent(state, event));
+}
+
+function reduceEvent(state: AppState, event: AppEvent): Step {
   switch (event.type) {
     case 'workspace':
-      return onWorkspaceEvent(state, event.event, event.at);
+      return queueAfter(state, onWorkspaceEvent(state, event.event, event.at), event.event);
     case 'seeded':
       return step(seeded(state, event));
     case 'key':
@@ -115,11 +129,14 @@ export function reduce(state: AppState, event: AppEvent): Step {
     case 'earlierLoaded':
       return earlierLoaded(state, event);
     case 'commandDone':
-      return commandDone(state, event.result);
-    case 'submitting':
-      return step(submitting(state, event.sessionId, event.fromInput));
+      return commandDoneIn(sendingDone(state, event.sessionId), event.sessionId, event.result);
+    case 'submitting': {
+      const taken = event.queued === undefined ? state : queuedTaken(state, event.sessionId, event.queued);
+      return step(submitting(taken, event.sessionId, event.fromInput));
+    }
     case 'submitRefused':
-      return step(submitRefused(state));
+      // A queued message stays queued (and in flight): it goes when the turn that was running ends.
+      return event.queued === undefined ? step(submitRefused(state)) : quiet(state);
     case 'contextRead':
       return event.sessionId === state.currentId
         ? step({ ...state, breakdown: event.breakdown })
@@ -138,8 +155,10 @@ export function reduce(state: AppState, event: AppEvent): Step {
       return step(jobCancelled(state, event.title, event.ok));
     case 'approvalGone':
       return step(approvalSettled(state, event.requestId, null));
-    case 'failed':
-      return step(withFailure(state, event.what, event.message, event.logProblem));
+    case 'failed': {
+      const freed = event.sessionId === undefined ? state : sendingDone(state, event.sessionId);
+      return step(withFailure(freed, event.what, event.message, event.logProblem));
+    }
     default:
       return assertNever(event, 'app event');
   }

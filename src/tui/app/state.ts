@@ -90,6 +90,14 @@ export interface MenuState {
   readonly closed: boolean;
 }
 
+/** A message typed ahead, waiting for its session to be free (app/queue.ts). */
+export interface QueuedMessage {
+  readonly id: number;
+  /** The prompt (folded pastes put back), or the slash command line. */
+  readonly text: string;
+  readonly command: boolean;
+}
+
 export interface AppState {
   readonly facts: WorkspaceFacts;
   /** The terminal's size, for paging by the pane's height. */
@@ -142,6 +150,14 @@ export interface AppState {
   readonly budgetAsk: ({ sessionId: string } & BudgetFacts) | null;
   /** One line shown above the input (completion choices, Ctrl-C warning). */
   readonly hint: { text: string; tone: Tone } | null;
+  /** Messages typed ahead, per session, oldest first. */
+  readonly queued: ReadonlyMap<string, readonly QueuedMessage[]>;
+  /** The queued message of each session sent and not yet taken (or the command still running). */
+  readonly queueSending: ReadonlyMap<string, number>;
+  /** Sessions whose queue waits for Enter (their turn was cancelled or failed). */
+  readonly queueHeld: ReadonlySet<string>;
+  /** Makes queued message ids unique. */
+  readonly queueCount: number;
   /** Bumped per session switch: a late open must not replace a later choice. */
   readonly switchToken: number;
   /** Makes note keys unique. */
@@ -182,6 +198,10 @@ export function initialState(facts: WorkspaceFacts, screen: { width: number; hei
     questionShownAt: null,
     budgetAsk: null,
     hint: null,
+    queued: new Map(),
+    queueSending: new Map(),
+    queueHeld: new Set(),
+    queueCount: 0,
     switchToken: 0,
     noteCount: 0,
   };

@@ -29,7 +29,7 @@ import { statusView } from '../view/status-view.js';
 import { commandMenuView, menuBox } from '../view/command-menu-view.js';
 import { helpWindow } from '../view/help-view.js';
 import { openMenu } from './command-menu.js';
-import { countInputRows, overlaySize } from './geometry.js';
+import { countInputRows, overlaySize, queueRows } from './geometry.js';
 import { helpContent } from './help.js';
 import { conversationOf, currentSession, type AppState } from './state.js';
 
@@ -82,7 +82,17 @@ export function sessionsViewFor(
 function inputTitle(state: AppState): string {
   const hint = state.hint === null ? '' : ` — ${state.hint.text}`;
   const mode = currentSession(state)?.readOnly === true ? ' (read-only)' : '';
-  return ` Input${mode}${hint} `;
+  return ` Input${mode}${queueTitle(state)}${hint} `;
+}
+
+/** What the queue above the input waits for, and how to change it. */
+function queueTitle(state: AppState): string {
+  const id = state.currentId;
+  const waiting = id === null ? 0 : (state.queued.get(id)?.length ?? 0);
+  if (id === null || waiting === 0) return '';
+  const count = `${waiting} queued`;
+  if (state.queueHeld.has(id)) return ` — ${count}, held: Enter sends on · Up edits the last`;
+  return ` — ${count}: sent when the session is free · Up edits the last`;
 }
 
 function conversationTitle(state: AppState, window: WindowView): string {
@@ -207,13 +217,7 @@ export function screenModel(state: AppState, ctx: ViewContext): ScreenModel {
     },
     input: {
       title: inputTitle(state),
-      lines: inputLines(
-        state.input,
-        layout.input.width - 2,
-        layout.input.height - 2,
-        state.focus === 'input' && !state.helpVisible,
-        'Type a message, or / for commands',
-      ),
+      lines: inputPaneLines(state, inner(layout.input)),
       focused: focused('input'),
     },
   };
@@ -221,6 +225,19 @@ export function screenModel(state: AppState, ctx: ViewContext): ScreenModel {
   const overlay = overlayFor(state, ctx);
   const menu = menuView(state, layout.input);
   return { layout, panes, status, help, menu, sessions, sessionsTop, conversation: window, overlay };
+}
+
+/** Messages typed ahead above the input line, which keeps at least one row. */
+function inputPaneLines(state: AppState, box: { width: number; height: number }): StyledLine[] {
+  const queued = queueRows(state, box.width).slice(0, Math.max(0, box.height - 1));
+  const typing = inputLines(
+    state.input,
+    box.width,
+    box.height - queued.length,
+    state.focus === 'input' && !state.helpVisible,
+    'Type a message, or / for commands',
+  );
+  return [...queued, ...typing];
 }
 
 function helpView(state: AppState, status: Rect): OverlayView {
