@@ -37,6 +37,7 @@ export type ActionId =
   | 'approvalConfirm'
   | 'cancelJob'
   | 'search'
+  | 'toggleSidePanes'
   | 'helpLineUp'
   | 'helpLineDown'
   | 'helpPageUp'
@@ -176,6 +177,13 @@ export const KEYMAP: readonly KeyBinding[] = [
     keys: ['C-f'],
     label: 'Ctrl-F',
     description: 'search all sessions; Enter on a hit opens it there',
+  },
+  {
+    scope: 'global',
+    action: 'toggleSidePanes',
+    keys: ['f2'],
+    label: 'F2',
+    description: 'show or hide the side panes (one summary line below 100 columns)',
   },
   {
     scope: 'outsideInput',

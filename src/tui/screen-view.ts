@@ -11,6 +11,7 @@ import type { Theme } from './theme.js';
 export class ScreenView {
   readonly panes: Record<PaneId, Pane>;
   private readonly status: Pane;
+  private readonly summary: Pane;
   private readonly help: Pane;
   private readonly notice: Pane;
   private readonly overlay: Pane;
@@ -23,6 +24,7 @@ export class ScreenView {
     const make = (): Pane => new Pane(screen, theme);
     this.panes = { sessions: make(), conversation: make(), context: make(), jobs: make(), input: make() };
     this.status = new Pane(screen, theme, { border: false });
+    this.summary = new Pane(screen, theme, { border: false });
     this.help = make();
     this.notice = new Pane(screen, theme, { border: false });
     this.overlay = make();
@@ -34,6 +36,7 @@ export class ScreenView {
     if (layout.kind === 'tooSmall') {
       for (const id of PANE_ORDER) this.panes[id].hide();
       this.status.hide();
+      this.summary.hide();
       this.help.hide();
       this.overlay.hide();
       this.menu.hide();
@@ -46,8 +49,18 @@ export class ScreenView {
     if (model.panes === null) return;
     this.notice.hide();
     for (const id of PANE_ORDER) {
-      this.panes[id].place(layout[id]);
-      this.panes[id].update(model.panes[id]);
+      const pane = this.panes[id];
+      // A collapsed side pane has no room: it is hidden, and its summary line shows instead.
+      if (layout[id].width === 0) pane.hide();
+      else {
+        pane.place(layout[id]);
+        pane.update(model.panes[id]);
+      }
+    }
+    if (layout.summary === null || model.summary === null) this.summary.hide();
+    else {
+      this.summary.place(layout.summary);
+      this.summary.update({ title: '', lines: [model.summary], focused: false });
     }
     this.status.place(layout.status);
     this.status.update({ title: '', lines: [model.status], focused: false });

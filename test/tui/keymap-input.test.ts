@@ -3,7 +3,14 @@ import { RenderScheduler } from '../../src/tui/blessed.js';
 import { completeCommand, parseInput } from '../../src/tui/commands.js';
 import * as edit from '../../src/tui/input-state.js';
 import { candidates, helpLines, KEYMAP, keysMarkdown } from '../../src/tui/keymap.js';
-import { computeLayout, MIN_HEIGHT, MIN_WIDTH, paneAt } from '../../src/tui/layout.js';
+import {
+  COLLAPSE_BELOW,
+  computeLayout,
+  MIN_HEIGHT,
+  MIN_WIDTH,
+  paneAt,
+  panesShown,
+} from '../../src/tui/layout.js';
 import { lineText } from '../../src/tui/text/styled.js';
 
 describe('keymap', () => {
@@ -126,6 +133,26 @@ describe('layout', () => {
     if (tall.kind !== 'panes' || short.kind !== 'panes') throw new Error('expected panes');
     expect(tall.input.height).toBe(8);
     expect(short.input.height).toBe(3);
+  });
+
+  it('collapses the side panes below 100 columns, unless they are asked for; hides them on request', () => {
+    const narrow = computeLayout(80, 24, 1);
+    if (narrow.kind !== 'panes') throw new Error('expected panes');
+    expect(narrow.summary).toEqual({ top: 0, left: 0, width: 80, height: 1 });
+    expect(narrow.conversation).toEqual({ top: 1, left: 0, width: 80, height: 19 });
+    expect([narrow.sessions.width, narrow.context.width, narrow.jobs.width]).toEqual([0, 0, 0]);
+    expect(paneAt(narrow, 0, 5)).toBe('conversation');
+    expect(panesShown(narrow)).toEqual(['input', 'conversation']);
+
+    const shown = computeLayout(80, 24, 1, 'shown');
+    if (shown.kind !== 'panes') throw new Error('expected panes');
+    expect(shown.summary).toBeNull();
+    expect(shown.conversation.width).toBe(80 - 20 - 24);
+
+    const wide = computeLayout(120, 40, 1, 'collapsed');
+    if (wide.kind !== 'panes') throw new Error('expected panes');
+    expect(wide.conversation.width).toBe(120);
+    expect(computeLayout(COLLAPSE_BELOW, 40, 1)).toMatchObject({ summary: null });
   });
 
   it('gives a notice below the minimum size', () => {

@@ -2,7 +2,7 @@
 import { inputLines } from '../input-state.js';
 import type { StyledLine } from '../text/styled.js';
 import { queuedLines } from '../view/queue-view.js';
-import { computeLayout, inner, type Layout, type Rect } from '../layout.js';
+import { computeLayout, inner, panesShown, type Layout, type Rect } from '../layout.js';
 import type { AppState } from './state.js';
 
 /** Lines kept from the previous page when paging, so the reader keeps their place. */
@@ -20,7 +20,14 @@ export function countInputRows(state: AppState, width: number): number {
 
 export function layoutOf(state: AppState): Layout {
   const { width, height } = state.screen;
-  return computeLayout(width, height, countInputRows(state, width));
+  return computeLayout(width, height, countInputRows(state, width), state.sidePanes);
+}
+
+/** Focus on a pane the layout no longer shows (collapsed, resized) moves to the conversation. */
+export function keepFocusShown(state: AppState): AppState {
+  const shown = panesShown(layoutOf(state));
+  if (shown.includes(state.focus)) return state;
+  return { ...state, focus: shown.includes('conversation') ? 'conversation' : 'input' };
 }
 
 /** The conversation pane's inner size (a nominal one while the terminal is too small for panes). */

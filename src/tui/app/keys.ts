@@ -2,9 +2,10 @@
 import { sanitizeText } from '../../core/text/index.js';
 import * as edit from '../input-state.js';
 import { candidates, scopeBindings, type ActionId, type Scope } from '../keymap.js';
-import { PANE_ORDER } from '../layout.js';
+import { panesShown, sidePanesCollapsed } from '../layout.js';
 import { step, type KeyPress, type Step } from './actions.js';
 import { confirmChoice, moveChoice, typedWhileAsking } from './approvals.js';
+import { keepFocusShown, layoutOf } from './geometry.js';
 import { frontQuestion } from './question.js';
 import { menuClose, menuComplete, menuMove, menuRun, openMenu } from './command-menu.js';
 import { closeHelp, scrollHelp, toggleHelp } from './help.js';
@@ -21,11 +22,15 @@ import { isBusy, type AppState } from './state.js';
 export const DOUBLE_CTRL_C_MS = 2_000;
 
 function cycleFocus(state: AppState, delta: 1 | -1): Step {
-  const at = PANE_ORDER.indexOf(state.focus);
-  return step({
-    ...state,
-    focus: PANE_ORDER[(at + delta + PANE_ORDER.length) % PANE_ORDER.length] ?? 'input',
-  });
+  const order = panesShown(layoutOf(state));
+  const at = order.indexOf(state.focus);
+  return step({ ...state, focus: order[(at + delta + order.length) % order.length] ?? 'input' });
+}
+
+/** Shows the side panes where they are collapsed (by width or by choice), collapses them elsewhere. */
+function toggleSidePanes(state: AppState): Step {
+  const collapsed = sidePanesCollapsed(state.screen.width, state.sidePanes);
+  return step(keepFocusShown({ ...state, sidePanes: collapsed ? 'shown' : 'collapsed' }));
 }
 
 function ctrlC(state: AppState, at: number): Step {
@@ -160,6 +165,8 @@ function perform(state: AppState, action: ActionId, at: number): Step | null {
       return cancelSelectedJob(state);
     case 'search':
       return openSearch(state);
+    case 'toggleSidePanes':
+      return toggleSidePanes(state);
   }
 }
 

@@ -8,6 +8,7 @@ import { assertNever } from '../../core/errors.js';
 import { step, type AppEvent, type Step } from './actions.js';
 import { approvalAsked, approvalSettled } from './approvals.js';
 import { commandDone, submitRefused, submitting } from './input.js';
+import { keepFocusShown } from './geometry.js';
 import { jobCancelled, outputRead, transcriptLoaded } from './jobs.js';
 import { onKey } from './keys.js';
 import { withFailure, withHint, withNote } from './notes.js';
@@ -101,7 +102,7 @@ function reduceEvent(state: AppState, event: AppEvent): Step {
     case 'wheel':
       return wheel(state, event);
     case 'resize':
-      return step({ ...state, screen: { width: event.width, height: event.height } });
+      return step(keepFocusShown({ ...state, screen: { width: event.width, height: event.height } }));
     case 'painted':
       return painted(state, event);
     case 'firstPainted':

@@ -14,7 +14,7 @@ import type { BudgetFacts, ContextBreakdown } from '../../core/events.js';
 import type { LockHolder } from '../../core/store/types.js';
 import type { SessionRecord, SessionSummary } from '../../core/api.js';
 import { emptyInput, type InputState } from '../input-state.js';
-import type { PaneId } from '../layout.js';
+import type { PaneId, SidePanes } from '../layout.js';
 import type { ConversationItem } from '../view/conversation-items.js';
 import type { LiveReply } from '../view/conversation-window.js';
 import type { JobRow, McpRow } from '../view/jobs-view.js';
@@ -116,6 +116,8 @@ export interface AppState {
   readonly breakdown: ContextBreakdown | null;
   readonly conversations: ReadonlyMap<string, ConversationState>;
   readonly focus: PaneId;
+  /** Side panes by the terminal's width, or as the user chose with the key (layout.ts). */
+  readonly sidePanes: SidePanes;
   readonly sessionCursor: string | null;
   /** The first line the Sessions pane draws (the view keeps the cursor in sight and reports it). */
   readonly sessionsTop: number;
@@ -178,6 +180,7 @@ export function initialState(facts: WorkspaceFacts, screen: { width: number; hei
     breakdown: null,
     conversations: new Map(),
     focus: 'input',
+    sidePanes: 'auto',
     sessionCursor: null,
     sessionsTop: 0,
     input: emptyInput(),

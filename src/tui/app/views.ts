@@ -3,6 +3,7 @@ import { plural, sanitizeLine } from '../../core/text/index.js';
 import { describeLimit, limitChoiceText } from './budget.js';
 import { frontQuestion } from './question.js';
 import { ZERO_USAGE } from '../../core/store/records.js';
+import { keyLabel } from '../keymap.js';
 import type { PaneView } from '../pane.js';
 import { inputLines } from '../input-state.js';
 import { computeLayout, inner, type Layout, type PaneId, type Rect } from '../layout.js';
@@ -26,6 +27,7 @@ import {
 } from '../view/overlay-view.js';
 import { scrollToCursor, sessionsView, type SessionsView } from '../view/sessions-view.js';
 import { statusView } from '../view/status-view.js';
+import { summaryView } from '../view/summary-view.js';
 import { commandMenuView, menuBox } from '../view/command-menu-view.js';
 import { helpWindow } from '../view/help-view.js';
 import { openMenu } from './command-menu.js';
@@ -37,6 +39,8 @@ export interface ScreenModel {
   layout: Layout;
   panes: Record<PaneId, PaneView> | null;
   status: StyledLine;
+  /** The side panes collapsed to one line (layout.summary), or null while they are shown. */
+  summary: StyledLine | null;
   /** The help, scrolled, with its title. */
   help: OverlayView | null;
   /** The list of slash commands over the input, while a command name is typed. */
@@ -130,7 +134,7 @@ export function windowInput(
 }
 
 export function screenModel(state: AppState, ctx: ViewContext): ScreenModel {
-  const layout = computeLayout(ctx.width, ctx.height, countInputRows(state, ctx.width));
+  const layout = computeLayout(ctx.width, ctx.height, countInputRows(state, ctx.width), state.sidePanes);
   const session = currentSession(state);
   const summary = session?.summary ?? null;
   const status = statusView({
@@ -149,6 +153,7 @@ export function screenModel(state: AppState, ctx: ViewContext): ScreenModel {
       layout,
       panes: null,
       status,
+      summary: null,
       help: null,
       menu: null,
       sessions: null,
@@ -224,7 +229,33 @@ export function screenModel(state: AppState, ctx: ViewContext): ScreenModel {
   const help = state.helpVisible ? helpView(state, layout.status) : null;
   const overlay = overlayFor(state, ctx);
   const menu = menuView(state, layout.input);
-  return { layout, panes, status, help, menu, sessions, sessionsTop, conversation: window, overlay };
+  const collapsed =
+    layout.summary === null
+      ? null
+      : summaryView({
+          sessions: state.summaries.length,
+          busy: state.busy.size,
+          breakdown: state.breakdown,
+          cost: summary?.cost ?? null,
+          costIncomplete: summary?.costIncomplete ?? false,
+          jobs: [...state.jobs.values()],
+          mcp: [...state.mcp.values()],
+          stale: state.currentId === null ? 0 : (state.stale.get(state.currentId)?.length ?? 0),
+          toggleKey: keyLabel('toggleSidePanes'),
+          width: layout.summary.width,
+        });
+  return {
+    layout,
+    panes,
+    status,
+    summary: collapsed,
+    help,
+    menu,
+    sessions,
+    sessionsTop,
+    conversation: window,
+    overlay,
+  };
 }
 
 /** Messages typed ahead above the input line, which keeps at least one row. */
