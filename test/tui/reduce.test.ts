@@ -9,6 +9,33 @@ import { key, run, snapshot, start, typed, ws } from './support/reduce-kit.js';
 import { msg } from './support/records.js';
 
 describe('reduce: sending', () => {
+  it('keeps text typed in a read-only view with that session: never sent into the next one shown (issue 12 item 6)', () => {
+    const holder = { pid: 4242, host: 'box', since: '2026-12-02T10:00:00.000Z' };
+    const following = run(
+      start(),
+      ...typed('draft one'),
+      { type: 'opened', snapshot: snapshot('b', [], { readOnly: true, holder }), token: null },
+      ...typed('for b only'),
+      key('enter'),
+    );
+    // Refused in the read-only view, and kept there.
+    expect(following.all.filter((e) => e.kind === 'submit')).toEqual([]);
+    expect(following.state.input.text).toBe('for b only');
+    const back = run(following.state, { type: 'opened', snapshot: snapshot('a', []), token: null });
+    // a gets its own text back; b's stays b's.
+    expect(back.state.input.text).toBe('draft one');
+    const sent = run(back.state, key('enter'));
+    expect(sent.all.filter((e) => e.kind === 'submit')).toEqual([
+      { kind: 'submit', sessionId: 'a', text: 'draft one', fromInput: true },
+    ]);
+    const sentTaken = run(sent.state, { type: 'submitting', sessionId: 'a', fromInput: true });
+    const again = run(sentTaken.state, { type: 'opened', snapshot: snapshot('b', []), token: null });
+    expect(again.state.input.text).toBe('for b only');
+    const empty = run(again.state, { type: 'opened', snapshot: snapshot('a', []), token: null });
+    expect(empty.state.input.text).toBe('');
+    expect(empty.state.input.history).toContain('draft one');
+  });
+
   it('asks the workspace to send the input, which leaves the input only once it is taken', () => {
     const sent = run(start(), ...typed('hello'), key('enter'));
     expect(sent.effects).toEqual([{ kind: 'submit', sessionId: 'a', text: 'hello', fromInput: true }]);

@@ -17,7 +17,7 @@ import { step, type Step } from './actions.js';
 import { historyItems, withHint, withNote } from './notes.js';
 import { enqueue, mustQueue, resumeQueue } from './queue.js';
 import { listSessions } from './sessions.js';
-import { currentSession, isBusy, withConversation, type AppState } from './state.js';
+import { currentSession, deleteIn, isBusy, withConversation, type AppState } from './state.js';
 
 export function send(state: AppState, now: number): Step {
   const parsed = parseInput(expandedText(state.input));
@@ -52,9 +52,21 @@ function take(state: AppState): AppState {
   return withHint({ ...state, input: submit(state.input).state }, null);
 }
 
+/** Sent from a session's input, then another was put on screen: that session's draft is what went. */
+function takeDraft(state: AppState, sessionId: string): AppState {
+  const draft = state.drafts.get(sessionId);
+  if (draft === undefined) return state;
+  const { history } = submit({ ...draft, history: state.input.history }).state;
+  return { ...state, drafts: deleteIn(state.drafts, sessionId), input: { ...state.input, history } };
+}
+
 /** The submit effect found the session free: the text leaves the input, and the pane follows the reply. */
 export function submitting(state: AppState, sessionId: string, fromInput: boolean): AppState {
-  const taken = fromInput ? take(state) : state;
+  const taken = !fromInput
+    ? state
+    : sessionId === state.currentId
+      ? take(state)
+      : takeDraft(state, sessionId);
   return withConversation(taken, sessionId, () => ({ scroll: 0 }));
 }
 

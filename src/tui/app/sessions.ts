@@ -9,7 +9,8 @@ import { formatAge } from '../view/format.js';
 import { step, type Step } from './actions.js';
 import { noteCatchUp } from './catch-up.js';
 import { withHint, withNote } from './notes.js';
-import { addTo, fromSnapshot, setIn, type AppState } from './state.js';
+import { emptyInput } from '../input-state.js';
+import { addTo, deleteIn, fromSnapshot, setIn, type AppState } from './state.js';
 
 export function readOnlyText(holder: LockHolder | null): string {
   const who =
@@ -27,11 +28,30 @@ export function attachedText(holder: LockHolder): string {
   );
 }
 
+/**
+ * The input goes with the session it was typed in: the one left keeps it as its draft, the one shown
+ * gets its own back (empty if it had none). Before any session was shown, what was typed stays.
+ */
+function swapInput(state: AppState, id: string): AppState {
+  const left = state.currentId;
+  if (left === null || left === id) return state;
+  const { history } = state.input;
+  const kept =
+    state.input.text === '' ? deleteIn(state.drafts, left) : setIn(state.drafts, left, state.input);
+  const back = kept.get(id);
+  return {
+    ...state,
+    drafts: deleteIn(kept, id),
+    input: back === undefined ? emptyInput(history) : { ...back, history },
+    menu: { text: '', index: 0, closed: false },
+  };
+}
+
 /** Puts a session open here on screen. A session left behind stays open: its turn may still be streaming. */
 function show(state: AppState, id: string): Step {
   const open = state.open.get(id);
   if (open === undefined) return step(state);
-  const shown = { ...state, currentId: id, sessionCursor: id };
+  const shown = { ...swapInput(state, id), currentId: id, sessionCursor: id };
   const told = open.readOnly
     ? withNote(shown, readOnlyText(open.holder), 'warning')
     : open.holder !== null

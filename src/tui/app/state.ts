@@ -122,6 +122,11 @@ export interface AppState {
   /** The first line the Sessions pane draws (the view keeps the cursor in sight and reports it). */
   readonly sessionsTop: number;
   readonly input: InputState;
+  /**
+   * What was typed in the input of each session not on screen (app/sessions.ts): it comes back with its
+   * session, and is never sent into another. A read-only view's text stays its own the same way.
+   */
+  readonly drafts: ReadonlyMap<string, InputState>;
   readonly helpVisible: boolean;
   /** Lines of the help scrolled past (clamped when drawn). */
   readonly helpScroll: number;
@@ -184,6 +189,7 @@ export function initialState(facts: WorkspaceFacts, screen: { width: number; hei
     sessionCursor: null,
     sessionsTop: 0,
     input: emptyInput(),
+    drafts: new Map(),
     helpVisible: false,
     helpScroll: 0,
     menu: { text: '', index: 0, closed: false },
