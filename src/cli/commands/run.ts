@@ -10,6 +10,7 @@ import { printWarnings } from '../format/diagnostics.js';
 import { sessionTable } from './sessions-list.js';
 import { noteTrustedForRun, refuseUntrusted } from './trust.js';
 import { runOneTurn } from './turn.js';
+import { promptCommand } from './prompt-command.js';
 import { chooseSession, notFound } from './choose-session.js';
 
 /** -p TEXT, else text piped on stdin (docs/architecture.md "Command line"); undefined when there is neither. */
@@ -115,7 +116,12 @@ export async function runRun(
       noteTrustedForRun(ws, output);
       const handle = await chooseSession(ws, options);
       await reportMcp(ws, output);
-      return runOneTurn(ws, handle, { prompt, json: options.json, attach: options.attach }, output);
+      const turn = { json: options.json, attach: options.attach };
+      const asked = promptCommand(prompt);
+      if ('text' in asked) return runOneTurn(ws, handle, { ...turn, prompt: asked.text }, output);
+      // Loaded only for a command: a plain -p turn does not pay for the result formatting.
+      const { runPromptCommand } = await import('./slash.js');
+      return runPromptCommand(ws, handle, asked.line, { ...turn, prompt: asked.line }, output);
     },
     { allow: options.allow, interactive: false, trustProject: options.trustProject },
   );

@@ -1,6 +1,13 @@
 /** One turn without the full screen (`-p`): the reply streams to stdout, diagnostics to stderr. */
 import path from 'node:path';
-import type { MessageRecord, SessionHandle, TurnOutcome, Usage, Workspace } from '../../core/api.js';
+import type {
+  CommandResult,
+  MessageRecord,
+  SessionHandle,
+  TurnOutcome,
+  Usage,
+  Workspace,
+} from '../../core/api.js';
 import { addUsage, ZERO_USAGE } from '../../core/store/records.js';
 import { sanitizeLine, sanitizeText } from '../../core/text/index.js';
 import { exitCodeFor } from '../errors.js';
@@ -13,6 +20,10 @@ export interface OneTurnOptions {
   prompt: string;
   json: boolean;
   attach: readonly string[];
+  /** A model for this turn only (a custom command's `model`). */
+  model?: string;
+  /** The slash command whose text this turn sends (/run NAME, /done with a follow-up), for --json. */
+  command?: { name: string; result: CommandResult };
 }
 
 interface TurnTotals {
@@ -107,6 +118,7 @@ export async function runOneTurn(
   try {
     outcome = await handle.submit(options.prompt, {
       attachments: options.attach.map((file) => path.resolve(io.cwd, file)),
+      ...(options.model === undefined ? {} : { model: options.model }),
     });
   } finally {
     for (const off of offSignals) off();
@@ -129,6 +141,9 @@ export async function runOneTurn(
       model: handle.model(),
       toolCalls: printer.toolCalls(),
       catchUp: handle.catchUp(),
+      ...(options.command === undefined
+        ? {}
+        : { command: options.command.name, result: options.command.result }),
       ...(outcome.error ? { error: { code: outcome.error.code, message: outcome.error.message } } : {}),
     });
   } else if (totals.requests > 0) {
