@@ -31,6 +31,19 @@ describe('the JSON Schemas in docs/schemas', () => {
     expect(client({ type: 'command', session_id: 'demo', command: 'info now' })).toBe(false);
   });
 
+  it("accept every frame of docs/protocol.md's example session, in its direction", async () => {
+    const doc = await readFile(path.join(SCHEMA_DIR, '..', 'protocol.md'), 'utf8');
+    const example = /<!-- example:start[^\n]*\n([\s\S]*?)<!-- example:end -->/.exec(doc)?.[1] ?? '';
+    const lines = example.split('\n').filter((line) => /^[<>] /.test(line));
+    expect(lines.length).toBeGreaterThan(20);
+    const client = validator('client-frames.schema.json');
+    const server = validator('server-frames.schema.json');
+    for (const line of lines) {
+      const frame = JSON.parse(line.slice(2)) as unknown;
+      expect((line.startsWith('>') ? client : server)(frame), line).toBe(true);
+    }
+  });
+
   it('describe what the server sends exactly', () => {
     const server = validator('server-frames.schema.json');
     expect(server({ type: 'ack', message_type: 'message', status: 'received', session_id: 'demo' })).toBe(
