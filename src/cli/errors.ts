@@ -33,6 +33,7 @@ export function exitCodeFor(code: ErrorCode): ExitCode {
     case 'provider_bad_request':
     case 'provider_network':
     case 'attachment_invalid':
+    case 'listen_failed':
     case 'context_overflow':
     case 'turn_busy':
     case 'trust_required':

@@ -23,6 +23,8 @@ export type ErrorCode =
   /** A request would not fit the model's context window, even after compression. */
   | 'context_overflow'
   | 'attachment_invalid'
+  /** A server or daemon could not take its address: the port or socket is in use, or not this machine's. */
+  | 'listen_failed'
   | 'turn_busy'
   | 'trust_required'
   /** A turn made tools.max_steps model calls without a final reply. */

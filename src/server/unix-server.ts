@@ -6,7 +6,7 @@
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { chmod, rm } from 'node:fs/promises';
-import { errnoCode, getErrorMessage } from '../core/errors.js';
+import { errnoCode, getErrorMessage, OctoError } from '../core/errors.js';
 import { readJsonFile, replaceFile } from '../core/replace-file.js';
 import { generateToken, tokensEqual } from './auth.js';
 import { daemonPaths, type DaemonPaths } from './daemon-paths.js';
@@ -94,7 +94,7 @@ export async function startUnixServer(hub: Hub, options: UnixServerOptions): Pro
   await ensurePrivateDir(options.dir);
   const paths = daemonPaths(options.dir, options.name);
   if (await answers(paths.socket)) {
-    throw new Error(`Another daemon answers on ${paths.socket}; stop it first.`);
+    throw new OctoError('listen_failed', `Another daemon answers on ${paths.socket}; stop it first.`);
   }
   // A socket left by a daemon that was killed: nothing listens on it any more.
   await rm(paths.socket, { force: true });

@@ -1,5 +1,6 @@
 /** `octo server` driven by a real WebSocket client (docs/faults.md rows 42 and 43). */
 import { appendFile, readFile, stat } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useOctoHome } from './support.js';
@@ -129,6 +130,27 @@ describe('octo server: the handshake (docs/faults.md row 42)', () => {
       const result = await e2e.home.run(['server', '--host', '0.0.0.0', '--port', '0']);
       expect(result.code).toBe(2);
       expect(result.stderr).toContain('--allow-remote');
+    },
+    LONG_TEST_MS,
+  );
+
+  it(
+    'says the port is taken, as an expected failure rather than a bug',
+    async () => {
+      const taken = createServer();
+      await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+      try {
+        const { port } = taken.address() as AddressInfo;
+        const result = await e2e.home.run(['server', '--port', String(port)]);
+        expect(result.code).toBe(1);
+        expect(result.stderr).toContain(`Cannot listen on 127.0.0.1:${port}: another program uses that port`);
+        expect(result.stderr).not.toContain('internal error');
+        await expect(stat(path.join(e2e.home.dataDir, 'server.json'))).rejects.toMatchObject({
+          code: 'ENOENT',
+        });
+      } finally {
+        await new Promise((resolve) => taken.close(resolve));
+      }
     },
     LONG_TEST_MS,
   );

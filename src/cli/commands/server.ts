@@ -65,7 +65,7 @@ async function serve(
   const running = await server.readServerFile(ws.paths.data);
   if (running !== null && running.pid !== io.pid) {
     throw new OctoError(
-      'internal',
+      'listen_failed',
       `Another octo server (pid ${running.pid}) serves this data folder at ${running.url}; stop it first.`,
     );
   }
@@ -88,11 +88,13 @@ async function serve(
     });
   } catch (error) {
     await hub.close();
-    const code = errnoCode(error);
-    const reason = code === 'EADDRINUSE' ? 'the port is in use' : getErrorMessage(error);
-    throw new OctoError('internal', `Cannot listen on ${options.host}:${options.port}: ${reason}.`, {
-      cause: error,
-    });
+    throw new OctoError(
+      'listen_failed',
+      `Cannot listen on ${options.host}:${options.port}: ${listenFailure(error)}.`,
+      {
+        cause: error,
+      },
+    );
   }
   try {
     await server.writeServerFile(ws.paths.data, {
@@ -126,4 +128,21 @@ async function serve(
     await server.removeServerFile(ws.paths.data, io.pid);
   }
   return EXIT.ok;
+}
+
+/** Why an address could not be bound, in the user's terms (an unknown errno keeps the system's words). */
+function listenFailure(error: unknown): string {
+  switch (errnoCode(error)) {
+    case 'EADDRINUSE':
+      return 'another program uses that port; pick another with --port (0 takes a free one)';
+    case 'EACCES':
+      return 'not allowed (ports below 1024 need privileges); pick another with --port';
+    case 'EADDRNOTAVAIL':
+      return 'no network interface of this machine has that address';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'that host name does not resolve';
+    default:
+      return getErrorMessage(error);
+  }
 }
