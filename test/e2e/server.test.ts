@@ -451,6 +451,29 @@ describe('octo server: stopping', () => {
     },
     LONG_TEST_MS,
   );
+
+  it(
+    'finishes its clean stop when its stderr went away before the signal (the log line fails with EPIPE)',
+    async () => {
+      const running = await start();
+      const client = await Client.connect(running);
+      await attach(client, 'no-stderr');
+      // `octo server 2>&1 | head -1`: the reader is gone, the next log line cannot be written.
+      running.process.child.stderr?.destroy();
+      running.process.child.kill('SIGTERM');
+      const result = await running.process.exited;
+      server = null;
+      expect(result.code).toBe(0);
+      await expect(stat(path.join(e2e.home.dataDir, 'server.json'))).rejects.toMatchObject({
+        code: 'ENOENT',
+      });
+      e2e.fake.enqueue({ text: 'The lock was released.' });
+      expect(await e2e.home.run(['run', '--resume', 'no-stderr', '-p', 'still mine?'])).toMatchObject({
+        code: 0,
+      });
+    },
+    LONG_TEST_MS,
+  );
 });
 
 describe('octo server: the same sessions as the command line', () => {

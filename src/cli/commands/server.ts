@@ -10,14 +10,16 @@ import { withWorkspace } from '../workspace.js';
 
 /**
  * Resolves at the first SIGINT, SIGTERM or SIGHUP (a closed terminal: the same clean stop, the turn
- * saved and the lock released); a second one ends the process at once.
+ * saved and the lock released); a second SIGINT or SIGTERM ends the process at once. A SIGHUP while
+ * stopping does not: the terminal (or the pipe stderr goes to) went away meanwhile, and the log line
+ * saying so fails with it, which is no reason to leave the lock and server.json behind.
  */
 export function untilStopped(io: CliIo, onStop: (signal: CliSignal) => void): Promise<void> {
   return new Promise((resolve) => {
     let stopping = false;
     const stop = (signal: CliSignal) => (): void => {
       if (stopping) {
-        io.forceExit(signalExit(signal));
+        if (signal !== 'SIGHUP') io.forceExit(signalExit(signal));
         return;
       }
       stopping = true;
