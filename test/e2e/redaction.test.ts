@@ -91,4 +91,40 @@ describe('secrets read by a tool, pasted and echoed (docs/faults.md row 28)', { 
       expect(search.stdout, query).not.toContain(query);
     }
   });
+
+  it('are not shown by -p as the reply streams, even split across chunks', async () => {
+    const awsSecret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+    const apiKey = 'sk-proj-T3BlbkFJq8Zr5Xw2Lm9Np4Qs7Vt0Yb6Cd1Ef';
+    e2e.fake.enqueue({
+      reasoning: ['Echo the key ', apiKey.slice(0, 12), apiKey.slice(12)],
+      text: [
+        'Your key is ',
+        apiKey.slice(0, 9),
+        apiKey.slice(9, 25),
+        `${apiKey.slice(25)} and the config:\naws_secret_access_key = `,
+        awsSecret.slice(0, 20),
+        `${awsSecret.slice(20)}\nDATABASE_URL=postgres://app:Tr0ub`,
+        '4dor-3@db.internal/app\nexport DB_PASSWORD="correct horse ',
+        'battery staple"\nDone.',
+      ],
+    });
+    const result = await e2e.home.run(['run', '--name', 'echoed', '-p', 'show me my keys']);
+    expect(result.code, result.stderr).toBe(0);
+    const shown = result.stdout + result.stderr;
+    for (const leak of [
+      apiKey.slice(0, 12),
+      apiKey.slice(12),
+      'wJalrXUtnFEMI',
+      'EXAMPLEKEY',
+      'Tr0ub',
+      '4dor-3',
+      'horse',
+    ]) {
+      expect(shown, leak).not.toContain(leak);
+    }
+    expect(result.stdout).toContain('Your key is [redacted:api-key] and the config:\n');
+    expect(result.stdout).toContain('aws_secret_access_key = [redacted:');
+    expect(result.stdout).toContain('DATABASE_URL=postgres://app:[redacted:url-password]@db.internal/app\n');
+    expect(result.stdout).toContain('export DB_PASSWORD="[redacted:secret]"\nDone.');
+  });
 });

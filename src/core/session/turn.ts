@@ -10,7 +10,7 @@ import type {
   SessionWriter,
   ToolCall,
 } from '../store/index.js';
-import { capText, type Redactor } from '../text/index.js';
+import { StreamRedactor, capText, type Redactor } from '../text/index.js';
 import type { ToolSet } from '../tools/index.js';
 import type { TurnOutcome } from '../api.js';
 import type { PreparedRequest } from '../context/index.js';
@@ -119,14 +119,17 @@ async function modelLoop(ctx: TurnContext, input: TurnInput, shown: string[]): P
     const prepared = await ctx.prepareRequest(summary);
     if (!prepared.ok) return { status: 'failed', turnId, reply: joinSteps(shown), error: prepared.error };
     const streamed = { content: '', reasoning: '' };
-    const onEvent = (event: StreamEvent): void => forward(ctx, event, streamed);
+    const live = liveStream(ctx);
+    const onEvent = (event: StreamEvent): void => forward(ctx, event, streamed, live);
     let result;
     try {
       result = await client.complete(
         { model: input.model, messages: prepared.messages, tools: ctx.tools.schemas(), signal: ctx.signal },
         onEvent,
       );
+      live.end();
     } catch (error) {
+      live.end();
       const partial = partialOf(error) ?? streamed;
       shown.push(ctx.redactor.redact(partial.content));
       const failed = !ctx.signal.aborted && !isAbortError(error);
@@ -172,17 +175,50 @@ function notRun(reason: FinishReason | null): string {
   return `Not run: the reply was cut off (finish reason ${reason ?? 'unknown'}) before this call was known to be complete. Call it again if it is still needed.`;
 }
 
+interface LiveStream {
+  push(kind: 'text' | 'reasoning', text: string): void;
+  /** The stream ended (or failed): what was held back goes out. */
+  end(): void;
+  /** The stream starts again: what was held back belongs to the dropped attempt. */
+  reset(): void;
+}
+
+/**
+ * The deltas every front end shows as they arrive (the -p output, the TUI, the server's clients),
+ * redacted like what is stored: a secret the model echoes must not reach a screen, its scrollback or a
+ * log either. Split across chunks, it is held back until it can be redacted whole (stream-redact.ts).
+ */
+function liveStream(ctx: TurnContext): LiveStream {
+  const { bus, sessionId, turnId } = ctx;
+  const redactors = { text: new StreamRedactor(ctx.redactor), reasoning: new StreamRedactor(ctx.redactor) };
+  const emit = (kind: 'text' | 'reasoning', text: string): void => {
+    if (text !== '') bus.emit('turn.delta', { sessionId, turnId, kind, text });
+  };
+  return {
+    push: (kind, text) => emit(kind, redactors[kind].push(text)),
+    end: () => {
+      emit('reasoning', redactors.reasoning.end());
+      emit('text', redactors.text.end());
+    },
+    reset: () => {
+      redactors.text.reset();
+      redactors.reasoning.reset();
+    },
+  };
+}
+
 /** Deltas, retries and skipped fields become events; the streamed text is kept for a failure. */
-function forward(ctx: TurnContext, event: StreamEvent, streamed: PartialCompletion): void {
+function forward(ctx: TurnContext, event: StreamEvent, streamed: PartialCompletion, live: LiveStream): void {
   const { bus, sessionId, turnId } = ctx;
   switch (event.type) {
     case 'text':
     case 'reasoning':
       if (event.type === 'text') streamed.content += event.text;
       else streamed.reasoning += event.text;
-      bus.emit('turn.delta', { sessionId, turnId, kind: event.type, text: event.text });
+      live.push(event.type, event.text);
       return;
     case 'retry':
+      live.reset();
       bus.emit('turn.retry', { sessionId, turnId, ...event });
       return;
     case 'warning':
