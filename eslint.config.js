@@ -4,6 +4,14 @@ import octo from './eslint-rules/domain-boundaries.js';
 
 const terminalModules = ['neo-blessed', 'blessed', 'chalk'];
 
+/**
+ * An import of our own layers `names` (a relative path through src/<name>/). Only relative paths: a
+ * package's own folders may carry the same names (@modelcontextprotocol/sdk/client/index.js).
+ */
+function layers(names, message) {
+  return { regex: `^\\.{1,2}/(?:.*/)?(?:${names.join('|')})/`, message };
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bin/**'] },
   js.configs.recommended,
@@ -26,6 +34,12 @@ export default tseslint.config(
     plugins: { octo },
     rules: { 'octo/domain-boundaries': 'error' },
   },
+  // Comments point only at what the repository holds (eslint-rules/references.js).
+  {
+    files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    plugins: { octo },
+    rules: { 'octo/references-in-repo': 'error' },
+  },
   {
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
@@ -42,12 +56,7 @@ export default tseslint.config(
             name,
             message: 'src/core knows no terminal (docs/architecture.md "The house").',
           })),
-          patterns: [
-            {
-              group: ['**/tui/**', '**/cli/**', '**/server/**', '**/client/**'],
-              message: 'src/core may not import outer layers.',
-            },
-          ],
+          patterns: [layers(['tui', 'cli', 'server', 'client'], 'src/core may not import outer layers.')],
         },
       ],
       'no-restricted-properties': [
@@ -73,9 +82,7 @@ export default tseslint.config(
             name,
             message: 'src/server knows no terminal; the CLI logs for it.',
           })),
-          patterns: [
-            { group: ['**/tui/**', '**/cli/**', '**/client/**'], message: 'server may import only core.' },
-          ],
+          patterns: [layers(['tui', 'cli', 'client'], 'server may import only core.')],
         },
       ],
       'no-restricted-properties': [
@@ -97,9 +104,7 @@ export default tseslint.config(
             name,
             message: 'src/client knows no terminal; the TUI draws what it gives.',
           })),
-          patterns: [
-            { group: ['**/tui/**', '**/cli/**', '**/server/**'], message: 'client may import only core.' },
-          ],
+          patterns: [layers(['tui', 'cli', 'server'], 'client may import only core.')],
         },
       ],
       'no-restricted-properties': [
@@ -116,10 +121,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            {
-              group: ['**/cli/**', '**/server/**', '**/client/**'],
-              message: 'tui may import only core (the CLI hands it a workspace, local or attached).',
-            },
+            layers(
+              ['cli', 'server', 'client'],
+              'tui may import only core (the CLI hands it a workspace, local or attached).',
+            ),
           ],
         },
       ],
@@ -137,10 +142,10 @@ export default tseslint.config(
             { name: 'blessed', message: 'Only src/tui/blessed.ts imports neo-blessed.' },
           ],
           patterns: [
-            {
-              group: ['**/cli/**', '**/server/**', '**/client/**'],
-              message: 'tui may import only core (the CLI hands it a workspace, local or attached).',
-            },
+            layers(
+              ['cli', 'server', 'client'],
+              'tui may import only core (the CLI hands it a workspace, local or attached).',
+            ),
           ],
         },
       ],

@@ -5,6 +5,7 @@
 //   so that it stays a leaf of the dependency graph and domains implement it;
 // - LIGHT modules are start-up paths that load single files on purpose (a face loads its whole domain).
 import path from 'node:path';
+import { referencesInRepo } from './references.js';
 
 const CORE = path.join('src', 'core');
 
@@ -110,4 +111,4 @@ export const domainBoundaries = {
   },
 };
 
-export default { rules: { 'domain-boundaries': domainBoundaries } };
+export default { rules: { 'domain-boundaries': domainBoundaries, 'references-in-repo': referencesInRepo } };

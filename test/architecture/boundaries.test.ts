@@ -80,6 +80,45 @@ describe('the import boundary lint rule', () => {
   });
 });
 
+describe('the lint rules on layers and comments', () => {
+  /** Rule ids and lines of what the repository configuration reports for `code` as the file `file`. */
+  async function reported(file: string, code: string): Promise<string[]> {
+    // The type-aware rules need the file on disk; these rules do not.
+    const eslint = new ESLint({ cwd: root, overrideConfig: tseslint.configs.disableTypeChecked });
+    const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
+    return (result?.messages ?? []).map((m) => `${m.ruleId ?? 'parse'}:${m.line}`);
+  }
+
+  it('refuses an outer layer by its relative path, not a package folder of the same name', async () => {
+    const code = [
+      "import { a } from '../../tui/app/state.js';",
+      "import { Client } from '@modelcontextprotocol/sdk/client/index.js';",
+      "import { b } from '../client/index.js';",
+      'export const c = [a, b, Client];',
+    ].join('\n');
+    expect(await reported('src/core/mcp/probe.ts', code)).toEqual([
+      'no-restricted-imports:1',
+      'no-restricted-imports:3',
+    ]);
+  });
+
+  it('refuses comments citing documents the repository does not hold', async () => {
+    const code = [
+      '// as DESIGN.md says',
+      '/** see issue 15 */',
+      '/** the one writer (invariant 4) */',
+      '/** the one writer (invariant 4 in docs/architecture.md) */',
+      '/** docs/faults.md row 21 */',
+      'export const x = 1;',
+    ].join('\n');
+    expect(await reported('src/tui/probe.ts', code)).toEqual([
+      'octo/references-in-repo:1',
+      'octo/references-in-repo:2',
+      'octo/references-in-repo:3',
+    ]);
+  });
+});
+
 describe('the import cycle check (npm run cycles, part of npm run lint)', () => {
   let temp: TempDir | null = null;
   afterEach(async () => {
