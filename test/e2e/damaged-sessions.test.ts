@@ -1,5 +1,5 @@
 /**
- * Issue 11 item 6, docs/faults.md rows 3 and 36: a zero-byte session file opens as empty; a record that is
+ * docs/faults.md rows 3 and 36: a zero-byte session file opens as empty; a record that is
  * valid JSON but not a record of the schema refuses its session, naming the file and the line, and
  * leaves the file untouched; nothing crashes.
  */

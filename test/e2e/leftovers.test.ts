@@ -1,5 +1,5 @@
 /**
- * Issue 11 items 11 and 12, docs/faults.md rows 4 and 5: a full disk and an unwritable data folder leave
+ * docs/faults.md rows 4 and 5: a full disk and an unwritable data folder leave
  * nothing behind and save nothing half; doctor tells the truth about leftovers, damage and stale
  * locks, and removes what is safe to remove. Run on a real full disk (a tmpfs) and, for permissions,
  * as an unprivileged user (CI runs as root, which no permission stops).

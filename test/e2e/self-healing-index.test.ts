@@ -1,5 +1,5 @@
 /**
- * Issue 11 item 5, docs/faults.md row 35: index.db is a cache. Deleted, truncated or garbage, it is rebuilt
+ * docs/faults.md row 35: index.db is a cache. Deleted, truncated or garbage, it is rebuilt
  * from the session files by itself, with a notice; no session is lost and no name is taken twice.
  */
 import { copyFile, readFile, readdir, rm, truncate, writeFile } from 'node:fs/promises';

@@ -1,5 +1,5 @@
 /**
- * Issue 11 item 10: what the store repairs while a `-p` turn opens its session reaches stderr, naming
+ * What the store repairs while a `-p` turn opens its session reaches stderr, naming
  * the file (docs/faults.md row 1, 6, 11, 18). They used to be emitted before the printer subscribed.
  */
 import { spawn } from 'node:child_process';
