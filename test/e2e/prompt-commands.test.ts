@@ -1,4 +1,4 @@
-/** Slash commands in -p (issue 12 item 4): run headless, never sent to the model, --json typed. */
+/** Slash commands in -p: run headless, never sent to the model, --json typed. */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * Slash commands in `-p` (issue 12 item 4): `/info`, `/context`, `/summarize`, `/done`, `/run NAME`,
+ * Slash commands in `-p`: `/info`, `/context`, `/summarize`, `/done`, `/run NAME`,
  * `/knowledge` ... run without the full screen and never reach the model, except for the text a command
  * hands on (`/run`'s prompt, `/done`'s follow-up), which runs as a turn.
  */
