@@ -40,11 +40,30 @@ export interface ShellJobOutput {
   output: string;
 }
 
+/**
+ * Finished commands whose output `shell_job_output` can still read (as many as the jobs pane shows);
+ * each output is capped, so this bounds them all. Older ones are forgotten.
+ */
+const KEEP_FINISHED = 50;
+
+export interface ShellJobsOptions {
+  /** Finished commands kept; the oldest go first. */
+  keepFinished?: number;
+}
+
 /** Background shell commands (`run_shell` with `background: true`): output kept with the same cap. */
 export class ShellJobs {
   private readonly entries = new Map<string, Entry>();
+  /** Ids of the finished commands still kept, oldest first. */
+  private readonly finished: string[] = [];
+  private readonly keepFinished: number;
 
-  constructor(private readonly startJob: StartShellJob) {}
+  constructor(
+    private readonly startJob: StartShellJob,
+    options: ShellJobsOptions = {},
+  ) {
+    this.keepFinished = options.keepFinished ?? KEEP_FINISHED;
+  }
 
   /** Spawns the command in its own process group; returns the job id at once. */
   async start(command: string, cwd: string, shell: ShellSettings, sessionId: string): Promise<string> {
@@ -78,20 +97,22 @@ export class ShellJobs {
       });
     };
     job.signal.addEventListener('abort', onAbort, { once: true });
-    entry.done = proc.exited.then((exit) => {
-      job.signal.removeEventListener('abort', onAbort);
-      // The leader is gone; stop what it left running in its group, as the foreground shell does.
-      return proc.kill().then(() => {
-        entry.exit = exit;
-        if (entry.state === 'cancelled') return job.cancelled();
-        const ok = exit.code === 0;
-        entry.state = ok ? 'exited' : 'failed';
-        const ending =
-          exit.signal !== null ? `killed by ${exit.signal}` : `exit code ${exit.code ?? 'unknown'}`;
-        if (ok) job.finish(ending);
-        else job.fail(ending);
-      });
-    });
+    entry.done = proc.exited
+      .then((exit) => {
+        job.signal.removeEventListener('abort', onAbort);
+        // The leader is gone; stop what it left running in its group, as the foreground shell does.
+        return proc.kill().then(() => {
+          entry.exit = exit;
+          if (entry.state === 'cancelled') return job.cancelled();
+          const ok = exit.code === 0;
+          entry.state = ok ? 'exited' : 'failed';
+          const ending =
+            exit.signal !== null ? `killed by ${exit.signal}` : `exit code ${exit.code ?? 'unknown'}`;
+          if (ok) job.finish(ending);
+          else job.fail(ending);
+        });
+      })
+      .finally(() => this.retire(job.id));
     this.entries.set(job.id, entry);
     return job.id;
   }
@@ -107,6 +128,14 @@ export class ShellJobs {
       error: entry.error,
       output: entry.output.text(),
     };
+  }
+
+  /** A command has ended: keep its output for reading, forgetting the oldest finished past the bound. */
+  private retire(id: string): void {
+    this.finished.push(id);
+    for (const old of this.finished.splice(0, Math.max(0, this.finished.length - this.keepFinished))) {
+      this.entries.delete(old);
+    }
   }
 
   /** Resolves when every command has ended (after JobManager.cancelAll on close). */
@@ -134,7 +163,13 @@ export function shellJobOutputTool(jobs: ShellJobs): Tool {
     check: (args) => ({ summary: `read the output of job ${args.id}`, detail: args.id }),
     run(args) {
       const job = jobs.read(args.id);
-      if (job === null) return Promise.resolve(failure(`There is no background shell job ${args.id}`));
+      if (job === null) {
+        return Promise.resolve(
+          failure(
+            `There is no background shell job ${args.id} (only the output of the most recent finished jobs is kept)`,
+          ),
+        );
+      }
       return Promise.resolve({ ok: true, content: formatShellJob(args.id, job) });
     },
   });

@@ -142,6 +142,8 @@ describe('background shell commands', () => {
     );
     const handle = await t.ws.sessions.open('none', { create: true });
     await handle.submit('read it');
-    expect(toolResults(handle.records())).toEqual(['Error: There is no background shell job j7']);
+    expect(toolResults(handle.records())).toEqual([
+      'Error: There is no background shell job j7 (only the output of the most recent finished jobs is kept)',
+    ]);
   });
 });
