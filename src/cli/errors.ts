@@ -1,10 +1,9 @@
 /** The only place where errors become messages and exit codes (CONTRIBUTING.md, "How code is written"). */
-import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Env } from '../core/deps.js';
 import { getErrorMessage, isOctoError, type ErrorCode } from '../core/errors.js';
 import { resolvePaths } from '../core/listing.js';
-import { errorDetail } from '../core/log-file.js';
+import { appendLogEntry, errorDetail } from '../core/log-file.js';
 import { sanitizeText } from '../core/text/index.js';
 import { EXIT, type ExitCode, type Output } from './io.js';
 
@@ -53,18 +52,15 @@ export function cliLogPath(env: Env, home: string): string {
   return path.join(resolvePaths(env, home).data, 'logs', 'cli.log');
 }
 
-async function writeLog(file: string, error: unknown): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  await appendFile(file, `${new Date().toISOString()} pid ${process.pid}\n${errorDetail(error)}\n\n`, {
-    mode: 0o600,
-  });
+function writeLog(file: string, error: unknown): void {
+  appendLogEntry(file, `${new Date().toISOString()} pid ${process.pid}\n${errorDetail(error)}\n\n`);
 }
 
 /**
  * Says what went wrong, on stderr and in one short message, and returns the exit code. Expected
  * failures (OctoError) carry a message written for the user; anything else is a bug in octo.
  */
-export async function reportError(error: unknown, output: Output): Promise<ExitCode> {
+export function reportError(error: unknown, output: Output): ExitCode {
   if (isOctoError(error) && error.code !== 'internal') {
     output.error(sanitizeText(error.message));
     return exitCodeFor(error.code);
@@ -72,7 +68,7 @@ export async function reportError(error: unknown, output: Output): Promise<ExitC
   output.error(`internal error: ${sanitizeText(getErrorMessage(error))}`);
   try {
     const file = cliLogPath(output.io.env, output.io.home);
-    await writeLog(file, error);
+    writeLog(file, error);
     output.note(`The details are in ${file}; please include them if you report this.`);
   } catch (logError) {
     output.note(`The details could not be logged either: ${sanitizeText(getErrorMessage(logError))}`);

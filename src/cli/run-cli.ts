@@ -76,7 +76,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const output = new Output(io);
   // Errors outside the main flow (a failing event listener, a close after a failure) are reported too,
   // and turn a successful run into a failed one: something went wrong that the user should know of.
-  const secondary: Array<Promise<number>> = [];
+  const secondary: number[] = [];
   const onSecondaryError = (error: unknown): void => {
     secondary.push(reportError(error, output));
   };
@@ -89,8 +89,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       output.note(usageHint(error.topic));
       return EXIT.usage;
     }
-    code = await reportError(error, output);
+    code = reportError(error, output);
   }
-  const extra = await Promise.all(secondary);
-  return code === EXIT.ok && extra.length > 0 ? EXIT.failure : code;
+  return code === EXIT.ok && secondary.length > 0 ? EXIT.failure : code;
 }

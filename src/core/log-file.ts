@@ -1,15 +1,26 @@
 /**
- * What the logs (`<data>/logs/cli.log`, `tui.log`) say about an error: its stack with the built bundles'
+ * The logs (`<data>/logs/cli.log`, `tui.log`): entries appended to a file that rotates past a size, a
+ * few kept, private to the user. What they say about an error: its stack with the built bundles'
  * positions (`dist/chunks/chunk-X.js:1:2345`) turned back into source positions
  * (`src/core/session/turn.ts:157:13`), then the same for each cause. The source maps are read here,
  * only when an error is logged, and kept for the next one: node's own source-map support would parse
  * them (over a megabyte) on every start, `octo --version` included.
  */
-import { readFileSync } from 'node:fs';
+import {
+  closeSync,
+  fchmodSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { SourceMap, type SourceMapPayload } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getErrorMessage } from './errors.js';
+import { errnoCode, getErrorMessage } from './errors.js';
 
 /** A frame's location: a file URL or an absolute path of a `.js` file, then its line and column. */
 const LOCATION = /((?:file:\/\/)?\/[^\s()]+\.js):(\d+):(\d+)/g;
@@ -61,4 +72,58 @@ export function errorDetail(error: unknown): string {
     current = current instanceof Error ? current.cause : undefined;
   }
   return parts.join('\n');
+}
+
+export interface LogLimits {
+  /** A log past this many bytes is set aside before the next entry. */
+  maxBytes: number;
+  /** Logs set aside that are kept (`x.log.1` the newest); older ones are removed. */
+  keep: number;
+}
+
+/** A megabyte holds hundreds of stacks; four such files bound what a long-lived install keeps. */
+const LOG_LIMITS: LogLimits = { maxBytes: 1024 * 1024, keep: 3 };
+
+/**
+ * Appends one entry to a log file (0600, in a 0700 folder, whatever mode an older file had). When
+ * the entry would take the file past `maxBytes` it is first set aside: `x.log` becomes `x.log.1`,
+ * `x.log.1` becomes `x.log.2`, and so on, the oldest beyond `keep` removed. Synchronous, so that the
+ * TUI's entries never interleave and the CLI's is written before it exits.
+ */
+export function appendLogEntry(file: string, entry: string, limits: LogLimits = LOG_LIMITS): void {
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const size = sizeOf(file);
+  if (size > 0 && size + Buffer.byteLength(entry) > limits.maxBytes) rotate(file, limits.keep);
+  const fd = openSync(file, 'a', 0o600);
+  try {
+    fchmodSync(fd, 0o600);
+    writeSync(fd, entry);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return 0;
+    throw error;
+  }
+}
+
+/** Shifts the logs set aside by one; another process rotating at the same time may have moved any of them. */
+function rotate(file: string, keep: number): void {
+  if (keep === 0) {
+    rmSync(file, { force: true });
+    return;
+  }
+  rmSync(`${file}.${keep}`, { force: true });
+  for (let n = keep - 1; n >= 0; n -= 1) {
+    try {
+      renameSync(n === 0 ? file : `${file}.${n}`, `${file}.${n + 1}`);
+    } catch (error) {
+      if (errnoCode(error) !== 'ENOENT') throw error;
+    }
+  }
 }

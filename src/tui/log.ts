@@ -1,8 +1,6 @@
 /** The TUI's log file: recoverable errors are shown in place and appended here with their stack. */
-import { appendFileSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { getErrorMessage } from '../core/errors.js';
-import { errorDetail } from '../core/log-file.js';
+import { appendLogEntry, errorDetail } from '../core/log-file.js';
 
 export class TuiLog {
   private broken: string | null = null;
@@ -17,10 +15,7 @@ export class TuiLog {
     if (this.broken !== null) return this.broken;
     const detail = error === undefined ? '' : `\n${errorDetail(error)}`;
     try {
-      mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
-      appendFileSync(this.file, `${new Date(this.clock()).toISOString()} ${what}${detail}\n`, {
-        mode: 0o600,
-      });
+      appendLogEntry(this.file, `${new Date(this.clock()).toISOString()} ${what}${detail}\n`);
       return null;
     } catch (failure) {
       // Logging must not take the workspace down; the first failure is reported once, on screen.

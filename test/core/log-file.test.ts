@@ -1,10 +1,10 @@
 /** Error details as the logs write them: stacks of built bundles in source positions, causes included. */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterEach, describe, expect, it } from 'vitest';
-import { errorDetail, sourceMappedStack } from '../../src/core/log-file.js';
+import { appendLogEntry, errorDetail, sourceMappedStack } from '../../src/core/log-file.js';
 import { makeTempDir, type TempDir } from '../support/temp.js';
 
 let temp: TempDir | null = null;
@@ -89,5 +89,34 @@ describe('error details in the logs', () => {
       ].join('\n'),
     );
     expect(errorDetail('a string')).toBe('a string');
+  });
+});
+
+describe('log files', () => {
+  it('sets a full log aside before an entry, keeping a few, all private to the user', async () => {
+    temp = await makeTempDir('octo-log-rotate');
+    const file = path.join(temp.path, 'logs', 'tui.log');
+    await mkdir(path.dirname(file));
+    await writeFile(file, 'from an older octo\n', { mode: 0o644 });
+    const limits = { maxBytes: 100, keep: 2 };
+    const entries = [1, 2, 3, 4, 5].map((n) => `entry ${n} ${'x'.repeat(50)}\n`);
+    for (const entry of entries) appendLogEntry(file, entry, limits);
+    const dir = path.dirname(file);
+    expect((await readdir(dir)).sort()).toEqual(['tui.log', 'tui.log.1', 'tui.log.2']);
+    expect(await readFile(file, 'utf8')).toBe(entries[4]);
+    expect(await readFile(`${file}.1`, 'utf8')).toBe(entries[3]);
+    expect(await readFile(`${file}.2`, 'utf8')).toBe(entries[2]);
+    for (const name of await readdir(dir))
+      expect((await stat(path.join(dir, name))).mode & 0o777).toBe(0o600);
+  });
+
+  it('appends while the log has room', async () => {
+    temp = await makeTempDir('octo-log-append');
+    const file = path.join(temp.path, 'logs', 'cli.log');
+    appendLogEntry(file, 'one\n', { maxBytes: 100, keep: 2 });
+    appendLogEntry(file, 'two\n', { maxBytes: 100, keep: 2 });
+    expect(await readFile(file, 'utf8')).toBe('one\ntwo\n');
+    expect(await readdir(path.dirname(file))).toEqual(['cli.log']);
+    expect((await stat(path.dirname(file))).mode & 0o777).toBe(0o700);
   });
 });
