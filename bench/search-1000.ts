@@ -3,7 +3,7 @@
  * per query (target: under 300 ms), plus the time `octo doctor --reindex` takes to build the index.
  * Session files are written directly in the store's line format (200,000 fsync'd appends would take
  * far longer than the search itself), then indexed by the real reindex.
- * Run: npx tsx bench/search-1000.ts
+ * Run: node --expose-gc --import tsx bench/search-1000.ts
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -145,6 +145,13 @@ const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 const sessionId = (i: number): string =>
   `s_${Array.from({ length: 12 }, (_, k) => BASE32[(i >> (k * 5)) & 31]).join('')}`;
 
+/** The heap in use after collecting garbage (run with `node --expose-gc --import tsx` for exact figures). */
+function heapUsed(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return process.memoryUsage().heapUsed;
+}
+const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
 const root = await mkdtemp(path.join(tmpdir(), 'octo-search-bench-'));
 try {
   const data = path.join(root, 'data');
@@ -177,6 +184,7 @@ try {
   const reindexMs = performance.now() - started;
   await builder.close();
 
+  const heapBefore = heapUsed();
   const ws = await open();
   const firstStarted = performance.now();
   const first = await ws.sessions.search(QUERIES[0]!);
@@ -194,6 +202,8 @@ try {
     all.push(...times);
     lines.push(`  "${query}": median ${ms(median(times))}, max ${ms(Math.max(...times))}, ${hits} hits`);
   }
+  const heapHeld = heapUsed() - heapBefore;
+  const rss = process.memoryUsage().rss;
   await ws.close();
   report('search, 1,000 sessions and 200,000 messages', [
     `data: ${SESSIONS} sessions, ${SESSIONS * MESSAGES_PER_SESSION} messages, ${(bytes / 1024 / 1024).toFixed(0)} MB of session files`,
@@ -201,6 +211,7 @@ try {
     `first query in a fresh workspace: ${ms(firstMs)} (${first.length} hits)`,
     `median of all queries (${RUNS} runs each): ${ms(median(all))} (target < 300 ms)`,
     ...lines,
+    `heap held by the open workspace after the queries: ${mb(heapHeld)} (process rss ${mb(rss)})`,
   ]);
 } finally {
   await rm(root, { recursive: true, force: true });
