@@ -16,10 +16,8 @@ export async function listSummaries(
   ctx: StoreContext,
   summarize: IndexSummaryOf | undefined,
 ): Promise<SessionSummary[]> {
-  const state = await readIndexState(ctx.layout);
-  if (state.problem === null) return state.summaries;
-  // Without the rule that makes summaries there is nothing to rebuild, so nothing to lock or write.
-  if (summarize === undefined) return unhealed(ctx, state);
+  const listed = withoutRebuild(ctx, await readIndexState(ctx.layout), summarize);
+  if (listed !== null) return listed;
   await ensureDataDirs(ctx);
   // Another process may be creating or deleting a session (file and entry change under the lock).
   return withIndexLock(ctx.layout, ctx, () => healedSummaries(ctx, summarize));
@@ -31,14 +29,24 @@ export async function healedSummaries(
   summarize: IndexSummaryOf | undefined,
 ): Promise<SessionSummary[]> {
   const state = await readIndexState(ctx.layout);
-  if (state.problem === null) return state.summaries;
-  if (summarize === undefined) return unhealed(ctx, state);
+  const listed = withoutRebuild(ctx, state, summarize);
+  if (listed !== null || summarize === undefined || state.problem === null) return listed ?? state.summaries;
   await rebuildIndex(ctx, summarize, state.problem);
   return (await readIndexState(ctx.layout, false)).summaries;
 }
 
-/** What a store without a summarize rule lists: the index as it is, or its damage as an error. */
-function unhealed(ctx: StoreContext, state: Awaited<ReturnType<typeof readIndexState>>): SessionSummary[] {
+/**
+ * The listing when index.db needs no rebuild, or null when it does. Without the rule that makes
+ * summaries (the store alone) there is nothing to rebuild, so nothing to lock or write: the index as
+ * it is, or its damage as an error.
+ */
+function withoutRebuild(
+  ctx: StoreContext,
+  state: Awaited<ReturnType<typeof readIndexState>>,
+  summarize: IndexSummaryOf | undefined,
+): SessionSummary[] | null {
+  if (state.problem === null) return state.summaries;
+  if (summarize !== undefined) return null;
   if (state.damage !== null) throw damagedIndex(ctx.layout, state.damage);
   return state.summaries;
 }
