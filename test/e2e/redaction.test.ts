@@ -127,4 +127,17 @@ describe('secrets read by a tool, pasted and echoed (docs/faults.md row 28)', { 
     expect(result.stdout).toContain('DATABASE_URL=postgres://app:[redacted:url-password]@db.internal/app\n');
     expect(result.stdout).toContain('export DB_PASSWORD="[redacted:secret]"\nDone.');
   });
+
+  it('keep no start of a secret in a reply cut off mid-stream, shown or stored', async () => {
+    e2e.fake.enqueue({ text: ['Your key sk-proj-T3Blbk', 'FJq8Zr5Xw2Lm9Np4Qs7Vt0 is here'], closeAfter: 1 });
+    const result = await e2e.home.run(['run', '--name', 'cut', '-p', 'my key?']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('Your key \n');
+    const shown = await e2e.home.run(['sessions', 'show', 'cut', '--json']);
+    const { records } = JSON.parse(shown.stdout) as { records: SessionRecord[] };
+    const reply = records.find((r) => r.kind === 'message' && r.role === 'assistant');
+    expect(reply?.kind === 'message' ? reply.content : null).toBe('Your key ');
+    const stored = await everyFile(e2e.home.dataDir);
+    expect(stored.filter((f) => f.text.includes('T3Blbk')).map((f) => f.file)).toEqual([]);
+  });
 });

@@ -10,7 +10,7 @@ import type {
   SessionWriter,
   ToolCall,
 } from '../store/index.js';
-import { StreamRedactor, capText, type Redactor } from '../text/index.js';
+import { StreamRedactor, capText, shownOfCut, type Redactor } from '../text/index.js';
 import type { ToolSet } from '../tools/index.js';
 import type { TurnOutcome } from '../api.js';
 import type { PreparedRequest } from '../context/index.js';
@@ -50,6 +50,11 @@ export interface TurnInput {
   text: string | null;
   attachments: AttachmentRef[];
   model: ResolvedModel;
+}
+
+/** A cut-off reply up to where its live stream held back (stream-redact.ts). */
+function shownPart(partial: PartialCompletion): PartialCompletion {
+  return { ...partial, content: shownOfCut(partial.content), reasoning: shownOfCut(partial.reasoning) };
 }
 
 function partialOf(error: unknown): PartialCompletion | null {
@@ -129,8 +134,9 @@ async function modelLoop(ctx: TurnContext, input: TurnInput, shown: string[]): P
       );
       live.end();
     } catch (error) {
-      live.end();
-      const partial = partialOf(error) ?? streamed;
+      // A reply cut off keeps what was shown of it: the end held back may be the start of a secret.
+      live.reset();
+      const partial = shownPart(partialOf(error) ?? streamed);
       shown.push(ctx.redactor.redact(partial.content));
       const failed = !ctx.signal.aborted && !isAbortError(error);
       const record = partialRecord(partial, model, failed, ctx.redactor);

@@ -4,6 +4,6 @@ export { capShares, capText, decodeContent, formatBytes, headOf, tailOf } from '
 export { compactNumber, formatCost, formatTotalCost, withThousands, type CostFormat } from './numbers.js';
 export { isCount, isString, isStringArray, recordOf } from './record-of.js';
 export { createRedactor, type Redactor } from './redact.js';
-export { StreamRedactor } from './stream-redact.js';
+export { StreamRedactor, shownOfCut } from './stream-redact.js';
 export { jsonEscape, toJsonText } from './json-text.js';
 export { plural } from './plural.js';

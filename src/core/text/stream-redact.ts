@@ -78,6 +78,14 @@ export function heldFrom(text: string): number {
   return Math.max(from, text.length - MAX_HELD);
 }
 
+/**
+ * What of a stream cut off for good (an interrupted or failed reply) may be kept: the end it would still
+ * hold back may be the start of a secret (`sk-proj-T3Bl`) that no pattern recognises any more.
+ */
+export function shownOfCut(text: string): string {
+  return text.slice(0, heldFrom(text));
+}
+
 /** Text without whitespace arriving after this much is looked at again (the cap above applies). */
 const RECHECK_CHARS = 1_024;
 

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRedactor } from '../../../src/core/text/redact.js';
-import { StreamRedactor } from '../../../src/core/text/stream-redact.js';
+import { StreamRedactor, shownOfCut } from '../../../src/core/text/stream-redact.js';
 
 interface Corpus {
   secrets: Array<{ format: string; text: string; secret: string }>;
@@ -111,5 +111,11 @@ describe('redacting a streamed reply', () => {
     for (let i = 0; i < 20_000; i += 1) out += live.push('A/b+'.repeat(5));
     out += live.end();
     expect(out.length).toBeGreaterThan(0);
+  });
+
+  it('keeps of a stream cut off only what it had shown', () => {
+    expect(shownOfCut('Your key sk-proj-T3Blbk')).toBe('Your key ');
+    expect(shownOfCut('Partial ')).toBe('Partial ');
+    expect(shownOfCut('ok\nexport DB_PASSWORD="correct horse')).toBe('ok\nexport ');
   });
 });
