@@ -6,29 +6,50 @@ import type { OpenSession } from './handle.js';
 /**
  * A read-only view (a second terminal, docs/faults.md row 9) follows the writer: each change of the file is
  * read again without writing (invariant 4 in docs/architecture.md) and arrives as 'session.updated'. Reads run one after
- * another, so an older read never overwrites a newer one. Stops when the handle closes.
+ * another, so an older read never overwrites a newer one. When the writer lets the session go (its lock
+ * and owner note change, and nobody live holds it), `onFree` is called so the view can take it over
+ * (issue 12 item 6); it is not awaited here, since taking over closes this handle, which waits for
+ * these reads. Stops when the handle closes.
  */
-export async function followWriter(store: SessionStore, bus: EventBus, handle: OpenSession): Promise<void> {
+export async function followWriter(
+  store: SessionStore,
+  bus: EventBus,
+  handle: OpenSession,
+  onFree: () => Promise<void>,
+): Promise<void> {
   let queue = Promise.resolve();
+  const warn = (what: string, error: unknown): void =>
+    bus.emit('store.warning', {
+      warning: { kind: 'storeIssue', path: handle.id, message: `${what}: ${getErrorMessage(error)}` },
+    });
+  const freed = (): void => {
+    onFree().catch((error: unknown) => warn('The read-only view could not take the session over', error));
+  };
   const refresh = async (): Promise<void> => {
     try {
       const view = await store.openReadOnly(handle.id);
       handle.refreshReadOnly(view.records, view.holder);
+      if (view.holder === null) freed();
     } catch (error) {
-      bus.emit('store.warning', {
-        warning: {
-          kind: 'storeIssue',
-          path: handle.id,
-          message: `The read-only view stopped following: ${getErrorMessage(error)}`,
-        },
-      });
+      warn('The read-only view stopped following', error);
+    }
+  };
+  const checkHolder = async (): Promise<void> => {
+    try {
+      if ((await store.holder(handle.id)) === null) freed();
+    } catch (error) {
+      warn('The read-only view could not tell who writes the session', error);
     }
   };
   const watch = await store.watchSession(handle.id, () => {
     queue = queue.then(refresh);
   });
+  const holderWatch = await store.watchHolder(handle.id, () => {
+    queue = queue.then(checkHolder);
+  });
   handle.onClose(async () => {
     watch.close();
+    holderWatch.close();
     await queue;
   });
   // A write between the first read and the start of the watch would otherwise go unseen.

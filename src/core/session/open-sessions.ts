@@ -40,6 +40,10 @@ export class OpenSessions {
   private readonly open = new Map<string, OpenSession>();
   /** Read-only views following another terminal's writer, closed with the workspace. */
   private readonly followers = new Set<OpenSession>();
+  /** Sessions a view is taking over now (its writer left): one attempt at a time. */
+  private readonly taking = new Set<string>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private closed = false;
 
   constructor(
     private readonly deps: SessionsDeps,
@@ -111,10 +115,19 @@ export class OpenSessions {
   }
 
   async closeAll(): Promise<void> {
+    this.closed = true;
     const handles = [...this.open.values(), ...this.followers];
     this.open.clear();
     this.followers.clear();
     await Promise.all(handles.map((h) => h.close()));
+    // A take-over under way sees its view gone and closes the writer it opened: wait for that too.
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Work started by a file change, which closing the workspace waits for. */
+  private whileOpen(work: Promise<void>): Promise<void> {
+    this.inFlight.add(work);
+    return work.finally(() => this.inFlight.delete(work));
   }
 
   /**
@@ -188,7 +201,7 @@ export class OpenSessions {
     if (loaded !== undefined) return loaded;
     const handle = options.readOnly ? await this.openReadOnly(summary) : await this.openWriter(summary);
     if (handle.readOnly) {
-      await followWriter(this.deps.store, this.deps.bus, handle);
+      await followWriter(this.deps.store, this.deps.bus, handle, () => this.whileOpen(this.takeOver(handle)));
       this.followers.add(handle);
       handle.onClose(() => {
         this.followers.delete(handle);
@@ -208,6 +221,40 @@ export class OpenSessions {
       holder: handle.holder,
     });
     return handle;
+  }
+
+  /**
+   * The writer this view followed let the session go: this workspace becomes its writer, and says so
+   * with 'session.opened' (readOnly false), after which `open` returns the writable handle. Another
+   * view that took it first, or a writer still letting go, leaves this one following.
+   */
+  private async takeOver(follower: OpenSession): Promise<void> {
+    if (this.taking.has(follower.id) || !this.followers.has(follower) || this.open.has(follower.id)) return;
+    this.taking.add(follower.id);
+    try {
+      const writer = await this.openWriter(follower.summary());
+      if (writer.readOnly || !this.followers.has(follower)) {
+        await writer.close();
+        return;
+      }
+      this.followers.delete(follower);
+      await follower.close();
+      await this.linkProject(writer, { catchUp: false });
+      // The workspace closed meanwhile: what it closed did not include this writer yet.
+      if (this.closed) {
+        await writer.close();
+        return;
+      }
+      this.track(writer);
+      this.deps.bus.emit('session.opened', {
+        sessionId: writer.id,
+        name: writer.summary().name,
+        readOnly: false,
+        holder: null,
+      });
+    } finally {
+      this.taking.delete(follower.id);
+    }
   }
 
   private async openReadOnly(summary: SessionSummary): Promise<OpenSession> {

@@ -106,6 +106,13 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
         watchFailed(file),
       );
     },
+    watchHolder: async (id, onChange) => {
+      await ensureDataDirs(ctx);
+      const file = ctx.layout.sessionPath(id);
+      const names = [`${path.basename(file)}.lock`, path.basename(ctx.layout.ownerPath(id))];
+      return watchNames(ctx.layout.sessionsDir, names, onChange, watchFailed(file));
+    },
+    holder: (id) => currentHolder(ctx.layout.sessionPath(id), ctx.layout.ownerPath(id), ctx),
     watchIndex: async (onChange) => {
       await ensureDataDirs(ctx);
       return watchNames(

@@ -145,6 +145,13 @@ export interface SessionStore {
   sessionFile(id: string): string;
   /** Calls `onChange` soon after another process writes the session file (read-only views follow it). */
   watchSession(id: string, onChange: () => void): Promise<FileWatch>;
+  /**
+   * Calls `onChange` soon after the session's lock or its owner note changes: its writer came, left
+   * (a read-only view may then take over), or refreshed the lock.
+   */
+  watchHolder(id: string, onChange: () => void): Promise<FileWatch>;
+  /** The live process that writes the session now; null when nobody does (a view may take it over). */
+  holder(id: string): Promise<LockHolder | null>;
   /** Calls `onChange` soon after index.db changes (sessions listed by other terminals). */
   watchIndex(onChange: () => void): Promise<FileWatch>;
   /** Deletes a session's files and index entry for good (trash purge only); session_locked if open. */

@@ -59,6 +59,8 @@ export type AppEvent =
   | { type: 'listed'; summaries: readonly SessionSummary[] }
   /** A session was opened (`token` null: show it whatever was chosen meanwhile). */
   | { type: 'opened'; snapshot: SessionSnapshot; token: number | null }
+  /** The writer a read-only view followed left, and this workspace took the session over: its new handle. */
+  | { type: 'tookOver'; snapshot: SessionSnapshot }
   /** Show a session: at once when it is open here, else an `open` effect follows. */
   | { type: 'switch'; sessionId: string }
   | { type: 'picker' }
@@ -97,6 +99,8 @@ export type Effect =
   | { kind: 'command'; sessionId: string; line: string; queued?: number }
   | { kind: 'interrupt'; sessionId: string }
   | { kind: 'open'; sessionId: string; token: number }
+  /** Swap a read-only view's handle for the writable one the workspace opened when its writer left. */
+  | { kind: 'takeOver'; sessionId: string }
   | { kind: 'openByName'; name: string }
   | { kind: 'openHit'; sessionId: string; seq: number }
   | { kind: 'create'; name?: string }

@@ -30,6 +30,8 @@ function actionOf(effect: Effect): { what: string; untracked?: true; sessionId?:
       return { what: `Running ${effect.line.split(/\s/)[0] ?? ''}`, sessionId: effect.sessionId };
     case 'open':
       return { what: 'Opening the session' };
+    case 'takeOver':
+      return { what: 'Taking the session over' };
     case 'openByName':
       return { what: 'Switching session' };
     case 'openHit':
@@ -113,6 +115,13 @@ export class Effects {
       case 'open': {
         const handle = c.handles.get(effect.sessionId) ?? (await ws.sessions.open(effect.sessionId));
         return this.opened(handle, effect.token);
+      }
+      case 'takeOver': {
+        const handle = await ws.sessions.open(effect.sessionId);
+        if (handle.readOnly) return;
+        c.handles.set(handle.id, handle);
+        this.dispatch({ type: 'tookOver', snapshot: handle.snapshot() });
+        return;
       }
       case 'openByName': {
         const found = await ws.sessions.find(effect.name);

@@ -211,7 +211,13 @@ function jobFinished(state: AppState, { jobId, usage, cost }: OctoEvents['job.fi
 /** One workspace event; `at` is when it reached the screen. */
 export function onWorkspaceEvent(state: AppState, event: OctoEvent, at: number): Step {
   switch (event.name) {
-    case 'session.opened':
+    case 'session.opened': {
+      // A view that followed another terminal became the writer (that terminal left): take the new handle.
+      const { sessionId, readOnly } = event.payload;
+      if (!readOnly && state.open.get(sessionId)?.readOnly === true)
+        return step(state, { kind: 'takeOver', sessionId });
+      return quiet(state);
+    }
     case 'project.filesChanged':
     case 'project.watch':
     case 'trust.changed':

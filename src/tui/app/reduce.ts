@@ -18,7 +18,7 @@ import { pasted } from './paste.js';
 import { drainQueues, queueAfter, queuedTaken, sendingDone } from './queue.js';
 import { scrollByLines, scrollToEdge } from './scrolling.js';
 import { hitShown, searched } from './search.js';
-import { listed, moveSessionCursor, notFound, opened, picker, switchTo } from './sessions.js';
+import { listed, moveSessionCursor, notFound, opened, picker, switchTo, tookOver } from './sessions.js';
 import { fromSnapshot, setIn, withConversation, type AppState } from './state.js';
 
 /** Lines one wheel notch scrolls. */
@@ -113,6 +113,8 @@ function reduceEvent(state: AppState, event: AppEvent): Step {
       return step(listed(state, event.summaries));
     case 'opened':
       return opened(state, event.snapshot, event.token);
+    case 'tookOver':
+      return tookOver(state, event.snapshot);
     case 'switch':
       return switchTo(state, event.sessionId);
     case 'picker':

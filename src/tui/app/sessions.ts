@@ -77,6 +77,15 @@ export function opened(state: AppState, snapshot: SessionSnapshot, token: number
   return show(busy, id);
 }
 
+/** The terminal that wrote a session this view followed left, and this one writes it now (issue 12 item 6). */
+export function tookOver(state: AppState, snapshot: SessionSnapshot): Step {
+  const id = snapshot.sessionId;
+  if (state.open.get(id)?.readOnly !== true) return step(state);
+  const writable = { ...state, open: setIn(state.open, id, fromSnapshot(snapshot)) };
+  const text = 'The terminal that was writing this session left: this view writes it now.';
+  return step(withNote(writable, text, 'info', id), { kind: 'readContext', sessionId: id });
+}
+
 /** Shows a session: at once when it is open here, else once it is opened. */
 export function switchTo(state: AppState, id: string): Step {
   if (id === state.currentId) return step(state);

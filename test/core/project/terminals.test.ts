@@ -48,6 +48,38 @@ describe('two terminals', () => {
     ]);
   });
 
+  it('lets the read-only view take the session over when the writer leaves, and write it (issue 12 item 6)', async () => {
+    lab = await suite.newLab();
+    const dir = await projectDir();
+    const first = await lab.workspace(dir);
+    const second = await lab.workspace(dir);
+    const writer = await first.sessions.create('handed-over');
+    suite.fake.enqueue({ text: 'first answer' });
+    await writer.submit('first question');
+    const reader = await second.sessions.open('handed-over');
+    expect(reader.readOnly).toBe(true);
+
+    const tookOver = nextEvent(second, 'session.opened', (e) => e.sessionId === reader.id && !e.readOnly);
+    await writer.close();
+    await first.close();
+    expect(await tookOver).toMatchObject({ name: 'handed-over', readOnly: false, holder: null });
+    const mine = await second.sessions.open('handed-over');
+    expect(mine.readOnly).toBe(false);
+    suite.fake.enqueue({ text: 'second answer' });
+    expect(await mine.submit('second question')).toMatchObject({ status: 'finished' });
+    expect(contents(mine.records())).toEqual([
+      'user: first question',
+      'assistant: first answer',
+      'user: second question',
+      'assistant: second answer',
+    ]);
+    // A third terminal now follows the new writer.
+    const third = await lab.workspace(dir);
+    const follower = await third.sessions.open('handed-over');
+    expect(follower.readOnly).toBe(true);
+    expect(follower.holder?.pid).toBe(process.pid);
+  });
+
   it('lets the second terminal fork the session it may only read, and go on there', async () => {
     lab = await suite.newLab();
     const dir = await projectDir();
