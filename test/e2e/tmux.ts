@@ -1,6 +1,8 @@
-/** The real binary in a terminal: a private tmux server per test (120x40), driven and read like a user. */
+/** The real binary in a terminal: a private tmux server per test (120x40 unless told), driven and read like a user. */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { OctoHome } from './support.js';
@@ -16,6 +18,11 @@ export interface TmuxTerminal {
   keys(...keys: string[]): Promise<void>;
   /** Pastes `text` as one burst (tmux paste-buffer), as a terminal delivers a paste. */
   paste(text: string): Promise<void>;
+  /**
+   * Pastes `text` as a terminal with bracketed paste does (tmux load-buffer, then paste-buffer -p:
+   * the markers are sent when the program asked for them); tmux sends each newline as CR, as terminals do.
+   */
+  bracketedPaste(text: string): Promise<void>;
   capture(): Promise<string>;
   /** The screen once `test` holds for it; fails with the screen after the deadline (default 10 s). */
   waitFor(what: string, test: (screen: string) => boolean, deadlineMs?: number): Promise<string>;
@@ -30,7 +37,11 @@ export interface TmuxTerminal {
  * the home's environment plus a terminal's. The server is killed by `close`, which a test's afterEach
  * should call (closing twice is harmless).
  */
-export async function startTerminal(home: OctoHome, command: readonly string[] = []): Promise<TmuxTerminal> {
+export async function startTerminal(
+  home: OctoHome,
+  command: readonly string[] = [],
+  size: { width: number; height: number } = { width: 120, height: 40 },
+): Promise<TmuxTerminal> {
   const socket = `octo-test-${randomBytes(6).toString('hex')}`;
   const tmux = async (...args: string[]): Promise<string> =>
     (await run('tmux', ['-L', socket, ...args])).stdout;
@@ -49,9 +60,9 @@ export async function startTerminal(home: OctoHome, command: readonly string[] =
     '-s',
     'octo',
     '-x',
-    '120',
+    String(size.width),
     '-y',
-    '40',
+    String(size.height),
     '-c',
     home.projectDir,
     'env',
@@ -67,6 +78,13 @@ export async function startTerminal(home: OctoHome, command: readonly string[] =
     paste: async (text) => {
       await tmux('set-buffer', '-b', 'octo-test', text);
       await tmux('paste-buffer', '-d', '-b', 'octo-test', '-t', 'octo');
+    },
+    bracketedPaste: async (text) => {
+      const file = path.join(home.root, `paste-${randomBytes(4).toString('hex')}.txt`);
+      await writeFile(file, text);
+      await tmux('load-buffer', '-b', 'octo-paste', file);
+      await tmux('paste-buffer', '-p', '-d', '-b', 'octo-paste', '-t', 'octo');
+      await rm(file, { force: true });
     },
     capture,
     waitFor: async (what, test, deadlineMs = DEADLINE_MS) => {

@@ -1,0 +1,113 @@
+/**
+ * Issue 12's end-to-end case: the real binary in tmux at 80x24 with the high-contrast theme, against the
+ * fake provider: a 300-line bracketed paste, a message typed ahead while a reply streams, and Ctrl-N
+ * through five sessions.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
+import { BIN, makeOctoHome, REPO, type OctoHome } from './support.js';
+import { startTerminal, type TmuxTerminal } from './tmux.js';
+
+let fake: FakeProvider;
+let home: OctoHome;
+let terminal: TmuxTerminal;
+
+const keys = (...k: string[]): Promise<void> => terminal.keys(...k);
+const waitFor = (what: string, test: (screen: string) => boolean): Promise<string> =>
+  terminal.waitFor(what, test);
+
+/** The text of the last user message of a request the fake provider received. */
+function lastUserText(index: number): string {
+  const messages = (fake.requests[index]?.body.messages ?? []) as Array<{ role?: string; content?: unknown }>;
+  const content = messages.filter((m) => m.role === 'user').at(-1)?.content;
+  return typeof content === 'string' ? content : JSON.stringify(content ?? '');
+}
+
+/** The session the conversation pane's title names ("─ Conversation — alpha ─"). */
+function shownSession(screen: string): string | null {
+  return /Conversation — ([\w-]+)/.exec(screen)?.[1] ?? null;
+}
+
+beforeAll(async () => {
+  if (!existsSync(path.join(REPO, 'dist', 'cli', 'main.js')))
+    throw new Error('dist/ is missing: run npm run build first');
+  fake = await startFakeProvider();
+});
+afterAll(async () => {
+  await fake.close();
+});
+beforeEach(async () => {
+  home = await makeOctoHome(fake.url);
+  terminal = await startTerminal(home, [], { width: 80, height: 24 });
+});
+afterEach(async () => {
+  await terminal.close();
+  await home.cleanup();
+});
+
+describe('octo as a daily driver, in tmux at 80x24 with the high-contrast theme', () => {
+  it('takes a 300-line paste whole, queues a message typed during a reply, and cycles five sessions', async () => {
+    const streamed = (text: string): { text: string[]; chunkDelayMs: number } => ({
+      text: text.split(/(?<= )/),
+      chunkDelayMs: 250,
+    });
+    fake.enqueue(streamed('Read all three hundred lines of it, thank you very much.'), {
+      text: ['The queued question got its answer.'],
+    });
+    await keys(`node ${BIN} --name alpha --theme high-contrast; echo EXITED $?`, 'Enter');
+    const start = await waitFor('the conversation and the input', (s) =>
+      ['Conversation', 'Input'].every((t) => s.includes(`─ ${t}`)),
+    );
+    // Below 100 columns the side panes are one summary line: the conversation has the whole width.
+    expect(start).not.toContain('─ Sessions');
+    expect(start).toMatch(/1 session/);
+    // The high-contrast theme draws no raw blessed tags.
+    expect(start).not.toMatch(/\{[a-z-]+\}/);
+
+    // A paste of 300 lines lands in the input folded, sends nothing, and is sent whole with Enter.
+    const lines = Array.from({ length: 300 }, (_, i) => `pasted line ${i + 1}`);
+    const before = fake.requests.length;
+    await terminal.bracketedPaste(`${lines.join('\n')}\n`);
+    await waitFor('the folded paste', (s) => s.includes('[pasted 300 lines]'));
+    expect(fake.requests.length).toBe(before);
+    await keys('Enter');
+    await waitFor('the reply streaming', (s) => s.includes('Read all'));
+    expect(lastUserText(before)).toBe(`${lines.join('\n')}\n`);
+
+    // Typed ahead while the reply streams: queued above the input, sent once the reply is done.
+    await keys('And the queued question?', 'Enter');
+    const queued = await waitFor('the message queued', (s) => s.includes('queued'));
+    expect(queued).not.toContain('The queued question got its answer.');
+    await waitFor('the queued message answered', (s) => s.includes('The queued question got its answer.'));
+    expect(fake.requests.length).toBe(before + 2);
+    expect(lastUserText(before + 1)).toBe('And the queued question?');
+
+    // Five sessions; Ctrl-N visits each once, in the order of the list, and comes back.
+    for (const name of ['beta', 'gamma', 'delta', 'epsilon']) {
+      await keys(`/new ${name}`, 'Enter');
+      await waitFor(`session ${name}`, (s) => shownSession(s) === name);
+    }
+    const visited: string[] = [];
+    let current = shownSession(await terminal.capture());
+    for (let i = 0; i < 5; i += 1) {
+      const from = current;
+      await keys('C-n');
+      current = shownSession(await waitFor('the next session', (s) => shownSession(s) !== from));
+      visited.push(current ?? '?');
+    }
+    expect(visited.at(-1)).toBe('epsilon');
+    expect([...visited].sort()).toEqual(['alpha', 'beta', 'delta', 'epsilon', 'gamma']);
+    await keys('C-n');
+    await waitFor('the cycle to start again', (s) => shownSession(s) === visited[0]);
+
+    const end = await terminal.capture();
+    expect(end).not.toMatch(/\{[a-z-]+\}/);
+    expect(end.replace(/\n$/, '').split('\n')).toHaveLength(24);
+    await keys('C-c');
+    await waitFor('the quit warning', (s) => s.includes('Ctrl-C again'));
+    await keys('C-c');
+    await waitFor('the shell back', (s) => s.includes('EXITED 0'));
+  });
+});
