@@ -3,24 +3,22 @@
  * fake provider: a 300-line bracketed paste, a message typed ahead while a reply streams, and Ctrl-N
  * through five sessions.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
-import { BIN, makeOctoHome, REPO, type OctoHome } from './support.js';
-import { startTerminal, type TmuxTerminal } from './tmux.js';
+import { describe, expect, it } from 'vitest';
+import { BIN } from './support.js';
+import { useTmuxWorkspace } from './tmux.js';
 
-let fake: FakeProvider;
-let home: OctoHome;
-let terminal: TmuxTerminal;
+const tw = useTmuxWorkspace({ width: 80, height: 24 });
 
-const keys = (...k: string[]): Promise<void> => terminal.keys(...k);
+const keys = (...k: string[]): Promise<void> => tw.terminal.keys(...k);
 const waitFor = (what: string, test: (screen: string) => boolean): Promise<string> =>
-  terminal.waitFor(what, test);
+  tw.terminal.waitFor(what, test);
 
 /** The text of the last user message of a request the fake provider received. */
 function lastUserText(index: number): string {
-  const messages = (fake.requests[index]?.body.messages ?? []) as Array<{ role?: string; content?: unknown }>;
+  const messages = (tw.fake.requests[index]?.body.messages ?? []) as Array<{
+    role?: string;
+    content?: unknown;
+  }>;
   const content = messages.filter((m) => m.role === 'user').at(-1)?.content;
   return typeof content === 'string' ? content : JSON.stringify(content ?? '');
 }
@@ -30,30 +28,13 @@ function shownSession(screen: string): string | null {
   return /Conversation — ([\w-]+)/.exec(screen)?.[1] ?? null;
 }
 
-beforeAll(async () => {
-  if (!existsSync(path.join(REPO, 'dist', 'cli', 'main.js')))
-    throw new Error('dist/ is missing: run npm run build first');
-  fake = await startFakeProvider();
-});
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(async () => {
-  home = await makeOctoHome(fake.url);
-  terminal = await startTerminal(home, [], { width: 80, height: 24 });
-});
-afterEach(async () => {
-  await terminal.close();
-  await home.cleanup();
-});
-
 describe('octo as a daily driver, in tmux at 80x24 with the high-contrast theme', () => {
   it('takes a 300-line paste whole, queues a message typed during a reply, and cycles five sessions', async () => {
     const streamed = (text: string): { text: string[]; chunkDelayMs: number } => ({
       text: text.split(/(?<= )/),
       chunkDelayMs: 250,
     });
-    fake.enqueue(streamed('Read all three hundred lines of it, thank you very much.'), {
+    tw.fake.enqueue(streamed('Read all three hundred lines of it, thank you very much.'), {
       text: ['The queued question got its answer.'],
     });
     await keys(`node ${BIN} --name alpha --theme high-contrast; echo EXITED $?`, 'Enter');
@@ -68,10 +49,10 @@ describe('octo as a daily driver, in tmux at 80x24 with the high-contrast theme'
 
     // A paste of 300 lines lands in the input folded, sends nothing, and is sent whole with Enter.
     const lines = Array.from({ length: 300 }, (_, i) => `pasted line ${i + 1}`);
-    const before = fake.requests.length;
-    await terminal.bracketedPaste(`${lines.join('\n')}\n`);
+    const before = tw.fake.requests.length;
+    await tw.terminal.bracketedPaste(`${lines.join('\n')}\n`);
     await waitFor('the folded paste', (s) => s.includes('[pasted 300 lines]'));
-    expect(fake.requests.length).toBe(before);
+    expect(tw.fake.requests.length).toBe(before);
     await keys('Enter');
     await waitFor('the reply streaming', (s) => s.includes('Read all'));
     expect(lastUserText(before)).toBe(`${lines.join('\n')}\n`);
@@ -81,7 +62,7 @@ describe('octo as a daily driver, in tmux at 80x24 with the high-contrast theme'
     const queued = await waitFor('the message queued', (s) => s.includes('queued'));
     expect(queued).not.toContain('The queued question got its answer.');
     await waitFor('the queued message answered', (s) => s.includes('The queued question got its answer.'));
-    expect(fake.requests.length).toBe(before + 2);
+    expect(tw.fake.requests.length).toBe(before + 2);
     expect(lastUserText(before + 1)).toBe('And the queued question?');
 
     // Five sessions; Ctrl-N visits each once, in the order of the list, and comes back.
@@ -90,7 +71,7 @@ describe('octo as a daily driver, in tmux at 80x24 with the high-contrast theme'
       await waitFor(`session ${name}`, (s) => shownSession(s) === name);
     }
     const visited: string[] = [];
-    let current = shownSession(await terminal.capture());
+    let current = shownSession(await tw.terminal.capture());
     for (let i = 0; i < 5; i += 1) {
       const from = current;
       await keys('C-n');
@@ -102,7 +83,7 @@ describe('octo as a daily driver, in tmux at 80x24 with the high-contrast theme'
     await keys('C-n');
     await waitFor('the cycle to start again', (s) => shownSession(s) === visited[0]);
 
-    const end = await terminal.capture();
+    const end = await tw.terminal.capture();
     expect(end).not.toMatch(/\{[a-z-]+\}/);
     expect(end.replace(/\n$/, '').split('\n')).toHaveLength(24);
     await keys('C-c');

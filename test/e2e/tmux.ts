@@ -1,11 +1,14 @@
 /** The real binary in a terminal: a private tmux server per test (120x40 unless told), driven and read like a user. */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import type { OctoHome } from './support.js';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
+import { makeOctoHome, REPO, type OctoHome } from './support.js';
 
 const run = promisify(execFile);
 /** How long the screen may take to show what a step expects before the test fails with the screen. */
@@ -104,6 +107,57 @@ export async function startTerminal(
         if (!String(error).includes('no server running') && !String(error).includes('error connecting'))
           throw error;
       });
+    },
+  };
+}
+
+/** What a test of the full screen in tmux works with (see useTmuxWorkspace). */
+export interface TmuxWorkspace {
+  readonly fake: FakeProvider;
+  readonly home: OctoHome;
+  readonly terminal: TmuxTerminal;
+}
+
+/**
+ * Registers the hooks of a file of full-screen tests: one fake provider for the file (dist/ must be
+ * built); for each test a fresh octo home and a terminal of `size` in its project folder, both closed
+ * and removed after the test.
+ */
+export function useTmuxWorkspace(size?: { width: number; height: number }): TmuxWorkspace {
+  let fake: FakeProvider | null = null;
+  let home: OctoHome | null = null;
+  let terminal: TmuxTerminal | null = null;
+  const ready = <T>(value: T | null, what: string): T => {
+    if (value === null) throw new Error(`no ${what}: use it inside a test`);
+    return value;
+  };
+  beforeAll(async () => {
+    if (!existsSync(path.join(REPO, 'dist', 'cli', 'main.js')))
+      throw new Error('dist/ is missing: run npm run build first');
+    fake = await startFakeProvider();
+  });
+  afterAll(async () => {
+    await fake?.close();
+  });
+  beforeEach(async () => {
+    home = await makeOctoHome(ready(fake, 'fake provider').url);
+    terminal = await startTerminal(home, [], size);
+  });
+  afterEach(async () => {
+    await terminal?.close();
+    await home?.cleanup();
+    terminal = null;
+    home = null;
+  });
+  return {
+    get fake() {
+      return ready(fake, 'fake provider');
+    },
+    get home() {
+      return ready(home, 'octo home');
+    },
+    get terminal() {
+      return ready(terminal, 'terminal');
     },
   };
 }

@@ -2,18 +2,15 @@
 /** The real binary full screen in tmux at 120x40, against the fake provider: what the workspace must show. */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
-import { BIN, makeOctoHome, REPO, type OctoHome } from './support.js';
-import { startTerminal, type TmuxTerminal } from './tmux.js';
+import { describe, expect, it } from 'vitest';
+import { BIN } from './support.js';
+import { useTmuxWorkspace } from './tmux.js';
 
-let fake: FakeProvider;
-let home: OctoHome;
-let terminal: TmuxTerminal;
+const tw = useTmuxWorkspace();
 
-const keys = (...k: string[]): Promise<void> => terminal.keys(...k);
+const keys = (...k: string[]): Promise<void> => tw.terminal.keys(...k);
 const waitFor = (what: string, test: (screen: string) => boolean): Promise<string> =>
-  terminal.waitFor(what, test);
+  tw.terminal.waitFor(what, test);
 
 /**
  * Chooses an answer in the approval box with the arrow keys. Keys in the box's first moment are not
@@ -24,12 +21,12 @@ const waitFor = (what: string, test: (screen: string) => boolean): Promise<strin
 async function choose(label: string): Promise<void> {
   const chosen = (screen: string): string | null => /\[ ([^\]]+?) \]/.exec(screen)?.[1] ?? null;
   const order = ['Allow once', 'Always (this session)', 'Deny'];
-  for (let tries = 0; chosen(await terminal.capture()) === null; tries += 1) {
-    if (tries === 20) throw new Error(`no choice could be made:\n${await terminal.capture()}`);
+  for (let tries = 0; chosen(await tw.terminal.capture()) === null; tries += 1) {
+    if (tries === 20) throw new Error(`no choice could be made:\n${await tw.terminal.capture()}`);
     await keys('Right');
-    await terminal.waitFor('a choice', (screen) => chosen(screen) !== null, 1_000).catch(() => null);
+    await tw.terminal.waitFor('a choice', (screen) => chosen(screen) !== null, 1_000).catch(() => null);
   }
-  for (let now = chosen(await terminal.capture()); now !== label;) {
+  for (let now = chosen(await tw.terminal.capture()); now !== label;) {
     const next = order[(order.indexOf(now ?? '') + 1) % order.length] ?? '';
     await keys('Right');
     now = chosen(await waitFor(`${next} chosen`, (screen) => chosen(screen) === next));
@@ -42,23 +39,6 @@ function contextValue(screen: string, label: string): string {
   return row?.match(/(\S+)│$/)?.[1] ?? '';
 }
 
-beforeAll(async () => {
-  if (!existsSync(path.join(REPO, 'dist', 'cli', 'main.js')))
-    throw new Error('dist/ is missing: run npm run build first');
-  fake = await startFakeProvider();
-});
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(async () => {
-  home = await makeOctoHome(fake.url);
-  terminal = await startTerminal(home);
-});
-afterEach(async () => {
-  await terminal.close();
-  await home.cleanup();
-});
-
 describe('octo full screen in tmux', () => {
   it('shows the panes, streams a reply, updates the context, switches sessions and quits clean', async () => {
     const reply = (
@@ -68,7 +48,7 @@ describe('octo full screen in tmux', () => {
       chunkDelayMs: 120,
       usage: { prompt: 1200, completion: 40 },
     });
-    fake.enqueue(reply('The first answer streams in word by word.'), reply('Second session answer here.'));
+    tw.fake.enqueue(reply('The first answer streams in word by word.'), reply('Second session answer here.'));
     await keys(`node ${BIN}; echo EXITED $?`, 'Enter');
 
     const start = await waitFor('the four panes and the input', (s) =>
@@ -116,25 +96,25 @@ describe('octo full screen in tmux', () => {
     const write = (id: string): { toolCalls: Array<{ id: string; name: string; arguments: string }> } => ({
       toolCalls: [{ id, name: 'write_file', arguments: '{"path":"out.txt","content":"hello"}' }],
     });
-    fake.enqueue(write('w1'), { text: 'Understood, not written.' }, write('w2'), { text: 'Written now.' });
-    const file = path.join(home.projectDir, 'out.txt');
+    tw.fake.enqueue(write('w1'), { text: 'Understood, not written.' }, write('w2'), { text: 'Written now.' });
+    const file = path.join(tw.home.projectDir, 'out.txt');
     await keys(`node ${BIN}; echo EXITED $?`, 'Enter');
     await waitFor('the input', (s) => s.includes('─ Input'));
 
     // The issue's case: the box opens while the user is still typing. Letters typed just before and
     // while it opens, and a paste with a newline, answer nothing and stay in the input (docs/faults.md row 33).
-    const requestsBefore = fake.requests.length;
+    const requestsBefore = tw.fake.requests.length;
     await keys('Write it', 'Enter', 'why');
     const asked = await waitFor('the approval box', (s) => s.includes('A tool call needs your approval'));
     expect(asked).toContain('tool write_file');
     expect(asked).toContain('create out.txt with 5 bytes');
     await keys(' hold on, why n y a');
-    await terminal.paste('yes\n');
+    await tw.terminal.paste('yes\n');
     await waitFor('what was typed and pasted in the input', (s) => s.includes('why hold on, why n y ayes'));
     await waitFor('the box still open', (s) => s.includes('A tool call needs your approval'));
     expect(existsSync(file)).toBe(false);
     // Only the request that asked for the write: no answer went back to the model.
-    expect(fake.requests).toHaveLength(requestsBefore + 1);
+    expect(tw.fake.requests).toHaveLength(requestsBefore + 1);
 
     await choose('Deny');
     await keys('Enter');
@@ -144,7 +124,7 @@ describe('octo full screen in tmux', () => {
       (s) => s.includes('Understood, not written.') && !s.includes('⟳ working'),
     );
     expect(existsSync(file)).toBe(false);
-    const denied = fake.requests.at(-1)?.body.messages?.at(-1) as { role: string; content: string };
+    const denied = tw.fake.requests.at(-1)?.body.messages?.at(-1) as { role: string; content: string };
     expect(denied.role).toBe('tool');
     expect(denied.content).toMatch(/the user declined/);
 
