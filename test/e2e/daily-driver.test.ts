@@ -4,8 +4,10 @@
  * through five sessions.
  */
 import { describe, expect, it } from 'vitest';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { BIN } from './support.js';
-import { useTmuxWorkspace } from './tmux.js';
+import { startTerminal, useTmuxWorkspace } from './tmux.js';
 
 const tw = useTmuxWorkspace({ width: 80, height: 24 });
 
@@ -90,5 +92,35 @@ describe('octo as a daily driver, in tmux at 80x24 with the high-contrast theme'
     await waitFor('the quit warning', (s) => s.includes('Ctrl-C again'));
     await keys('C-c');
     await waitFor('the shell back', (s) => s.includes('EXITED 0'));
+  });
+
+  it('takes a session over in a read-only view once its writer is killed with -9, and keeps its typed text', async () => {
+    await keys(`node ${BIN} --name shared; echo EXITED $?`, 'Enter');
+    await waitFor('the writer', (s) => s.includes('✎ writable'));
+    const owners = (await readdir(path.join(tw.home.dataDir, 'sessions'))).filter((f) =>
+      f.endsWith('.owner.json'),
+    );
+    expect(owners).toHaveLength(1);
+    const owner = JSON.parse(
+      await readFile(path.join(tw.home.dataDir, 'sessions', owners[0] ?? ''), 'utf8'),
+    ) as { pid: number };
+    const follower = await startTerminal(tw.home, [], { width: 80, height: 24 });
+    try {
+      await follower.keys(`node ${BIN} --name shared; echo EXITED $?`, 'Enter');
+      await follower.waitFor('the read-only view', (s) => s.includes('read-only (held by'));
+      await follower.keys('typed while following', 'Enter');
+      await follower.waitFor('the refusal', (s) => s.includes('This view is read-only'));
+      process.kill(owner.pid, 'SIGKILL');
+      await waitFor('the writer gone', (s) => s.includes('EXITED 137'));
+      const taken = await follower.waitFor('the take-over', (s) => s.includes('✎ writable'));
+      expect(taken.replace(/\s+/g, ' ')).toContain('this view writes it now');
+      expect(taken).toContain('typed while following');
+      tw.fake.enqueue({ text: ['Heard you after the take-over.'] });
+      await follower.keys('Enter');
+      await follower.waitFor('the reply', (s) => s.includes('Heard you after the take-over.'));
+      expect(lastUserText(tw.fake.requests.length - 1)).toBe('typed while following');
+    } finally {
+      await follower.close();
+    }
   });
 });

@@ -9,8 +9,12 @@ import type { OpenSession } from './handle.js';
  * another, so an older read never overwrites a newer one. When the writer lets the session go (its lock
  * and owner note change, and nobody live holds it), `onFree` is called so the view can take it over
  * (issue 12 item 6); it is not awaited here, since taking over closes this handle, which waits for
- * these reads. Stops when the handle closes.
+ * these reads. A writer that died without letting go (kill -9) is noticed by asking every
+ * HOLDER_POLL_MS. Stops when the handle closes.
  */
+/** How often a view asks whether its writer still lives, for one that died without a word. */
+const HOLDER_POLL_MS = 2_000;
+
 export async function followWriter(
   store: SessionStore,
   bus: EventBus,
@@ -47,7 +51,13 @@ export async function followWriter(
   const holderWatch = await store.watchHolder(handle.id, () => {
     queue = queue.then(checkHolder);
   });
+  // A writer killed outright (kill -9) leaves its lock and owner note as they were: no change to see.
+  const poll = setInterval(() => {
+    queue = queue.then(checkHolder);
+  }, HOLDER_POLL_MS);
+  poll.unref();
   handle.onClose(async () => {
+    clearInterval(poll);
     watch.close();
     holderWatch.close();
     await queue;
