@@ -1,7 +1,7 @@
 /**
- * Issue 12's end-to-end case: the real binary in tmux at 80x24 with the high-contrast theme, against the
- * fake provider: a 300-line bracketed paste, a message typed ahead while a reply streams, and Ctrl-N
- * through five sessions.
+ * The workspace as a daily driver, end to end: the real binary in tmux at 80x24 with the high-contrast
+ * theme, against the fake provider. A 300-line bracketed paste, a message typed ahead while a reply
+ * streams, Ctrl-N through five sessions; and a read-only view taking over from a writer killed with -9.
  */
 import { describe, expect, it } from 'vitest';
 import { readdir, readFile } from 'node:fs/promises';

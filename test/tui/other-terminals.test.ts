@@ -42,7 +42,7 @@ describe('sessions of another terminal', () => {
     }
   });
 
-  it('take over a session when its writer leaves: the read-only view says so and sends there (issue 12 item 6)', async () => {
+  it('take over a session when its writer leaves: the read-only view says so and sends there', async () => {
     const test = await core.workspace({ providerUrl: core.fake.url });
     const other = await makeTestWorkspace({ providerUrl: core.fake.url, root: test.root });
     try {

@@ -9,7 +9,7 @@ import { key, run, snapshot, start, typed, ws } from './support/reduce-kit.js';
 import { msg } from './support/records.js';
 
 describe('reduce: sending', () => {
-  it('keeps text typed in a read-only view with that session: never sent into the next one shown (issue 12 item 6)', () => {
+  it('keeps text typed in a read-only view with that session: never sent into the next one shown', () => {
     const holder = { pid: 4242, host: 'box', since: '2026-12-02T10:00:00.000Z' };
     const following = run(
       start(),

@@ -8,7 +8,7 @@ import type { OpenSession } from './handle.js';
  * read again without writing (invariant 4 in docs/architecture.md) and arrives as 'session.updated'. Reads run one after
  * another, so an older read never overwrites a newer one. When the writer lets the session go (its lock
  * and owner note change, and nobody live holds it), `onFree` is called so the view can take it over
- * (issue 12 item 6); it is not awaited here, since taking over closes this handle, which waits for
+ * (docs/faults.md row 9); it is not awaited here, since taking over closes this handle, which waits for
  * these reads. A writer that died without letting go (kill -9) is noticed by asking every
  * HOLDER_POLL_MS. Stops when the handle closes.
  */

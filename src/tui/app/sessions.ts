@@ -77,7 +77,7 @@ export function opened(state: AppState, snapshot: SessionSnapshot, token: number
   return show(busy, id);
 }
 
-/** The terminal that wrote a session this view followed left, and this one writes it now (issue 12 item 6). */
+/** The terminal that wrote a session this view followed left, and this one writes it now. */
 export function tookOver(state: AppState, snapshot: SessionSnapshot): Step {
   const id = snapshot.sessionId;
   if (state.open.get(id)?.readOnly !== true) return step(state);

@@ -48,7 +48,7 @@ describe('two terminals', () => {
     ]);
   });
 
-  it('lets the read-only view take the session over when the writer leaves, and write it (issue 12 item 6)', async () => {
+  it('lets the read-only view take the session over when the writer leaves, and write it', async () => {
     lab = await suite.newLab();
     const dir = await projectDir();
     const first = await lab.workspace(dir);
