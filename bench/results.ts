@@ -11,7 +11,7 @@ export interface Row {
   measure: string;
   /** Median of the runs. */
   value: number;
-  unit: 'ms' | 'MB';
+  unit: 'ms' | 'MB' | 'frames/s';
   /** What the figure is compared with, measured in the same runs (`node -e 0`, the floor, another row). */
   base?: { name: string; value: number };
   /** Median of the per-run ratios value / base (each pair measured back to back). */
@@ -34,9 +34,9 @@ export function spread(values: readonly number[], unit = 'ms'): string {
 }
 
 function format(value: number, unit: Row['unit']): string {
-  return unit === 'ms' && value >= 1000
-    ? `${(value / 1000).toFixed(2)} s`
-    : `${value.toFixed(unit === 'MB' ? 1 : 0)} ${unit}`;
+  if (unit === 'ms' && value >= 1000) return `${(value / 1000).toFixed(2)} s`;
+  if (unit === 'frames/s') return `${Math.round(value).toLocaleString('en')} ${unit}`;
+  return `${value.toFixed(unit === 'MB' ? 1 : 0)} ${unit}`;
 }
 
 /** This build's runs against the base build's, run by run (OCTO_BENCH_BASE): the change's own ratio. */

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { table, type Row } from './results.js';
 import { machine } from './support.js';
 
-const SCRIPTS = ['start', 'first-screen', 'resume', 'print-turn', 'echo'];
+const SCRIPTS = ['start', 'first-screen', 'resume', 'print-turn', 'echo', 'server'];
 
 function runScript(name: string, results: string): Promise<void> {
   const script = path.join(import.meta.dirname, `${name}.ts`);
