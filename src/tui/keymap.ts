@@ -38,6 +38,7 @@ export type ActionId =
   | 'cancelJob'
   | 'search'
   | 'toggleSidePanes'
+  | 'toggleCosts'
   | 'helpLineUp'
   | 'helpLineDown'
   | 'helpPageUp'
@@ -184,6 +185,13 @@ export const KEYMAP: readonly KeyBinding[] = [
     keys: ['f2'],
     label: 'F2',
     description: 'show or hide the side panes (one summary line below 100 columns)',
+  },
+  {
+    scope: 'global',
+    action: 'toggleCosts',
+    keys: ['f3'],
+    label: 'F3',
+    description: 'show or hide the tokens and cost of each reply in the conversation',
   },
   {
     scope: 'outsideInput',

@@ -123,6 +123,7 @@ describe('the virtual window', () => {
     expanded: new Set(),
     selected: null,
     busy: false,
+    costs: false,
     ...over,
   });
 

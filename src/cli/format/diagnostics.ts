@@ -5,7 +5,7 @@ import { assertNever } from '../../core/errors.js';
 import type { CompactionTrigger, LockHolder, StoreWarning, ToolCall } from '../../core/api.js';
 import { plural, sanitizeLine } from '../../core/text/index.js';
 import type { Output } from '../io.js';
-import { compactNumber } from './values.js';
+import { compactNumber, formatCost } from './values.js';
 
 /** Characters of tool arguments and results shown on one stderr line. */
 const PREVIEW_CHARS = 120;
@@ -51,7 +51,7 @@ export function describeStoreWarning(warning: StoreWarning): string {
 
 export function describeBudget(facts: BudgetFacts): string {
   const amount = (value: number): string =>
-    facts.limit === 'session_tokens' ? String(value) : `$${value.toFixed(2)}`;
+    facts.limit === 'session_tokens' ? String(value) : formatCost(value, { significant: true });
   return `${facts.limit.replace('_', ' ')} limit: ${amount(facts.used)} of ${amount(facts.max)} used.`;
 }
 

@@ -20,22 +20,43 @@ export function compactNumber(n: number): string {
 export interface CostFormat {
   /** Some requests' prices were unknown: a known amount is a lower bound ("$0.42+?"). */
   incomplete?: boolean;
-  /** Whole cents, for a narrow column ("$0.42", "<$0.01"); else four decimals under a dollar. */
-  cents?: boolean;
+  /**
+   * Two significant digits under a dollar ("$0.42", "$0.0013", "$0.000042"), for the panes: as short as
+   * cents where cents say enough, and a small cost is shown as what it is, never "<$0.01". Else four
+   * decimals under a dollar (the command line's lines and exports).
+   */
+  significant?: boolean;
 }
+
+/** Digits that tell two amounts apart without a column of zeros. */
+const SIGNIFICANT_DIGITS = 2;
 
 /**
  * A cost in USD. `undefined`: no request was made ("-"). `null`: the price is unknown ("?", never
- * "$0", which would make a paid request look free). A known cost too small to show is "<$0.0001"
- * (or "<$0.01"), never "$0.0000".
+ * "$0", which would make a paid request look free). A known cost too small for four decimals is
+ * "<$0.0001", never "$0.0000".
  */
 export function formatCost(cost: number | null | undefined, format: CostFormat = {}): string {
   if (cost === undefined) return '-';
   if (cost === null) return '?';
-  const smallest = format.cents === true ? 0.01 : 0.0001;
-  const digits = format.cents === true || cost >= 1 ? 2 : 4;
-  const amount = cost > 0 && cost < smallest ? `<$${smallest}` : `$${cost.toFixed(digits)}`;
+  const amount = format.significant === true ? significantAmount(cost) : fixedAmount(cost);
   return format.incomplete === true ? `${amount}+?` : amount;
+}
+
+function fixedAmount(cost: number): string {
+  const smallest = 0.0001;
+  if (cost > 0 && cost < smallest) return `<$${smallest}`;
+  return `$${cost.toFixed(cost >= 1 ? 2 : 4)}`;
+}
+
+/** "$12.35", "$0.42", "$0.0013", "$0.00": at least cents, and up to two significant digits under a dollar. */
+function significantAmount(cost: number): string {
+  if (cost <= 0) return `$${(0).toFixed(2)}`;
+  const rounded = Number(cost.toPrecision(SIGNIFICANT_DIGITS));
+  if (rounded >= 1) return `$${cost.toFixed(2)}`;
+  const decimals = Math.max(2, SIGNIFICANT_DIGITS - 1 - Math.floor(Math.log10(rounded)));
+  // A zero past the cents says nothing: $0.060 is $0.06, $0.0010 is $0.001.
+  return `$${rounded.toFixed(decimals).replace(/(\.\d\d\d*?)0+$/, '$1')}`;
 }
 
 /**

@@ -14,7 +14,7 @@ import type { AppState } from './state.js';
 const RAISE_FACTOR = 1.5;
 
 function amount(limit: BudgetFacts['limit'], n: number): string {
-  return limit === 'session_tokens' ? `${compactNumber(n)} tokens` : formatCost(n, { cents: true });
+  return limit === 'session_tokens' ? `${compactNumber(n)} tokens` : formatCost(n, { significant: true });
 }
 
 export function describeLimit({ limit, used, max }: BudgetFacts): string {
@@ -24,7 +24,7 @@ export function describeLimit({ limit, used, max }: BudgetFacts): string {
     session_tokens: 'session tokens',
   }[limit];
   const show = (n: number): string =>
-    limit === 'session_tokens' ? compactNumber(n) : formatCost(n, { cents: true });
+    limit === 'session_tokens' ? compactNumber(n) : formatCost(n, { significant: true });
   return `${what} ${show(used)} of ${show(max)}`;
 }
 

@@ -167,6 +167,8 @@ function perform(state: AppState, action: ActionId, at: number): Step | null {
       return openSearch(state);
     case 'toggleSidePanes':
       return toggleSidePanes(state);
+    case 'toggleCosts':
+      return step({ ...state, showCosts: !state.showCosts });
   }
 }
 

@@ -117,6 +117,8 @@ export interface AppState {
   readonly conversations: ReadonlyMap<string, ConversationState>;
   readonly focus: PaneId;
   /** Side panes by the terminal's width, or as the user chose with the key (layout.ts). */
+  /** Each reply's tokens and cost shown in the conversation (F3). */
+  readonly showCosts: boolean;
   readonly sidePanes: SidePanes;
   readonly sessionCursor: string | null;
   /** The first line the Sessions pane draws (the view keeps the cursor in sight and reports it). */
@@ -186,6 +188,7 @@ export function initialState(facts: WorkspaceFacts, screen: { width: number; hei
     conversations: new Map(),
     focus: 'input',
     sidePanes: 'auto',
+    showCosts: false,
     sessionCursor: null,
     sessionsTop: 0,
     input: emptyInput(),

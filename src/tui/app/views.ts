@@ -130,6 +130,7 @@ export function windowInput(
     expanded: conv.expanded,
     selected: conv.selected,
     busy: state.busy.has(id),
+    costs: state.showCosts,
   };
 }
 

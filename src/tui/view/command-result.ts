@@ -70,7 +70,7 @@ function tokensLine(i: SessionInfo): string {
 
 function limitLine({ limit, used, max }: BudgetFacts): string {
   const show = (n: number): string =>
-    limit === 'session_tokens' ? compactNumber(n) : formatCost(n, { cents: true });
+    limit === 'session_tokens' ? compactNumber(n) : formatCost(n, { significant: true });
   return `${limit.replace('_', ' ')} ${show(used)} of ${show(max)}`;
 }
 
@@ -88,7 +88,7 @@ export function infoNote(i: SessionInfo): ResultNote {
     ['Tokens', tokensLine(i)],
     [
       'Cost',
-      `${formatTotalCost(i.cost.total, i.cost.incomplete, { cents: true })} total · ${bySource((s) => formatCost(i.cost.bySource[s], { cents: true }))}`,
+      `${formatTotalCost(i.cost.total, i.cost.incomplete, { significant: true })} total · ${bySource((s) => formatCost(i.cost.bySource[s], { significant: true }))}`,
     ],
     ['Requests', `${i.requests.total} total · ${bySource((s) => String(i.requests.bySource[s]))}`],
     [
@@ -156,6 +156,6 @@ export function knowledgeNote(
 export function compactionFigures(f: CompactionFigures): string {
   const knowledge =
     f.knowledgeAdded > 0 ? `, ${plural(f.knowledgeAdded, 'knowledge entry', 'knowledge entries')} added` : '';
-  const cost = f.cost === null ? '' : `, cost ${formatCost(f.cost, { cents: true })}`;
+  const cost = f.cost === null ? '' : `, cost ${formatCost(f.cost, { significant: true })}`;
   return `${plural(f.messages, 'message')}: ${compactNumber(f.tokensBefore)} → ${compactNumber(f.tokensAfter)} tokens${knowledge}${cost}`;
 }

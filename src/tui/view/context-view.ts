@@ -141,10 +141,10 @@ export function contextView(input: ContextInput): StyledLine[] {
 }
 
 function costLines(input: ContextInput, w: number): StyledLine[] {
-  const cost = formatTotalCost(input.cost, input.costIncomplete, { cents: true });
+  const cost = formatTotalCost(input.cost, input.costIncomplete, { significant: true });
   if (input.spendingLimit === undefined)
     return [[seg('Cost ', 'strong'), seg(cost), seg(' · no limit set', 'dim')]];
-  const limit = formatCost(input.spendingLimit, { cents: true });
+  const limit = formatCost(input.spendingLimit, { significant: true });
   const head: StyledLine = [seg('Cost ', 'strong'), seg(`${cost} of ${limit}`)];
   if (input.cost === null && input.costIncomplete)
     return [head, [seg(' unknown price: limit cannot be checked', 'warning')]];

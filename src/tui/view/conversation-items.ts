@@ -5,6 +5,13 @@
 import type { CompactionRecord, FinishReason, Role, SessionRecord, ToolCall } from '../../core/api.js';
 import { plural } from '../../core/text/index.js';
 
+/** A reply's request: its tokens (null when the provider reported none) and cost (null: price unknown). */
+export interface MessageSpend {
+  input: number | null;
+  output: number | null;
+  cost: number | null;
+}
+
 export interface ToolResultFacts {
   content: string;
   synthetic: boolean;
@@ -29,6 +36,8 @@ export type ConversationItem =
       finishReason: FinishReason | null;
       /** The provider's own word for it, when it was not one of the five. */
       providerFinishReason: string | null;
+      /** What the request that wrote it spent (replies only; null when it came from no request). */
+      spend: MessageSpend | null;
     }
   | {
       kind: 'tool';
@@ -164,6 +173,14 @@ export function buildItems(records: readonly SessionRecord[]): ConversationItem[
             attachments: (record.attachments ?? []).map((a) => a.name),
             finishReason: record.finishReason ?? null,
             providerFinishReason: record.providerFinishReason ?? null,
+            spend:
+              record.cost === undefined
+                ? null
+                : {
+                    input: record.usage?.input ?? null,
+                    output: record.usage?.output ?? null,
+                    cost: record.cost,
+                  },
           });
         for (const call of calls) {
           callIndex.set(call.id, items.length);

@@ -11,9 +11,9 @@ import {
   type StyleKey,
 } from '../text/styled.js';
 import { truncate } from '../text/width.js';
-import type { ConversationItem } from './conversation-items.js';
+import type { ConversationItem, MessageSpend } from './conversation-items.js';
 import { reasoningLines, finishLines } from './reasoning-lines.js';
-import { formatChars, withThousands } from './format.js';
+import { compactNumber, formatChars, formatCost, withThousands } from './format.js';
 
 /** Characters of one message or tool output drawn on screen; the rest is stated, not drawn (docs/faults.md row 21). */
 export const SCREEN_CAP = 20_000;
@@ -24,6 +24,17 @@ export interface LineOptions {
   selected: boolean;
   /** The session's turn is running: a call without a result is still running. */
   busy: boolean;
+  /** Each reply's tokens and cost in its header (a key toggles them); off when not said. */
+  costs?: boolean;
+}
+
+/** "1.2k in · 40 out · $0.0013": what one reply's request spent. */
+export function spendText(spend: MessageSpend): string {
+  const tokens =
+    spend.input === null || spend.output === null
+      ? 'tokens unknown'
+      : `${compactNumber(spend.input)} in · ${compactNumber(spend.output)} out`;
+  return `${tokens} · ${formatCost(spend.cost, { significant: true })}`;
 }
 
 function capped(text: string): { text: string; note: string | null } {
@@ -190,6 +201,7 @@ export function itemLines(item: ConversationItem, width: number, o: LineOptions)
       const extra: Segment[] = [];
       if (item.role === 'assistant' && item.model !== null)
         extra.push(seg(` · ${sanitizeLine(item.model)}`, 'dim'));
+      if (o.costs === true && item.spend !== null) extra.push(seg(` · ${spendText(item.spend)}`, 'dim'));
       if (item.interrupted) extra.push(seg(' · interrupted', 'interrupted'));
       if (!item.inContext) extra.push(seg(' · compacted (not in context)', 'compacted'));
       const lines: Segment[][] = [header(item.role, extra)];

@@ -4,7 +4,7 @@
  */
 import type { StyledLine } from '../text/styled.js';
 import type { ConversationItem } from './conversation-items.js';
-import { itemLines } from './conversation-lines.js';
+import { itemLines, type LineOptions } from './conversation-lines.js';
 import { LiveLines } from './live-lines.js';
 
 /** Entries kept before the cache starts over (a full resize sweep of a long history fits). */
@@ -25,6 +25,8 @@ export interface WindowInput {
   expanded: ReadonlySet<string>;
   selected: string | null;
   busy: boolean;
+  /** Each reply's tokens and cost in its header. */
+  costs: boolean;
 }
 
 export interface WindowView {
@@ -40,20 +42,14 @@ export class LineCache {
   private readonly liveLines = new LiveLines();
   private readonly entries = new Map<string, { width: number; lines: StyledLine[] }>();
 
-  lines(
-    item: ConversationItem,
-    width: number,
-    expanded: boolean,
-    selected: boolean,
-    busy: boolean,
-  ): StyledLine[] {
+  lines(item: ConversationItem, width: number, options: LineOptions): StyledLine[] {
     // Selection and running calls change often and touch one item: not worth caching.
-    if (selected || (item.kind === 'tool' && item.result === null))
-      return itemLines(item, width, { expanded, selected, busy });
-    const key = `${item.key}|${item.rev ?? ''}|${expanded ? 1 : 0}`;
+    if (options.selected || (item.kind === 'tool' && item.result === null))
+      return itemLines(item, width, options);
+    const key = `${item.key}|${item.rev ?? ''}|${options.expanded ? 1 : 0}${options.costs === true ? 'c' : ''}`;
     const hit = this.entries.get(key);
     if (hit !== undefined && hit.width === width) return hit.lines;
-    const lines = itemLines(item, width, { expanded, selected, busy });
+    const lines = itemLines(item, width, options);
     if (this.entries.size >= CACHE_LIMIT) this.entries.clear();
     this.entries.set(key, { width, lines });
     return lines;
@@ -79,13 +75,12 @@ export function linesBelow(input: WindowInput, cache: LineCache, from: number): 
 function blockOf(input: WindowInput, cache: LineCache, index: number): StyledLine[] {
   const item = input.items[index];
   if (item === undefined) return [];
-  const lines = cache.lines(
-    item,
-    input.width,
-    input.expanded.has(item.key),
-    input.selected === item.key,
-    input.busy,
-  );
+  const lines = cache.lines(item, input.width, {
+    expanded: input.expanded.has(item.key),
+    selected: input.selected === item.key,
+    busy: input.busy,
+    costs: input.costs,
+  });
   return [...lines, []];
 }
 

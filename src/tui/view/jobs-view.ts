@@ -80,7 +80,7 @@ function jobLines(job: JobRow, input: JobsInput, w: number): StyledLine[] {
   const look = STATUS[job.status];
   const selected = input.focused && job.id === input.cursor;
   const status = job.status === 'running' ? '' : `${job.status} · `;
-  const facts = `${status}${elapsed((job.endedAt ?? input.now) - job.startedAt)} · ${compactNumber(job.tokens)} tok · ${formatTotalCost(job.cost, job.cost === null && job.tokens > 0, { cents: true })}`;
+  const facts = `${status}${elapsed((job.endedAt ?? input.now) - job.startedAt)} · ${compactNumber(job.tokens)} tok · ${formatTotalCost(job.cost, job.cost === null && job.tokens > 0, { significant: true })}`;
   const title = `${sanitizeLine(job.kind)}: ${sanitizeLine(job.title)}`;
   return [
     [

@@ -133,7 +133,7 @@ function sessionRows(s: SessionSummary, depth: number, input: SessionsInput): [S
   const name = fit(`${indent}${sanitizeLine(s.name)}`, Math.max(1, w - 3 - age.length - 1));
   const known = knownTokens(s);
   const tokens = known === null ? '?' : compactNumber(known.input + known.output);
-  const cost = formatTotalCost(s.cost, s.costIncomplete, { cents: true });
+  const cost = formatTotalCost(s.cost, s.costIncomplete, { significant: true });
   const long = `${s.messageCount} msg · ${tokens} tok · ${cost}`;
   // Narrow panes drop the words before they drop the cost.
   const facts = strWidth(long) <= w - 3 ? long : `${s.messageCount}m ${tokens}t ${cost}`;

@@ -68,7 +68,7 @@ export function summaryView(input: SummaryInput): StyledLine {
   const parts: Segment[][] = [
     sessions,
     contextPart(input.breakdown),
-    [seg(formatTotalCost(input.cost, input.costIncomplete, { cents: true }))],
+    [seg(formatTotalCost(input.cost, input.costIncomplete, { significant: true }))],
     jobsPart(input.jobs),
     mcpPart(input.mcp),
     input.stale > 0 ? [seg(`${plural(input.stale, 'stale file')}`, 'warning')] : [],

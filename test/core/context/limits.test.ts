@@ -31,7 +31,7 @@ describe('spending and token limits (docs/faults.md row 27)', () => {
     expect(suite.fake.requests.length - before).toBe(1);
     expect(outcome).toMatchObject({ status: 'failed', error: { code: 'budget_exceeded' } });
     expect(outcome.error?.message).toBe(
-      'Stopped before the next model call: the session has spent $0.0600 of its $0.05 limit (limits.max_session_spending).',
+      'Stopped before the next model call: the session has spent $0.06 of its $0.05 limit (limits.max_session_spending).',
     );
     expect(exceeded).toEqual([{ sessionId: handle.id, limit: 'session_spending', used: 0.06002, max: 0.05 }]);
     expect(warned).toEqual([]);

@@ -4,7 +4,7 @@ import { compactNumber, formatCost, formatTotalCost, withThousands } from '../..
 describe('formatCost', () => {
   it('shows a request whose price is unknown as ?, never as $0, and no request as -', () => {
     expect(formatCost(null)).toBe('?');
-    expect(formatCost(null, { cents: true })).toBe('?');
+    expect(formatCost(null, { significant: true })).toBe('?');
     expect(formatCost(undefined)).toBe('-');
   });
 
@@ -17,17 +17,29 @@ describe('formatCost', () => {
     ]);
   });
 
-  it('shows whole cents for a narrow column', () => {
-    expect([0.4249, 0.004, 12.345].map((c) => formatCost(c, { cents: true }))).toEqual([
+  it('shows significant digits for the panes: never <$0.01, never a column of zeros', () => {
+    expect(
+      [0.4249, 0.0013, 0.00126, 0.004, 0.06002, 0.001, 0.000042, 0, 0.995, 0.9999, 12.345].map((c) =>
+        formatCost(c, { significant: true }),
+      ),
+    ).toEqual([
       '$0.42',
-      '<$0.01',
+      '$0.0013',
+      '$0.0013',
+      '$0.004',
+      '$0.06',
+      '$0.001',
+      '$0.000042',
+      '$0.00',
+      '$0.99',
+      '$1.00',
       '$12.35',
     ]);
   });
 
   it('marks an amount that leaves unknown prices out as a lower bound', () => {
     expect(formatCost(0.0123, { incomplete: true })).toBe('$0.0123+?');
-    expect(formatCost(0.0123, { incomplete: true, cents: true })).toBe('$0.01+?');
+    expect(formatCost(0.0123, { incomplete: true, significant: true })).toBe('$0.012+?');
   });
 });
 
@@ -35,7 +47,7 @@ describe('formatTotalCost', () => {
   it('tells a session without requests (-) from one whose prices are all unknown (?)', () => {
     expect(formatTotalCost(null, false)).toBe('-');
     expect(formatTotalCost(null, true)).toBe('?');
-    expect(formatTotalCost(1.5, true, { cents: true })).toBe('$1.50+?');
+    expect(formatTotalCost(1.5, true, { significant: true })).toBe('$1.50+?');
     expect(formatTotalCost(0.25, false)).toBe('$0.2500');
   });
 });
