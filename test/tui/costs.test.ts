@@ -1,4 +1,4 @@
-/** Money on the screen (issue 12 item 10): significant digits, never "<$0.01"; each reply's cost on F3. */
+/** Money on the screen: significant digits, never "<$0.01"; each reply's cost on F3. */
 import { describe, expect, it } from 'vitest';
 import { FakeWorkspace, summary } from './support/fake-workspace.js';
 import { useHeadless } from './support/headless.js';
