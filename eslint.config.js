@@ -12,6 +12,32 @@ function layers(names, message) {
   return { regex: `^\\.{1,2}/(?:.*/)?(?:${names.join('|')})/`, message };
 }
 
+/**
+ * A layer under src/ that may import only core (server, client): no terminal, no console, no stdout,
+ * and the environment only as it is given.
+ */
+function coreOnlyLayer(layer, messages) {
+  const others = ['tui', 'cli', 'server', 'client'].filter((name) => name !== layer);
+  return {
+    files: [`src/${layer}/**/*.ts`],
+    rules: {
+      'no-console': 'error',
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: terminalModules.map((name) => ({ name, message: messages.terminal })),
+          patterns: [layers(others, `${layer} may import only core.`)],
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'stdout', message: messages.stdout },
+        { object: 'process', property: 'env', message: `src/${layer} reads the environment it is given.` },
+      ],
+    },
+  };
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bin/**'] },
   js.configs.recommended,
@@ -71,49 +97,15 @@ export default tseslint.config(
     },
   },
   // server -> core only: the server is one more client of the workspace API, with no terminal of its own.
-  {
-    files: ['src/server/**/*.ts'],
-    rules: {
-      'no-console': 'error',
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: ['neo-blessed', 'blessed', 'chalk'].map((name) => ({
-            name,
-            message: 'src/server knows no terminal; the CLI logs for it.',
-          })),
-          patterns: [layers(['tui', 'cli', 'client'], 'server may import only core.')],
-        },
-      ],
-      'no-restricted-properties': [
-        'error',
-        { object: 'process', property: 'stdout', message: 'src/server writes through the log it is given.' },
-        { object: 'process', property: 'env', message: 'src/server reads the environment it is given.' },
-      ],
-    },
-  },
+  coreOnlyLayer('server', {
+    terminal: 'src/server knows no terminal; the CLI logs for it.',
+    stdout: 'src/server writes through the log it is given.',
+  }),
   // client -> core only: the workspace of `octo attach` speaks the protocol, it does not share the server's code.
-  {
-    files: ['src/client/**/*.ts'],
-    rules: {
-      'no-console': 'error',
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: ['neo-blessed', 'blessed', 'chalk'].map((name) => ({
-            name,
-            message: 'src/client knows no terminal; the TUI draws what it gives.',
-          })),
-          patterns: [layers(['tui', 'cli', 'server'], 'client may import only core.')],
-        },
-      ],
-      'no-restricted-properties': [
-        'error',
-        { object: 'process', property: 'stdout', message: 'src/client never writes to the terminal.' },
-        { object: 'process', property: 'env', message: 'src/client reads the environment it is given.' },
-      ],
-    },
-  },
+  coreOnlyLayer('client', {
+    terminal: 'src/client knows no terminal; the TUI draws what it gives.',
+    stdout: 'src/client never writes to the terminal.',
+  }),
   {
     files: ['src/tui/**/*.ts'],
     rules: {

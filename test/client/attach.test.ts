@@ -11,6 +11,7 @@ import type { SessionHandle, SessionRecord } from '../../src/core/api.js';
 import { OctoError } from '../../src/core/errors.js';
 import type { OctoEvents } from '../../src/core/events.js';
 import { Hub, newPeerId, type Peer } from '../../src/server/index.js';
+import { nextEvent as next } from '../core/project/support.js';
 import { useScriptedSuite } from '../support/scripted-suite.js';
 import { makeTestWorkspace, type TestWorkspace } from '../support/workspace.js';
 
@@ -126,21 +127,6 @@ function texts(records: readonly SessionRecord[]): string[] {
   return records.flatMap((r) =>
     r.kind === 'message' && r.role !== 'system' ? [`${r.role}: ${r.content}`] : [],
   );
-}
-
-/** Resolves with the first event `name` that `match` accepts. */
-function next<K extends keyof OctoEvents>(
-  ws: AttachedWorkspace,
-  name: K,
-  match: (payload: OctoEvents[K]) => boolean = () => true,
-): Promise<OctoEvents[K]> {
-  return new Promise((resolve) => {
-    const off = ws.on(name, (payload) => {
-      if (!match(payload)) return;
-      off();
-      resolve(payload);
-    });
-  });
 }
 
 /** Waits until `handle` shows `count` conversation messages (its snapshot follows events). */
