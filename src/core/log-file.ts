@@ -7,6 +7,7 @@
  * them (over a megabyte) on every start, `octo --version` included.
  */
 import {
+  chmodSync,
   closeSync,
   fchmodSync,
   mkdirSync,
@@ -117,6 +118,14 @@ function rotate(file: string, keep: number): void {
   if (keep === 0) {
     rmSync(file, { force: true });
     return;
+  }
+  // An older octo's log may be readable by others; what is set aside is private like the rest.
+  try {
+    chmodSync(file, 0o600);
+  } catch (error) {
+    // Another process set it aside just now.
+    if (errnoCode(error) === 'ENOENT') return;
+    throw error;
   }
   rmSync(`${file}.${keep}`, { force: true });
   for (let n = keep - 1; n >= 0; n -= 1) {

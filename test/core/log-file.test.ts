@@ -110,6 +110,16 @@ describe('log files', () => {
       expect((await stat(path.join(dir, name))).mode & 0o777).toBe(0o600);
   });
 
+  it('makes a full log of an older octo private as it sets it aside', async () => {
+    temp = await makeTempDir('octo-log-older');
+    const file = path.join(temp.path, 'tui.log');
+    const older = `${'an older octo wrote this '.repeat(5)}\n`;
+    await writeFile(file, older, { mode: 0o644 });
+    appendLogEntry(file, 'new\n', { maxBytes: 100, keep: 2 });
+    expect([await readFile(file, 'utf8'), await readFile(`${file}.1`, 'utf8')]).toEqual(['new\n', older]);
+    expect((await stat(`${file}.1`)).mode & 0o777).toBe(0o600);
+  });
+
   it('appends while the log has room', async () => {
     temp = await makeTempDir('octo-log-append');
     const file = path.join(temp.path, 'logs', 'cli.log');
