@@ -139,6 +139,13 @@ describe('sessions view', () => {
     expect(scrollToCursor(22, 10, 10, 100)).toBe(9);
     expect(scrollToCursor(95, -1, 10, 20)).toBe(10);
   });
+
+  it('never scrolls a list that fits, and leaves a pane that is not shown where it was', () => {
+    // Shown again after F2 (or a resize) with a top left from before: the whole list, from its first line.
+    expect(scrollToCursor(5, 3, 44, 11)).toBe(0);
+    expect(scrollToCursor(0, 3, 0, 11)).toBe(0);
+    expect(scrollToCursor(4, 3, -2, 11)).toBe(4);
+  });
 });
 
 describe('context view', () => {

@@ -190,9 +190,12 @@ export function scrollToCursor(
   height: number,
   total: number,
 ): number {
+  // A pane not shown (side panes collapsed or hidden) keeps its place for when it is shown again.
+  if (height <= 0) return previousTop;
   const maxTop = Math.max(0, total - height);
-  if (cursorLine < 0) return Math.min(previousTop, maxTop);
-  if (cursorLine < previousTop) return Math.max(0, cursorLine - 1);
-  if (cursorLine + 2 > previousTop + height) return Math.min(maxTop, cursorLine + 2 - height);
-  return Math.min(previousTop, maxTop);
+  let top = previousTop;
+  if (cursorLine >= 0 && cursorLine < previousTop) top = cursorLine - 1;
+  else if (cursorLine >= 0 && cursorLine + 2 > previousTop + height) top = cursorLine + 2 - height;
+  // Never scrolled past the point where the list's end reaches the pane's bottom.
+  return Math.max(0, Math.min(top, maxTop));
 }
