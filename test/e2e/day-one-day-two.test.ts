@@ -132,6 +132,7 @@ describe('a named session over two days', () => {
       cost: 'checked',
       model: 'test:fake-model',
       toolCalls: [{ id: 'call_9', name: 'list_dir', arguments: '{"path":"."}', ok: true, size: 'checked' }],
+      catchUp: null,
     });
   });
 

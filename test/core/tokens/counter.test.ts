@@ -1,5 +1,5 @@
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -53,7 +53,8 @@ describe('token counting', () => {
         const before = (await threadNiceness()).filter((n) => n === 19).length;
         await own.count('o200k_base', ['hello world'], 'now');
         expect((await threadNiceness()).filter((n) => n === 19).length).toBe(before + 1);
-        expect(Math.min(...(await threadNiceness()))).toBe(0);
+        // The other threads keep the process's own priority (0 unless it was started under nice).
+        expect(Math.min(...(await threadNiceness()))).toBe(getPriority());
       } finally {
         await own.close();
       }
