@@ -168,6 +168,7 @@ export async function createWorkspace(
       await sessionDeps.watchers.closeAll();
       untrackCompressions();
       await services.close();
+      children.close();
       await counter.close();
     },
   };

@@ -1,7 +1,8 @@
 /**
  * Signals through the real binary (docs/faults.md row 37): a closed terminal (SIGHUP) ends a turn
- * as SIGTERM does, the partial reply saved as interrupted and the lock released; the shell commands of
- * an octo killed with SIGKILL are stopped by the next octo to start.
+ * as SIGTERM does, the partial reply saved as interrupted and the lock released; the shell commands and
+ * servers of an octo killed with SIGKILL are stopped by its watchdog at once, or by the next octo to start
+ * when the watchdog was killed too.
  */
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
@@ -9,9 +10,9 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MessageRecord, SessionRecord } from '../../src/core/api.js';
-import { processStart } from '../../src/core/tools/index.js';
+import { processStart, WATCHDOG_NAME } from '../../src/core/tools/index.js';
 import { EVERYTHING_SERVER, stdioServer } from '../core/mcp/helpers.js';
-import { BIN, e2eConfig, useOctoHome } from './support.js';
+import { BIN, e2eConfig, useOctoHome, type OctoProcess } from './support.js';
 import { startTerminal, type TmuxTerminal } from './tmux.js';
 
 const e2e = useOctoHome();
@@ -82,28 +83,66 @@ describe('SIGHUP (the terminal closed) during a turn', () => {
   });
 });
 
+/** The watchdog octo started beside `octo` (its child named octo-watchdog), once it runs. */
+async function watchdogOf(octo: number): Promise<number> {
+  for (;;) {
+    const children = await readFile(`/proc/${octo}/task/${octo}/children`, 'utf8').catch(() => '');
+    for (const pid of children.split(' ').filter((p) => p !== '')) {
+      const args = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+      if (args.split('\0').includes(WATCHDOG_NAME)) return Number(pid);
+    }
+    await delay(50);
+  }
+}
+
+/** Runs `sleep 600` as a foreground shell command of `octo run NAME -p`; returns octo and the shell's pid. */
+async function octoRunningSleep(name: string): Promise<{ octo: OctoProcess; shell: number }> {
+  const pidFile = path.join(e2e.home.projectDir, `${name}.pid`);
+  e2e.fake.enqueue({
+    toolCalls: [
+      {
+        id: 's1',
+        name: 'run_shell',
+        arguments: JSON.stringify({ command: `echo $$ > ${name}.pid; sleep 600` }),
+      },
+    ],
+  });
+  const octo = e2e.home.spawn(['run', '--name', name, '--allow', 'shell', '-p', 'run it']);
+  await octo.waitFor((p) => p.stderr.includes('run_shell'), 'the command to start');
+  while (!existsSync(pidFile) || (await readFile(pidFile, 'utf8')).trim() === '') await delay(50);
+  const shell = Number((await readFile(pidFile, 'utf8')).trim());
+  // octo notes the group just after starting it; a kill in the moment between is not covered.
+  expect(await notedGroups(1)).toEqual([shell]);
+  return { octo, shell };
+}
+
 describe('kill -9 of octo during a foreground shell command', () => {
+  it(
+    'its watchdog stops the command at once, and leaves it alone while octo lives',
+    { timeout: 40_000 },
+    async () => {
+      const { octo, shell } = await octoRunningSleep('killed');
+      const watchdog = await watchdogOf(octo.child.pid ?? 0);
+      // Both run while octo does: the watchdog waits on a pipe, it signals nothing.
+      expect(await processStart(shell)).not.toBeNull();
+      expect(await processStart(watchdog)).not.toBeNull();
+      octo.child.kill('SIGKILL');
+      await octo.exited;
+      // No other octo starts: the watchdog alone stops the command, then ends itself.
+      await gone(shell);
+      await gone(watchdog);
+    },
+  );
+
   // Three runs of octo and a group given a second to stop: more than the default limit on a loaded machine.
-  it('leaves the command running, and the next octo to start stops it', { timeout: 40_000 }, async () => {
-    const pidFile = path.join(e2e.home.projectDir, 'child.pid');
-    e2e.fake.enqueue({
-      toolCalls: [
-        {
-          id: 's1',
-          name: 'run_shell',
-          arguments: JSON.stringify({ command: 'echo $$ > child.pid; sleep 600' }),
-        },
-      ],
-    });
-    const octo = e2e.home.spawn(['run', '--name', 'killed', '--allow', 'shell', '-p', 'run it']);
-    await octo.waitFor((p) => p.stderr.includes('run_shell'), 'the command to start');
-    while (!existsSync(pidFile) || (await readFile(pidFile, 'utf8')).trim() === '') await delay(50);
-    const shell = Number((await readFile(pidFile, 'utf8')).trim());
-    // octo notes the group just after starting it; a kill in the moment between is not covered.
-    expect(await notedGroups(1)).toEqual([shell]);
+  it('with its watchdog killed too, the next octo to start stops it', { timeout: 40_000 }, async () => {
+    const { octo, shell } = await octoRunningSleep('killed');
+    const watchdog = await watchdogOf(octo.child.pid ?? 0);
+    process.kill(watchdog, 'SIGKILL');
+    await gone(watchdog);
     octo.child.kill('SIGKILL');
     await octo.exited;
-    // Nothing could stop it: its octo is gone.
+    // Nothing could stop it: its octo and its watchdog are gone.
     expect(await processStart(shell)).not.toBeNull();
 
     e2e.fake.enqueue({ text: 'next run' });
@@ -114,20 +153,20 @@ describe('kill -9 of octo during a foreground shell command', () => {
 });
 
 describe('kill -9 of octo while an MCP server runs', () => {
-  it('the next octo to start stops the server', { timeout: 40_000 }, async () => {
+  it('its watchdog stops the server, and the next octo forgets its note', { timeout: 40_000 }, async () => {
     const server = stdioServer('everything', [EVERYTHING_SERVER, 'stdio']);
     await writeFile(path.join(e2e.home.dataDir, 'config.toml'), e2eConfig(e2e.fake.url, server));
     e2e.fake.enqueue(slowReply);
     const octo = e2e.home.spawn(['run', '--name', 'mcp-killed', '-p', 'go on']);
     const [pid] = await notedGroups(1);
+    expect(await processStart(pid ?? 0)).not.toBeNull();
     octo.child.kill('SIGKILL');
     await octo.exited;
-    expect(await processStart(pid ?? 0)).not.toBeNull();
+    await gone(pid ?? 0);
 
     e2e.fake.enqueue({ text: 'next run' });
     expect(await e2e.home.run(['run', '--name', 'next', '-p', 'hi'])).toMatchObject({ code: 0 });
-    expect(await processStart(pid ?? 0)).toBeNull();
-    // The next run's own server was stopped and forgotten when it ended.
+    // The killed octo's note and the next run's own server, stopped when it ended, are both forgotten.
     expect(await readdir(path.join(e2e.home.dataDir, 'children'))).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { errnoCode, getErrorMessage } from '../errors.js';
 import { readJsonFile, replaceFile } from '../replace-file.js';
 import type { ChildNotes } from './types.js';
+import { Watchdog } from './watchdog.js';
 
 const run = promisify(execFile);
 
@@ -72,13 +73,17 @@ const groupAlive = (pgid: number): boolean => signalGroup(pgid, 0);
  */
 export class ChildRegistry implements ChildNotes {
   private owner: Promise<ChildRecord['owner'] | null> | null = null;
+  /** Stops the groups at once when this octo ends without stopping them; the notes are the fallback. */
+  private readonly watchdog: Watchdog;
 
   constructor(
     private readonly dataDir: string,
     private readonly ownerPid: number,
     /** A note that could not be written or removed: the group runs on, unprotected against a kill -9. */
     private readonly onError: (message: string) => void,
-  ) {}
+  ) {
+    this.watchdog = new Watchdog(onError);
+  }
 
   private get dir(): string {
     return path.join(this.dataDir, CHILDREN_DIR);
@@ -90,6 +95,7 @@ export class ChildRegistry implements ChildNotes {
 
   /** Notes a group just started (its leader's pid is its group id). Never rejects: see onError. */
   async add(pid: number, command: string): Promise<void> {
+    this.watchdog.watch(pid);
     try {
       this.owner ??= processStart(this.ownerPid).then((started) =>
         started === null ? null : { pid: this.ownerPid, started },
@@ -107,11 +113,17 @@ export class ChildRegistry implements ChildNotes {
 
   /** The group is stopped: forget it. Never rejects: see onError. */
   async remove(pid: number): Promise<void> {
+    this.watchdog.forget(pid);
     try {
       await rm(this.file(pid), { force: true });
     } catch (error) {
       this.onError(`The note of process ${pid} could not be removed: ${getErrorMessage(error)}`);
     }
+  }
+
+  /** This octo is closing: its watchdog stops what still runs, then exits. */
+  close(): void {
+    this.watchdog.close();
   }
 
   /**

@@ -33,6 +33,7 @@ export { configLayers, NO_LAYERS, tableAt, type ConfigLayers, type ConfigLayer }
 export { ToolSettings, projectToolSettings, type ProjectToolSettings } from './tool-settings.js';
 export { spawnGroup, KILL_GRACE_MS, type GroupProcess, type Exit } from './process-group.js';
 export { ChildRegistry, CHILDREN_DIR, processStart } from './child-registry.js';
+export { WATCHDOG_NAME } from './watchdog.js';
 export { serverEnv, shellEnv } from './child-env.js';
 export {
   ShellJobs,
