@@ -38,7 +38,9 @@ export async function processStart(pid: number): Promise<string | null> {
     const boot = (await readFile('/proc/sys/kernel/random/boot_id', 'utf8')).trim();
     return `${boot}:${fields[19] ?? ''}`;
   } catch (error) {
-    if (errnoCode(error) !== 'ENOENT') throw error;
+    // ESRCH: the process ended between opening its file and reading it.
+    const code = errnoCode(error);
+    if (code !== 'ENOENT' && code !== 'ESRCH') throw error;
     if (process.platform === 'linux') return null;
   }
   try {
