@@ -1,3 +1,4 @@
+import { jobsNote } from '../../src/tui/view/command-result.js';
 import { describe, expect, it } from 'vitest';
 import { lineText, type StyledLine } from '../../src/tui/text/styled.js';
 import { bar, contextView } from '../../src/tui/view/context-view.js';
@@ -243,6 +244,7 @@ describe('jobs view', () => {
     endedAt: null,
     tokens: 4200,
     cost: null,
+    streaming: 0,
     activity: 'reading',
   };
 
@@ -253,15 +255,34 @@ describe('jobs view', () => {
   it('shows a job with kind, status, elapsed time, tokens, cost and last activity', () => {
     expect(text(jobsView({ ...input, jobs: [job] }))).toEqual([
       ' ⟳ agent: review auth',
-      '   1m15s · 4.2k tok · ? · reading',
+      '   4.2k tok · ? · 1m15s · reading',
     ]);
+  });
+
+  it('puts tokens and cost first, so a narrow pane cuts the time and activity, not them', () => {
+    const done: JobRow = {
+      ...job,
+      status: 'finished',
+      endedAt: FIXED_NOW - 65_000,
+      tokens: 204,
+      cost: 0.0013,
+    };
+    expect(text(jobsView({ ...input, jobs: [done], width: 24 }))).toEqual([
+      ' ✓ agent: review auth',
+      '   204 tok · $0.0013 · …',
+    ]);
+  });
+
+  it('counts a running reply as it streams (~), until its usage is reported', () => {
+    const streaming: JobRow = { ...job, tokens: 0, streaming: 1200 };
+    expect(text(jobsView({ ...input, jobs: [streaming] }))[1]).toBe('   ~300 tok · - · 1m15s · reading');
   });
 
   it('marks the selected job when the pane has focus, and names an ended status', () => {
     const done: JobRow = { ...job, status: 'cancelled', endedAt: FIXED_NOW - 5_000, cost: 0.01 };
     expect(text(jobsView({ ...input, jobs: [done], cursor: 'j', focused: true, width: 60 }))).toEqual([
       '▶– agent: review auth',
-      '   cancelled · 1m10s · 4.2k tok · $0.01 · reading',
+      '   4.2k tok · $0.01 · 1m10s · cancelled · reading',
     ]);
   });
 
@@ -323,5 +344,32 @@ describe('status bar', () => {
     );
     expect(line).toContain('⚠ detached: its holder went away');
     expect(line).not.toContain('writable');
+  });
+});
+
+describe('/jobs', () => {
+  it('lists each job with its status, tokens and cost, a running one included', () => {
+    const usage = { input: 900, output: 310, cacheRead: 0, cacheWrite: 0, reasoning: 0 };
+    const base = { sessionId: 'a', startedAt: 0, endedAt: null, activity: '' };
+    const note = jobsNote([
+      { ...base, id: 'j1', kind: 'agent', title: 'gather', status: 'running', usage, cost: 0.0013 },
+      {
+        ...base,
+        id: 'j2',
+        kind: 'shell',
+        title: 'npm test',
+        status: 'finished',
+        usage: ZERO_USAGE,
+        cost: null,
+      },
+    ]);
+    expect(note).toEqual({
+      text: 'Jobs: 2 jobs',
+      body: [
+        'id  status    tokens     cost  job',
+        'j1  running     1.2k  $0.0013  agent: gather',
+        'j2  finished       0        -  shell: npm test',
+      ],
+    });
   });
 });

@@ -491,3 +491,33 @@ describe('reduce: history not read yet', () => {
     expect(failed.all).toEqual([{ kind: 'loadEarlier', sessionId: 'a', then: null }]);
   });
 });
+
+describe('an agent job counted live', () => {
+  it('grows its row as its reply streams, and takes the reported usage when it comes', () => {
+    const started = run(
+      start(),
+      ws({
+        name: 'job.started',
+        payload: { jobId: 'j1', kind: 'agent', title: 'gather', sessionId: 'a', childSessionId: 'kid' },
+      }),
+    ).state;
+    const streamed = run(
+      started,
+      ws({
+        name: 'turn.delta',
+        payload: { sessionId: 'kid', turnId: 'k1', kind: 'text', text: 'x'.repeat(1200) },
+      }),
+    );
+    expect(streamed.quiet).not.toBe(true);
+    expect(streamed.state.jobs.get('j1')).toMatchObject({ tokens: 0, streaming: 1200 });
+    const usage = { input: 900, output: 310, cacheRead: 0, cacheWrite: 0, reasoning: 0 };
+    const counted = run(
+      streamed.state,
+      ws({
+        name: 'job.progress',
+        payload: { jobId: 'j1', sessionId: 'a', activity: 'thinking', usage, cost: 0.0015 },
+      }),
+    ).state;
+    expect(counted.jobs.get('j1')).toMatchObject({ tokens: 1210, streaming: 0, cost: 0.0015 });
+  });
+});

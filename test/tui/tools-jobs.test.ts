@@ -147,7 +147,7 @@ describe('background agents in the Jobs pane', () => {
     await finished;
     await s.flush();
     expect(s.text()).toContain('✓ agent: context_gatherer');
-    expect(s.text()).toMatch(/finished · \d+s · 330 tok/);
+    expect(s.text()).toMatch(/330 tok · \$0\.00036 · \d+s/);
     expect([...s.tui.controller.state.jobs.values()]).toMatchObject([
       { kind: 'agent', status: 'finished', tokens: 330, cost: (300 + 30 * 2) / 1e6 },
     ]);
@@ -177,7 +177,7 @@ describe('background agents in the Jobs pane', () => {
     agent.release(true);
     await s.flush();
     expect(s.text()).toContain('– agent: context_gatherer');
-    expect(s.text()).toContain('cancelled ·');
+    expect(s.text()).toMatch(/ · cancelled/);
     expect(await toolResult(ws, 'main')).toBe('Error: The user cancelled the agent before it finished.');
     expect(s.text()).toContain('Carrying on without it.');
   });

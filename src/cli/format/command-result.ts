@@ -1,15 +1,15 @@
 /** A slash command's typed result as the text `-p` prints: what the full screen shows as a note, as lines. */
-import type { CommandResult, JobInfo } from '../../core/api.js';
+import type { CommandResult } from '../../core/api.js';
 import { assertNever } from '../../core/errors.js';
 import { plural, sanitizeLine } from '../../core/text/index.js';
 import {
   compactionFigures,
   contextNote,
   infoNote,
+  jobsNote,
   knowledgeNote,
   type ResultNote,
 } from '../../tui/view/command-result.js';
-import { compactNumber, formatCost } from './values.js';
 
 /** What to print, and whether it is a failure (stderr, exit non-zero). */
 export interface PrintedResult {
@@ -19,12 +19,6 @@ export interface PrintedResult {
 
 const said = (...lines: string[]): PrintedResult => ({ lines, error: false });
 const note = ({ text, body }: ResultNote): PrintedResult => said(text, ...body);
-
-/** A job's row: what it is, where it stands, and what it has spent so far. */
-export function jobLine(job: JobInfo): string {
-  const tokens = job.usage.input + job.usage.output;
-  return `${job.id}  ${sanitizeLine(job.title)}  ${job.status}  ${compactNumber(tokens)} tok  ${formatCost(job.cost)}`;
-}
 
 /** Results that hand text on to the model (/run, /done with a follow-up) print what was done first. */
 export function describeCommandResult(result: CommandResult): PrintedResult {
@@ -73,7 +67,7 @@ export function describeCommandResult(result: CommandResult): PrintedResult {
         ...result.schedules.map((x) => `${x.id}  ${x.kind}  ${sanitizeLine(x.text)}`),
       );
     case 'jobs':
-      return said(`Jobs: ${plural(result.jobs.length, 'job')}`, ...result.jobs.map(jobLine));
+      return note(jobsNote(result.jobs));
     default:
       return assertNever(result, 'command result');
   }

@@ -5,6 +5,7 @@ import {
   compactionFigures,
   contextNote,
   infoNote,
+  jobsNote,
   knowledgeNote,
   type ResultNote,
 } from '../view/command-result.js';
@@ -230,13 +231,7 @@ export function commandDone(state: AppState, result: CommandResult): Step {
         ),
       );
     case 'jobs':
-      return step(
-        withNote(
-          state,
-          `Jobs: ${result.jobs.map((j) => `${j.title} ${j.status}`).join(' · ') || 'none'}`,
-          'info',
-        ),
-      );
+      return step(resultNote(state, jobsNote(result.jobs)));
     default:
       return assertNever(result, 'command result');
   }

@@ -108,8 +108,11 @@ function delta(state: AppState, { sessionId, kind, text }: OctoEvents['turn.delt
   const grown =
     kind === 'text' ? { ...live, text: live.text + text } : { ...live, reasoning: live.reasoning + text };
   const next = { ...state, live: setIn(state.live, sessionId, grown) };
-  // Another session's reply grows unseen: no frame for it.
-  return sessionId === state.currentId ? step(next) : quiet(next);
+  if (sessionId === state.currentId) return step(next);
+  // An agent's reply grows its job's row live; another session's grows unseen: no frame for it.
+  const job = [...state.jobs.values()].find((j) => j.childSessionId === sessionId && j.status === 'running');
+  if (job === undefined) return quiet(next);
+  return step(withJob(next, job.id, (row) => ({ ...row, streaming: row.streaming + text.length })));
 }
 
 function turnFailed(state: AppState, e: OctoEvents['turn.failed']): Step {
@@ -141,6 +144,7 @@ export function jobRow(job: JobInfo): JobRow {
     endedAt,
     tokens: usage.input + usage.output,
     cost,
+    streaming: 0,
     activity: job.error ?? job.activity,
   };
 }
@@ -182,6 +186,7 @@ function jobStarted(state: AppState, e: OctoEvents['job.started'], at: number): 
     endedAt: null,
     tokens: 0,
     cost: null,
+    streaming: 0,
     activity: '',
   };
   return { ...state, jobs: setIn(state.jobs, e.jobId, row) };
@@ -191,7 +196,11 @@ function jobProgress(state: AppState, { jobId, activity, usage, cost }: OctoEven
   if (!state.jobs.has(jobId)) return step(state);
   const u = usage ?? ZERO_USAGE;
   return followTranscript(
-    withJob(state, jobId, (job) => ({ ...job, activity, tokens: u.input + u.output, cost })),
+    withJob(state, jobId, (job) => {
+      const tokens = u.input + u.output;
+      // A request's usage arrived: what streamed of it is now counted for real.
+      return { ...job, activity, tokens, cost, streaming: tokens === job.tokens ? job.streaming : 0 };
+    }),
     jobId,
   );
 }

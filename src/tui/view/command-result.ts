@@ -4,13 +4,14 @@ import type {
   ContextFilter,
   ContextRow,
   CostSource,
+  JobInfo,
   KnowledgeChange,
   KnowledgeEntry,
   SessionInfo,
   Usage,
 } from '../../core/api.js';
 import type { BudgetFacts } from '../../core/events.js';
-import { plural } from '../../core/text/index.js';
+import { plural, sanitizeLine } from '../../core/text/index.js';
 import { threshold } from './context-view.js';
 import { compactNumber, formatCost, formatTotalCost } from './format.js';
 
@@ -158,4 +159,19 @@ export function compactionFigures(f: CompactionFigures): string {
     f.knowledgeAdded > 0 ? `, ${plural(f.knowledgeAdded, 'knowledge entry', 'knowledge entries')} added` : '';
   const cost = f.cost === null ? '' : `, cost ${formatCost(f.cost, { significant: true })}`;
   return `${plural(f.messages, 'message')}: ${compactNumber(f.tokensBefore)} → ${compactNumber(f.tokensAfter)} tokens${knowledge}${cost}`;
+}
+
+/** /jobs: each job with what it has spent so far, live ones included. */
+export function jobsNote(jobs: readonly JobInfo[]): ResultNote {
+  const text = `Jobs: ${plural(jobs.length, 'job')}`;
+  if (jobs.length === 0) return { text, body: ['none running or recent'] };
+  const cells = jobs.map((j) => [
+    j.id,
+    j.status,
+    compactNumber(j.usage.input + j.usage.output),
+    // No cost yet is "-"; "?" only when tokens were spent at an unknown price.
+    formatTotalCost(j.cost, j.cost === null && j.usage.input + j.usage.output > 0, { significant: true }),
+    `${j.kind}: ${preview(sanitizeLine(j.title))}`,
+  ]);
+  return { text, body: table([['id', 'status', 'tokens', 'cost', 'job'], ...cells], new Set([2, 3])) };
 }

@@ -19,8 +19,13 @@ export interface JobRow {
   endedAt: number | null;
   tokens: number;
   cost: number | null;
+  /** Characters streamed of the request in flight (an agent's), counted until its usage arrives. */
+  streaming: number;
   activity: string;
 }
+
+/** A rough token count of streamed text, shown with "~" until the provider reports the real one. */
+const CHARS_PER_TOKEN = 4;
 
 export type McpState = 'connecting' | 'ready' | 'failed' | 'needs-approval' | 'disabled';
 
@@ -76,11 +81,22 @@ function mcpText(row: McpRow): string {
   }
 }
 
+/** "1.2k tok", or "~300 tok" while a reply streams and its usage is not known yet. */
+export function jobTokens(job: Pick<JobRow, 'tokens' | 'streaming' | 'status'>): string {
+  const streamed = job.status === 'running' ? Math.ceil(job.streaming / CHARS_PER_TOKEN) : 0;
+  return streamed > 0 ? `~${compactNumber(job.tokens + streamed)} tok` : `${compactNumber(job.tokens)} tok`;
+}
+
 function jobLines(job: JobRow, input: JobsInput, w: number): StyledLine[] {
   const look = STATUS[job.status];
   const selected = input.focused && job.id === input.cursor;
-  const status = job.status === 'running' ? '' : `${job.status} · `;
-  const facts = `${status}${elapsed((job.endedAt ?? input.now) - job.startedAt)} · ${compactNumber(job.tokens)} tok · ${formatTotalCost(job.cost, job.cost === null && job.tokens > 0, { significant: true })}`;
+  // Tokens and cost first: a narrow pane cuts the end of the line, and these are what the row is for.
+  const facts = [
+    jobTokens(job),
+    formatTotalCost(job.cost, job.cost === null && job.tokens > 0, { significant: true }),
+    elapsed((job.endedAt ?? input.now) - job.startedAt),
+    ...(job.status === 'running' ? [] : [job.status]),
+  ].join(' · ');
   const title = `${sanitizeLine(job.kind)}: ${sanitizeLine(job.title)}`;
   return [
     [
