@@ -75,6 +75,8 @@ export type AppEvent =
   /** The submit effect found the session free (the text leaves the input) or busy (it stays). */
   | { type: 'submitting'; sessionId: string; fromInput: boolean; queued?: number }
   | { type: 'submitRefused'; sessionId: string; queued?: number }
+  /** The turn could not start (no provider key): the text the user typed goes back to the input. */
+  | { type: 'notSent'; sessionId: string; text: string }
   | { type: 'contextRead'; sessionId: string; breakdown: ContextBreakdown }
   | { type: 'resnapshotted'; snapshot: SessionSnapshot }
   | { type: 'scrolled'; sessionId: string; scroll: number }

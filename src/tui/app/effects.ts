@@ -238,7 +238,13 @@ export class Effects {
       fromInput: effect.fromInput,
       ...queued,
     });
-    await handle.submit(effect.text, effect.model === undefined ? {} : { model: effect.model });
+    const outcome = await handle.submit(
+      effect.text,
+      effect.model === undefined ? {} : { model: effect.model },
+    );
+    // Nothing was written or sent: what the user typed must not vanish with the error.
+    if (effect.fromInput && outcome.status === 'failed' && outcome.error?.code === 'provider_unconfigured')
+      this.dispatch({ type: 'notSent', sessionId: effect.sessionId, text: effect.text });
   }
 
   /** The session's handle is kept for effects; the screen takes its snapshot. */

@@ -20,6 +20,7 @@ import { scrollByLines, scrollToEdge } from './scrolling.js';
 import { hitShown, searched } from './search.js';
 import { listed, moveSessionCursor, notFound, opened, picker, switchTo, tookOver } from './sessions.js';
 import { fromSnapshot, setIn, withConversation, type AppState } from './state.js';
+import { setText } from '../input-state.js';
 
 /** Lines one wheel notch scrolls. */
 const WHEEL_LINES = 3;
@@ -137,6 +138,8 @@ function reduceEvent(state: AppState, event: AppEvent): Step {
       const taken = event.queued === undefined ? state : queuedTaken(state, event.sessionId, event.queued);
       return step(submitting(taken, event.sessionId, event.fromInput));
     }
+    case 'notSent':
+      return step(notSent(state, event.sessionId, event.text));
     case 'submitRefused':
       // A queued message stays queued (and in flight): it goes when the turn that was running ends.
       return event.queued === undefined ? step(submitRefused(state)) : quiet(state);
@@ -165,4 +168,14 @@ function reduceEvent(state: AppState, event: AppEvent): Step {
     default:
       return assertNever(event, 'app event');
   }
+}
+
+/** A message that could not be sent comes back to the input, unless something new was typed there since. */
+function notSent(state: AppState, sessionId: string, text: string): AppState {
+  if (sessionId !== state.currentId || state.input.text !== '') return state;
+  return withHint(
+    { ...state, input: setText(state.input, text) },
+    'Not sent: your message is back in the input. Set up a provider (see above), then Enter sends it.',
+    'warning',
+  );
 }
