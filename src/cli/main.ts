@@ -13,6 +13,7 @@ function drained(stream: Writable): Promise<void> {
 }
 
 let outputLost = false;
+let hungUp = false;
 
 /**
  * `octo sessions list | head -1` closes stdout early: that is the reader's choice, not an error.
@@ -52,8 +53,18 @@ const io: CliIo = {
   pid: process.pid,
   now: () => Date.now(),
   onSignal: (signal: CliSignal, listener: () => void) => {
-    process.on(signal, listener);
-    return () => process.off(signal, listener);
+    const handler = (): void => {
+      // A hangup comes twice when octo leads the terminal's session (the kernel and tmux or the emulator
+      // each send one). Once the turn that handled the first is over, a second, or a failed write to the
+      // closed terminal, must not end octo before the session is closed (reply saved, lock released).
+      if (signal === 'SIGHUP' && !hungUp) {
+        hungUp = true;
+        process.on('SIGHUP', () => undefined);
+      }
+      listener();
+    };
+    process.on(signal, handler);
+    return () => process.off(signal, handler);
   },
   forceExit: (code) => process.exit(code),
 };

@@ -60,11 +60,37 @@ describe('SIGHUP (the terminal closed) during a turn', () => {
     child.child.kill('SIGHUP');
     const result = await child.exited;
     expect(result).toMatchObject({ code: 129, signal: null });
+    // Nobody is at a closed terminal to press Ctrl-C again.
+    expect(result.stderr).not.toContain('Ctrl-C');
     expect(await leftovers()).toEqual([]);
     const stored = await messages('hup');
     expect(stored.map((m) => m.role)).toEqual(['user', 'assistant']);
     expect(stored[1]).toMatchObject({ interrupted: true });
     expect(stored[1]?.content.startsWith('Half of')).toBe(true);
+  });
+
+  it('-p in a terminal that closes saves the partial reply and releases the lock, whatever the second hangup', async () => {
+    e2e.fake.enqueue(slowReply);
+    terminal = await startTerminal(e2e.home, ['node', BIN, 'run', '--name', 'tty-hup', '-p', 'go on']);
+    const pid = await terminal.panePid();
+    await terminal.waitFor('the reply streaming', (s) => s.includes('Half of'));
+    await terminal.close();
+    await gone(pid);
+    expect(await leftovers()).toEqual([]);
+    const stored = await messages('tty-hup');
+    expect(stored.map((m) => m.role)).toEqual(['user', 'assistant']);
+    expect(stored[1]).toMatchObject({ interrupted: true });
+    expect(stored[1]?.content.startsWith('Half of')).toBe(true);
+  });
+
+  it('only Ctrl-C (SIGINT) offers a second Ctrl-C', async () => {
+    e2e.fake.enqueue(slowReply);
+    const child = e2e.home.spawn(['run', '--name', 'int', '-p', 'go on']);
+    await child.waitFor((p) => p.stdout.includes('Half of'), 'the first streamed text');
+    child.child.kill('SIGINT');
+    const result = await child.exited;
+    expect(result).toMatchObject({ code: 130, signal: null });
+    expect(result.stderr).toContain('Press Ctrl-C again to quit at once.');
   });
 
   it('the workspace saves the partial reply as interrupted and releases the lock when its terminal closes', async () => {

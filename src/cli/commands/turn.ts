@@ -103,13 +103,17 @@ export async function runOneTurn(
   let signal: CliSignal | null = null;
   const stop = (received: CliSignal) => (): void => {
     if (signal !== null) {
-      // A second signal means "now": the user message and finished replies are already on disk.
-      io.forceExit(signalExit(received));
+      // A second Ctrl-C or SIGTERM means "now": the user message and finished replies are already on
+      // disk. A hangup never does: nobody asks, and a closed terminal's failed writes raise it again.
+      if (received !== 'SIGHUP') io.forceExit(signalExit(received));
       return;
     }
     signal = received;
-    output.note('Stopping the turn; the partial reply is kept. Press Ctrl-C again to quit at once.');
     handle.interrupt();
+    // Only someone at the terminal pressed Ctrl-C; after a hangup there is nobody and no terminal.
+    if (received === 'SIGINT')
+      output.note('Stopping the turn; the partial reply is kept. Press Ctrl-C again to quit at once.');
+    else if (received === 'SIGTERM') output.note('Terminated: stopping the turn; the partial reply is kept.');
   };
   // A closed terminal (SIGHUP) ends the turn as SIGTERM does: the partial reply saved, the lock released.
   const offSignals = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((name) => io.onSignal(name, stop(name)));
