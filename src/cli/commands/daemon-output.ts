@@ -117,7 +117,8 @@ export class PlainOutput implements Peer {
     this.atLineStart = true;
   }
 
-  private note(line: string): void {
+  /** A line on stderr; on a terminal the reply's unfinished line is ended first, so the two never share a line. */
+  note(line: string): void {
     if (this.output.io.stdoutIsTTY && this.output.io.stderrIsTTY) this.endLine();
     this.output.note(line);
   }

@@ -34,7 +34,9 @@ const io = (output: Output): Output['io'] => output.io;
 async function hold(ws: Workspace, options: RunOptions, output: Output): Promise<number> {
   const { io: cli } = output;
   const server = await import('../../server/index.js');
-  const log = logger(output, 'octo daemon');
+  const plain = options.format === 'jsonl' ? null : new PlainOutput(output);
+  // In plain text the daemon's own lines go where the reply's do, never onto its unfinished line.
+  const log = logger(output, 'octo daemon', plain === null ? undefined : (line) => plain.note(line));
   const hub = new server.Hub(ws, {
     version: packageVersion(),
     approvalTimeoutMs: ws.config.server.approval_timeout_ms,
@@ -49,7 +51,7 @@ async function hold(ws: Workspace, options: RunOptions, output: Output): Promise
       );
     }
     const live = await hub.hold(handle.id);
-    const sink = options.format === 'jsonl' ? new JsonlOutput(cli.stdout) : new PlainOutput(output);
+    const sink = plain ?? new JsonlOutput(cli.stdout);
     hub.watch(sink, live, new Set(options.format === 'jsonl' ? [] : ['delta']));
     const socket = await server.startUnixServer(hub, {
       dir: server.daemonDir(cli.env, ws.paths.data),

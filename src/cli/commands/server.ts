@@ -31,8 +31,12 @@ export function untilStopped(io: CliIo, onStop: (signal: CliSignal) => void): Pr
 }
 
 /** Log lines of a server or daemon on stderr: untrusted parts (a Host header, a name) made harmless. */
-export function logger(output: Output, prefix: string): (line: string) => void {
-  return (line) => output.note(`${prefix}: ${sanitizeLine(line)}`);
+export function logger(
+  output: Output,
+  prefix: string,
+  note: (line: string) => void = (line) => output.note(line),
+): (line: string) => void {
+  return (line) => note(`${prefix}: ${sanitizeLine(line)}`);
 }
 
 export async function runServer(
