@@ -113,7 +113,7 @@ export async function runOneTurn(
     // Only someone at the terminal pressed Ctrl-C; after a hangup there is nobody and no terminal.
     if (received === 'SIGINT')
       output.note('Stopping the turn; the partial reply is kept. Press Ctrl-C again to quit at once.');
-    else if (received === 'SIGTERM') output.note('Terminated: stopping the turn; the partial reply is kept.');
+    else if (received === 'SIGTERM') output.note('Stopping the turn (SIGTERM); the partial reply is kept.');
   };
   // A closed terminal (SIGHUP) ends the turn as SIGTERM does: the partial reply saved, the lock released.
   const offSignals = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((name) => io.onSignal(name, stop(name)));
