@@ -27,6 +27,8 @@ export interface TmuxTerminal {
    */
   bracketedPaste(text: string): Promise<void>;
   capture(): Promise<string>;
+  /** The screen with its colours and attributes as escape sequences (capture-pane -e). */
+  captureEscaped(): Promise<string>;
   /** The screen once `test` holds for it; fails with the screen after the deadline (default 10 s). */
   waitFor(what: string, test: (screen: string) => boolean, deadlineMs?: number): Promise<string>;
   /** The pid of the pane's first process (the command given to `start`). */
@@ -90,6 +92,7 @@ export async function startTerminal(
       await rm(file, { force: true });
     },
     capture,
+    captureEscaped: () => tmux('capture-pane', '-p', '-e', '-t', 'octo'),
     waitFor: async (what, test, deadlineMs = DEADLINE_MS) => {
       const until = Date.now() + deadlineMs;
       let screen = await capture();
