@@ -1,7 +1,10 @@
 /**
  * The workspace as a daily driver, end to end: the real binary in tmux at 80x24 with the high-contrast
- * theme, against the fake provider. A 300-line bracketed paste, a message typed ahead while a reply
- * streams, Ctrl-N through five sessions; and a read-only view taking over from a writer killed with -9.
+ * theme, against the fake provider streaming slowly. Each step checks what the user sees and what the
+ * model receives, in an order a broken feature cannot satisfy: a 300-line bracketed paste that must not
+ * send, a message typed ahead that must wait for the reply, Ctrl-N that must follow the Sessions pane's
+ * order (which is neither the order of creation nor alphabetical), and a theme that must colour the
+ * screen without leaking a blessed tag. And a read-only view taking over from a writer killed with -9.
  */
 import { describe, expect, it } from 'vitest';
 import { readdir, readFile } from 'node:fs/promises';
@@ -9,20 +12,33 @@ import path from 'node:path';
 import { BIN } from './support.js';
 import { startTerminal, useTmuxWorkspace } from './tmux.js';
 
-const tw = useTmuxWorkspace({ width: 80, height: 24 });
+const WIDTH = 80;
+const HEIGHT = 24;
+/** Each step may take this long on a loaded machine; nothing is asserted about how long it took. */
+const STEP_MS = 30_000;
+
+const tw = useTmuxWorkspace({ width: WIDTH, height: HEIGHT });
 
 const keys = (...k: string[]): Promise<void> => tw.terminal.keys(...k);
 const waitFor = (what: string, test: (screen: string) => boolean): Promise<string> =>
-  tw.terminal.waitFor(what, test);
+  tw.terminal.waitFor(what, test, STEP_MS);
 
-/** The text of the last user message of a request the fake provider received. */
-function lastUserText(index: number): string {
-  const messages = (tw.fake.requests[index]?.body.messages ?? []) as Array<{
-    role?: string;
-    content?: unknown;
-  }>;
-  const content = messages.filter((m) => m.role === 'user').at(-1)?.content;
-  return typeof content === 'string' ? content : JSON.stringify(content ?? '');
+interface SentMessage {
+  role?: string;
+  content?: unknown;
+}
+
+/** The user messages of the request `index` the fake provider received, as text. */
+function userTexts(index: number): string[] {
+  const messages = (tw.fake.requests[index]?.body.messages ?? []) as SentMessage[];
+  return messages
+    .filter((m) => m.role === 'user')
+    .map((m) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? '')));
+}
+
+/** The chat requests so far (the fake provider also records GET /v1/models). */
+function chatRequests(): number[] {
+  return tw.fake.requests.flatMap((r, i) => (r.path === '/v1/chat/completions' ? [i] : []));
 }
 
 /** The session the conversation pane's title names ("─ Conversation — alpha ─"). */
@@ -30,69 +46,155 @@ function shownSession(screen: string): string | null {
   return /Conversation — ([\w-]+)/.exec(screen)?.[1] ?? null;
 }
 
+/** Anything of a blessed tag left on screen: `{lightwhite-fg}`, a cut `{light`, a closing `{/bold}`. */
+const RAW_TAG = /\{\/?(light|bold|underline|inverse|blink|[a-z]+-[fb]g|#[0-9a-f]{3,6})|-[fb]g\}|\{\/\}/i;
+
+/** The rows of the Sessions pane (its left column, inside its border), top to bottom. */
+function sessionsPaneRows(screen: string): string[] {
+  const lines = screen.split('\n');
+  const top = lines.findIndex((l) => /^┌─+ ?Sessions/.test(l));
+  if (top < 0) return [];
+  const right = lines[top]?.indexOf('┐') ?? -1;
+  const rows: string[] = [];
+  for (const line of lines.slice(top + 1)) {
+    if (line.startsWith('└')) break;
+    rows.push(line.slice(1, right));
+  }
+  return rows;
+}
+
+const NAMES = ['alpha', 'beta', 'gamma', 'delta', 'epsilon'] as const;
+
+/** The five sessions in the order the Sessions pane lists them. */
+function listedOrder(screen: string): string[] {
+  const rows = sessionsPaneRows(screen);
+  const at = (name: string): number => rows.findIndex((row) => new RegExp(`\\b${name}\\b`).test(row));
+  return [...NAMES].sort((a, b) => at(a) - at(b)).filter((name) => at(name) >= 0);
+}
+
 describe('octo as a daily driver, in tmux at 80x24 with the high-contrast theme', () => {
-  it('takes a 300-line paste whole, queues a message typed during a reply, and cycles five sessions', async () => {
-    const streamed = (text: string): { text: string[]; chunkDelayMs: number } => ({
-      text: text.split(/(?<= )/),
-      chunkDelayMs: 250,
+  it('pastes 300 lines whole, queues a message typed during a reply, cycles five sessions in list order, and draws the theme clean', async () => {
+    const replyWords = 'I read all three hundred lines, slowly and in order.'.split(/(?<= )/);
+    let endReply = (): void => {};
+    const replyMayEnd = new Promise<void>((resolve) => {
+      endReply = resolve;
     });
-    tw.fake.enqueue(streamed('Read all three hundred lines of it, thank you very much.'), {
-      text: ['The queued question got its answer.'],
-    });
+    tw.fake.enqueue(
+      // Streams slowly, and holds after three chunks until the test has seen the message queued.
+      { text: replyWords, chunkDelayMs: 100, gateAfter: 3, gate: replyMayEnd },
+      { text: ['The queued question got its answer.'] },
+      { text: ['Beta heard you.'] },
+    );
     await keys(`node ${BIN} --name alpha --theme high-contrast; echo EXITED $?`, 'Enter');
     const start = await waitFor('the conversation and the input', (s) =>
       ['Conversation', 'Input'].every((t) => s.includes(`─ ${t}`)),
     );
-    // Below 100 columns the side panes are one summary line: the conversation has the whole width.
-    expect(start).not.toContain('─ Sessions');
+
+    // Layout: below 100 columns the side panes are a summary line and the conversation has the width.
+    // Its box is the only one on its row, from the first column to the last.
+    const title = start.split('\n').find((l) => l.includes('Conversation')) ?? '';
+    expect(title).toMatch(/^┌─ Conversation — alpha ─+┐$/);
+    expect([...title]).toHaveLength(WIDTH);
+    expect(start).not.toContain('Sessions');
     expect(start).toMatch(/1 session/);
-    // The high-contrast theme draws no raw blessed tags.
-    expect(start).not.toMatch(/\{[a-z-]+\}/);
+    expect(start).not.toMatch(RAW_TAG);
 
-    // A paste of 300 lines lands in the input folded, sends nothing, and is sent whole with Enter.
-    const lines = Array.from({ length: 300 }, (_, i) => `pasted line ${i + 1}`);
-    const before = tw.fake.requests.length;
-    await tw.terminal.bracketedPaste(`${lines.join('\n')}\n`);
-    await waitFor('the folded paste', (s) => s.includes('[pasted 300 lines]'));
-    expect(tw.fake.requests.length).toBe(before);
+    // The theme is in force, not just free of tags: the focused input's border is light yellow (SGR 93).
+    const escaped = (await tw.terminal.captureEscaped()).split('\n');
+    const inputBorder = escaped.find((l) => l.includes(' Input ') && l.includes('┌─')) ?? '';
+    expect(inputBorder.startsWith('\u001b[93m┌─')).toBe(true);
+
+    // A 300-line bracketed paste: nothing sent, shown folded in the input, sent whole on Enter.
+    const pasted = Array.from({ length: 300 }, (_, i) => `pasted line ${i + 1} of 300`);
+    const chatsBefore = chatRequests().length;
+    await tw.terminal.bracketedPaste(`${pasted.join('\n')}\n`);
+    const folded = await waitFor('the folded paste', (s) => s.includes('[pasted 300 lines]'));
+    expect(chatRequests()).toHaveLength(chatsBefore);
+    // Not one pasted line was taken as a message and shown in the conversation.
+    expect(folded).not.toContain('pasted line');
+    // The fold is in the input box (below the conversation), not a note in the conversation.
+    const foldRow = folded.split('\n').findIndex((l) => l.includes('[pasted 300 lines]'));
+    const inputRow = folded.split('\n').findIndex((l) => l.includes('─ Input'));
+    expect(foldRow).toBeGreaterThan(inputRow);
+    expect(inputRow).toBeGreaterThan(0);
+
     await keys('Enter');
-    await waitFor('the reply streaming', (s) => s.includes('Read all'));
-    expect(lastUserText(before)).toBe(`${lines.join('\n')}\n`);
+    await waitFor('the reply streaming', (s) => s.includes('I read all'));
+    const afterPaste = chatRequests();
+    expect(afterPaste).toHaveLength(chatsBefore + 1);
+    const pasteRequest = afterPaste.at(-1) ?? -1;
+    expect(userTexts(pasteRequest)).toEqual([`${pasted.join('\n')}\n`]);
 
-    // Typed ahead while the reply streams: queued above the input, sent once the reply is done.
+    // Typed ahead while the reply streams: shown queued, not sent until the reply has ended.
     await keys('And the queued question?', 'Enter');
-    const queued = await waitFor('the message queued', (s) => s.includes('queued'));
-    expect(queued).not.toContain('The queued question got its answer.');
-    await waitFor('the queued message answered', (s) => s.includes('The queued question got its answer.'));
-    expect(tw.fake.requests.length).toBe(before + 2);
-    expect(lastUserText(before + 1)).toBe('And the queued question?');
+    const queued = await waitFor('the message queued', (s) => /⧗ queued/.test(s));
+    expect(queued).toContain('And the queued question?');
+    // The reply is still streaming (its last words are not on screen) and nothing more was sent.
+    expect(queued).not.toContain('slowly and in order.');
+    expect(chatRequests()).toHaveLength(chatsBefore + 1);
+    endReply();
+    const answered = await waitFor('the queued message answered', (s) =>
+      s.includes('The queued question got its answer.'),
+    );
+    expect(answered).not.toMatch(/⧗ queued/);
+    const afterQueue = chatRequests();
+    expect(afterQueue).toHaveLength(chatsBefore + 2);
+    // In order: the second request carries the whole first reply, then the queued message.
+    const queueRequest = afterQueue.at(-1) ?? -1;
+    const sent = (tw.fake.requests[queueRequest]?.body.messages ?? []) as SentMessage[];
+    const tail = sent.slice(-3).map((m) => [m.role, m.content]);
+    expect(tail).toEqual([
+      ['user', `${pasted.join('\n')}\n`],
+      ['assistant', replyWords.join('')],
+      ['user', 'And the queued question?'],
+    ]);
 
-    // Five sessions; Ctrl-N visits each once, in the order of the list, and comes back.
-    for (const name of ['beta', 'gamma', 'delta', 'epsilon']) {
+    // Five sessions. Beta gets a message last, so the list (most recently active first) differs from
+    // the order of creation; Ctrl-N must walk the list as shown, each once, and come back.
+    for (const name of NAMES.slice(1)) {
       await keys(`/new ${name}`, 'Enter');
       await waitFor(`session ${name}`, (s) => shownSession(s) === name);
     }
+    await keys('/session beta', 'Enter');
+    await waitFor('session beta again', (s) => shownSession(s) === 'beta');
+    await keys('Hello beta', 'Enter');
+    await waitFor("beta's reply", (s) => s.includes('Beta heard you.'));
+    await keys('F2');
+    const panes = await waitFor('the side panes shown', (s) => listedOrder(s).length === NAMES.length);
+    const order = listedOrder(panes);
+    expect(order[0]).toBe('beta');
+    expect(order).not.toEqual([...NAMES]);
+    expect(order).not.toEqual([...NAMES].reverse());
+    expect(panes).not.toMatch(RAW_TAG);
+    await keys('F2');
+    await waitFor('the side panes collapsed again', (s) => !s.includes('Sessions'));
+
     const visited: string[] = [];
     let current = shownSession(await tw.terminal.capture());
-    for (let i = 0; i < 5; i += 1) {
+    expect(current).toBe('beta');
+    for (let i = 0; i < NAMES.length; i += 1) {
       const from = current;
       await keys('C-n');
-      current = shownSession(await waitFor('the next session', (s) => shownSession(s) !== from));
+      const screen = await waitFor('the next session', (s) => {
+        const shown = shownSession(s);
+        return shown !== null && shown !== from;
+      });
+      expect(screen).not.toMatch(RAW_TAG);
+      current = shownSession(screen);
       visited.push(current ?? '?');
     }
-    expect(visited.at(-1)).toBe('epsilon');
-    expect([...visited].sort()).toEqual(['alpha', 'beta', 'delta', 'epsilon', 'gamma']);
-    await keys('C-n');
-    await waitFor('the cycle to start again', (s) => shownSession(s) === visited[0]);
+    const rotated = [...order.slice(1), order[0]];
+    expect(visited).toEqual(rotated);
 
+    // The whole screen, at the end of the tour, is still 24 rows and free of tags.
     const end = await tw.terminal.capture();
-    expect(end).not.toMatch(/\{[a-z-]+\}/);
-    expect(end.replace(/\n$/, '').split('\n')).toHaveLength(24);
+    expect(end).not.toMatch(RAW_TAG);
+    expect(end.replace(/\n$/, '').split('\n')).toHaveLength(HEIGHT);
     await keys('C-c');
     await waitFor('the quit warning', (s) => s.includes('Ctrl-C again'));
     await keys('C-c');
     await waitFor('the shell back', (s) => s.includes('EXITED 0'));
-  });
+  }, 180_000);
 
   it('takes a session over in a read-only view once its writer is killed with -9, and keeps its typed text', async () => {
     await keys(`node ${BIN} --name shared; echo EXITED $?`, 'Enter');
@@ -118,7 +220,7 @@ describe('octo as a daily driver, in tmux at 80x24 with the high-contrast theme'
       tw.fake.enqueue({ text: ['Heard you after the take-over.'] });
       await follower.keys('Enter');
       await follower.waitFor('the reply', (s) => s.includes('Heard you after the take-over.'));
-      expect(lastUserText(tw.fake.requests.length - 1)).toBe('typed while following');
+      expect(userTexts(tw.fake.requests.length - 1).at(-1)).toBe('typed while following');
     } finally {
       await follower.close();
     }
