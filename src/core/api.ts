@@ -20,6 +20,15 @@ export type { BudgetFacts, BudgetLimit, ContextBreakdown } from './events.js';
 export type { JobInfo, JobKind, JobStatus, ScheduleInfo } from './jobs/types.js';
 export type { McpServerInfo, McpStatus, McpOrigin } from './mcp/types.js';
 export type { CatchUp, ProjectInfo } from './project/types.js';
+
+/** A local model server found running on its default port (the first run without a key). */
+export interface LocalServer {
+  provider: 'ollama' | 'lmstudio';
+  /** Where it answered (host:port), for the user to read. */
+  address: string;
+  /** Model ids it offers, a few at most, sanitised. */
+  models: string[];
+}
 export type * from './store/records.js';
 export type { DoctorReport, LockHolder, OctoPaths, SearchHit, StoreWarning } from './store/types.js';
 export type { ApprovalAnswer, ApprovalCategory, ApprovalKind, ApprovalRequest } from './tools/types.js';
@@ -239,6 +248,16 @@ export interface Workspace {
   };
   /** The core's slash commands (those `handle.command` runs), for help and completion. */
   commandHelp(): CommandHelp[];
+  /**
+   * Whether a model can be called as configured, and the local servers that could stand in (the first
+   * run without a key). Absent from a workspace that cannot tell (one attached over the network).
+   */
+  readonly providers?: {
+    /** Why `model` cannot be called (no key, unknown provider), with how to set one up; null when it can. */
+    problem(model: string): string | null;
+    /** Ollama (127.0.0.1:11434) and LM Studio (127.0.0.1:1234) found answering with a model list. */
+    findLocal(): Promise<LocalServer[]>;
+  };
   /** Questions raised by 'approval.requested' (tool calls, what a project's config asks). */
   readonly approvals: {
     /** Those still waiting, for a UI that subscribes after they were raised. */

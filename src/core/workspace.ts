@@ -8,7 +8,8 @@ import type { WorkspaceDeps } from './deps.js';
 import { EventBus } from './events.js';
 import { agentList, agentTool, AgentRunner, trackCompressions } from './jobs/index.js';
 import { currentProject, ProjectWatchers } from './project/index.js';
-import { createModelService } from './provider/index.js';
+import { createModelService, findLocalServers } from './provider/index.js';
+import { isOctoError } from './errors.js';
 import {
   IndexWatch,
   createSessions,
@@ -153,6 +154,19 @@ export async function createWorkspace(
     ...services.api,
     sessions: sessions.api,
     commandHelp: coreCommandHelp,
+    providers: {
+      problem: (model) => {
+        try {
+          models.resolve(model);
+          return null;
+        } catch (error) {
+          if (isOctoError(error, 'provider_unconfigured') || isOctoError(error, 'provider_unknown'))
+            return error.message;
+          throw error;
+        }
+      },
+      findLocal: () => findLocalServers(deps.fetch),
+    },
     on: (name, listener) => {
       if (name === 'session.listChanged') indexWatch.start();
       return bus.on(name, listener);

@@ -2,7 +2,7 @@
 import type { Workspace } from '../core/api.js';
 import { Controller } from './app/controller.js';
 import { subscribe } from './app/subscribe.js';
-import { applyFirst, listSessions, openFirst } from './app/startup.js';
+import { applyFirst, checkProvider, listSessions, openFirst } from './app/startup.js';
 import { wireInput } from './app/wiring.js';
 import { createScreen, type Screen } from './blessed.js';
 import { filterInput } from './input-filter.js';
@@ -67,6 +67,7 @@ export async function startTui(ws: Workspace, options: TuiOptions): Promise<Runn
     applyFirst(c, await first);
     c.start();
     c.dispatch({ type: 'firstPainted' });
+    checkProvider(c);
     const exited = done.then(
       (code) => {
         // Replies still streaming are cut here and saved as interrupted when the workspace closes.

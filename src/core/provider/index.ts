@@ -11,3 +11,4 @@ export { BUILTIN_MODELS, PRICE_TABLE_DATE } from './model-table.js';
 export type * from './types.js';
 
 export { createModelService, loadChatClient, type ModelService } from './model-service.js';
+export { findLocalServers } from './local-servers.js';

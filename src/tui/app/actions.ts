@@ -14,7 +14,7 @@ import type {
   SessionSnapshot,
 } from '../../core/api.js';
 import type { ContextBreakdown, OctoEvent } from '../../core/events.js';
-import type { SessionRecord, SessionSummary } from '../../core/api.js';
+import type { LocalServer, SessionRecord, SessionSummary } from '../../core/api.js';
 import type { PaneId } from '../layout.js';
 import type { AppState, Tone } from './state.js';
 
@@ -77,6 +77,10 @@ export type AppEvent =
   | { type: 'submitRefused'; sessionId: string; queued?: number }
   /** The turn could not start (no provider key): the text the user typed goes back to the input. */
   | { type: 'notSent'; sessionId: string; text: string }
+  /** The open session's model cannot be called (no key): what to do about it, on the first screen. */
+  | { type: 'providerMissing'; model: string; problem: string }
+  /** Local model servers found running (or none), after the first paint. */
+  | { type: 'localServers'; servers: readonly LocalServer[] }
   | { type: 'contextRead'; sessionId: string; breakdown: ContextBreakdown }
   | { type: 'resnapshotted'; snapshot: SessionSnapshot }
   | { type: 'scrolled'; sessionId: string; scroll: number }

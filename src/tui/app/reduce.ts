@@ -21,6 +21,7 @@ import { hitShown, searched } from './search.js';
 import { listed, moveSessionCursor, notFound, opened, picker, switchTo, tookOver } from './sessions.js';
 import { fromSnapshot, setIn, withConversation, type AppState } from './state.js';
 import { setText } from '../input-state.js';
+import { localServersFound, providerMissing } from './first-run.js';
 
 /** Lines one wheel notch scrolls. */
 const WHEEL_LINES = 3;
@@ -138,6 +139,10 @@ function reduceEvent(state: AppState, event: AppEvent): Step {
       const taken = event.queued === undefined ? state : queuedTaken(state, event.sessionId, event.queued);
       return step(submitting(taken, event.sessionId, event.fromInput));
     }
+    case 'providerMissing':
+      return step(providerMissing(state, event.model, event.problem));
+    case 'localServers':
+      return step(localServersFound(state, event.servers));
     case 'notSent':
       return step(notSent(state, event.sessionId, event.text));
     case 'submitRefused':

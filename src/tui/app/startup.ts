@@ -4,6 +4,7 @@
  */
 import type { SessionHandle, SessionSummary, Workspace } from '../../core/api.js';
 import type { Controller } from './controller.js';
+import { currentSession } from './state.js';
 
 export type Listing = { ok: true; summaries: SessionSummary[] } | { ok: false; error: unknown };
 
@@ -71,4 +72,19 @@ export function applyFirst(c: Controller, first: FirstSession): void {
     case 'picker':
       return c.dispatch({ type: 'picker' });
   }
+}
+
+/** Checks the open session's model; when it cannot be called, says so and looks for local servers. */
+export function checkProvider(c: Controller): void {
+  const providers = c.deps.ws.providers;
+  if (providers === undefined) return;
+  const model = currentSession(c.state)?.summary.model ?? c.deps.ws.config.model;
+  const problem = providers.problem(model);
+  if (problem === null) return;
+  c.dispatch({ type: 'providerMissing', model, problem });
+  c.run(
+    'Looking for a local model server',
+    async () => c.dispatch({ type: 'localServers', servers: await providers.findLocal() }),
+    { untracked: true },
+  );
 }
