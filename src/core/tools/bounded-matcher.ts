@@ -33,6 +33,8 @@ export class BoundedMatcher {
   private job: Job | null = null;
   private nextId = 1;
   private dead: Error | 'stopped' | null = null;
+  /** The signal killed the thread. */
+  private killed = false;
 
   constructor(
     spec: PatternSpec,
@@ -69,17 +71,23 @@ export class BoundedMatcher {
     });
   }
 
-  /** Stops the thread (idempotent); a batch still running ends 'stopped'. */
+  /**
+   * Stops the thread (idempotent); a batch still running ends 'stopped'. Resolves once the thread is
+   * gone, but not after the signal: the thread was killed then, and a cancelled turn (SIGTERM, Esc)
+   * does not wait on the teardown of its isolate, which on a loaded machine takes a while; the
+   * process's exit waits for it anyway.
+   */
   async close(): Promise<void> {
     this.signal.removeEventListener('abort', this.stop);
     if (this.dead === null) this.dead = 'stopped';
     this.job?.settle('stopped');
-    await this.worker.terminate();
+    if (!this.killed) await this.worker.terminate();
   }
 
   private readonly stop = (): void => {
     if (this.dead !== null) return;
     this.dead = 'stopped';
+    this.killed = true;
     this.job?.settle('stopped');
     void this.worker.terminate();
   };
