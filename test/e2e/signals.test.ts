@@ -52,6 +52,15 @@ async function gone(pid: number): Promise<void> {
 
 const slowReply = { text: ['Half of ', 'the answer', ' and the rest', ' never comes.'], chunkDelayMs: 400 };
 
+/** The session's lock is released and its partial reply of slowReply saved, marked interrupted. */
+async function expectStopped(name: string): Promise<void> {
+  expect(await leftovers()).toEqual([]);
+  const stored = await messages(name);
+  expect(stored.map((m) => m.role)).toEqual(['user', 'assistant']);
+  expect(stored[1]).toMatchObject({ interrupted: true });
+  expect(stored[1]?.content.startsWith('Half of')).toBe(true);
+}
+
 describe('SIGHUP (the terminal closed) during a turn', () => {
   it('-p saves the partial reply as interrupted, releases the lock and exits 129', async () => {
     e2e.fake.enqueue(slowReply);
@@ -62,11 +71,7 @@ describe('SIGHUP (the terminal closed) during a turn', () => {
     expect(result).toMatchObject({ code: 129, signal: null });
     // Nobody is at a closed terminal to press Ctrl-C again.
     expect(result.stderr).not.toContain('Ctrl-C');
-    expect(await leftovers()).toEqual([]);
-    const stored = await messages('hup');
-    expect(stored.map((m) => m.role)).toEqual(['user', 'assistant']);
-    expect(stored[1]).toMatchObject({ interrupted: true });
-    expect(stored[1]?.content.startsWith('Half of')).toBe(true);
+    await expectStopped('hup');
   });
 
   it('-p in a terminal that closes saves the partial reply and releases the lock, whatever the second hangup', async () => {
@@ -76,11 +81,7 @@ describe('SIGHUP (the terminal closed) during a turn', () => {
     await terminal.waitFor('the reply streaming', (s) => s.includes('Half of'));
     await terminal.close();
     await gone(pid);
-    expect(await leftovers()).toEqual([]);
-    const stored = await messages('tty-hup');
-    expect(stored.map((m) => m.role)).toEqual(['user', 'assistant']);
-    expect(stored[1]).toMatchObject({ interrupted: true });
-    expect(stored[1]?.content.startsWith('Half of')).toBe(true);
+    await expectStopped('tty-hup');
   });
 
   it('only Ctrl-C (SIGINT) offers a second Ctrl-C', async () => {
@@ -102,10 +103,7 @@ describe('SIGHUP (the terminal closed) during a turn', () => {
     await terminal.waitFor('the reply streaming', (s) => s.includes('Half of'));
     await terminal.close();
     await gone(pid);
-    expect(await leftovers()).toEqual([]);
-    const stored = await messages('tui-hup');
-    expect(stored.map((m) => m.role)).toEqual(['user', 'assistant']);
-    expect(stored[1]).toMatchObject({ interrupted: true });
+    await expectStopped('tui-hup');
   });
 });
 
