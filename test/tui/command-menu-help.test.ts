@@ -80,6 +80,15 @@ describe('the list of commands', () => {
     expect(s.text()).not.toContain('Commands');
   });
 
+  it('keeps a space between a usage cut short and its description at 80 columns', async () => {
+    const s = await open(80, 24);
+    await s.press('/');
+    const cut = menuRows(s).filter((r) => r.includes('…'));
+    expect(cut.length).toBeGreaterThan(0);
+    // A cut usage ends in "…" and the description starts after a space ("[all|user|assistan…what" ran on).
+    for (const row of cut) expect(row).not.toMatch(/[^ ]…[^ │]/);
+  });
+
   it('knows which commands need an argument from their usage', () => {
     const byName = new Map(allCommands(coreCommandHelp()).map((c) => [c.name, c]));
     const needs = (name: string): boolean => {

@@ -76,6 +76,14 @@ describe('sessions view', () => {
     expect(row(local({ ...ZERO_USAGE, input: 900, output: 100 }))).toBe('   4 msg · 1.0k tok · $0.00');
   });
 
+  it('in a narrow pane keeps "msg" and the whole cost, dropping the tokens first', () => {
+    const row = (width: number): string | undefined =>
+      text(view({ summaries: [summaries[4]!], openId: null, cursor: null, width }).lines(0, 100))[2];
+    expect(row(24)).toBe('   12 msg 3.4kt $0.12');
+    // At 80 columns the pane is 18 wide: "12m 3.4kt $0.1…" read as twelve minutes and a cut cost.
+    expect(row(18)).toBe('   12 msg $0.12');
+  });
+
   it('highlights the cursor row and reports its line', () => {
     const v = view({ cursor: 'm3' });
     expect(v.cursorLine).toBe(3);

@@ -40,7 +40,8 @@ export function commandMenuView(
     return clipLine(
       [
         seg(chosen ? '▶ ' : '  ', chosen ? 'selected' : 'marker'),
-        seg(fit(sanitizeLine(command.usage), usageWidth), chosen ? 'selected' : 'strong'),
+        // A usage cut short keeps a space before the description ("[all|user|assistan…what" ran on).
+        seg(`${fit(sanitizeLine(command.usage), usageWidth - 1)} `, chosen ? 'selected' : 'strong'),
         seg(fit(sanitizeLine(command.summary), Math.max(0, w - usageWidth - 2)), chosen ? style : 'dim'),
       ],
       w,

@@ -134,9 +134,14 @@ function sessionRows(s: SessionSummary, depth: number, input: SessionsInput): [S
   const known = knownTokens(s);
   const tokens = known === null ? '?' : compactNumber(known.input + known.output);
   const cost = formatTotalCost(s.cost, s.costIncomplete, { significant: true });
-  const long = `${s.messageCount} msg · ${tokens} tok · ${cost}`;
-  // Narrow panes drop the words before they drop the cost.
-  const facts = strWidth(long) <= w - 3 ? long : `${s.messageCount}m ${tokens}t ${cost}`;
+  // Narrow panes drop the separators, then the tokens, before they cut the cost; "msg" stays, as a bare
+  // "4m" under a name whose age reads "1m" looked like four minutes.
+  const facts =
+    [
+      `${s.messageCount} msg · ${tokens} tok · ${cost}`,
+      `${s.messageCount} msg ${tokens}t ${cost}`,
+      `${s.messageCount} msg ${cost}`,
+    ].find((text) => strWidth(text) <= w - 3) ?? `${s.messageCount} msg ${cost}`;
   const nameStyle: StyleKey = selected ? 'selected' : open ? 'strong' : 'text';
   const first: Segment[] = [
     seg(open ? '▶' : ' ', selected ? 'selected' : 'marker'),
