@@ -1,5 +1,6 @@
 /** Slash commands as the TUI sees them: its own navigation commands plus the core's, and Tab completion. */
 import type { CommandHelp } from '../core/api.js';
+import { isSlashCommand } from '../core/commands/index.js';
 
 export type { CommandHelp } from '../core/api.js';
 
@@ -39,8 +40,9 @@ export type ParsedInput =
 export function parseInput(raw: string): ParsedInput {
   const text = raw.trim();
   if (text === '') return { kind: 'empty' };
-  if (!text.startsWith('/') || text.startsWith('//'))
-    return { kind: 'prompt', text: raw.startsWith('//') ? raw.slice(1) : raw };
+  if (text.startsWith('//')) return { kind: 'prompt', text: raw.replace(/^\s*\//, '') };
+  // `/usr/bin is …` is a message about a path, not an unknown command.
+  if (!isSlashCommand(text)) return { kind: 'prompt', text: raw };
   const match = /^\/(\S+)\s*([\s\S]*)$/.exec(text);
   const name = match?.[1] ?? '';
   const tui = TUI_COMMANDS.find((c) => c.name === name);

@@ -100,6 +100,11 @@ describe('slash commands', () => {
     expect(parseInput('/model openai:gpt-4o')).toEqual({ kind: 'core', line: '/model openai:gpt-4o' });
     expect(parseInput('/nonsense')).toEqual({ kind: 'core', line: '/nonsense' });
     expect(parseInput('//not a command')).toEqual({ kind: 'prompt', text: '/not a command' });
+    expect(parseInput('/usr/bin is on my PATH?')).toEqual({
+      kind: 'prompt',
+      text: '/usr/bin is on my PATH?',
+    });
+    expect(parseInput('/ is the root')).toEqual({ kind: 'prompt', text: '/ is the root' });
   });
 
   it('completes a unique command and offers the choices of an ambiguous one', () => {

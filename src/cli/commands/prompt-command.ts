@@ -1,4 +1,5 @@
 /** Whether a `-p` prompt is a slash command (docs: README "Slash commands in -p"). */
+import { isSlashCommand } from '../../core/commands/index.js';
 
 /**
  * The command a prompt is, or null when it is a message for the model. A command's first word is a
@@ -8,6 +9,5 @@
 export function promptCommand(prompt: string): { line: string } | { text: string } {
   const text = prompt.trim();
   if (text.startsWith('//')) return { text: prompt.replace(/^\s*\//, '') };
-  const word = /^\S+/.exec(text)?.[0] ?? '';
-  return /^\/[A-Za-z][A-Za-z0-9_-]*$/.test(word) ? { line: text } : { text: prompt };
+  return isSlashCommand(text) ? { line: text } : { text: prompt };
 }

@@ -42,6 +42,16 @@ export function coreCommandHelp(): CommandHelp[] {
   }));
 }
 
+/**
+ * True when typed text is a slash command rather than a message: its first word is a slash and a name
+ * (`/info`, `/run reduce`, `/nonsense`). A path (`/usr/bin is …`: a second slash in the first word), a
+ * lone `/` or `/42` is a message. The full screen and `-p` both decide by this.
+ */
+export function isSlashCommand(text: string): boolean {
+  const word = /^\S+/.exec(text.trim())?.[0] ?? '';
+  return /^\/[A-Za-z][A-Za-z0-9_-]*$/.test(word);
+}
+
 /** Runs `/name args`; an unknown command is a result, never something sent to the model. */
 export async function runSessionCommand(
   line: string,
