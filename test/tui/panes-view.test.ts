@@ -199,8 +199,12 @@ describe('context view', () => {
   });
 
   it('says the window is unknown rather than drawing a bar against nothing', () => {
-    expect(text(contextView({ ...base, breakdown: { ...breakdown, window: null } }))[0]).toBe(
+    expect(text(contextView({ ...base, width: 30, breakdown: { ...breakdown, window: null } }))[0]).toBe(
       '50k tokens · window unknown',
+    );
+    // Narrower, it was cut ("50k tokens · window" at 80 columns, where the pane is 22 wide).
+    expect(text(contextView({ ...base, width: 26, breakdown: { ...breakdown, window: null } }))[0]).toBe(
+      '50k / ? tokens',
     );
   });
 

@@ -3,7 +3,7 @@ import type { ContextBreakdown } from '../../core/events.js';
 import type { Usage } from '../../core/api.js';
 import { sanitizeLine } from '../../core/text/index.js';
 import { seg, type StyledLine, type StyleKey } from '../text/styled.js';
-import { fit } from '../text/width.js';
+import { fit, strWidth } from '../text/width.js';
 import { compactNumber, formatCost, formatTotalCost } from './format.js';
 
 /** Share of the window (or budget) at which the bar turns to warning, then danger colours. */
@@ -77,10 +77,13 @@ function sourceLines(b: ContextBreakdown, width: number): StyledLine[] {
 function windowLines(b: ContextBreakdown, streamed: number, width: number): StyledLine[] {
   const total = b.total + streamed;
   if (b.window === null) {
-    return [
-      [seg(`${tokens(total, b)} tokens`, 'strong'), seg(' · window unknown', 'dim')],
-      ...sourceLines(b, width),
-    ];
+    const words = `${tokens(total, b)} tokens · window unknown`;
+    // A narrow pane cut it to "~1.4k tokens · window", which reads as a label: say it the short way.
+    const head: StyledLine =
+      strWidth(words) <= width
+        ? [seg(`${tokens(total, b)} tokens`, 'strong'), seg(' · window unknown', 'dim')]
+        : [seg(`${tokens(total, b)} / ? tokens`, 'strong')];
+    return [head, ...sourceLines(b, width)];
   }
   const share = total / b.window;
   return [
