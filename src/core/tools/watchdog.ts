@@ -79,7 +79,9 @@ export class Watchdog {
     if (this.failed) return;
     let proc: ChildProcess;
     try {
-      proc = spawn('/bin/sh', ['-c', SCRIPT, WATCHDOG_NAME], {
+      // The program comes in the environment, so `ps` shows one short line: sh -c eval… octo-watchdog.
+      proc = spawn('/bin/sh', ['-c', 'eval "$OCTO_WATCHDOG"', WATCHDOG_NAME], {
+        env: { PATH: '/usr/bin:/bin', OCTO_WATCHDOG: SCRIPT },
         stdio: ['pipe', 'ignore', 'ignore'],
         // Its own session: no terminal signal (Ctrl-C, a closed terminal) reaches it with octo's group.
         detached: true,
