@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import lockfile from 'proper-lockfile';
@@ -120,16 +121,32 @@ export async function readOwner(ownerFile: string): Promise<LockHolder | null> {
   return parsed.success ? parsed.data : null;
 }
 
-/** True only when we can tell for sure: same host, and the kernel says no such process. */
+/**
+ * True only when we can tell for sure: same host, and the kernel says no such process, or that it has
+ * exited and waits only to be reaped (a zombie: just after a kill -9, before its parent shell waits).
+ */
 export function diedHere(holder: LockHolder, host: string): boolean {
   if (holder.host !== host || !Number.isSafeInteger(holder.pid) || holder.pid <= 0) return false;
   try {
     process.kill(holder.pid, 0);
-    return false;
   } catch (error) {
     // EPERM means the process exists but belongs to someone else.
     return errnoCode(error) === 'ESRCH';
   }
+  return exitedUnreaped(holder.pid);
+}
+
+/** Linux's process state Z (or X): exited, holding nothing. Elsewhere, or unreadable: false. */
+function exitedUnreaped(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return false;
+  }
+  // The command name may hold spaces and parentheses: the state is the first field after the last ')'.
+  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  return state === 'Z' || state === 'X';
 }
 
 interface Taken {

@@ -130,6 +130,37 @@ describe('stale locks (docs/faults.md row 11)', () => {
     await writer.close();
   });
 
+  it.runIf(process.platform === 'linux')(
+    'takes over a lock whose owner exited but was not reaped yet (a zombie, just after kill -9)',
+    async () => {
+      // sh starts `sleep 0` and becomes `sleep 30`, which never waits for it: a zombie until the end.
+      const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'], {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      try {
+        const pid = Number(
+          await new Promise<string>((resolve) =>
+            parent.stdout.once('data', (d: Buffer) => resolve(d.toString())),
+          ),
+        );
+        await vi.waitFor(async () => {
+          const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+          expect(stat.slice(stat.lastIndexOf(')') + 2)[0]).toBe('Z');
+        });
+        const fx = await storeFixture();
+        const store = fx.store();
+        const created = await store.create(INIT);
+        await created.close();
+        await leaveLock(fx.dataDir, created.id, { pid, since: '2025-02-01T00:00:00.000Z', host: hostname() });
+        expect((await store.openReadOnly(created.id)).holder).toBeNull();
+        const writer = await store.openWriter(created.id);
+        await writer.close();
+      } finally {
+        parent.kill('SIGKILL');
+      }
+    },
+  );
+
   it('takes over a lock nobody refreshed within the stale time, whatever its owner', async () => {
     const fx = await storeFixture();
     const store = fx.store({ staleLockMs: 50 });
