@@ -2,7 +2,7 @@
  * The one keymap table (docs/architecture.md "Keyboard"): the dispatcher reads it, and it draws the help screen and the
  * README's key list, so the three cannot disagree.
  */
-import { seg, type StyledLine } from './text/styled.js';
+import { seg, wrapLine, type StyledLine } from './text/styled.js';
 import { fit } from './text/width.js';
 
 export type Scope =
@@ -425,10 +425,12 @@ export function helpLines(width: number): StyledLine[] {
   for (const scope of SCOPE_ORDER) {
     lines.push([seg(SCOPE_TITLE[scope], 'heading')]);
     for (const b of KEYMAP.filter((k) => k.scope === scope)) {
-      lines.push([
-        seg(fit(`  ${b.label}`, keyWidth + 2), 'statusKey'),
-        seg(fit(b.description, Math.max(1, width - keyWidth - 2))),
-      ]);
+      // Wrapped under itself: at 80 columns three descriptions were cut ("a job transcript shown…").
+      lines.push(
+        ...wrapLine([seg(b.description)], width, {
+          first: [seg(fit(`  ${b.label}`, keyWidth + 2), 'statusKey')],
+        }),
+      );
     }
     lines.push([]);
   }

@@ -133,6 +133,25 @@ describe('the help', () => {
     expect(s.tui.controller.state.input.text).toBe('');
   });
 
+  it('wraps what does not fit at 80 columns instead of cutting it, and /help still opens at the commands', async () => {
+    const s = await open(80, 24);
+    await s.press(KEY.f1);
+    const box = (): string[] => {
+      const rows = s.rows();
+      const top = rows.findIndex((r) => r.includes('Help — keys'));
+      const end = rows.findIndex((r, i) => i > top && r.includes('└'));
+      return rows.slice(top + 1, end);
+    };
+    // "scroll the conversation, or a job transcript shown over it, up" was cut at "shown…".
+    expect(box().join('\n')).not.toContain('…');
+    const at = box().findIndex((r) => r.includes('PageUp'));
+    expect(`${box()[at] ?? ''} ${box()[at + 1] ?? ''}`.replace(/[│ ]+/g, ' ')).toContain(
+      'a job transcript shown over it, up',
+    );
+    await s.press(KEY.esc, ...'/help'.split(''), KEY.esc, KEY.enter);
+    expect(box()[0]).toContain('Slash commands');
+  });
+
   it('opens at its list of commands for /help, and /help there does not send you round', async () => {
     const s = await open(120, 40);
     await s.press(...'/help'.split(''), KEY.esc, KEY.enter);

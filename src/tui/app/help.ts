@@ -1,6 +1,7 @@
 /** The help over the panes: shown, scrolled by lines, pages or to its ends, closed. */
 import { allCommands } from '../commands.js';
 import { inner } from '../layout.js';
+import { lineText } from '../text/styled.js';
 import { clampHelpScroll, helpScreenLines } from '../view/help-view.js';
 import { step, type Step } from './actions.js';
 import { helpBox, layoutOf, PAGE_OVERLAP } from './geometry.js';
@@ -18,6 +19,17 @@ export function helpContent(
   const lines = helpScreenLines(width, allCommands(state.facts.commands));
   const box = helpBox({ ...status, left: 0, height: 1 }, lines.length);
   return { lines, height: inner(box).height };
+}
+
+/** The help opened at its list of commands (/help): where it starts at the screen's width. */
+export function openHelpAtCommands(state: AppState): Step {
+  const layout = layoutOf(state);
+  const lines =
+    layout.kind === 'panes'
+      ? helpContent(state, layout.status).lines
+      : helpScreenLines(80, allCommands(state.facts.commands));
+  const at = lines.findIndex((line) => lineText(line) === 'Slash commands');
+  return step({ ...state, helpVisible: true, helpScroll: Math.max(0, at) });
 }
 
 export function toggleHelp(state: AppState): Step {

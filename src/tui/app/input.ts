@@ -13,7 +13,7 @@ import { plural, sanitizeLine } from '../../core/text/index.js';
 import { compactNumber } from '../view/format.js';
 import { allCommands, completeCommand, parseInput, type TuiCommandName } from '../commands.js';
 import { expandedText, setText, submit } from '../input-state.js';
-import { helpLines } from '../keymap.js';
+import { openHelpAtCommands } from './help.js';
 import { step, type Step } from './actions.js';
 import { historyItems, withHint, withNote } from './notes.js';
 import { enqueue, mustQueue, resumeQueue } from './queue.js';
@@ -121,7 +121,7 @@ function runTuiCommand(state: AppState, name: TuiCommandName, args: string, now:
   switch (name) {
     case 'help':
       // The help (view/help-view.ts), opened at its list of commands, after the keys.
-      return step({ ...state, helpVisible: true, helpScroll: helpLines(80).length });
+      return openHelpAtCommands(state);
     case 'list':
       return step(listSessions(state, now));
     case 'session':

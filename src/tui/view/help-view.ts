@@ -5,7 +5,7 @@
 import type { CommandHelp } from '../../core/api.js';
 import { sanitizeLine } from '../../core/text/index.js';
 import { helpLines } from '../keymap.js';
-import { clipLine, seg, type StyledLine } from '../text/styled.js';
+import { seg, wrapLine, type StyledLine } from '../text/styled.js';
 import { fit } from '../text/width.js';
 import type { OverlayView } from './overlay-view.js';
 
@@ -19,18 +19,14 @@ export function helpScreenLines(width: number, commands: readonly CommandHelp[])
   const lines: StyledLine[] = [...helpLines(w), [seg('Slash commands', 'heading')]];
   for (const command of [...commands].sort((a, b) => a.name.localeCompare(b.name))) {
     lines.push(
-      clipLine(
-        [
-          seg(fit(`  ${sanitizeLine(command.usage)}`, usageWidth + 2), 'statusKey'),
-          seg(sanitizeLine(command.summary)),
-        ],
-        w,
-      ),
+      ...wrapLine([seg(sanitizeLine(command.summary))], w, {
+        first: [seg(fit(`  ${sanitizeLine(command.usage)}`, usageWidth + 2), 'statusKey')],
+      }),
     );
   }
   lines.push(
     [],
-    clipLine(
+    ...wrapLine(
       [
         seg(
           'Type / in the input to pick a command from a list; // sends text that starts with a slash.',
