@@ -71,5 +71,12 @@ const io: CliIo = {
 
 const code = await runCli(process.argv.slice(2), io);
 await Promise.all([drained(process.stdout), drained(process.stderr)]);
+// After a hangup the terminal is gone, and Node 20's exit aborts (SIGABRT, maybe a core dump) when it
+// cannot restore the terminal's modes (nodejs/node#51519, fixed in later Node): end of the hangup instead,
+// once all is saved, which a shell reports as 129 too.
+if (hungUp && (io.stdinIsTTY || io.stdoutIsTTY || io.stderrIsTTY)) {
+  process.removeAllListeners('SIGHUP');
+  process.kill(process.pid, 'SIGHUP');
+}
 // Exit explicitly: a keep-alive socket or a watcher left open by a library must not keep octo running.
 process.exit(code);

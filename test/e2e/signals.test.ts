@@ -84,6 +84,19 @@ describe('SIGHUP (the terminal closed) during a turn', () => {
     await expectStopped('tty-hup');
   });
 
+  it('-p under a shell in a terminal that closes ends as hung up (129), not aborted by Node', async () => {
+    e2e.fake.enqueue(slowReply);
+    // A shell that outlives the terminal notes how octo ended: Node 20 aborted (134) restoring a gone terminal.
+    const status = path.join(e2e.home.projectDir, 'status');
+    const command = `trap '' HUP; node ${BIN} run --name sh-hup -p 'go on'; echo $? > ${status}`;
+    terminal = await startTerminal(e2e.home, ['sh', '-c', command]);
+    await terminal.waitFor('the reply streaming', (s) => s.includes('Half of'));
+    await terminal.close();
+    while (!existsSync(status) || (await readFile(status, 'utf8')) === '') await delay(50);
+    expect((await readFile(status, 'utf8')).trim()).toBe('129');
+    await expectStopped('sh-hup');
+  });
+
   it('only Ctrl-C (SIGINT) offers a second Ctrl-C', async () => {
     e2e.fake.enqueue(slowReply);
     const child = e2e.home.spawn(['run', '--name', 'int', '-p', 'go on']);
