@@ -148,8 +148,11 @@ describe('the help', () => {
     expect(`${box()[at] ?? ''} ${box()[at + 1] ?? ''}`.replace(/[│ ]+/g, ' ')).toContain(
       'a job transcript shown over it, up',
     );
+    expect(s.rows().find((r) => r.includes('Help — keys'))).toContain('Esc closes');
     await s.press(KEY.esc, ...'/help'.split(''), KEY.esc, KEY.enter);
     expect(box()[0]).toContain('Slash commands');
+    // A usage cut short is followed by a space ("[all|user|assistant|…what" ran on).
+    expect(box().join('\n')).not.toMatch(/[^ ]…[^ │]/);
   });
 
   it('opens at its list of commands for /help, and /help there does not send you round', async () => {

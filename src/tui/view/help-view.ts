@@ -20,7 +20,8 @@ export function helpScreenLines(width: number, commands: readonly CommandHelp[])
   for (const command of [...commands].sort((a, b) => a.name.localeCompare(b.name))) {
     lines.push(
       ...wrapLine([seg(sanitizeLine(command.summary))], w, {
-        first: [seg(fit(`  ${sanitizeLine(command.usage)}`, usageWidth + 2), 'statusKey')],
+        // A usage cut short keeps a space before the description.
+        first: [seg(`${fit(`  ${sanitizeLine(command.usage)}`, usageWidth + 1)} `, 'statusKey')],
       }),
     );
   }
@@ -51,7 +52,8 @@ export function helpWindow(lines: readonly StyledLine[], height: number, scroll:
   if (lines.length <= height) return { title: ' Help — keys and commands · Esc closes ', lines: shown };
   const where = `lines ${top + 1}–${top + shown.length} of ${lines.length}`;
   return {
-    title: ` Help — keys and commands · ${where} · ↑↓ PgUp/PgDn Home/End · Esc closes `,
+    // How to leave first: at 80 columns the end of the title is cut.
+    title: ` Help — keys and commands · Esc closes · ${where} · ↑↓ PgUp/PgDn Home/End `,
     lines: shown,
   };
 }
