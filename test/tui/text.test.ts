@@ -95,6 +95,15 @@ describe('renderMarkdown', () => {
     expect(lines[1]?.segments[0]?.style).toBe('codeBlock');
   });
 
+  it('marks where the pane wrapped a line of code, unlike a line break of the code itself', () => {
+    const [, code] = renderMarkdown('```ts\nexport function add(a: number, b: number): number {\n```');
+    const wrapped = wrapLine(code?.segments ?? [], 36, { first: code?.first, rest: code?.rest });
+    expect(wrapped.map((l) => lineText(l).trimEnd())).toEqual([
+      '│ export function add(a: number, b:',
+      '┆ number): number {',
+    ]);
+  });
+
   it('closes an unterminated fence at the end of the text (a reply still streaming)', () => {
     const lines = renderMarkdown('```\npartial');
     expect(lines.at(-1)?.segments[0]?.text).toBe('╰─');

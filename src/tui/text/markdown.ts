@@ -45,7 +45,8 @@ const RULE = /^\s*([-*_])(\s*\1){2,}\s*$/;
 const codeLine = (line: string): MdLine => ({
   segments: [seg(line.replace(/\t/g, '    '), 'codeBlock')],
   first: [seg('│ ', 'dim')],
-  rest: [seg('│ ', 'dim')],
+  // A line of code wrapped by the pane is marked so: with the same frame it read as two lines of code.
+  rest: [seg('┆ ', 'dim')],
 });
 
 const FENCE_END: MdLine = { segments: [seg('╰─', 'dim')] };
