@@ -106,6 +106,10 @@ describe('the context pane during compression', () => {
       'Session tokens',
     ]);
   });
+
+  it('says where the next compression happens in the 22 columns it has at 80, not "next compression at …"', () => {
+    expect(pane(breakdown, 22)).toContain(' compresses at 76.8k');
+  });
 });
 
 describe('the context pane after a provider reported its prompt', () => {

@@ -125,8 +125,12 @@ export function contextView(input: ContextInput): StyledLine[] {
     lines.push(row('attachments', tokens(b.attachments, b), w));
     if (streamed > 0) lines.push(row('streaming (est.)', `+${compactNumber(streamed)}`, w));
     // A pause says itself when the next try comes.
-    if (b.nextCompactionAt !== null && b.compression === undefined)
-      lines.push([seg(fit(` next compression at ${threshold(b.nextCompactionAt)}`, w), 'dim')]);
+    if (b.nextCompactionAt !== null && b.compression === undefined) {
+      // At 80 columns the pane is 22 wide: "next compression at …" hid the one figure that matters.
+      const at = threshold(b.nextCompactionAt);
+      const words = ` next compression at ${at}`;
+      lines.push([seg(fit(strWidth(words) <= w ? words : ` compresses at ${at}`, w), 'dim')]);
+    }
     lines.push(...pauseLines(b, w));
   }
   const t = input.tokens;
