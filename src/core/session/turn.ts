@@ -135,7 +135,7 @@ async function modelLoop(ctx: TurnContext, input: TurnInput, shown: string[]): P
       live.end();
     } catch (error) {
       // A reply cut off keeps what was shown of it: the end held back may be the start of a secret.
-      live.reset();
+      live.cut();
       const partial = shownPart(partialOf(error) ?? streamed);
       shown.push(ctx.redactor.redact(partial.content));
       const failed = !ctx.signal.aborted && !isAbortError(error);
@@ -187,6 +187,8 @@ interface LiveStream {
   end(): void;
   /** The stream starts again: what was held back belongs to the dropped attempt. */
   reset(): void;
+  /** The stream was cut off for good: of what was held back, only a plain last word goes out. */
+  cut(): void;
 }
 
 /**
@@ -209,6 +211,10 @@ function liveStream(ctx: TurnContext): LiveStream {
     reset: () => {
       redactors.text.reset();
       redactors.reasoning.reset();
+    },
+    cut: () => {
+      emit('reasoning', redactors.reasoning.cut());
+      emit('text', redactors.text.cut());
     },
   };
 }

@@ -79,11 +79,20 @@ export function heldFrom(text: string): number {
 }
 
 /**
+ * A held end that is one short word of letters (and a few stops): no secret format starts with 16
+ * letters and nothing else (they carry digits, dashes or known prefixes that have them), and a cut
+ * one is worth nothing, while a reply cut off after "arrived before" should not lose "before".
+ */
+const PLAIN_WORD = /^\p{L}{1,16}[.,;:!?)'"]{0,3}$/u;
+
+/**
  * What of a stream cut off for good (an interrupted or failed reply) may be kept: the end it would still
- * hold back may be the start of a secret (`sk-proj-T3Bl`) that no pattern recognises any more.
+ * hold back may be the start of a secret (`sk-proj-T3Bl`) that no pattern recognises any more, unless
+ * it is a plain word.
  */
 export function shownOfCut(text: string): string {
-  return text.slice(0, heldFrom(text));
+  const from = heldFrom(text);
+  return PLAIN_WORD.test(text.slice(from)) ? text : text.slice(0, from);
 }
 
 /** Text without whitespace arriving after this much is looked at again (the cap above applies). */
@@ -116,6 +125,13 @@ export class StreamRedactor {
     const rest = this.held;
     this.reset();
     return rest === '' ? '' : this.redactor.redact(rest);
+  }
+
+  /** A stream cut off for good: what was held, redacted, if it may be kept (shownOfCut); else nothing. */
+  cut(): string {
+    const rest = this.held;
+    this.reset();
+    return PLAIN_WORD.test(rest) ? this.redactor.redact(rest) : '';
   }
 
   /** A stream started again (a retry): what was held belongs to the attempt that was dropped. */

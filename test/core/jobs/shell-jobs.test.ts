@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { OctoEventName, OctoEvents } from '../../../src/core/events.js';
 import type { MessageRecord } from '../../../src/core/store/records.js';
 import type { WorkspaceOptions } from '../../../src/core/workspace.js';
@@ -108,7 +108,8 @@ describe('background shell commands', () => {
     const failed = next(t, 'job.failed', (e) => e.jobId === 'j1');
     expect(t.ws.jobs.cancel('j1')).toBe(true);
     expect(await failed).toMatchObject({ cancelled: true });
-    expect(await alive(child)).toBe(false);
+    // The group was signalled when the job failed; the sleep ends as soon as it is scheduled.
+    await vi.waitFor(async () => expect(await alive(child)).toBe(false), { timeout: 10_000 });
     expect(t.ws.jobs.output('j1')).toMatch(/^job j1: cancelled \(killed by SIGTERM\)\n/);
   });
 

@@ -116,6 +116,11 @@ describe('redacting a streamed reply', () => {
   it('keeps of a stream cut off only what it had shown', () => {
     expect(shownOfCut('Your key sk-proj-T3Blbk')).toBe('Your key ');
     expect(shownOfCut('Partial ')).toBe('Partial ');
+    // A plain last word cannot be the start of a secret worth hiding: a reply cut after it keeps it.
+    expect(shownOfCut('The first half arrived before')).toBe('The first half arrived before');
+    expect(shownOfCut('Half a rep.')).toBe('Half a rep.');
+    expect(shownOfCut('Your key AKIA1OSF')).toBe('Your key ');
+    expect(shownOfCut('token ghp_abc')).toBe('token ');
     expect(shownOfCut('ok\nexport DB_PASSWORD="correct horse')).toBe('ok\nexport ');
   });
 });
