@@ -50,4 +50,25 @@ describe('money in the workspace', () => {
     await s.press(F3);
     expect(header()).not.toContain('$0.0013');
   });
+
+  it('shows what a request that only called tools spent on its call’s line while F3 is on', async () => {
+    const ws = new FakeWorkspace();
+    ws.add(summary({ id: 't', name: 'tools', order: 1 }), [
+      msg('user', 'Read it'),
+      msg('assistant', '', {
+        model: 'test:fake-model',
+        toolCalls: [{ id: 'c1', name: 'read_file', arguments: '{"path":"README.md"}' }],
+        usage: { input: 900, output: 12, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
+        cost: 0.00011,
+        costSource: 'main',
+      }),
+      msg('tool', 'hello', { toolCallId: 'c1', toolName: 'read_file' }),
+    ]);
+    const s = await openScreen(ws, { width: 120, height: 40 });
+    const call = (): string | undefined => s.rows().find((row) => row.includes('⚙ read_file'));
+    expect(call()).toBeDefined();
+    expect(call()).not.toContain('$0.00011');
+    await s.press(F3);
+    expect(call()).toContain('· 900 in · 12 out · $0.00011');
+  });
 });

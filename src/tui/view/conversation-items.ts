@@ -46,6 +46,8 @@ export type ConversationItem =
       call: ToolCall;
       result: ToolResultFacts | null;
       inContext: boolean;
+      /** What the request spent, on the first call of a reply that said nothing but its calls. */
+      spend?: MessageSpend | null;
     }
   | {
       kind: 'note';
@@ -159,6 +161,10 @@ export function buildItems(records: readonly SessionRecord[]): ConversationItem[
           calls.length > 0 &&
           (record.reasoning ?? '') === '' &&
           !unfinished(record.finishReason);
+        const spend: MessageSpend | null =
+          record.cost === undefined
+            ? null
+            : { input: record.usage?.input ?? null, output: record.usage?.output ?? null, cost: record.cost };
         if (!silent)
           items.push({
             kind: 'message',
@@ -173,16 +179,9 @@ export function buildItems(records: readonly SessionRecord[]): ConversationItem[
             attachments: (record.attachments ?? []).map((a) => a.name),
             finishReason: record.finishReason ?? null,
             providerFinishReason: record.providerFinishReason ?? null,
-            spend:
-              record.cost === undefined
-                ? null
-                : {
-                    input: record.usage?.input ?? null,
-                    output: record.usage?.output ?? null,
-                    cost: record.cost,
-                  },
+            spend,
           });
-        for (const call of calls) {
+        for (const [i, call] of calls.entries()) {
           callIndex.set(call.id, items.length);
           items.push({
             kind: 'tool',
@@ -191,6 +190,7 @@ export function buildItems(records: readonly SessionRecord[]): ConversationItem[
             call,
             result: null,
             inContext: record.inContext,
+            ...(silent && i === 0 ? { spend } : {}),
           });
         }
         break;

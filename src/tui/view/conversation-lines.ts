@@ -147,9 +147,12 @@ function toolLines(
     seg(argumentsLine(item.call.arguments), 'dim'),
   ];
   const facts = resultFacts(item, o.busy);
-  const room = Math.max(1, width - facts.text.length - 3);
+  // A reply that only called tools shows what its request spent on its first call's line (F3).
+  const spend = o.costs === true && item.spend != null ? ` · ${spendText(item.spend)}` : '';
+  const room = Math.max(1, width - facts.text.length - spend.length - 3);
   const clipped = lineWidth(head) > room ? [...clipLine(head, room - 1), seg('…', 'dim')] : head;
   const first = [...clipped, seg(' → ', 'dim'), facts];
+  if (spend !== '') first.push(seg(spend, 'dim'));
   if (!item.inContext) first.push(seg(' (compacted)', 'compacted'));
   if (!o.expanded) return [first];
   const out: Segment[][] = [first, [seg(`${INDENT}${INDENT}arguments:`, 'dim')]];
