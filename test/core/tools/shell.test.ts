@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { makeToolBench, type ToolBench } from './harness.js';
 
 let bench: ToolBench | undefined;
@@ -46,7 +46,8 @@ describe('run_shell', () => {
     const result = await bench.call('run_shell', { command: 'sleep 30 & echo $!' });
     expect(result.ok).toBe(true);
     const pid = Number(result.content.split('\n')[1]);
-    expect(await alive(pid)).toBe(false);
+    // The group was signalled as the command ended; the sleep ends as soon as it is scheduled.
+    await vi.waitFor(async () => expect(await alive(pid)).toBe(false), { timeout: 10_000 });
   });
 
   it('is interrupted by the turn being cancelled', async () => {
