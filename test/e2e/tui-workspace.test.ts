@@ -87,9 +87,14 @@ describe('octo full screen in tmux', () => {
     await keys('C-c');
     await waitFor('the quit warning', (s) => s.includes('press Ctrl-C again to quit'));
     await keys('C-c');
-    const shell = await waitFor('the shell back', (s) => s.includes('EXITED 0'));
+    const prompt = /^bash-[\d.]+[#$]$/;
+    // The shell prints its prompt a moment after octo's exit line: wait for both.
+    const shell = await waitFor(
+      'the shell back',
+      (s) => s.includes('EXITED 0') && prompt.test(s.trim().split('\n').at(-1) ?? ''),
+    );
     expect(shell).not.toMatch(/Sessions|\[\?|\u001b|\^\[/);
-    expect(shell.trim().split('\n').at(-1)).toMatch(/^bash-[\d.]+[#$]$/);
+    expect(shell.trim().split('\n').at(-1)).toMatch(prompt);
   });
 
   it('asks before a write: typing and a paste never answer and stay in the input; Left/Right and Enter deny it, then allow it', async () => {
@@ -138,5 +143,6 @@ describe('octo full screen in tmux', () => {
     await keys('C-c');
     await keys('C-c');
     await waitFor('the shell back', (s) => s.includes('EXITED 0'));
-  });
+    // Two turns, four dialogs and a paste through a real terminal: 20 s is too little beside another suite.
+  }, 60_000);
 });
