@@ -38,7 +38,7 @@ describe('run_shell', () => {
       /\[stopped after the time limit of 0.4 s; the command and everything it started were killed\]$/,
     );
     const child = Number((await readFile(pidFile, 'utf8')).trim());
-    expect(await alive(child)).toBe(false);
+    await vi.waitFor(async () => expect(await alive(child)).toBe(false), { timeout: 10_000 });
   });
 
   it('stops background processes when the command ends', async () => {
