@@ -18,6 +18,7 @@ export const CONTRACT = [
   'mcp/types.ts',
   'project/types.ts',
   'provider/types.ts',
+  'search/types.ts',
   'store/records.ts',
   'store/types.ts',
   'tokens/encoding.ts',

@@ -10,8 +10,9 @@ import type { BudgetFacts, BudgetLimit, ContextBreakdown, OctoEventName, Listene
 import type { JobInfo } from './jobs/types.js';
 import type { McpServerInfo } from './mcp/types.js';
 import type { CatchUp, ProjectInfo } from './project/types.js';
+import type { SearchHit } from './search/types.js';
 import type { FinishReason, SessionRecord, SessionSummary } from './store/records.js';
-import type { DoctorReport, LockHolder, OctoPaths, SearchHit } from './store/types.js';
+import type { DoctorReport, LockHolder, OctoPaths } from './store/types.js';
 import type { ApprovalAnswer, ApprovalRequest } from './tools/types.js';
 import type { TrustEntry } from './trust/types.js';
 
@@ -30,7 +31,8 @@ export interface LocalServer {
   models: string[];
 }
 export type * from './store/records.js';
-export type { DoctorReport, LockHolder, OctoPaths, SearchHit, StoreWarning } from './store/types.js';
+export type { SearchHit } from './search/types.js';
+export type { DoctorReport, LockHolder, OctoPaths, StoreWarning } from './store/types.js';
 export type { ApprovalAnswer, ApprovalCategory, ApprovalKind, ApprovalRequest } from './tools/types.js';
 export type { TrustEntry, TrustKind, TrustStatus } from './trust/types.js';
 

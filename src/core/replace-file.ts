@@ -13,6 +13,8 @@ import { errnoCode } from './errors.js';
 
 /** Conversations are private; nobody else on the machine may read what octo writes. */
 export const FILE_MODE = 0o600;
+/** The folders that hold them, likewise. */
+export const DIR_MODE = 0o700;
 
 export interface ReplaceOptions {
   /**

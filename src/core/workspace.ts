@@ -10,6 +10,7 @@ import { agentList, agentTool, AgentRunner, trackCompressions } from './jobs/ind
 import { currentProject, ProjectWatchers } from './project/index.js';
 import { createModelService, findLocalServers } from './provider/index.js';
 import { isOctoError } from './errors.js';
+import { createRecordSearch, openSearchIndex } from './search/index.js';
 import {
   IndexWatch,
   createSessions,
@@ -72,12 +73,16 @@ export async function createWorkspace(
   for (const stopped of await children.sweep())
     warn(`Stopped process group ${stopped}, left running by an octo that was killed.`);
   trust.onChange(() => bus.emit('trust.changed', { pending: trust.pending().length }));
+  const storeWarning = (warning: StoreWarning): void => bus.emit('store.warning', { warning });
+  // The store feeds the full-text index as its record sink; the search reads sessions through the store.
+  const searchIndex = openSearchIndex({ dir: searchDir(paths), onWarning: storeWarning });
   const store = createSessionStore({
     paths,
     clock: deps.clock,
     pid: deps.pid,
-    onWarning: (warning) => bus.emit('store.warning', { warning }),
+    onWarning: storeWarning,
     summarize: (id, records) => indexSummary(id, records),
+    sink: searchIndex,
   });
   const indexWatch = new IndexWatch(store, bus);
   const models = createModelService({
@@ -128,6 +133,7 @@ export async function createWorkspace(
     ),
     systemPrompt: (dir) => config.system_prompt ?? defaultSystemPrompt(dir),
     project,
+    search: createRecordSearch(searchIndex, store, storeWarning),
     get defaultModel() {
       return trust.config().model;
     },
@@ -203,8 +209,15 @@ export async function healedIndex(
     pid: deps.pid,
     onWarning,
     summarize: indexSummary,
+    // Rebuilding index.db feeds the search index anew, as `octo doctor --reindex` does.
+    sink: openSearchIndex({ dir: searchDir(paths), onWarning }),
   });
   return store.list();
+}
+
+/** The full-text index's folder in the data folder (docs/architecture.md "Data"). */
+function searchDir(paths: OctoPaths): string {
+  return path.join(paths.data, 'search');
 }
 
 /** Loads the config files, and remembers that they passed for the light listing (known-good.ts). */

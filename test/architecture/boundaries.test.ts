@@ -38,6 +38,26 @@ describe('the import boundary lint rule', () => {
     ]);
   });
 
+  it('keeps the search engine behind its face: the store, the session domain and the TUI go through it', () => {
+    expect(
+      boundaryErrors('src/core/store/x.ts', "import { SearchIndex } from '../search/search-index.js';"),
+    ).toEqual([
+      "'../search/search-index.js' is internal to core/search: import it from '../search/index.js', the domain's public face (or add it there). See docs/architecture.md, \"Domains\".",
+    ]);
+    expect(
+      boundaryErrors('src/core/session/x.ts', "import type { RecordHit } from '../search/search.js';"),
+    ).toHaveLength(1);
+    expect(boundaryErrors('src/tui/x.ts', "import { tokenize } from '../core/search/text.js';")).toHaveLength(
+      1,
+    );
+    expect(
+      boundaryErrors('src/core/session/x.ts', "import type { RecordSearch } from '../search/index.js';"),
+    ).toEqual([]);
+    expect(boundaryErrors('src/core/api.ts', "import type { SearchHit } from './search/types.js';")).toEqual(
+      [],
+    );
+  });
+
   it('refuses the TUI and the CLI reaching into a core domain, type imports and re-exports included', () => {
     expect(
       boundaryErrors('src/tui/app/x.ts', "import type { X } from '../../core/store/session-store.js';"),

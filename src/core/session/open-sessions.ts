@@ -2,6 +2,7 @@ import type { OpenOptions, SessionHandle } from '../api.js';
 import type { Env } from '../deps.js';
 import { isOctoError, OctoError } from '../errors.js';
 import type { ProjectWatchers, ResolvedProject } from '../project/index.js';
+import type { RecordSearch } from '../search/index.js';
 import { assertSessionName } from '../store/index.js';
 import { followWriter } from './follow.js';
 import { OpenSession, type HandleDeps } from './handle.js';
@@ -15,6 +16,8 @@ import type { SessionSummary, SessionWriter } from '../store/index.js';
 
 export interface SessionsDeps extends HandleDeps {
   project: ResolvedProject;
+  /** Full-text search over the sessions' records (the search domain's index, which the store feeds). */
+  search: RecordSearch;
   defaultModel: string;
   now: () => number;
   watchers: ProjectWatchers;

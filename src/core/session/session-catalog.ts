@@ -1,6 +1,7 @@
 import type { ListOptions, SearchHit, SearchOptions } from '../api.js';
 import { OctoError } from '../errors.js';
 import type { ResolvedProject } from '../project/index.js';
+import type { RecordSearch } from '../search/index.js';
 import type { SessionStore } from '../store/types.js';
 import { closest } from '../text/index.js';
 import { selectSessions } from './list-filter.js';
@@ -10,6 +11,8 @@ import type { SessionSummary } from '../store/index.js';
 
 export interface CatalogDeps {
   store: SessionStore;
+  /** The full-text index (the search domain). */
+  search: RecordSearch;
   project: ResolvedProject;
   /** Told of every listing (the index watch takes it as seen). */
   onListed?: (summaries: readonly SessionSummary[]) => void;
@@ -56,7 +59,7 @@ export class SessionCatalog {
   async search(text: string, options: SearchOptions = {}): Promise<SearchHit[]> {
     const scope = options.projectId === undefined ? {} : { projectId: options.projectId };
     const summaries = await this.list({ ...scope, includeTrash: options.includeTrash === true });
-    return searchSessions(this.deps.store, summaries, text, options);
+    return searchSessions(this.deps.search, summaries, text, options);
   }
 
   /** By name or id, or the error naming the closest names. */

@@ -1,13 +1,13 @@
 import type { StoreLayout } from './layout.js';
-import type { SearchIndex } from './search-index.js';
 import type { PrepareContext } from './nedb-file.js';
 import type { LockContext } from './session-lock.js';
+import type { RecordSink } from './types.js';
 
 /** What every part of one store shares: where files are, who we are, and where warnings go. */
 export interface StoreContext extends LockContext {
   layout: StoreLayout;
-  /** Fed by every session writer of this store; rebuilt with the index. */
-  search: SearchIndex;
+  /** Fed by every session writer of this store; rebuilt with the index (the search index, or nothing). */
+  sink: RecordSink;
 }
 
 /** The context for checking a session file before it is written or compacted; a torn tail becomes a warning. */

@@ -2,7 +2,7 @@ import lockfile from 'proper-lockfile';
 import { OctoError, errnoCode, getErrorMessage } from '../errors.js';
 import { unwritableError } from './io.js';
 import type { StoreLayout } from './layout.js';
-import { lockFs } from './lock-fs.js';
+import { lockFs } from '../lock-fs.js';
 import type { LockContext } from './session-lock.js';
 
 /**

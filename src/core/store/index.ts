@@ -12,8 +12,9 @@ export type {
   ReadOnlySession,
   ResumeHint,
   SessionStore,
+  RecordRebuild,
+  RecordSink,
   SessionWriter,
-  SearchHit,
   StoreWarning,
 } from './types.js';
 export * from './records.js';

@@ -1,17 +1,16 @@
-import type { SearchIndex } from './search-index.js';
-import type { SessionWriter } from './types.js';
+import type { RecordSink, SessionWriter } from './types.js';
 
 /**
- * A session writer that feeds the search index as records are appended, and lets the index tidy up
- * (tail into a segment) when the session closes, which is when the user is not waiting on it.
+ * A session writer that feeds the record sink (the search index) as records are appended, and lets it
+ * tidy up when the session closes, which is when the user is not waiting on it.
  */
-export function indexedWriter(inner: SessionWriter, index: SearchIndex): SessionWriter {
+export function indexedWriter(inner: SessionWriter, sink: RecordSink): SessionWriter {
   return {
     id: inner.id,
     records: () => inner.records(),
     append: async (record) => {
       const stored = await inner.append(record);
-      await index.add(inner.id, stored);
+      await sink.add(inner.id, stored);
       return stored;
     },
     update: (seq, patch) => inner.update(seq, patch),
@@ -22,7 +21,7 @@ export function indexedWriter(inner: SessionWriter, index: SearchIndex): Session
     tookOverFrom: () => inner.tookOverFrom(),
     close: async () => {
       await inner.close();
-      await index.flushIfLarge();
+      await sink.sessionClosed();
     },
     closedState: () => inner.closedState(),
   };

@@ -1,10 +1,8 @@
 import { open, rm } from 'node:fs/promises';
 import { OctoError, errnoCode, getErrorMessage } from '../errors.js';
-import { FILE_MODE, replaceFile } from '../replace-file.js';
+import { DIR_MODE, FILE_MODE, replaceFile } from '../replace-file.js';
 
-export { FILE_MODE };
-/** Conversations are private; nobody else on the machine may read them. */
-export const DIR_MODE = 0o700;
+export { DIR_MODE, FILE_MODE };
 
 export interface StoreFaults {
   /**

@@ -11,7 +11,7 @@ import { errnoCode } from '../errors.js';
 import type { SessionSummary } from './records.js';
 import type { StoreContext } from './context.js';
 import { readError, saveError } from './io.js';
-import { lockFs } from './lock-fs.js';
+import { lockFs } from '../lock-fs.js';
 import { INDEX_STALE_MS } from './index-lock.js';
 import { currentHolder, diedHere, readOwner } from './session-lock.js';
 

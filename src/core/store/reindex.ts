@@ -9,22 +9,22 @@ import { withIndexLock } from './index-lock.js';
 import { readError } from './io.js';
 import { MAX_NAME_LENGTH } from './names.js';
 import { corruptFileError } from './nedb-file.js';
-import type { SearchRebuild } from './search-index.js';
 import { acquireSessionLock } from './session-lock.js';
 import { listSessionFiles, toRecords, type SessionFileEntry } from './session-file.js';
 import { NedbSessionWriter } from './session-writer.js';
+import type { RecordRebuild } from './types.js';
 
-/** Gives the search index lock back before a failure goes on up. */
-function abortWith(search: SearchRebuild): (error: unknown) => Promise<never> {
+/** Leaves the record sink as it was (the search index gives its lock back) before a failure goes on up. */
+function abortWith(sink: RecordRebuild): (error: unknown) => Promise<never> {
   return async (error) => {
-    await search.abort();
+    await sink.abort();
     throw error;
   };
 }
 
 export type IndexSummaryOf = (id: string, records: readonly SessionRecord[]) => SessionSummary;
 
-/** `octo doctor --reindex`: takes the index lock and rebuilds index.db and the search index. */
+/** `octo doctor --reindex`: takes the index lock, rebuilds index.db and feeds the record sink anew. */
 export async function reindexSessions(ctx: StoreContext, summarize: IndexSummaryOf): Promise<number> {
   await ensureDataDirs(ctx);
   return withIndexLock(ctx.layout, ctx, () => rebuildIndex(ctx, summarize, null));
@@ -44,11 +44,11 @@ export async function rebuildIndex(
   why: string | null,
 ): Promise<number> {
   const summaries: SessionSummary[] = [];
-  const search = await ctx.search.rebuild();
+  const sink = await ctx.sink.rebuild();
   let damaged = 0;
-  const files = await listSessionFiles(ctx.layout).catch(abortWith(search));
+  const files = await listSessionFiles(ctx.layout).catch(abortWith(sink));
   for (const file of files) {
-    const { records, damage } = await readForIndex(ctx, file).catch(abortWith(search));
+    const { records, damage } = await readForIndex(ctx, file).catch(abortWith(sink));
     const summary = { ...summarize(file.id, records), id: file.id, order: summaries.length + 1 };
     if (damage !== null) {
       damaged += 1;
@@ -57,9 +57,9 @@ export async function rebuildIndex(
       continue;
     }
     summaries.push(summary);
-    await search.add(file.id, records).catch(abortWith(search));
+    await sink.add(file.id, records).catch(abortWith(sink));
   }
-  await search.finish();
+  await sink.finish();
   await renameDuplicates(ctx, summaries, summarize);
   await writeIndex(ctx.layout, indexPrepareContext(ctx), summaries);
   const read = `${summaries.length} session${summaries.length === 1 ? '' : 's'} read from their files`;

@@ -6,7 +6,7 @@ import * as z from 'zod';
 import { OctoError, errnoCode, getErrorMessage } from '../errors.js';
 import type { Clock } from '../deps.js';
 import { readError, saveError, type StoreIo } from './io.js';
-import { lockFs } from './lock-fs.js';
+import { lockFs } from '../lock-fs.js';
 import type { LockHolder } from './types.js';
 import type { WarningSink } from './warnings.js';
 

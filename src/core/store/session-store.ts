@@ -17,12 +17,18 @@ import { StoreLayout, assertSafeId, newSessionId } from './layout.js';
 import { assertSessionName } from './names.js';
 import { indexedWriter } from './indexed-writer.js';
 import { reindexSessions, type IndexSummaryOf } from './reindex.js';
-import { SearchIndex } from './search-index.js';
-import { searchStore } from './search.js';
 import { readSessionFile } from './session-file.js';
 import { acquireSessionLock, currentHolder } from './session-lock.js';
 import { NedbSessionWriter } from './session-writer.js';
-import type { OctoPaths, ResumeHint, SessionStore, SessionWriter, StoreWarning } from './types.js';
+import type {
+  OctoPaths,
+  RecordRebuild,
+  RecordSink,
+  ResumeHint,
+  SessionStore,
+  SessionWriter,
+  StoreWarning,
+} from './types.js';
 import { WarningSink } from './warnings.js';
 
 export interface SessionStoreOptions {
@@ -43,28 +49,43 @@ export interface SessionStoreOptions {
    * the store alone) such an index is an error naming `octo doctor --reindex`.
    */
   summarize?: IndexSummaryOf;
+  /**
+   * Fed every record written, and every session's records on a rebuild: the search domain's index, given
+   * by the composition root. Without it (tests of the store alone) records feed nothing.
+   */
+  sink?: RecordSink;
 }
 
 type CreateInit = Parameters<SessionStore['create']>[0];
 
 /** proper-lockfile refreshes a held lock every half of this, so only a stopped holder lets it age. */
 const DEFAULT_STALE_LOCK_MS = 10_000;
+/** A sink that keeps nothing: the store without a search index. */
+const NO_SINK: RecordSink = {
+  add: () => Promise.resolve(),
+  sessionClosed: () => Promise.resolve(),
+  rebuild: (): Promise<RecordRebuild> =>
+    Promise.resolve({
+      add: () => Promise.resolve(),
+      finish: () => Promise.resolve(),
+      abort: () => Promise.resolve(),
+    }),
+};
 /** Fresh ids collide with odds of 2^-60; a few attempts only guard against a broken random source. */
 const ID_ATTEMPTS = 5;
 
 /** The NeDB-backed store (docs/architecture.md "Data"): index, session files, locks, repair and permissions. */
 export function createSessionStore(options: SessionStoreOptions): SessionStore {
   const warnings = new WarningSink(options.onWarning);
-  const staleLockMs = options.staleLockMs ?? DEFAULT_STALE_LOCK_MS;
   const ctx: StoreContext = {
     layout: new StoreLayout(options.paths.data),
     pid: options.pid,
     host: options.host ?? hostname(),
-    staleLockMs,
+    staleLockMs: options.staleLockMs ?? DEFAULT_STALE_LOCK_MS,
     clock: options.clock,
     io: new StoreIo(options.faults),
     warnings,
-    search: new SearchIndex(path.join(options.paths.data, 'search'), { warnings, staleLockMs }),
+    sink: options.sink ?? NO_SINK,
   };
   const watchFailed = (file: string) => (error: Error) =>
     warnings.push({ kind: 'storeIssue', path: file, message: `Stopped following changes: ${error.message}` });
@@ -82,6 +103,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
       const file = ctx.layout.sessionPath(id);
       return { id, records, holder: await currentHolder(file, ctx.layout.ownerPath(id), ctx) };
     },
+    readRecords: (id) => readSessionFile(ctx.layout, id),
     putSummary: (summary) =>
       underIndexLock(() =>
         healedOnDamage(ctx, options.summarize, () =>
@@ -93,7 +115,6 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
         healedOnDamage(ctx, options.summarize, () => deleteSummary(ctx.layout, indexPrepareContext(ctx), id)),
       ),
     reindex: (indexSummary) => reindexSessions(ctx, indexSummary),
-    search: (text, searchOptions) => searchStore(ctx.search, ctx.layout, warnings, text, searchOptions),
     mediaDir: (id) => ctx.layout.mediaDir(id),
     sessionFile: (id) => ctx.layout.sessionPath(id),
     watchSession: async (id, onChange) => {
@@ -146,7 +167,7 @@ async function openWriter(ctx: StoreContext, id: string, resumeFrom?: ResumeHint
 async function openLocked(ctx: StoreContext, id: string, resumeFrom?: ResumeHint): Promise<SessionWriter> {
   const lock = await acquireSessionLock(ctx.layout.sessionPath(id), ctx.layout.ownerPath(id), id, ctx);
   try {
-    return indexedWriter(await NedbSessionWriter.open(id, lock, ctx, resumeFrom), ctx.search);
+    return indexedWriter(await NedbSessionWriter.open(id, lock, ctx, resumeFrom), ctx.sink);
   } catch (error) {
     await lock.release().catch((releaseError: unknown) => issue(ctx, ctx.layout.lockPath(id), releaseError));
     throw error;

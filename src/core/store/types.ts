@@ -5,13 +5,26 @@ export interface FileWatch {
   close(): void;
 }
 
-/** A hit as the store knows it: the session's name comes from the index of summaries. */
-export type StoreSearchHit = Omit<SearchHit, 'sessionName'>;
+/**
+ * What the store feeds every record it writes to, given to it by the composition root: the full-text
+ * index of the search domain (src/core/search). The store knows this and no more of it, so it neither
+ * loads the engine nor reaches into it; without a sink (tests of the store alone) records feed nothing.
+ */
+export interface RecordSink {
+  /** A record just appended to a session. Never fails the write: a failure is the sink's to report. */
+  add(sessionId: string, record: SessionRecord): Promise<void>;
+  /** A session was closed: nobody is waiting on it, so the sink may tidy up now. */
+  sessionClosed(): Promise<void>;
+  /** `octo doctor --reindex`, or index.db healed: every session's records, fed anew. */
+  rebuild(): Promise<RecordRebuild>;
+}
 
-export interface StoreSearchOptions {
-  limit: number;
-  /** Sessions that may appear (not trashed, of the project asked for). */
-  allowed: (sessionId: string) => boolean;
+/** One rebuild of a record sink, from the session files; the store calls `finish` or `abort`, once. */
+export interface RecordRebuild {
+  add(sessionId: string, records: readonly SessionRecord[]): Promise<void>;
+  finish(): Promise<void>;
+  /** Leaves the sink as it was (the rebuild failed half-way). */
+  abort(): Promise<void>;
 }
 
 /** A file as it was: what must be unchanged for the lines before a resume point to be trusted unread. */
@@ -129,16 +142,16 @@ export interface SessionStore {
   openWriter(id: string, options?: { resumeFrom?: ResumeHint }): Promise<SessionWriter>;
   /** Parses the file without NeDB and without writing anything. */
   openReadOnly(id: string): Promise<ReadOnlySession>;
+  /** A session's records as its file holds them now, read without NeDB, without writing, and without its lock. */
+  readRecords(id: string): Promise<SessionRecord[]>;
   /**
    * Writes (or replaces) the index document of a session, under the index lock. The store sets `order`
    * to one more than the highest in the index and returns the summary as stored.
    */
   putSummary(summary: SessionSummary): Promise<SessionSummary>;
   removeSummary(id: string): Promise<void>;
-  /** Rebuilds index.db and the search index from the session files. */
+  /** Rebuilds index.db from the session files, and feeds them all anew to the record sink. */
   reindex(indexSummary: (id: string, records: readonly SessionRecord[]) => SessionSummary): Promise<number>;
-  /** Ranked full-text hits from the search index, with snippets (see store/search-index.ts). */
-  search(text: string, options: StoreSearchOptions): Promise<StoreSearchHit[]>;
   /** Where a session's media files are (it may not exist). */
   mediaDir(id: string): string;
   /** The path of a session's file, for messages about it. */
@@ -166,22 +179,4 @@ export interface SessionStore {
   doctor(options?: { clean?: boolean }): Promise<DoctorReport>;
   /** Warnings gathered since the last call (none when the store was given `onWarning`). */
   drainWarnings(): StoreWarning[];
-}
-
-/** One record that matches a search: open the session and scroll to `seq`. */
-export interface SearchHit {
-  sessionId: string;
-  sessionName: string;
-  seq: number;
-  /** A message's role, or `summary` (a compression), `knowledge`, `attachment`. */
-  kind: 'user' | 'assistant' | 'tool' | 'system' | 'summary' | 'knowledge' | 'attachment';
-  /** The tool of a tool result, or of the calls of an assistant message that matched on them. */
-  toolName?: string;
-  /** One line of text around the first match, terminal-safe. */
-  snippet: string;
-  /** Character ranges of the snippet that match a search word, for highlighting. */
-  matches: Array<[start: number, end: number]>;
-  /** Higher is better (BM25). */
-  score: number;
-  at: string;
 }

@@ -1,13 +1,12 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SessionRecord } from '../../../src/core/store/records.js';
-import { mergeSegments, SegmentBuilder, type IndexedDoc } from '../../../src/core/store/search-build.js';
-import { SearchIndex } from '../../../src/core/store/search-index.js';
-import { runQuery } from '../../../src/core/store/search-query.js';
-import { SegmentReader } from '../../../src/core/store/search-segment.js';
-import { queryWords, termCounts, tokenize } from '../../../src/core/store/search-text.js';
-import { WarningSink } from '../../../src/core/store/warnings.js';
+import { mergeSegments, SegmentBuilder, type IndexedDoc } from '../../../src/core/search/build.js';
+import { SearchIndex } from '../../../src/core/search/search-index.js';
+import { runQuery } from '../../../src/core/search/query.js';
+import { SegmentReader } from '../../../src/core/search/segment.js';
+import { queryWords, termCounts, tokenize } from '../../../src/core/search/text.js';
+import type { SessionRecord, StoreWarning } from '../../../src/core/store/index.js';
 import { makeTempDir, type TempDir } from '../../support/temp.js';
 
 let temp: TempDir;
@@ -125,7 +124,8 @@ describe('segments', () => {
 describe('the search index files', () => {
   it('turns a large tail into a segment when idle, merges similar segments, and finds the same', async () => {
     const dir = path.join(temp.path, 'search');
-    const index = new SearchIndex(dir, { warnings: new WarningSink(), staleLockMs: 10_000 });
+    const warnings: StoreWarning[] = [];
+    const index = new SearchIndex(dir, { warn: (w) => warnings.push(w), staleLockMs: 10_000 });
     const filler = Array.from({ length: 400 }, (_, i) => `word${i}`).join(' ');
     const fill = async (from: number, count: number) => {
       for (let seq = from; seq < from + count; seq += 1)
@@ -146,5 +146,6 @@ describe('the search index files', () => {
     const hits = await index.query(queryWords('markereven '), () => true, 1000);
     expect(hits).toHaveLength(301);
     expect(new Set(hits.map((h) => h.sessionId))).toEqual(new Set(['s_a', 's_b']));
+    expect(warnings).toEqual([]);
   });
 });

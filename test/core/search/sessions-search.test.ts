@@ -1,6 +1,8 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { StoreWarning } from '../../../src/core/api.js';
+import { openListing } from '../../../src/core/listing.js';
 import { useScriptedSuite } from '../../support/scripted-suite.js';
 import { makeTestWorkspace, type TestWorkspace } from '../../support/workspace.js';
 
@@ -83,5 +85,60 @@ describe('searching sessions', () => {
     expect(new Set((await suite.tw.ws.sessions.search('rotate')).map((h) => h.sessionId))).toEqual(
       new Set([forked.parentId, forked.id]),
     );
+  });
+
+  it('is rebuilt with index.db when the workspace heals a lost index', async () => {
+    suite.tw = await makeTestWorkspace({ providerUrl: suite.fake.url });
+    await conversations(suite.tw);
+    await rm(path.join(suite.tw.dataDir, 'search'), { recursive: true });
+    await rm(path.join(suite.tw.dataDir, 'index.db'));
+    suite.tw = await suite.tw.reopen();
+
+    expect((await suite.tw.ws.sessions.list()).map((s) => s.name).sort()).toEqual(['auth', 'ops', 'ui']);
+    expect((await suite.tw.ws.sessions.search('rotate')).map((h) => h.sessionName)).toEqual(['ops', 'ops']);
+  });
+
+  it('is rebuilt with index.db when the light listing (octo sessions list) heals a lost index', async () => {
+    suite.tw = await makeTestWorkspace({ providerUrl: suite.fake.url });
+    await conversations(suite.tw);
+    await rm(path.join(suite.tw.dataDir, 'search'), { recursive: true });
+    await rm(path.join(suite.tw.dataDir, 'index.db'));
+    const warnings: StoreWarning[] = [];
+    const listing = await openListing(
+      {
+        env: { OCTO_HOME: suite.tw.dataDir },
+        home: suite.tw.root,
+        cwd: suite.tw.projectDir,
+        clock: { now: () => Date.now() },
+        pid: process.pid,
+      },
+      (warning) => warnings.push(warning),
+    );
+    expect((await listing.sessions.list()).map((s) => s.name).sort()).toEqual(['auth', 'ops', 'ui']);
+    expect(warnings.map((w) => w.kind)).toEqual(['indexRebuilt']);
+
+    // The workspace finds index.db whole, so the search index it reads is the one the listing rebuilt.
+    suite.tw = await suite.tw.reopen();
+    expect((await suite.tw.ws.sessions.search('rotate')).map((h) => h.sessionName)).toEqual(['ops', 'ops']);
+  });
+
+  it('leaves out a session whose file was damaged since it was indexed, and says so', async () => {
+    suite.tw = await makeTestWorkspace({ providerUrl: suite.fake.url });
+    await conversations(suite.tw);
+    const warnings: StoreWarning[] = [];
+    suite.tw.ws.on('store.warning', ({ warning }) => warnings.push(warning));
+    const ops = await suite.tw.ws.sessions.find('ops');
+    const file = path.join(suite.tw.dataDir, 'sessions', `${ops?.id ?? '?'}.db`);
+    // A line in the middle that is no record: the whole file is damaged, not a torn tail.
+    await writeFile(file, `not a record\n${await readFile(file, 'utf8')}`);
+
+    const hits = await suite.tw.ws.sessions.search('tokens ');
+    expect(hits.length).toBeGreaterThan(0);
+    expect(new Set(hits.map((h) => h.sessionName))).toEqual(new Set(['auth']));
+    expect(warnings).toContainEqual({
+      kind: 'storeIssue',
+      path: file,
+      message: expect.stringMatching(/^Left out of search results: /) as string,
+    });
   });
 });

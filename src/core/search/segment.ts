@@ -1,6 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { OctoError } from '../errors.js';
-import { ByteWriter } from './search-varint.js';
+import { ByteWriter } from './varint.js';
 import { replaceFile } from '../replace-file.js';
 
 /**

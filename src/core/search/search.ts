@@ -1,35 +1,49 @@
 import { getErrorMessage, isOctoError } from '../errors.js';
-import type { SessionRecord } from './records.js';
-import type { StoreLayout } from './layout.js';
+import type { SessionRecord, SessionStore, StoreWarning } from '../store/index.js';
 import type { SearchIndex } from './search-index.js';
-import { readSessionFile } from './session-file.js';
-import { snippetOf } from './search-snippet.js';
-import { queryWords, recordText } from './search-text.js';
-import type { StoreSearchHit, StoreSearchOptions } from './types.js';
-import type { WarningSink } from './warnings.js';
+import { snippetOf } from './snippet.js';
+import { queryWords, recordText } from './text.js';
+import type { SearchHit } from './types.js';
+
+/** A hit as the engine knows it: the session's name comes from the index of summaries. */
+export type RecordHit = Omit<SearchHit, 'sessionName'>;
+
+export interface RecordSearchOptions {
+  limit: number;
+  /** Sessions that may appear (not trashed, of the project asked for). */
+  allowed: (sessionId: string) => boolean;
+}
+
+/** Full-text search over every session's records, as the session domain asks it. */
+export interface RecordSearch {
+  search(text: string, options: RecordSearchOptions): Promise<RecordHit[]>;
+}
+
+/** What the engine reads of the sessions, for the snippets of its hits: the store's public face. */
+export type SessionReader = Pick<SessionStore, 'readRecords' | 'sessionFile'>;
 
 /**
  * Ranked hits from the index, each with a snippet read from its session file: only the sessions of the
  * hits are read. A hit whose record is no longer in its file (the index lags a repair) is left out.
  */
-export async function searchStore(
+export async function searchRecords(
   index: SearchIndex,
-  layout: StoreLayout,
-  warnings: WarningSink,
+  sessions: SessionReader,
+  warn: (warning: StoreWarning) => void,
   text: string,
-  options: StoreSearchOptions,
-): Promise<StoreSearchHit[]> {
+  options: RecordSearchOptions,
+): Promise<RecordHit[]> {
   const words = queryWords(text);
   if (words.length === 0) return [];
   const ranked = await index.query(words, options.allowed, options.limit);
   const files = new Map<string, Promise<Map<number, SessionRecord> | null>>();
   const recordsOf = (id: string): Promise<Map<number, SessionRecord> | null> => {
-    const known = files.get(id) ?? loadRecords(layout, warnings, id);
+    const known = files.get(id) ?? loadRecords(sessions, warn, id);
     files.set(id, known);
     return known;
   };
   const hits = await Promise.all(
-    ranked.map(async (hit): Promise<StoreSearchHit | null> => {
+    ranked.map(async (hit): Promise<RecordHit | null> => {
       const record = (await recordsOf(hit.sessionId))?.get(hit.seq);
       const found = record === undefined ? null : recordText(record);
       if (record === undefined || found === null) return null;
@@ -44,23 +58,22 @@ export async function searchStore(
       };
     }),
   );
-  return hits.filter((hit): hit is StoreSearchHit => hit !== null);
+  return hits.filter((hit): hit is RecordHit => hit !== null);
 }
 
 async function loadRecords(
-  layout: StoreLayout,
-  warnings: WarningSink,
+  sessions: SessionReader,
+  warn: (warning: StoreWarning) => void,
   id: string,
 ): Promise<Map<number, SessionRecord> | null> {
-  const file = layout.sessionPath(id);
   try {
-    return new Map((await readSessionFile(layout, id)).map((record) => [record.seq, record]));
+    return new Map((await sessions.readRecords(id)).map((record) => [record.seq, record]));
   } catch (error) {
     // A damaged or vanished session must not take the whole search down with it.
     if (!isOctoError(error)) throw error;
-    warnings.push({
+    warn({
       kind: 'storeIssue',
-      path: file,
+      path: sessions.sessionFile(id),
       message: `Left out of search results: ${getErrorMessage(error)}`,
     });
     return null;

@@ -1,5 +1,5 @@
-import { encodeDocs, writeSegmentFile, type EncodedTerm, type SegmentReader } from './search-segment.js';
-import { ByteWriter, readVarint } from './search-varint.js';
+import { encodeDocs, writeSegmentFile, type EncodedTerm, type SegmentReader } from './segment.js';
+import { ByteWriter, readVarint } from './varint.js';
 
 /** One indexed record as the tail file holds it: session, seq, length in words, word counts. */
 export interface IndexedDoc {

@@ -1,14 +1,13 @@
 import { appendFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { errnoCode, getErrorMessage } from '../errors.js';
-import type { SessionRecord } from './records.js';
-import { DIR_MODE, FILE_MODE } from './io.js';
-import { mergeSegments, SegmentBuilder, type IndexedDoc } from './search-build.js';
-import { indexedDoc, readDocs, renameIfThere, sizeOf, stamp } from './search-files.js';
-import { acquireSearchLock, withSearchLock, type SearchIndexContext } from './search-lock.js';
-import { runQuery, type IndexHit, type QueryWord } from './search-query.js';
-import { SegmentReader } from './search-segment.js';
-import { replaceFile } from '../replace-file.js';
+import { DIR_MODE, FILE_MODE, replaceFile } from '../replace-file.js';
+import type { RecordRebuild, RecordSink, SessionRecord } from '../store/index.js';
+import { mergeSegments, SegmentBuilder, type IndexedDoc } from './build.js';
+import { indexedDoc, readDocs, renameIfThere, sizeOf, stamp } from './files.js';
+import { acquireSearchLock, withSearchLock, type SearchIndexContext } from './lock.js';
+import { runQuery, type IndexHit, type QueryWord } from './query.js';
+import { SegmentReader } from './segment.js';
 
 /** The tail becomes a segment past this size (parsing it is part of every query). */
 const TAIL_FLUSH_BYTES = 1024 * 1024;
@@ -23,23 +22,15 @@ interface Manifest {
   segments: Array<{ file: string; docs: number }>;
 }
 
-/** A rebuild from the session files (`octo doctor --reindex`). */
-export interface SearchRebuild {
-  add(sessionId: string, records: readonly SessionRecord[]): Promise<void>;
-  finish(): Promise<void>;
-  /** Leaves the index as it was (the rebuild failed half-way). */
-  abort(): Promise<void>;
-}
-
 /**
  * The persistent full-text index of all sessions, in `<data>/search/`: immutable segments (an inverted
- * index each, see search-segment.ts) listed by manifest.json, plus a tail of recently appended records
+ * index each, see segment.ts) listed by manifest.json, plus a tail of recently appended records
  * that every process appends to (one line per record, O_APPEND). The tail is turned into a segment when
  * it grows, by one process at a time under search.lock, and segments are merged logarithmically, so a
  * query reads a few dictionary blocks and postings rather than every session file. It is a cache:
- * anything lost is restored by `octo doctor --reindex`.
+ * anything lost is restored by `octo doctor --reindex`. The store feeds it as its record sink.
  */
-export class SearchIndex {
+export class SearchIndex implements RecordSink {
   constructor(
     readonly dir: string,
     private readonly ctx: SearchIndexContext,
@@ -75,7 +66,12 @@ export class SearchIndex {
     }
   }
 
-  /** When idle (a session closing): turns a large tail into a segment, unless another process is at it. */
+  /** A session closing is the time to tidy up: nobody is waiting on it. */
+  sessionClosed(): Promise<void> {
+    return this.flushIfLarge();
+  }
+
+  /** When idle: turns a large tail into a segment, unless another process is at it. */
   async flushIfLarge(): Promise<void> {
     try {
       if ((await sizeOf(path.join(this.dir, TAIL))) < TAIL_FLUSH_BYTES) return;
@@ -86,7 +82,7 @@ export class SearchIndex {
     }
   }
 
-  async rebuild(): Promise<SearchRebuild> {
+  async rebuild(): Promise<RecordRebuild> {
     await this.ensureDir();
     const release = (await acquireSearchLock(this.dir, this.ctx, true)) ?? (() => Promise.resolve());
     // Records appended from now on go to a fresh tail; duplicates of rebuilt ones count once in queries.
@@ -230,6 +226,6 @@ export class SearchIndex {
   }
 
   private warn(file: string, message: string): void {
-    this.ctx.warnings.push({ kind: 'storeIssue', path: file, message });
+    this.ctx.warn({ kind: 'storeIssue', path: file, message });
   }
 }

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, stat } from 'node:fs/promises';
 import { errnoCode } from '../errors.js';
-import type { SessionRecord } from './records.js';
-import type { IndexedDoc } from './search-build.js';
-import { recordText, termCounts } from './search-text.js';
+import type { SessionRecord } from '../store/index.js';
+import type { IndexedDoc } from './build.js';
+import { recordText, termCounts } from './text.js';
 
 /** The files of the search index: tail lines, renames that may find nothing, unique names. */
 

@@ -1,5 +1,5 @@
-import type { SearchHit } from '../api.js';
-import type { SessionRecord } from './records.js';
+import type { SessionRecord } from '../store/index.js';
+import type { SearchHit } from './types.js';
 
 /** What of a record is searchable, and what kind of hit it makes. */
 export interface RecordText {

@@ -1,10 +1,12 @@
 import lockfile from 'proper-lockfile';
 import { errnoCode, getErrorMessage } from '../errors.js';
-import { lockFs } from './lock-fs.js';
-import type { WarningSink } from './warnings.js';
+import { lockFs } from '../lock-fs.js';
+import type { StoreWarning } from '../store/index.js';
 
 export interface SearchIndexContext {
-  warnings: WarningSink;
+  /** Where the index's troubles go: the workspace shows them beside the store's. */
+  warn: (warning: StoreWarning) => void;
+  /** A lock not refreshed for this long is taken over (proper-lockfile enforces at least 2 s). */
   staleLockMs: number;
 }
 
@@ -30,7 +32,7 @@ export async function acquireSearchLock(
       retries: wait ? WAIT_RETRIES : 0,
       // proper-lockfile would otherwise throw from a timer and end the process.
       onCompromised: (error) =>
-        ctx.warnings.push({
+        ctx.warn({
           kind: 'storeIssue',
           path: lockPath,
           message: `Lost the search index lock: ${getErrorMessage(error)}`,
@@ -55,7 +57,7 @@ export async function withSearchLock<T>(
     return await work();
   } finally {
     await release().catch((error: unknown) =>
-      ctx.warnings.push({
+      ctx.warn({
         kind: 'storeIssue',
         path: `${dir}/search.lock`,
         message: `Could not release the search index lock: ${getErrorMessage(error)}`,

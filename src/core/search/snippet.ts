@@ -1,5 +1,5 @@
 import { sanitizeLine } from '../text/index.js';
-import type { QueryWord } from './search-query.js';
+import type { QueryWord } from './query.js';
 
 /** Characters of context before the first match. */
 const LEAD_CHARS = 60;

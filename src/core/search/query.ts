@@ -1,6 +1,6 @@
-import type { IndexedDoc } from './search-build.js';
-import type { SegmentReader, TermEntry } from './search-segment.js';
-import { decodePostings } from './search-varint.js';
+import type { IndexedDoc } from './build.js';
+import type { SegmentReader, TermEntry } from './segment.js';
+import { decodePostings } from './varint.js';
 
 export interface QueryWord {
   term: string;
