@@ -1,5 +1,6 @@
 /* eslint-disable no-control-regex -- these tests look for terminal control bytes on purpose */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadMarkdown } from '../../src/tui/text/markdown.js';
 import { buildItems } from '../../src/tui/view/conversation-items.js';
 import { itemLines, liveLines, SCREEN_CAP, argumentsLine } from '../../src/tui/view/conversation-lines.js';
 import { LineCache, visibleWindow, type WindowInput } from '../../src/tui/view/conversation-window.js';
@@ -9,6 +10,8 @@ import { history, msg } from './support/records.js';
 
 const text = (lines: readonly StyledLine[]): string[] => lines.map((l) => lineText(l).trimEnd());
 const closed = { expanded: false, selected: false, busy: false };
+
+beforeAll(loadMarkdown);
 
 describe('conversation items', () => {
   it('joins a tool result to its call and keeps roles apart', () => {
