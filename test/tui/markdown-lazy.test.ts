@@ -9,22 +9,12 @@ import { loadMarkdown, markdownEpoch } from '../../src/tui/text/markdown.js';
 import { lineText } from '../../src/tui/text/styled.js';
 import { buildItems } from '../../src/tui/view/conversation-items.js';
 import { LineCache, visibleWindow, type WindowInput } from '../../src/tui/view/conversation-window.js';
-import { msg } from './support/records.js';
+import { msg, windowInput } from './support/records.js';
 
 const REPLY = '# Plan\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- **one**';
 
-const input = (over: Partial<WindowInput>): WindowInput => ({
-  items: buildItems([msg('assistant', REPLY)]),
-  live: null,
-  width: 60,
-  height: 20,
-  scroll: 0,
-  expanded: new Set(),
-  selected: null,
-  busy: false,
-  costs: false,
-  ...over,
-});
+const input = (over: Partial<WindowInput>): WindowInput =>
+  windowInput({ items: buildItems([msg('assistant', REPLY)]), height: 20, ...over });
 
 const shown = (cache: LineCache, over: Partial<WindowInput> = {}): string[] =>
   visibleWindow(input(over), cache).lines.map((l) => lineText(l).trimEnd());
