@@ -221,11 +221,56 @@ describe('a streaming reply', () => {
     }
   });
 
+  it('draws at every point of the stream what a full render of the text so far draws', () => {
+    const tricky = [
+      'Intro **b**\n\n```ts\nconst a = 1;\n\nconst b = 2;\n```\nafter',
+      '  ~~~~py\n  x = 1\n    y\n  ~~~\n  ~~~~\n\n  ```sh\n  ls\n ok\n  ```',
+      '```\n```\n```js\nx\n````\ny\n```\n\n\ntext\n\n```ts\na\n\n\n',
+    ].join('\n\n');
+    for (const doc of [full, tricky]) {
+      const live = new LiveLines();
+      for (let at = 1; at <= doc.length; at += 1) {
+        const text = doc.slice(0, at);
+        const shown = live.lines(text, '', 50).slice(1).map(lineText);
+        expect(shown, JSON.stringify(text)).toEqual(wrapMd(renderMarkdown(text), 50).map(lineText));
+      }
+    }
+  });
+
+  it('draws the finished lines of an open fence once: only its last line is redone', () => {
+    const first = renderGrowing('Intro\n\n```ts\na\nb\nc');
+    expect(first.finalLines).toBe(5);
+    expect(first.fence).toBe('```ts');
+    expect(first.final.map((l) => lineText([...(l.first ?? []), ...l.segments]))).toEqual([
+      'Intro',
+      '',
+      '╭─ ts',
+      '│ a',
+      '│ b',
+    ]);
+    expect(first.growing.map((l) => lineText([...(l.first ?? []), ...l.segments]))).toEqual(['│ c', '╰─']);
+    // Resumed inside the fence: the frame is not drawn again, and the closing line ends it.
+    const next = renderGrowing('c\nd\n```\nafter\n\nmore\n', 'text', '```ts');
+    expect(next.fence).toBeNull();
+    expect(next.final.map((l) => lineText([...(l.first ?? []), ...l.segments]))).toEqual([
+      '│ c',
+      '│ d',
+      '╰─',
+      'after',
+      '',
+    ]);
+  });
+
   it('renders each finished block once: only the last block is redone as text arrives', () => {
-    const cut = renderGrowing(full);
+    const cut = renderGrowing(`${full}\n`);
     // Everything before "Done." is final; the growing block is the last paragraph.
     expect(cut.finalLines).toBe(full.split('\n').length - 1);
     expect(cut.growing.map((l) => lineText(l.segments))).toEqual(['Done.']);
+    // Not while the next block's first line is still growing: "*" may become "**x**" that continues
+    // the list, "-" may underline the paragraph as a heading.
+    expect(renderGrowing('- item\n*').finalLines).toBe(0);
+    expect(renderGrowing('para\n-').finalLines).toBe(0);
+    expect(renderGrowing('- item\n\npara\n').finalLines).toBe(2);
     // A paragraph that may still turn into a table is not final.
     expect(renderGrowing('| a | b |\n').finalLines).toBe(0);
     expect(renderGrowing('text\n| a | b |\n|---|---|\n').growing[0]?.table).toBeDefined();

@@ -110,13 +110,22 @@ const codeLine = (line: string): MdLine => ({
   rest: [seg('┆ ', 'dim')],
 });
 
+/** Lines of code without the blank ones at the end (marked keeps one or two there, depending). */
+function codeLines(lines: readonly string[]): string[] {
+  let end = lines.length;
+  while (end > 0 && lines[end - 1] === '') end -= 1;
+  return lines.slice(0, end);
+}
+
+const fenceStart = (lang: string): MdLine => {
+  const name = sanitizeLine(lang).split(' ')[0] ?? '';
+  return { segments: [seg(`╭─ ${name === '' ? 'code' : name}`, 'dim')] };
+};
+
 function codeBlock(t: Tokens.Code): MdLine[] {
-  const lang = sanitizeLine(t.lang ?? '').split(' ')[0] ?? '';
-  return [
-    { segments: [seg(`╭─ ${lang === '' ? 'code' : lang}`, 'dim')] },
-    ...t.text.split('\n').map(codeLine),
-    FENCE_END,
-  ];
+  const lines = codeLines(t.text.split('\n'));
+  // A block with no line of code still shows one, empty, inside its frame.
+  return [fenceStart(t.lang ?? ''), ...(lines.length === 0 ? [''] : lines).map(codeLine), FENCE_END];
 }
 
 /** Lines of a container (a list item, a quote): its marker on the first, its indent on the rest. */
@@ -225,24 +234,76 @@ export interface StreamCut {
   final: MdLine[];
   /** The blocks after them, rendered as they stand now (an open fence or table included). */
   growing: MdLine[];
+  /** The opening line of the code fence the cut is inside (its frame is drawn), or null. */
+  fence: string | null;
+}
+
+/** The line that closes a fence opened by `opener`. */
+function closingLine(opener: string): RegExp {
+  const mark = /^ *(`{3,}|~{3,})/.exec(opener)?.[1] ?? '```';
+  return new RegExp(`^ {0,3}${mark[0] === '~' ? '~' : '`'}{${mark.length},} *$`);
+}
+
+/**
+ * A top-level fenced code block not closed yet: its opening line, the lines of its code that are
+ * finished (each followed by a line of the text), and the rest. Lines are marked's own (its `text`:
+ * indents taken off, its way with trailing blank lines), so they are what a full render draws.
+ */
+function openFence(
+  t: Token | undefined,
+): { opener: string; lang: string; done: string[]; rest: string[] } | null {
+  if (t?.type !== 'code' || (t as Tokens.Code).codeBlockStyle === 'indented') return null;
+  const [opener = '', ...lines] = t.raw.split('\n');
+  const closing = closingLine(opener);
+  if (lines.some((l) => closing.test(l))) return null;
+  const code = (t as Tokens.Code).text.split('\n');
+  let finished = Math.max(0, Math.min(code.length - 1, lines.length - 1));
+  // Blank lines wait for a line of code after them: at the end of a block they are not drawn.
+  while (finished > 0 && code[finished - 1] === '') finished -= 1;
+  const lang = (t as Tokens.Code).lang ?? '';
+  return { opener, lang, done: code.slice(0, finished), rest: codeLines(code.slice(finished)) };
 }
 
 /**
  * Every block but the last one of a growing text is final: a later line can extend or turn only the
- * block it follows (a paragraph into a table or a heading, a list by one more item).
+ * block it follows (a paragraph into a table or a heading, a list by one more item). A code fence
+ * still open is final up to its last line: code lines are drawn once while the fence streams. With
+ * `fence`, the text starts inside that fence (its opening line and frame are drawn already).
  */
-export function renderGrowing(text: string, base: StyleKey = 'text'): StreamCut {
-  if (lexer === null) return { finalLines: 0, final: [], growing: plainLines(text, base) };
-  const tokens = lexer(text);
+export function renderGrowing(text: string, base: StyleKey = 'text', fence: string | null = null): StreamCut {
+  if (lexer === null) return { finalLines: 0, final: [], growing: plainLines(text, base), fence: null };
+  const tokens = lexer(fence === null ? text : `${fence}\n${text}`);
   let last = tokens.length - 1;
   while (last > 0 && tokens[last]?.type === 'space') last -= 1;
-  const done = tokens.slice(0, Math.max(0, last));
-  const cut = done.map((t) => t.raw).join('');
-  // Cut only at the start of a line, so that the rest lexes as it would within the whole text.
-  if (done.length === 0 || !cut.endsWith('\n'))
-    return { finalLines: 0, final: [], growing: blocks(tokens, base) };
+  let done = tokens.slice(0, Math.max(0, last));
+  let cut = done.map((t) => t.raw).join('');
+  // Cut only at the start of a line, so that the rest lexes as it would within the whole text; and only
+  // once the next block's first line is whole and not all - or =: "*" may become "**bold" that
+  // continues the list above, "-" may underline the paragraph above as a heading.
+  const next = tokens[last]?.raw ?? '';
+  const unsure = !next.includes('\n') || /^ {0,3}[-=]* *$/.test(next.split('\n')[0] ?? '');
+  if (!cut.endsWith('\n') || unsure) [done, cut, last] = [[], '', 0];
   const final = blocks(done, base);
   // The blank line between the last final block and the growing one.
-  if (done.at(-1)?.type === 'space') final.push({ segments: [] });
-  return { finalLines: cut.split('\n').length - 1, final, growing: blocks(tokens.slice(last), base) };
+  if (done.at(-1)?.type === 'space' && final.length > 0) final.push({ segments: [] });
+  let lines = cut.split('\n').length - 1;
+  let growing: MdLine[];
+  let inside: string | null = null;
+  const open = last === tokens.length - 1 ? openFence(tokens[last]) : null;
+  if (open !== null && open.done.length > 0) {
+    final.push(fenceStart(open.lang), ...open.done.map(codeLine));
+    lines += 1 + open.done.length;
+    growing = [...open.rest.map(codeLine), FENCE_END];
+    inside = open.opener;
+  } else growing = blocks(tokens.slice(last), base);
+  if (fence !== null) {
+    // The opening line given back is not the caller's, and its frame is drawn already, with lines of
+    // code in it: a rest of blank lines draws none (not the empty line of an empty block).
+    const first = tokens[0];
+    const blank = first?.type === 'code' && /^\n*$/.test((first as Tokens.Code).text);
+    const drawn = lines > 0 ? final : growing;
+    drawn.splice(0, blank ? 2 : 1);
+    if (lines > 0) lines -= 1;
+  }
+  return { finalLines: lines, final, growing, fence: lines > 0 ? inside : fence };
 }

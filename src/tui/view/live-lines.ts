@@ -1,7 +1,8 @@
 /**
- * The streaming reply, rendered incrementally: blocks that later text can no longer change are rendered
- * and wrapped once; only the last block (a paragraph, a list, a table or a fence still open) is redone
- * per frame, so a long reply at 500 chunks a second stays cheap to draw.
+ * The streaming reply, rendered incrementally: blocks that later text can no longer change, and the
+ * finished lines of a code fence still open, are rendered and wrapped once; only the last block (a
+ * paragraph, a list, a table, a fence's last line) is redone per frame, so a long reply at 500 chunks a
+ * second stays cheap to draw.
  */
 import { sanitizeText } from '../../core/text/index.js';
 import { markdownEpoch, renderGrowing } from '../text/markdown.js';
@@ -20,6 +21,8 @@ export class LiveLines {
   private prefix = '';
   private width = -1;
   private epoch = -1;
+  /** The opening line of a code fence the prefix ends inside. */
+  private fence: string | null = null;
   private done: Segment[][] = [];
 
   lines(text: string, reasoning: string, width: number): StyledLine[] {
@@ -29,10 +32,11 @@ export class LiveLines {
       this.reset(width);
     const rest = text.slice(this.prefix.length);
     // Sanitised line by line: line N of the safe text is line N of the reply, so a cut maps back.
-    const cut = renderGrowing(rest.split('\n').map(sanitizeText).join('\n'));
+    const cut = renderGrowing(rest.split('\n').map(sanitizeText).join('\n'), 'text', this.fence);
     if (cut.finalLines > 0) {
       this.done.push(...wrapMd(cut.final, width));
       this.prefix += rest.slice(0, afterLines(rest, cut.finalLines));
+      this.fence = cut.fence;
     }
     return [liveHeader(), ...this.done, ...wrapMd(cut.growing, width)];
   }
@@ -41,6 +45,7 @@ export class LiveLines {
     this.prefix = '';
     this.width = width;
     this.epoch = markdownEpoch();
+    this.fence = null;
     this.done = [];
   }
 }
