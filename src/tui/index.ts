@@ -9,6 +9,7 @@ import { filterInput } from './input-filter.js';
 import { TuiLog } from './log.js';
 import { ScreenView } from './screen-view.js';
 import { guardSignals, restoreTerminal, SIGNAL_EXIT } from './terminal-guard.js';
+import { loadMarkdown } from './text/markdown.js';
 import { loadTheme } from './theme.js';
 
 export interface TuiOptions {
@@ -67,6 +68,12 @@ export async function startTui(ws: Workspace, options: TuiOptions): Promise<Runn
     applyFirst(c, await first);
     c.start();
     c.dispatch({ type: 'firstPainted' });
+    // The markdown renderer (marked) loads after the first paint, which it would otherwise delay;
+    // replies drawn as plain text until then are drawn again when it is there.
+    c.run('Loading the markdown renderer', async () => {
+      await loadMarkdown();
+      c.requestRender({ urgent: false });
+    });
     checkProvider(c);
     const exited = done.then(
       (code) => {

@@ -1,14 +1,17 @@
 /* eslint-disable no-control-regex -- these tests look for terminal control bytes on purpose */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadMarkdown } from '../../src/tui/text/markdown.js';
 import { buildItems } from '../../src/tui/view/conversation-items.js';
 import { itemLines, liveLines, SCREEN_CAP, argumentsLine } from '../../src/tui/view/conversation-lines.js';
-import { LineCache, visibleWindow, type WindowInput } from '../../src/tui/view/conversation-window.js';
+import { LineCache, visibleWindow } from '../../src/tui/view/conversation-window.js';
 import { LiveLines } from '../../src/tui/view/live-lines.js';
 import { lineText, type StyledLine } from '../../src/tui/text/styled.js';
-import { history, msg } from './support/records.js';
+import { history, msg, windowInput } from './support/records.js';
 
 const text = (lines: readonly StyledLine[]): string[] => lines.map((l) => lineText(l).trimEnd());
 const closed = { expanded: false, selected: false, busy: false };
+
+beforeAll(loadMarkdown);
 
 describe('conversation items', () => {
   it('joins a tool result to its call and keeps roles apart', () => {
@@ -114,18 +117,7 @@ describe('conversation lines', () => {
 });
 
 describe('the virtual window', () => {
-  const input = (over: Partial<WindowInput>): WindowInput => ({
-    items: [],
-    live: null,
-    width: 60,
-    height: 10,
-    scroll: 0,
-    expanded: new Set(),
-    selected: null,
-    busy: false,
-    costs: false,
-    ...over,
-  });
+  const input = windowInput;
 
   it('draws the newest lines at the bottom and measures only the items it needs', () => {
     const items = buildItems(history(2000));

@@ -40,6 +40,47 @@ describe('wide characters on screen', () => {
   });
 });
 
+describe('markdown replies on screen', () => {
+  const reply = [
+    'Results:',
+    '',
+    '| File | Lines | Note |',
+    '|:--|--:|:-:|',
+    '| src/a.ts | 120 | ok |',
+    '| 漢字.ts | 7 | wide |',
+    '',
+    '```ts',
+    'const a = 1;',
+    '```',
+    '',
+    '- first',
+    '- second',
+  ].join('\n');
+
+  it.each([
+    [120, 40],
+    [80, 24],
+  ])('draws a table, a code block and a list in the conversation at %dx%d', async (width, height) => {
+    const ws = new FakeWorkspace();
+    ws.add(summary({ id: 't', name: 'table' }), [msg('assistant', reply, { model: 'm' })]);
+    const s = await open(ws, width, height);
+    const rows = conversationRows(s);
+    const top = rows.findIndex((row) => row.includes('┌'));
+    expect(rows.slice(top, top + 6).map((row) => row.trim())).toEqual([
+      '┌──────────┬───────┬──────┐',
+      '│ File     │ Lines │ Note │',
+      '├──────────┼───────┼──────┤',
+      '│ src/a.ts │   120 │  ok  │',
+      '│ 漢字.ts  │     7 │ wide │',
+      '└──────────┴───────┴──────┘',
+    ]);
+    expect(rows).toContain('  ╭─ ts');
+    expect(rows).toContain('  │ const a = 1;');
+    expect(rows).toContain('  • second');
+    expect(s.text()).not.toContain('|--');
+  });
+});
+
 describe('notes keep their lines', () => {
   it('lists the sessions with /list one per line', async () => {
     const s = await open(fixtureWorkspace(), 120, 40);

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { renderMarkdown } from '../../src/tui/text/markdown.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadMarkdown, renderMarkdown } from '../../src/tui/text/markdown.js';
 import { lineText, seg, wrapLine } from '../../src/tui/text/styled.js';
 import { fit, strWidth, truncate } from '../../src/tui/text/width.js';
 
@@ -45,6 +45,12 @@ describe('wrapLine', () => {
     expect(wrapLine([seg('abcdefghij')], 4).map(lineText)).toEqual(['abcd', 'efgh', 'ij']);
   });
 
+  it('ends when the indent of the following lines is wider than the line itself', () => {
+    const lines = wrapLine([seg('abc def')], 1, { rest: [seg('    ')] });
+    expect(lines.map(lineText).join('').replace(/ /g, '')).toBe('abcdef');
+    expect(lines.length).toBeLessThan(10);
+  });
+
   it('never exceeds the width with wide characters', () => {
     const lines = wrapLine([seg('😀😀😀😀😀')], 5);
     for (const line of lines) expect(strWidth(lineText(line))).toBeLessThanOrEqual(5);
@@ -53,6 +59,8 @@ describe('wrapLine', () => {
 });
 
 describe('renderMarkdown', () => {
+  beforeAll(loadMarkdown);
+
   const styles = (text: string): Array<[string, string]> =>
     renderMarkdown(text).flatMap((l) =>
       [...(l.first ?? []), ...l.segments].map((s): [string, string] => [s.text, s.style]),

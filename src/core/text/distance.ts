@@ -1,17 +1,9 @@
-/** Edit distance (insertions, deletions, substitutions), case-insensitive, for "did you mean". */
+/** "Did you mean": the names nearest a mistyped one. */
+import { distance } from 'fastest-levenshtein';
+
+/** Edit distance (insertions, deletions, substitutions), case-insensitive. */
 export function editDistance(a: string, b: string): number {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  let previous = Array.from({ length: y.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= x.length; i += 1) {
-    const current = [i];
-    for (let j = 1; j <= y.length; j += 1) {
-      const substitution = (previous[j - 1] ?? 0) + (x[i - 1] === y[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[y.length] ?? 0;
+  return distance(a.toLowerCase(), b.toLowerCase());
 }
 
 /** Names closest to `wanted`: prefix and substring matches first, then by edit distance. */

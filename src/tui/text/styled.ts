@@ -126,7 +126,8 @@ export function wrapLine(segments: StyledLine, width: number, options: WrapOptio
       continue;
     }
     if (used + w > room && hasText) breakLine();
-    while (used + w > room) {
+    // `text !== ''`: a prefix wider than the line (a deep indent in a narrow pane) would loop forever.
+    while (text !== '' && used + w > room) {
       const fits = sliceToWidth(text, Math.max(1, room - used)) || [...text][0] || '';
       pushSeg(line, fits, token.style);
       text = text.slice(fits.length);

@@ -1,6 +1,7 @@
 /** Conversation items to styled screen lines at a given width (the expensive step, hence cached). */
 import { sanitizeLine, sanitizeText } from '../../core/text/index.js';
 import { renderMarkdown, type MdLine } from '../text/markdown.js';
+import { layoutTable } from '../text/md-table.js';
 import {
   clipLine,
   lineWidth,
@@ -46,15 +47,16 @@ function capped(text: string): { text: string; note: string | null } {
 /** Logical markdown lines wrapped to the pane, indented under their header. */
 export function wrapMd(logical: readonly MdLine[], width: number): Segment[][] {
   const out: Segment[][] = [];
-  const inner = Math.max(1, width - INDENT.length);
   for (const line of logical) {
-    if (line.rule === true) {
-      out.push([seg(INDENT), seg('─'.repeat(Math.min(inner, 40)), 'dim')]);
-      continue;
-    }
     const first = [seg(INDENT), ...(line.first ?? [])];
     const rest = [seg(INDENT), ...(line.rest ?? line.first ?? [])];
-    out.push(...wrapLine(line.segments, width, { first, rest }));
+    if (line.rule === true) {
+      const room = Math.max(1, width - lineWidth(first));
+      out.push([...first, seg('─'.repeat(Math.min(room, 40)), 'dim')]);
+    } else if (line.table !== undefined) {
+      const rows = layoutTable(line.table, Math.max(1, width - lineWidth(rest)));
+      rows.forEach((row, i) => out.push([...(i === 0 ? first : rest), ...row]));
+    } else out.push(...wrapLine(line.segments, width, { first, rest }));
   }
   return out;
 }

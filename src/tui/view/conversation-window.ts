@@ -2,6 +2,7 @@
  * The virtualised conversation: lines are made per item lazily and cached by width, and only the
  * items that reach the visible window are measured, so a 2,000-message history costs what a short one does.
  */
+import { markdownEpoch } from '../text/markdown.js';
 import type { StyledLine } from '../text/styled.js';
 import type { ConversationItem } from './conversation-items.js';
 import { itemLines, type LineOptions } from './conversation-lines.js';
@@ -41,8 +42,14 @@ export interface WindowView {
 export class LineCache {
   private readonly liveLines = new LiveLines();
   private readonly entries = new Map<string, { width: number; lines: StyledLine[] }>();
+  /** Lines drawn before the markdown renderer loaded are drawn again once it has. */
+  private epoch = markdownEpoch();
 
   lines(item: ConversationItem, width: number, options: LineOptions): StyledLine[] {
+    if (this.epoch !== markdownEpoch()) {
+      this.entries.clear();
+      this.epoch = markdownEpoch();
+    }
     // Selection and running calls change often and touch one item: not worth caching.
     if (options.selected || (item.kind === 'tool' && item.result === null))
       return itemLines(item, width, options);

@@ -1,41 +1,50 @@
 /**
- * The streaming reply, rendered incrementally: finished lines are rendered and wrapped once, only the
- * line still growing is redone per frame, so a long reply at 500 chunks a second stays cheap to draw.
+ * The streaming reply, rendered incrementally: blocks that later text can no longer change, and the
+ * finished lines of a code fence still open, are rendered and wrapped once; only the last block (a
+ * paragraph, a list, a table, a fence's last line) is redone per frame, so a long reply at 500 chunks a
+ * second stays cheap to draw.
  */
 import { sanitizeText } from '../../core/text/index.js';
-import { renderLines, type FenceState } from '../text/markdown.js';
-import { seg, type Segment, type StyledLine } from '../text/styled.js';
+import { markdownEpoch, renderGrowing } from '../text/markdown.js';
+import type { Segment, StyledLine } from '../text/styled.js';
 import { liveHeader, liveLines, SCREEN_CAP, wrapMd } from './conversation-lines.js';
 
+/** Offset just past the `count`-th newline of `text`. */
+function afterLines(text: string, count: number): number {
+  let at = 0;
+  for (let i = 0; i < count; i++) at = text.indexOf('\n', at) + 1;
+  return at;
+}
+
 export class LiveLines {
+  /** The part of the reply whose blocks are final, rendered in `done`. */
   private prefix = '';
   private width = -1;
-  private fence: FenceState = null;
+  private epoch = -1;
+  /** The opening line of a code fence the prefix ends inside. */
+  private fence: string | null = null;
   private done: Segment[][] = [];
 
   lines(text: string, reasoning: string, width: number): StyledLine[] {
     // Thinking-only and capped replies are small or rare: the plain renderer is fine for them.
     if (text === '' || text.length > SCREEN_CAP) return liveLines(text, reasoning, width);
-    const cut = text.lastIndexOf('\n') + 1;
-    const complete = text.slice(0, cut);
-    if (width !== this.width || !complete.startsWith(this.prefix)) this.reset(width);
-    if (complete.length > this.prefix.length) {
-      const fresh = complete.slice(this.prefix.length, -1).split('\n').map(sanitizeText);
-      const { out, fence } = renderLines(fresh, this.fence);
-      this.done.push(...wrapMd(out, width));
-      this.fence = fence;
-      this.prefix = complete;
+    if (width !== this.width || markdownEpoch() !== this.epoch || !text.startsWith(this.prefix))
+      this.reset(width);
+    const rest = text.slice(this.prefix.length);
+    // Sanitised line by line: line N of the safe text is line N of the reply, so a cut maps back.
+    const cut = renderGrowing(rest.split('\n').map(sanitizeText).join('\n'), 'text', this.fence);
+    if (cut.finalLines > 0) {
+      this.done.push(...wrapMd(cut.final, width));
+      this.prefix += rest.slice(0, afterLines(rest, cut.finalLines));
+      this.fence = cut.fence;
     }
-    const tail = text.slice(cut);
-    // After a newline the growing line is empty, and is drawn as one (as a full render would).
-    const growing = renderLines([sanitizeText(tail)], this.fence);
-    const closing = growing.fence === null ? [] : [[seg('  '), seg('╰─', 'dim')]];
-    return [liveHeader(), ...this.done, ...wrapMd(growing.out, width), ...closing];
+    return [liveHeader(), ...this.done, ...wrapMd(cut.growing, width)];
   }
 
   private reset(width: number): void {
     this.prefix = '';
     this.width = width;
+    this.epoch = markdownEpoch();
     this.fence = null;
     this.done = [];
   }

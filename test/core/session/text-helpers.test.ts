@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closest } from '../../../src/core/text/distance.js';
+import { closest, editDistance } from '../../../src/core/text/distance.js';
 import { capText, decodeContent } from '../../../src/core/text/decode.js';
 import { createRedactor } from '../../../src/core/text/redact.js';
 
@@ -44,6 +44,15 @@ describe('text helpers', () => {
 
   it('treats mostly undecodable bytes as binary', () => {
     expect(decodeContent(Buffer.from([0xff, 0xfe, 0xfd, 0xfc]))).toEqual({ binary: true, bytes: 4 });
+  });
+
+  it('measures edit distance case-insensitively, short and long names alike', () => {
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+    expect(editDistance('Auth', 'aUTH')).toBe(0);
+    expect(editDistance('', 'abc')).toBe(3);
+    // Past 32 characters the library takes its other algorithm: the answer must not change.
+    const long = 'a-rather-long-session-name-about-refactoring';
+    expect(editDistance(long, `${long.slice(0, 20)}X${long.slice(21)}Y`)).toBe(2);
   });
 
   it('suggests the closest names first', () => {

@@ -1,6 +1,7 @@
 /** Record builders for view-model tests. */
 import type { CatchUp } from '../../../src/core/api.js';
 import type { MessageRecord, SessionRecord } from '../../../src/core/store/records.js';
+import type { WindowInput } from '../../../src/tui/view/conversation-window.js';
 
 let seq = 0;
 
@@ -40,5 +41,21 @@ export function catchUpWith(news: Partial<CatchUp> = {}): CatchUp {
     problem: null,
     replyCutOff: false,
     ...news,
+  };
+}
+
+/** What the conversation window is asked to draw: nothing, 60x10 at the bottom, unless said. */
+export function windowInput(over: Partial<WindowInput>): WindowInput {
+  return {
+    items: [],
+    live: null,
+    width: 60,
+    height: 10,
+    scroll: 0,
+    expanded: new Set(),
+    selected: null,
+    busy: false,
+    costs: false,
+    ...over,
   };
 }
