@@ -25,5 +25,6 @@ export function indexedWriter(inner: SessionWriter, index: SearchIndex): Session
       await index.flushIfLarge();
     },
     closedState: () => inner.closedState(),
+    closedTailDigest: (seq) => inner.closedTailDigest(seq),
   };
 }
