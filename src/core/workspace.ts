@@ -220,14 +220,17 @@ function searchDir(paths: OctoPaths): string {
   return path.join(paths.data, 'search');
 }
 
-/** Loads the config files, and remembers that they passed for the light listing (known-good.ts). */
+/**
+ * Loads the config files, checked against the schema unless they passed before, and remembers that they
+ * passed, for the next start and the light listing (known-good.ts).
+ */
 async function loadCheckedConfig(
   paths: OctoPaths,
   projectDir: string,
 ): Promise<{ config: OctoConfig; layers: ConfigLayers }> {
-  const loaded = await loadConfig({ userConfigPath: paths.userConfig, projectDir });
-  // Only a cache: when it cannot be written, the next listing checks the files in full.
-  await rememberKnownGood(paths.data, loaded.fingerprint);
+  const loaded = await loadConfig({ userConfigPath: paths.userConfig, projectDir, dataDir: paths.data });
+  // Only a cache: when it cannot be written, the next start checks the files in full.
+  if (loaded.checked) await rememberKnownGood(paths.data, loaded.fingerprint, loaded.fills);
   return { config: loaded.config, layers: configLayers(loaded.layers, paths.userConfig) };
 }
 

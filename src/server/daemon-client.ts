@@ -9,17 +9,20 @@ import { daemonDir, daemonPaths, type DaemonPaths } from './daemon-paths.js';
 import { encodeFrame } from './encode.js';
 import { LineReader } from './line-reader.js';
 import { isAlive, privateDirProblem } from './private-files.js';
+import { lazily } from '../core/lazy.js';
 
 /** What the daemon's info file says about it. */
-const daemonInfoSchema = z.object({
-  pid: z.number().int(),
-  name: z.string(),
-  session_id: z.string(),
-  socket: z.string(),
-  token: z.string(),
-  started: z.string(),
-});
-export type DaemonInfoFile = z.infer<typeof daemonInfoSchema>;
+const daemonInfoSchema = lazily(() =>
+  z.object({
+    pid: z.number().int(),
+    name: z.string(),
+    session_id: z.string(),
+    socket: z.string(),
+    token: z.string(),
+    started: z.string(),
+  }),
+);
+export type DaemonInfoFile = z.infer<ReturnType<typeof daemonInfoSchema>>;
 
 export type Located = { ok: true; paths: DaemonPaths; info: DaemonInfoFile } | { ok: false; reason: string };
 
@@ -42,7 +45,7 @@ export async function locateDaemon(env: Env, dataDir: string, name: string): Pro
     if (errnoCode(error) === 'ENOENT') return { ok: false, reason: `${none} (no socket at ${paths.socket})` };
     throw error;
   }
-  const parsed = daemonInfoSchema.safeParse(safeJson(text));
+  const parsed = daemonInfoSchema().safeParse(safeJson(text));
   if (!parsed.success) return { ok: false, reason: `${none} (${paths.info} is unreadable)` };
   if (!isAlive(parsed.data.pid))
     return { ok: false, reason: `${none} (its daemon, pid ${parsed.data.pid}, is gone)` };

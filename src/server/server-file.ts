@@ -7,16 +7,19 @@ import path from 'node:path';
 import * as z from 'zod';
 import { readJsonFile, replaceFile } from '../core/replace-file.js';
 import { isAlive } from './private-files.js';
+import { lazily } from '../core/lazy.js';
 
-const serverInfoSchema = z.object({
-  url: z.string(),
-  pid: z.number().int(),
-  started: z.string(),
-  /** Absent when the token came from $OCTO_SERVER_TOKEN: a secret the user keeps is not copied to disk. */
-  token: z.string().optional(),
-});
+const serverInfoSchema = lazily(() =>
+  z.object({
+    url: z.string(),
+    pid: z.number().int(),
+    started: z.string(),
+    /** Absent when the token came from $OCTO_SERVER_TOKEN: a secret the user keeps is not copied to disk. */
+    token: z.string().optional(),
+  }),
+);
 
-export type ServerInfo = z.infer<typeof serverInfoSchema>;
+export type ServerInfo = z.infer<ReturnType<typeof serverInfoSchema>>;
 
 export function serverFilePath(dataDir: string): string {
   return path.join(dataDir, 'server.json');
@@ -25,7 +28,7 @@ export function serverFilePath(dataDir: string): string {
 /** The running server of this data folder, or null (no file, an unreadable one, or its process gone). */
 export async function readServerFile(dataDir: string): Promise<ServerInfo | null> {
   // A torn or foreign file names no server; the next server replaces it.
-  const parsed = serverInfoSchema.safeParse(await readJsonFile(serverFilePath(dataDir)));
+  const parsed = serverInfoSchema().safeParse(await readJsonFile(serverFilePath(dataDir)));
   return parsed.success && isAlive(parsed.data.pid) ? parsed.data : null;
 }
 

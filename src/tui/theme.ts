@@ -3,28 +3,34 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
 import { getErrorMessage } from '../core/errors.js';
+import { lazily } from '../core/lazy.js';
 import { STYLE_KEYS, type StyleKey } from './text/styled.js';
 
-const colour = z
-  .string()
-  .regex(/^(#[0-9a-f]{6}|default|(light)?(black|red|green|yellow|blue|magenta|cyan|white|gray|grey))$/i);
+/** Built when the first theme is read, not when the TUI's bundle loads. */
+const schemas = lazily(() => {
+  const colour = z
+    .string()
+    .regex(/^(#[0-9a-f]{6}|default|(light)?(black|red|green|yellow|blue|magenta|cyan|white|gray|grey))$/i);
 
-const lookSchema = z.strictObject({
-  fg: colour.optional(),
-  bg: colour.optional(),
-  bold: z.boolean().optional(),
-  underline: z.boolean().optional(),
-  inverse: z.boolean().optional(),
+  const lookSchema = z.strictObject({
+    fg: colour.optional(),
+    bg: colour.optional(),
+    bold: z.boolean().optional(),
+    underline: z.boolean().optional(),
+    inverse: z.boolean().optional(),
+  });
+
+  const themeSchema = z.strictObject({
+    name: z.string(),
+    styles: z.record(z.enum(STYLE_KEYS), lookSchema),
+    border: colour,
+    borderFocus: colour,
+  });
+
+  return { look: lookSchema, theme: themeSchema };
 });
 
-export type Look = z.infer<typeof lookSchema>;
-
-const themeSchema = z.strictObject({
-  name: z.string(),
-  styles: z.record(z.enum(STYLE_KEYS), lookSchema),
-  border: colour,
-  borderFocus: colour,
-});
+export type Look = z.infer<ReturnType<typeof schemas>['look']>;
 
 export interface Theme {
   name: string;
@@ -48,7 +54,7 @@ function withoutColour(look: Look, key: StyleKey): Look {
 
 export function parseTheme(json: unknown, noColor: boolean): Theme {
   // One parse per run: zod's compiled fast path would cost more to build than it saves.
-  const parsed = themeSchema.parse(json, { jitless: true });
+  const parsed = schemas().theme.parse(json, { jitless: true });
   const styles = {} as Record<StyleKey, Look>;
   for (const key of STYLE_KEYS) {
     const look = parsed.styles[key] ?? {};

@@ -63,10 +63,11 @@ describe('the light listing (octo sessions list)', () => {
 
   it('refuses a config file broken since it last loaded, and trusts one that did not change', async () => {
     tw = await makeTestWorkspace({ providerUrl: UNUSED_PROVIDER });
-    const stamp = path.join(tw.dataDir, 'cache', 'config-ok');
+    const stamp = path.join(tw.dataDir, 'cache', 'config-checked');
     // The workspace remembered the files that loaded cleanly.
     const remembered = await readFile(stamp, 'utf8');
-    expect(remembered).toMatch(/^[0-9a-f]{64}$/);
+    // The fingerprint, then what the schema added (config/fills.ts).
+    expect(remembered).toMatch(/^[0-9a-f]{64}\n\{/);
     await listingOf(tw);
 
     const config = path.join(tw.dataDir, 'config.toml');

@@ -26,7 +26,7 @@ async function daemonOf(
   output: Output,
   summary: SessionSummary,
 ): Promise<ServingHolder | null> {
-  const { locateDaemon, FrameConnection } = await import('../../server/index.js');
+  const { locateDaemon, FrameConnection } = await import('../../server/holders.js');
   const located = await locateDaemon(output.io.env, ws.paths.data, summary.name);
   if (!located.ok || located.info.session_id !== summary.id) return null;
   const { info } = located;
@@ -44,7 +44,7 @@ async function daemonOf(
 
 /** The `octo server` of this data folder, if one runs and this terminal has its token. */
 async function serverOf(ws: Workspace, output: Output): Promise<ServingHolder | null> {
-  const { readServerFile } = await import('../../server/index.js');
+  const { readServerFile } = await import('../../server/holders.js');
   const info = await readServerFile(ws.paths.data);
   if (info === null) return null;
   const token = info.token ?? output.io.env.OCTO_SERVER_TOKEN;

@@ -19,7 +19,7 @@ function entryFrom(name: string, rest: string[]): McpServerConfig | string {
         ? { name, url: first }
         : null;
   if (raw === null) return `Usage: /mcp add ${name} -- COMMAND ARGS…, or /mcp add ${name} http://HOST/mcp`;
-  const parsed = configSchema.shape.mcp.safeParse({ servers: [raw] });
+  const parsed = configSchema().shape.mcp.safeParse({ servers: [raw] });
   if (!parsed.success)
     return parsed.error.issues
       .map((i) => `${i.path.slice(2).join('.') || 'server'}: ${i.message}`)

@@ -3,61 +3,67 @@ import { sanitizeLine, sanitizeText } from '../text/index.js';
 import type { NewKnowledge } from './knowledge.js';
 import { knowledgeFromProse } from './prose-knowledge.js';
 import { findJsonObject } from './summary-json.js';
+import { lazily } from '../lazy.js';
 
 /** Characters of one summary line or knowledge entry kept: a model that rambles cannot flood the context. */
 const MAX_ITEM_CHARS = 600;
 /** Items kept per summary section, for the same reason. */
 const MAX_ITEMS = 40;
 
-const line = z.string().transform((s) => s.replace(/\s+/g, ' ').trim().slice(0, MAX_ITEM_CHARS));
-const lines = z
-  .array(z.unknown())
-  .catch([])
-  .transform((items) =>
-    items
-      .flatMap((i) => (typeof i === 'string' ? [line.parse(i)] : []))
-      .filter(Boolean)
-      .slice(0, MAX_ITEMS),
-  );
-const text = z
-  .string()
-  .catch('')
-  .transform((s) => line.parse(s));
-
-/** The structured summary the model is asked for; fields it leaves out or gets wrong become empty. */
-const summarySchema = z.object({
-  goal: text.default(''),
-  currentTask: text.default(''),
-  progress: lines.default([]),
-  decisions: lines.default([]),
-  constraints: lines.default([]),
-  preferences: lines.default([]),
-  findings: lines.default([]),
-  files: lines.default([]),
-  openQuestions: lines.default([]),
-  nextSteps: lines.default([]),
-});
-
-const knowledgeSchema = z.object({
-  category: z.enum(['decision', 'constraint', 'preference', 'finding']),
-  text: line,
-});
-
-const replySchema = z.object({
-  summary: summarySchema,
-  knowledge: z
+/** Built on first use: a summary is read a few times a session, never on the way to the first screen. */
+const schemas = lazily(() => {
+  const line = z.string().transform((s) => s.replace(/\s+/g, ' ').trim().slice(0, MAX_ITEM_CHARS));
+  const lines = z
     .array(z.unknown())
     .catch([])
-    .default([])
     .transform((items) =>
-      items.flatMap((i) => {
-        const parsed = knowledgeSchema.safeParse(i);
-        return parsed.success && parsed.data.text !== '' ? [parsed.data] : [];
-      }),
-    ),
+      items
+        .flatMap((i) => (typeof i === 'string' ? [line.parse(i)] : []))
+        .filter(Boolean)
+        .slice(0, MAX_ITEMS),
+    );
+  const text = z
+    .string()
+    .catch('')
+    .transform((s) => line.parse(s));
+
+  /** The structured summary the model is asked for; fields it leaves out or gets wrong become empty. */
+  const summarySchema = z.object({
+    goal: text.default(''),
+    currentTask: text.default(''),
+    progress: lines.default([]),
+    decisions: lines.default([]),
+    constraints: lines.default([]),
+    preferences: lines.default([]),
+    findings: lines.default([]),
+    files: lines.default([]),
+    openQuestions: lines.default([]),
+    nextSteps: lines.default([]),
+  });
+
+  const knowledgeSchema = z.object({
+    category: z.enum(['decision', 'constraint', 'preference', 'finding']),
+    text: line,
+  });
+
+  const replySchema = z.object({
+    summary: summarySchema,
+    knowledge: z
+      .array(z.unknown())
+      .catch([])
+      .default([])
+      .transform((items) =>
+        items.flatMap((i) => {
+          const parsed = knowledgeSchema.safeParse(i);
+          return parsed.success && parsed.data.text !== '' ? [parsed.data] : [];
+        }),
+      ),
+  });
+
+  return { summary: summarySchema, reply: replySchema };
 });
 
-export type StructuredSummary = z.infer<typeof summarySchema>;
+export type StructuredSummary = z.infer<ReturnType<typeof schemas>['summary']>;
 
 /** How the summary came: the JSON asked for, or prose the model wrote instead. */
 export type SummaryForm = 'structured' | 'prose';
@@ -131,7 +137,7 @@ function proseReply(reply: string, maxChars: number): ParsedReply {
 export function parseSummaryReply(reply: string, maxChars: number): ParsedReply {
   const json = findJsonObject(reply);
   if (json !== undefined && typeof json.summary === 'string') return proseReply(json.summary, maxChars);
-  const parsed = json === undefined ? null : replySchema.safeParse(json);
+  const parsed = json === undefined ? null : schemas().reply.safeParse(json);
   if (parsed?.success !== true) return proseReply(reply, maxChars);
   const { summary, knowledge } = parsed.data;
   if (!isFilled(summary)) return { ok: false, reason: 'the summary reply was empty' };

@@ -2,6 +2,7 @@ import type { AgentConfig } from '../config/index.js';
 import { defineTool, failure, READ_ONLY_TOOLS, type Tool } from '../tools/index.js';
 import * as z from 'zod';
 import type { AgentRunner } from './agent-runner.js';
+import { lazily } from '../lazy.js';
 
 /** Tool names are `agent_NAME`; the name rule of [[agents]] keeps them valid. */
 export const AGENT_TOOL_PREFIX = 'agent_';
@@ -25,7 +26,7 @@ export function agentList(configured: readonly AgentConfig[]): AgentConfig[] {
   return [...byName.values()];
 }
 
-const argsSchema = z.object({ task: z.string().min(1) });
+const argsSchema = lazily(() => z.object({ task: z.string().min(1) }));
 
 /**
  * One `agent_NAME` tool: the call runs the agent as a background job and returns its answer. `current`

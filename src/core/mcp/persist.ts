@@ -41,7 +41,7 @@ export async function persistServer(file: string, spec: McpServerConfig): Promis
     if (!(error instanceof TomlError)) throw error;
     return `adding it would make ${file} invalid (${error.message.split('\n')[0] ?? ''}); add it by hand`;
   }
-  const checked = configSchema.safeParse(data);
+  const checked = configSchema().safeParse(data);
   if (!checked.success) {
     const issue = checked.error.issues[0];
     return `adding it would make ${file} invalid (${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''})`;

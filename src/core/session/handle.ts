@@ -294,10 +294,12 @@ export class OpenSession implements SessionHandle {
     const fromSeq = resumeFromSeq(loaded, messagesInContext(records)[0]?.seq ?? null);
     const before = loaded.filter((record) => record.seq < fromSeq).length;
     try {
+      const tailSha256 = await writer.closedTailDigest(fromSeq);
       await writeResumePoint(file, {
         version: 1,
         state,
         fromSeq,
+        ...(tailSha256 === null ? {} : { tailSha256 }),
         lastSeq: last.seq,
         earlierCount: this.earlierRecords() + before,
         summary,

@@ -145,7 +145,15 @@ export class OpenSessions {
     try {
       writer = await this.deps.store.openWriter(
         summary.id,
-        point === null ? {} : { resumeFrom: { seq: point.fromSeq, state: point.state } },
+        point === null
+          ? {}
+          : {
+              resumeFrom: {
+                seq: point.fromSeq,
+                state: point.state,
+                ...(point.tailSha256 === undefined ? {} : { tailSha256: point.tailSha256 }),
+              },
+            },
       );
     } catch (error) {
       // Invariant 4 (docs/architecture.md): a second process gets a read-only view, told who holds the session.

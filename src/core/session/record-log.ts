@@ -101,6 +101,7 @@ export class RecordLog {
       tookOverFrom: () => inner.tookOverFrom(),
       close: () => inner.close(),
       closedState: () => inner.closedState(),
+      closedTailDigest: (seq) => inner.closedTailDigest(seq),
     };
   }
 

@@ -21,6 +21,11 @@ export interface ResumePoint {
   state: FileState;
   /** The first record a resume reads. */
   fromSeq: number;
+  /**
+   * The SHA-256 of the file from `fromSeq`'s line on, as the writer left it: lines that still hash to
+   * it were checked when read or written and are not checked against the record schema again.
+   */
+  tailSha256?: string;
   /** The last record when it closed: the summary holds everything up to it. */
   lastSeq: number;
   /** How many records come before `fromSeq` (read when the user scrolls to them or searches). */
@@ -84,6 +89,7 @@ function isResumePoint(value: unknown): value is ResumePoint {
     state !== null &&
     ['size', 'mtimeMs', 'ino'].every((key) => typeof state[key] === 'number') &&
     ['fromSeq', 'lastSeq', 'earlierCount'].every((key) => Number.isSafeInteger(point[key])) &&
+    (point.tailSha256 === undefined || typeof point.tailSha256 === 'string') &&
     isSessionSummary(point.summary) &&
     Array.isArray(point.earlier) &&
     point.earlier.every(isKnowledgeRecord)

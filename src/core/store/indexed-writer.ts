@@ -24,5 +24,6 @@ export function indexedWriter(inner: SessionWriter, sink: RecordSink): SessionWr
       await sink.sessionClosed();
     },
     closedState: () => inner.closedState(),
+    closedTailDigest: (seq) => inner.closedTailDigest(seq),
   };
 }

@@ -8,6 +8,7 @@
 import * as z from 'zod';
 import type { NedbDoc } from './line-parser.js';
 import type { SessionRecord } from './records.js';
+import { lazily } from '../lazy.js';
 
 /** The version this octo writes; bump it with a migration when a record's stored shape changes. */
 export const RECORD_SCHEMA_VERSION = 1;
@@ -19,129 +20,139 @@ export const RECORD_SCHEMA_VERSION = 1;
 export type Migrations = Readonly<Record<number, (doc: NedbDoc) => NedbDoc>>;
 const MIGRATIONS: Migrations = {};
 
-const count = z.number().nonnegative();
-const usage = z.object({
-  input: count,
-  output: count,
-  cacheRead: count,
-  cacheWrite: count,
-  reasoning: count,
-});
-const cost = z.number().nullable();
-const attachmentRef = {
-  sha256: z.string(),
-  ext: z.string(),
-  mime: z.string(),
-  type: z.enum(['image', 'video']),
-  name: z.string(),
-  bytes: count,
-};
-const base = {
-  seq: z.number().int().nonnegative(),
-  at: z.string(),
-};
-
-const notice = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('filesChanged'), paths: z.array(z.string()) }),
-  z.object({ kind: z.literal('catchUp'), commits: count, files: count, dirMissing: z.boolean() }),
-  z.object({
-    kind: z.literal('moved'),
-    from: z.string(),
-    to: z.string(),
-    projectId: z.string(),
-    projectGroup: z.string().optional(),
-  }),
-]);
-
-const message = z.object({
-  ...base,
-  kind: z.literal('message'),
-  role: z.enum(['system', 'user', 'assistant', 'tool']),
-  content: z.string(),
-  toolCalls: z.array(z.object({ id: z.string(), name: z.string(), arguments: z.string() })).optional(),
-  toolCallId: z.string().optional(),
-  toolName: z.string().optional(),
-  model: z.string().optional(),
-  usage: usage.nullable().optional(),
-  cost: cost.optional(),
-  costSource: z.enum(['main', 'agent', 'compression']).optional(),
-  inContext: z.boolean(),
-  interrupted: z.boolean().optional(),
-  synthetic: z.boolean().optional(),
-  attachments: z.array(z.object(attachmentRef)).optional(),
-  reasoning: z.string().optional(),
-  reasoningSource: z
-    .enum(['reasoning_content', 'reasoning', 'reasoning_details', 'content_parts'])
-    .optional(),
-  reasoningDetails: z.array(z.unknown()).optional(),
-  finishReason: z.enum(['stop', 'tool_calls', 'length', 'content_filter', 'error']).optional(),
-  providerFinishReason: z.string().optional(),
-  durationMs: z.number().optional(),
-  notice: notice.optional(),
-});
-
-const compaction = z.object({
-  ...base,
-  kind: z.literal('compaction'),
-  summary: z.string(),
-  compactedSeqs: z.array(z.number().int()),
-  tokensBefore: count,
-  tokensAfter: count,
-  model: z.string(),
-  usage,
-  cost,
-  undone: z.boolean().optional(),
-  trigger: z.enum(['auto', 'summarize', 'done']).optional(),
-  level: z.number().optional(),
-  failed: z.string().optional(),
-  form: z.enum(['structured', 'prose', 'octo']).optional(),
-  requests: count.optional(),
-  undoneAfter: z.number().int().optional(),
-});
-
-const knowledge = z.object({
-  ...base,
-  kind: z.literal('knowledge'),
-  op: z.enum(['add', 'pin', 'unpin', 'forget']),
-  entryId: z.string(),
-  category: z.enum(['decision', 'constraint', 'preference', 'finding']).optional(),
-  text: z.string().optional(),
-});
-
-const command = z.discriminatedUnion('command', [
-  z.object({
-    ...base,
-    kind: z.literal('command'),
-    command: z.literal('create'),
-    id: z.string(),
+/**
+ * Built on the first check: a resume whose lines its writer vouches for (session-tail.ts) checks none,
+ * and building costs ~10 ms of a start.
+ */
+function buildRecordSchema() {
+  const count = z.number().nonnegative();
+  const usage = z.object({
+    input: count,
+    output: count,
+    cacheRead: count,
+    cacheWrite: count,
+    reasoning: count,
+  });
+  const cost = z.number().nullable();
+  const attachmentRef = {
+    sha256: z.string(),
+    ext: z.string(),
+    mime: z.string(),
+    type: z.enum(['image', 'video']),
     name: z.string(),
-    projectDir: z.string(),
-    projectId: z.string(),
-    model: z.string(),
-    parentId: z.string().optional(),
-    projectGroup: z.string().optional(),
-  }),
-  z.object({
-    ...base,
-    kind: z.literal('command'),
-    command: z.literal('model'),
-    model: z.string(),
-    previous: z.string(),
-  }),
-  z.object({
-    ...base,
-    kind: z.literal('command'),
-    command: z.literal('rename'),
-    name: z.string(),
-    previous: z.string(),
-  }),
-  z.object({ ...base, kind: z.literal('command'), command: z.literal('trash') }),
-  z.object({ ...base, kind: z.literal('command'), command: z.literal('restore') }),
-]);
+    bytes: count,
+  };
+  const base = {
+    seq: z.number().int().nonnegative(),
+    at: z.string(),
+  };
 
-const attachment = z.object({ ...base, kind: z.literal('attachment'), ...attachmentRef });
+  const notice = z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('filesChanged'), paths: z.array(z.string()) }),
+    z.object({ kind: z.literal('catchUp'), commits: count, files: count, dirMissing: z.boolean() }),
+    z.object({
+      kind: z.literal('moved'),
+      from: z.string(),
+      to: z.string(),
+      projectId: z.string(),
+      projectGroup: z.string().optional(),
+    }),
+  ]);
 
-const record = z.discriminatedUnion('kind', [message, compaction, knowledge, command, attachment]);
+  const message = z.object({
+    ...base,
+    kind: z.literal('message'),
+    role: z.enum(['system', 'user', 'assistant', 'tool']),
+    content: z.string(),
+    toolCalls: z.array(z.object({ id: z.string(), name: z.string(), arguments: z.string() })).optional(),
+    toolCallId: z.string().optional(),
+    toolName: z.string().optional(),
+    model: z.string().optional(),
+    usage: usage.nullable().optional(),
+    cost: cost.optional(),
+    costSource: z.enum(['main', 'agent', 'compression']).optional(),
+    inContext: z.boolean(),
+    interrupted: z.boolean().optional(),
+    synthetic: z.boolean().optional(),
+    attachments: z.array(z.object(attachmentRef)).optional(),
+    reasoning: z.string().optional(),
+    reasoningSource: z
+      .enum(['reasoning_content', 'reasoning', 'reasoning_details', 'content_parts'])
+      .optional(),
+    reasoningDetails: z.array(z.unknown()).optional(),
+    finishReason: z.enum(['stop', 'tool_calls', 'length', 'content_filter', 'error']).optional(),
+    providerFinishReason: z.string().optional(),
+    durationMs: z.number().optional(),
+    notice: notice.optional(),
+  });
+
+  const compaction = z.object({
+    ...base,
+    kind: z.literal('compaction'),
+    summary: z.string(),
+    compactedSeqs: z.array(z.number().int()),
+    tokensBefore: count,
+    tokensAfter: count,
+    model: z.string(),
+    usage,
+    cost,
+    undone: z.boolean().optional(),
+    trigger: z.enum(['auto', 'summarize', 'done']).optional(),
+    level: z.number().optional(),
+    failed: z.string().optional(),
+    form: z.enum(['structured', 'prose', 'octo']).optional(),
+    requests: count.optional(),
+    undoneAfter: z.number().int().optional(),
+  });
+
+  const knowledge = z.object({
+    ...base,
+    kind: z.literal('knowledge'),
+    op: z.enum(['add', 'pin', 'unpin', 'forget']),
+    entryId: z.string(),
+    category: z.enum(['decision', 'constraint', 'preference', 'finding']).optional(),
+    text: z.string().optional(),
+  });
+
+  const command = z.discriminatedUnion('command', [
+    z.object({
+      ...base,
+      kind: z.literal('command'),
+      command: z.literal('create'),
+      id: z.string(),
+      name: z.string(),
+      projectDir: z.string(),
+      projectId: z.string(),
+      model: z.string(),
+      parentId: z.string().optional(),
+      projectGroup: z.string().optional(),
+    }),
+    z.object({
+      ...base,
+      kind: z.literal('command'),
+      command: z.literal('model'),
+      model: z.string(),
+      previous: z.string(),
+    }),
+    z.object({
+      ...base,
+      kind: z.literal('command'),
+      command: z.literal('rename'),
+      name: z.string(),
+      previous: z.string(),
+    }),
+    z.object({ ...base, kind: z.literal('command'), command: z.literal('trash') }),
+    z.object({ ...base, kind: z.literal('command'), command: z.literal('restore') }),
+  ]);
+
+  const attachment = z.object({ ...base, kind: z.literal('attachment'), ...attachmentRef });
+
+  const record = z.discriminatedUnion('kind', [message, compaction, knowledge, command, attachment]);
+
+  return record;
+}
+
+const recordSchema = lazily(buildRecordSchema);
 
 /**
  * Every record octo can write passes the schema (the type check fails here otherwise): a field whose
@@ -149,7 +160,10 @@ const record = z.discriminatedUnion('kind', [message, compaction, knowledge, com
  * fields pass (a newer minor field is not damage); the document is kept as read, not as parsed.
  */
 type Accepts<Schema, Value> = [Value] extends [Schema] ? true : never;
-export const SCHEMA_ACCEPTS_EVERY_RECORD: Accepts<z.input<typeof record>, SessionRecord> = true;
+export const SCHEMA_ACCEPTS_EVERY_RECORD: Accepts<
+  z.input<ReturnType<typeof buildRecordSchema>>,
+  SessionRecord
+> = true;
 
 /**
  * The record on a line in this version's shape, without checking it: the version handled and the
@@ -184,7 +198,7 @@ export function readRecordDoc(
 ): NedbDoc | string {
   const current = upgradeRecordDoc(doc, migrations, version);
   if (typeof current === 'string') return current;
-  const checked = record.safeParse(current);
+  const checked = recordSchema().safeParse(current);
   return checked.success ? current : describeIssue(checked.error);
 }
 

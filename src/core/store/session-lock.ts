@@ -9,6 +9,7 @@ import { readError, saveError, type StoreIo } from './io.js';
 import { lockFs } from '../lock-fs.js';
 import type { LockHolder } from './types.js';
 import type { WarningSink } from './warnings.js';
+import { lazily } from '../lazy.js';
 
 export interface LockContext {
   pid: number;
@@ -37,7 +38,7 @@ export const OWNERLESS_GRACE_MS = 1_000;
 /** How often a younger lock without owner is looked at again while its holder may be writing one. */
 const OWNER_POLL_MS = 25;
 
-const ownerSchema = z.object({ pid: z.number().int(), since: z.string(), host: z.string() });
+const ownerSchema = lazily(() => z.object({ pid: z.number().int(), since: z.string(), host: z.string() }));
 
 /**
  * Takes the session lock. A live holder means `session_locked`; a holder that died on this host
@@ -117,7 +118,7 @@ export async function readOwner(ownerFile: string): Promise<LockHolder | null> {
     throw error;
   }
   // Written atomically by us; anything unreadable is treated as "holder unknown", judged by the lock's age.
-  const parsed = ownerSchema.safeParse(parseJson(text));
+  const parsed = ownerSchema().safeParse(parseJson(text));
   return parsed.success ? parsed.data : null;
 }
 

@@ -3,6 +3,7 @@
  * it last closed, only the lines from a given record on are read (backwards, in blocks, from the end);
  * what comes before was checked when it was written and is read only when asked for.
  */
+import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { parseNedbFile, type DocCheck, type NedbDoc } from './line-parser.js';
 import type { FileState, ResumeHint } from './types.js';
@@ -24,9 +25,41 @@ export function sameState(a: FileState, b: FileState): boolean {
 /**
  * The documents from record `hint.seq` to the end of `file`, or null when the file is not in
  * `hint.state`, holds no line of that record, or its end is not clean: the caller then reads the
- * whole file, which handles every one of those cases.
+ * whole file, which handles every one of those cases. Each line is checked with `check`, unless the
+ * lines are byte for byte those the hint's `tailSha256` names (the writer's, checked when they were
+ * read or written): then with `vouched` alone, as a checked stamp's prefix is (checked-stamp.ts).
  */
-export async function readTail(file: string, hint: ResumeHint, check: DocCheck): Promise<NedbDoc[] | null> {
+export async function readTail(
+  file: string,
+  hint: ResumeHint,
+  check: DocCheck,
+  vouched: DocCheck = check,
+): Promise<NedbDoc[] | null> {
+  const tail = await tailBytes(file, hint);
+  if (tail === null) return null;
+  const known = hint.tailSha256 !== undefined && digest(tail) === hint.tailSha256;
+  const parsed = parseNedbFile(tail, known ? vouched : check);
+  if (parsed.torn !== null || parsed.corrupt !== null || parsed.superseded > 0) return null;
+  // Lines in seq order from the hint on, as a clean close leaves them (NeDB compacts in id order).
+  if (parsed.docs.some((doc) => (doc.seq as number) < hint.seq)) return null;
+  return parsed.docs;
+}
+
+/**
+ * The SHA-256 of `file` from record `hint.seq`'s line to its end, for a resume point (`tailSha256`);
+ * null when the file is not in `hint.state` or holds no line of that record.
+ */
+export async function tailDigest(file: string, hint: ResumeHint): Promise<string | null> {
+  const tail = await tailBytes(file, hint);
+  return tail === null ? null : digest(tail);
+}
+
+function digest(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** The bytes from record `hint.seq`'s line on, read backwards in blocks; null as readTail says. */
+async function tailBytes(file: string, hint: ResumeHint): Promise<Buffer | null> {
   const handle = await open(file, 'r');
   try {
     const info = await handle.stat();
@@ -41,12 +74,7 @@ export async function readTail(file: string, hint: ResumeHint, check: DocCheck):
       data = Buffer.concat([block, data]);
       end = start;
       const at = lineStart(data, marker, start === 0);
-      if (at === -1) continue;
-      const parsed = parseNedbFile(data.subarray(at), check);
-      if (parsed.torn !== null || parsed.corrupt !== null || parsed.superseded > 0) return null;
-      // Lines in seq order from the hint on, as a clean close leaves them (NeDB compacts in id order).
-      if (parsed.docs.some((doc) => (doc.seq as number) < hint.seq)) return null;
-      return parsed.docs;
+      if (at !== -1) return data.subarray(at);
     }
     return null;
   } finally {

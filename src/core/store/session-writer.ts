@@ -10,9 +10,9 @@ import { appendDocs, openForWriting } from './nedb-file.js';
 import { ensurePrivateDir, ensurePrivateDirSync, tightenFile } from './permissions.js';
 import type { HeldLock } from './session-lock.js';
 import { checkRecordDoc, toRecords } from './session-file.js';
-import { readTail, recordDocId } from './session-tail.js';
+import { readTail, recordDocId, tailDigest } from './session-tail.js';
 import { parseSessionData, readStamp, writeStamp, type CheckedStamp } from './checked-stamp.js';
-import { RECORD_SCHEMA_VERSION, readRecordDoc } from './record-schema.js';
+import { RECORD_SCHEMA_VERSION, readRecordDoc, upgradeRecordDoc } from './record-schema.js';
 import type { FileState, LockHolder, ResumeHint, SessionWriter } from './types.js';
 
 /**
@@ -83,6 +83,12 @@ export class NedbSessionWriter implements SessionWriter {
 
   closedState(): FileState | null {
     return this.stateAtClose;
+  }
+
+  async closedTailDigest(seq: number): Promise<string | null> {
+    const state = this.stateAtClose;
+    // Only a cache: without it the next resume checks the lines it reads, as before.
+    return state === null ? null : tailDigest(this.file, { seq, state }).catch(() => null);
   }
 
   records(): readonly SessionRecord[] {
@@ -246,7 +252,7 @@ export class NedbSessionWriter implements SessionWriter {
       await tightenFile(this.file, this.ctx.warnings);
       // NeDB's own temp file: stale while the main file exists (as openForWriting removes it).
       await rm(`${this.file}~`, { force: true });
-      const docs = await readTail(this.file, hint, checkRecordDoc);
+      const docs = await readTail(this.file, hint, checkRecordDoc, (doc) => upgradeRecordDoc(doc));
       if (docs === null) return false;
       this.useDocs(docs, 0, hint.seq);
       return true;

@@ -38,6 +38,11 @@ export interface FileState {
 export interface ResumeHint {
   seq: number;
   state: FileState;
+  /**
+   * The SHA-256 of the file from record `seq`'s line on as its writer left it (SessionWriter
+   * closedTailDigest): lines that still hash to it are not checked against the record schema again.
+   */
+  tailSha256?: string;
 }
 
 /** Where octo keeps its data and configuration (docs/architecture.md "Data"). */
@@ -90,6 +95,11 @@ export interface SessionWriter {
    * null before closing, or when the close did not leave the file in the state it knows (a failure).
    */
   closedState(): FileState | null;
+  /**
+   * After a clean close, the SHA-256 of the file from record `seq`'s line to its end, still as this
+   * writer left it, for a resume point (ResumeHint.tailSha256); null when it is not (or no clean close).
+   */
+  closedTailDigest(seq: number): Promise<string | null>;
 }
 
 export interface ReadOnlySession {

@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { OctoError, getErrorMessage } from '../errors.js';
 import type { TokenEncoding } from './encoding.js';
 import { TOKENIZER_WORKER_SOURCE } from './worker-source.js';
+import { lazily } from '../lazy.js';
 
 /** Exact token counts; the implementation decides where the work runs. */
 export interface Tokenizer {
@@ -25,10 +26,12 @@ interface Job {
   reject(error: unknown): void;
 }
 
-const replySchema = z.union([
-  z.object({ id: z.number(), counts: z.array(z.number().int().nonnegative()) }),
-  z.object({ id: z.number(), error: z.string() }),
-]);
+const replySchema = lazily(() =>
+  z.union([
+    z.object({ id: z.number(), counts: z.array(z.number().int().nonnegative()) }),
+    z.object({ id: z.number(), error: z.string() }),
+  ]),
+);
 
 /** tiktoken in a worker thread, started on the first count (never on the start-up path). */
 export class WorkerTokenizer implements Tokenizer {
@@ -96,7 +99,7 @@ export class WorkerTokenizer implements Tokenizer {
 
   private received(message: unknown): void {
     const job = this.inFlight;
-    const reply = replySchema.safeParse(message);
+    const reply = replySchema().safeParse(message);
     if (job === null || !reply.success || reply.data.id !== job.id) {
       this.fail(new Error('the tokenizer thread answered out of turn'));
       return;

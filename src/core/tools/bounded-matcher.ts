@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import * as z from 'zod';
 import { OctoError } from '../errors.js';
 import { MATCHER_WORKER_SOURCE } from './matcher-source.js';
+import { lazily } from '../lazy.js';
 
 /** A regular expression (JavaScript syntax) or a gitignore-style glob, as a tool received it. */
 export type PatternSpec =
@@ -11,10 +12,12 @@ export type PatternSpec =
 /** How a batch ended: every text was tested, or the signal stopped it (a budget, a cancelled turn). */
 export type BatchEnd = 'done' | 'stopped';
 
-const replySchema = z.union([
-  z.object({ id: z.number(), hit: z.number().int().nonnegative() }),
-  z.object({ id: z.number(), done: z.literal(true) }),
-]);
+const replySchema = lazily(() =>
+  z.union([
+    z.object({ id: z.number(), hit: z.number().int().nonnegative() }),
+    z.object({ id: z.number(), done: z.literal(true) }),
+  ]),
+);
 
 interface Job {
   id: number;
@@ -94,7 +97,7 @@ export class BoundedMatcher {
 
   private received(message: unknown): void {
     const job = this.job;
-    const reply = replySchema.safeParse(message);
+    const reply = replySchema().safeParse(message);
     if (job === null || !reply.success || reply.data.id !== job.id) return;
     if ('hit' in reply.data) job.onHit(reply.data.hit);
     else job.settle('done');

@@ -7,6 +7,7 @@ import { errnoCode, getErrorMessage } from '../errors.js';
 import { readJsonFile, replaceFile } from '../replace-file.js';
 import type { ChildNotes } from './types.js';
 import { Watchdog } from './watchdog.js';
+import { lazily } from '../lazy.js';
 
 const run = promisify(execFile);
 
@@ -15,14 +16,16 @@ export const CHILDREN_DIR = 'children';
 /** How long a left-over group gets between SIGTERM and SIGKILL when it is stopped on start. */
 const SWEEP_GRACE_MS = 1000;
 
-const recordSchema = z.object({
-  pid: z.number().int().positive(),
-  /** When the process started (boot-relative), so a pid the system gave to someone else is not ours. */
-  started: z.string(),
-  command: z.string(),
-  owner: z.object({ pid: z.number().int().positive(), started: z.string() }),
-});
-type ChildRecord = z.infer<typeof recordSchema>;
+const recordSchema = lazily(() =>
+  z.object({
+    pid: z.number().int().positive(),
+    /** When the process started (boot-relative), so a pid the system gave to someone else is not ours. */
+    started: z.string(),
+    command: z.string(),
+    owner: z.object({ pid: z.number().int().positive(), started: z.string() }),
+  }),
+);
+type ChildRecord = z.infer<ReturnType<typeof recordSchema>>;
 
 /**
  * When a process started, as a string that differs for two processes that had the same pid: on
@@ -173,7 +176,7 @@ async function sweepOne(file: string): Promise<string | null> {
 }
 
 async function readRecord(file: string): Promise<ChildRecord | null> {
-  const parsed = recordSchema.safeParse(await readJsonFile(file));
+  const parsed = recordSchema().safeParse(await readJsonFile(file));
   return parsed.success ? parsed.data : null;
 }
 

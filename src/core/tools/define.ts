@@ -5,7 +5,11 @@ import type { Prepared, Tool, ToolAccess, ToolContext, ToolResult } from './type
 export interface ToolDefinition<A> {
   schema: ToolSchema;
   access: ToolAccess;
-  args: z.ZodType<A>;
+  /**
+   * The arguments' schema, built on the first call (lazily): building every tool's at start-up cost
+   * more than the tools' whole module. What the model is offered is `schema`, a JSON Schema of its own.
+   */
+  args: () => z.ZodType<A>;
   /**
    * Checks beyond the argument shape (paths, uniqueness) and says what the call will do; a ToolResult
    * refuses the call. Runs before any approval is asked, and has no side effect.
@@ -28,7 +32,7 @@ export function defineTool<A>(definition: ToolDefinition<A>): Tool {
     schema: definition.schema,
     access: definition.access,
     async prepare(rawArgs, context): Promise<Prepared> {
-      const parsed = definition.args.safeParse(rawArgs ?? {});
+      const parsed = definition.args().safeParse(rawArgs ?? {});
       if (!parsed.success)
         return { ready: false, result: failure(`Invalid arguments: ${z.prettifyError(parsed.error)}`) };
       const args = parsed.data;

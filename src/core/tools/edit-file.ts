@@ -5,17 +5,20 @@ import { MAX_FILE_BYTES } from './read-file.js';
 import type { ToolResult } from './types.js';
 import { confinePath } from './confine.js';
 import { defineTool, failure } from './define.js';
+import { lazily } from '../lazy.js';
 
 /** Characters of each side shown when asking for approval. */
 const DETAIL_CHARS = 1500;
 
-const argsSchema = z.object({
-  path: z.string().min(1),
-  old_text: z.string().min(1),
-  new_text: z.string(),
-  replace_all: z.boolean().default(false),
-});
-type EditArgs = z.infer<typeof argsSchema>;
+const argsSchema = lazily(() =>
+  z.object({
+    path: z.string().min(1),
+    old_text: z.string().min(1),
+    new_text: z.string(),
+    replace_all: z.boolean().default(false),
+  }),
+);
+type EditArgs = z.infer<ReturnType<typeof argsSchema>>;
 
 function occurrences(text: string, needle: string): number {
   let count = 0;

@@ -4,11 +4,12 @@ import * as z from 'zod';
 import { errnoCode } from '../errors.js';
 import { confinePath } from './confine.js';
 import { defineTool, failure } from './define.js';
+import { lazily } from '../lazy.js';
 
 /** Beyond this a listing stops helping the model and only costs tokens. */
 const MAX_ENTRIES = 500;
 
-const argsSchema = z.object({ path: z.string().default('.') });
+const argsSchema = lazily(() => z.object({ path: z.string().default('.') }));
 
 async function describe(dir: string, name: string, isDir: boolean): Promise<string> {
   if (isDir) return `${name}/`;

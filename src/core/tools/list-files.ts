@@ -4,16 +4,19 @@ import { budgetNote, runWithinBudget } from './budget.js';
 import { confinePath } from './confine.js';
 import { defineTool, failure } from './define.js';
 import { walkFiles } from './walk.js';
+import { lazily } from '../lazy.js';
 
 /** A larger listing is mostly noise for the model; it can narrow with path or pattern. */
 const MAX_FILES = 1000;
 /** Paths sent to the pattern thread at once. */
 const BATCH_PATHS = 512;
 
-const argsSchema = z.object({
-  path: z.string().default('.'),
-  pattern: z.string().min(1).optional(),
-});
+const argsSchema = lazily(() =>
+  z.object({
+    path: z.string().default('.'),
+    pattern: z.string().min(1).optional(),
+  }),
+);
 
 export const listFilesTool = defineTool({
   access: 'read',

@@ -7,17 +7,20 @@ import { budgetNote, runWithinBudget } from './budget.js';
 import { confinePath } from './confine.js';
 import { defineTool, failure } from './define.js';
 import type { ToolContext, ToolResult } from './types.js';
+import { lazily } from '../lazy.js';
 
 /** Larger files are never read whole (nor edited); a line range of one is read as a stream. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 /** Lines of a range returned at most from a large file: the model asks for the next range. */
 const MAX_RANGE_LINES = 2000;
 
-const argsSchema = z.object({
-  path: z.string().min(1),
-  start_line: z.number().int().positive().optional(),
-  end_line: z.number().int().positive().optional(),
-});
+const argsSchema = lazily(() =>
+  z.object({
+    path: z.string().min(1),
+    start_line: z.number().int().positive().optional(),
+    end_line: z.number().int().positive().optional(),
+  }),
+);
 
 export const readFileTool = defineTool({
   access: 'read',

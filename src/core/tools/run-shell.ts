@@ -6,13 +6,16 @@ import { spawnGroup, type Exit } from './process-group.js';
 import type { ShellJobs } from './shell-jobs.js';
 import type { ShellSettings, Tool, ToolContext, ToolResult } from './types.js';
 import { getErrorMessage } from '../errors.js';
+import { lazily } from '../lazy.js';
 
-const argsSchema = z.object({
-  command: z.string().min(1),
-  cwd: z.string().default('.'),
-  timeout_ms: z.number().int().positive().optional(),
-  background: z.boolean().default(false),
-});
+const argsSchema = lazily(() =>
+  z.object({
+    command: z.string().min(1),
+    cwd: z.string().default('.'),
+    timeout_ms: z.number().int().positive().optional(),
+    background: z.boolean().default(false),
+  }),
+);
 
 /** Room left for a cut's marker line in a result. */
 const MARKER_CHARS = 200;

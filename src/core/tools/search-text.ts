@@ -8,6 +8,7 @@ import { budgetNote, runWithinBudget } from './budget.js';
 import { confinePath } from './confine.js';
 import { defineTool, failure } from './define.js';
 import { walkFiles } from './walk.js';
+import { lazily } from '../lazy.js';
 
 /** Matches returned at most; the model narrows the search rather than read thousands of lines. */
 const MAX_MATCHES = 200;
@@ -20,11 +21,13 @@ const MAX_TESTED_CHARS = 4096;
 /** Characters of lines sent to the pattern thread at once: few round trips, little waiting memory. */
 const BATCH_CHARS = 256 * 1024;
 
-const argsSchema = z.object({
-  pattern: z.string().min(1),
-  path: z.string().default('.'),
-  case_sensitive: z.boolean().default(true),
-});
+const argsSchema = lazily(() =>
+  z.object({
+    pattern: z.string().min(1),
+    path: z.string().default('.'),
+    case_sensitive: z.boolean().default(true),
+  }),
+);
 
 const flagsOf = (caseSensitive: boolean): string => (caseSensitive ? 'u' : 'iu');
 

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { getErrorMessage } from '../errors.js';
+import { lazily } from '../lazy.js';
 import { defineTool, failure } from './define.js';
 import { OutputBuffer } from './output-buffer.js';
 import { spawnGroup, type Exit } from './process-group.js';
@@ -144,11 +145,13 @@ export class ShellJobs {
   }
 }
 
+const outputArgs = lazily(() => z.object({ id: z.string().min(1) }));
+
 /** `shell_job_output`: the status and output so far of a background command. Free: it only looks. */
 export function shellJobOutputTool(jobs: ShellJobs): Tool {
   return defineTool({
     access: 'read',
-    args: z.object({ id: z.string().min(1) }),
+    args: outputArgs,
     schema: {
       name: 'shell_job_output',
       description:

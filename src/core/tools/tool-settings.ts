@@ -81,7 +81,10 @@ export class ToolSettings {
     projectDir: string,
     approved: () => boolean,
   ): ToolSettings {
-    const userOnly = layers.user?.parsed.tools ?? defaultConfig().tools;
+    // Without a project file the configuration is the user's alone (the defaults when there is no
+    // file): no schema is built at start-up for the defaults (config/known-good.ts).
+    const userOnly =
+      layers.project === null ? config.tools : (layers.user?.parsed.tools ?? defaultConfig().tools);
     return new ToolSettings(config.tools, userOnly, projectDir, approved);
   }
 

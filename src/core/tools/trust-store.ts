@@ -4,15 +4,18 @@ import path from 'node:path';
 import * as z from 'zod';
 import { errnoCode, OctoError } from '../errors.js';
 import { replaceFile } from '../replace-file.js';
+import { lazily } from '../lazy.js';
 
 const TRUST_FILE = 'trust.json';
 
-const fileSchema = z.object({
-  version: z.literal(1),
-  /** key (project dir, kind and name) → hash of what was approved. */
-  approved: z.record(z.string(), z.object({ hash: z.string(), at: z.string() })),
-});
-type TrustFile = z.infer<typeof fileSchema>;
+const fileSchema = lazily(() =>
+  z.object({
+    version: z.literal(1),
+    /** key (project dir, kind and name) → hash of what was approved. */
+    approved: z.record(z.string(), z.object({ hash: z.string(), at: z.string() })),
+  }),
+);
+type TrustFile = z.infer<ReturnType<typeof fileSchema>>;
 
 /** A stable hash of a JSON value (object keys sorted), so re-ordering a TOML table is not a change. */
 export function stableHash(value: unknown): string {
@@ -101,7 +104,7 @@ export class TrustStore {
       this.cache = { version: 1, approved: {} };
       return this.cache;
     }
-    const parsed = fileSchema.safeParse(parseJson(text));
+    const parsed = fileSchema().safeParse(parseJson(text));
     // A damaged file approves nothing: asking again is safe, trusting garbage is not.
     this.cache = parsed.success ? parsed.data : { version: 1, approved: {} };
     return this.cache;

@@ -5,11 +5,12 @@ import { errnoCode } from '../errors.js';
 import { formatBytes } from '../text/index.js';
 import { confineNewPath } from './confine.js';
 import { defineTool, failure } from './define.js';
+import { lazily } from '../lazy.js';
 
 /** Characters of the new content shown when asking for approval. */
 const DETAIL_CHARS = 2000;
 
-const argsSchema = z.object({ path: z.string().min(1), content: z.string() });
+const argsSchema = lazily(() => z.object({ path: z.string().min(1), content: z.string() }));
 
 async function existingSize(file: string): Promise<number | null> {
   try {

@@ -34,7 +34,7 @@ export function trustedConfig(
     (table, path) => without(table, path),
     layers.project.raw,
   ) as TomlTable;
-  const result = configSchema.safeParse(deepMerge(layers.user?.raw ?? {}, project), { jitless: true });
+  const result = configSchema().safeParse(deepMerge(layers.user?.raw ?? {}, project), { jitless: true });
   // Each file passed alone and only optional keys were removed: a failure here is a bug.
   if (!result.success) {
     throw new OctoError(

@@ -172,7 +172,7 @@ describe('streaming completions', () => {
   });
 
   it('is loaded lazily through loadChatClient and talks to a keyless custom provider', async () => {
-    const config = configSchema.parse({ providers: { local: { base_url: fake.url } } });
+    const config = configSchema().parse({ providers: { local: { base_url: fake.url } } });
     const model = resolveModel('local:qwen2.5-coder:7b', config, {});
     const client = await loadChatClient({ env: {}, config });
     fake.enqueue({ text: 'local answer' });

@@ -37,7 +37,7 @@ export interface Harness {
 /** A real client pointed at the fake server as provider "test", with a recording, instant sleep. */
 export function makeHarness(fake: FakeProvider, options: HarnessOptions = {}): Harness {
   // The configured waits stay at their defaults: a test that needs a timeout sets a short one itself.
-  const config = configSchema.parse({
+  const config = configSchema().parse({
     providers: { test: { base_url: fake.url, api_key_env: 'TEST_API_KEY', ...options.provider } },
     request: { max_retries: 3, max_retry_delay_ms: 30_000, ...options.request },
   });

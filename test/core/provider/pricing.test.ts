@@ -12,7 +12,7 @@ import {
 import type { Usage } from '../../../src/core/store/records.js';
 
 const env = { OPENAI_API_KEY: 'k', OPENROUTER_API_KEY: 'k', DEEPSEEK_API_KEY: 'k', GROQ_API_KEY: 'k' };
-const config = (providers: Record<string, unknown> = {}) => configSchema.parse({ providers });
+const config = (providers: Record<string, unknown> = {}) => configSchema().parse({ providers });
 const model = (modelString: string, providers: Record<string, unknown> = {}) =>
   resolveModel(modelString, config(providers), env);
 const usage = (fields: Partial<Usage>): Usage => ({

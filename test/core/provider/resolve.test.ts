@@ -3,7 +3,7 @@ import { configSchema } from '../../../src/core/config/schema.js';
 import { isOctoError } from '../../../src/core/errors.js';
 import { apiKeyFor, listProviders, providerNames, resolveModel } from '../../../src/core/provider/index.js';
 
-const config = (providers: Record<string, unknown> = {}) => configSchema.parse({ providers });
+const config = (providers: Record<string, unknown> = {}) => configSchema().parse({ providers });
 
 function thrown(run: () => unknown): { code: string; message: string } {
   try {

@@ -102,6 +102,8 @@ describe('resuming a long session from its end', () => {
     const point = await readResumePoint(resumePointPath(tw.dataDir, id));
     expect(point).not.toBeNull();
     expect(point?.earlier.some((r) => r.kind === 'knowledge')).toBe(true);
+    // The lines it starts at, as the writer left them: not checked against the record schema again.
+    expect(point?.tailSha256).toMatch(/^[0-9a-f]{64}$/);
 
     // The same folders without the resume point: the whole file is read, as without one.
     const wholeRoot = `${tw.root}-whole`;

@@ -1,8 +1,9 @@
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import type { ResumeHint, SessionStore } from '../../../src/core/store/index.js';
 import { serializeLine } from '../../../src/core/store/line-parser.js';
-import { recordDocId } from '../../../src/core/store/session-tail.js';
+import { readTail, recordDocId } from '../../../src/core/store/session-tail.js';
+import type { NedbDoc } from '../../../src/core/store/line-parser.js';
 import { enospc, INIT, storeFixture, userMessage, type StoreFixture } from './helpers.js';
 
 /**
@@ -124,5 +125,47 @@ describe('opening a session from its end', () => {
     full = false;
     await writer.close();
     expect(writer.closedState()).toBeNull();
+  });
+
+  it('checks the lines its writer vouches for only when they changed since (tailSha256)', async () => {
+    const fx = await storeFixture();
+    const store = fx.store();
+    const { id, hint } = await closedSession(fx, store, 30, 20);
+    const closing = await store.openWriter(id, { resumeFrom: hint });
+    await closing.close();
+    const state = closing.closedState();
+    const tailSha256 = await closing.closedTailDigest(20);
+    expect(tailSha256).toMatch(/^[0-9a-f]{64}$/);
+    if (state === null || tailSha256 === null) throw new Error('a clean close leaves its state');
+    const vouched = { seq: 20, state, tailSha256 };
+    const file = fx.sessionFile(id);
+    const counted = () => {
+      const calls = { count: 0 };
+      return { calls, check: (doc: NedbDoc) => ((calls.count += 1), doc) };
+    };
+    const full = counted();
+    const light = counted();
+    expect(await readTail(file, vouched, full.check, light.check)).toHaveLength(12);
+    expect([full.calls.count, light.calls.count]).toEqual([0, 12]);
+    // Another digest: every line is checked.
+    expect(
+      await readTail(file, { ...vouched, tailSha256: '0'.repeat(64) }, full.check, light.check),
+    ).toHaveLength(12);
+    expect([full.calls.count, light.calls.count]).toEqual([12, 12]);
+
+    // A line edited in place to the same length, as if its size and time were put back: the digest no
+    // longer matches, the line is checked, and the session is refused as with a whole read.
+    const text = await readFile(file, 'utf8');
+    const edited = text.replace(
+      `"seq":25,"at":"2025-03-01T10:00:00.000Z","kind":"message","role":"user"`,
+      `"seq":25,"at":"2025-03-01T10:00:00.000Z","kind":"message","role":"usex"`,
+    );
+    expect(edited).not.toBe(text);
+    await writeFile(file, edited);
+    const after = await stat(file);
+    const forged = { ...vouched, state: { size: after.size, mtimeMs: after.mtimeMs, ino: after.ino } };
+    await expect(store.openWriter(id, { resumeFrom: forged })).rejects.toMatchObject({
+      code: 'session_corrupt',
+    });
   });
 });
