@@ -31,18 +31,21 @@ await build({
   },
   logLevel: 'warning',
 });
-// `octo --version` and `--help` (bin/octo.js): one small file of its own, sharing no chunk with the
-// rest, so answering them loads nothing else.
+// `octo --version` and `--help` (bin/octo.js): one small CommonJS file of its own, sharing no chunk with
+// the rest, so answering them loads nothing else and starts no ES module loader. Its one use of
+// import.meta.url (package.json's place, src/cli/version.ts) becomes the file's own URL.
 await build({
   entryPoints: ['src/cli/quick.ts'],
-  outdir: 'dist/cli',
+  outfile: 'dist/cli/quick.cjs',
   bundle: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   sourcemap: true,
   minifyWhitespace: true,
   minifySyntax: true,
+  define: { 'import.meta.url': '__octoFileUrl' },
+  banner: { js: "const __octoFileUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
 });
 // Last: dist/ counts as built (scripts/ensure-built.mjs) only once every bundle above was written.
