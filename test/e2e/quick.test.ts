@@ -8,8 +8,10 @@ import { helpText } from '../../src/cli/help.js';
 import { makeTempDir, type TempDir } from '../support/temp.js';
 import { BIN, REPO, runOcto } from './support.js';
 
-const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', NO_COLOR: '1' };
-const options = { cwd: REPO, env };
+let temp: TempDir;
+/** A home of the test's own: the forms the full command line answers may write its caches there. */
+let env: Record<string, string>;
+let options: { cwd: string; env: Record<string, string> };
 
 /** Runs `bin` with stdout on the descriptor `stdout` (closed here once handed over); its exit and stderr. */
 function runTo(
@@ -32,9 +34,15 @@ function runTo(
 }
 
 describe('octo --version and --help', () => {
-  let temp: TempDir;
   beforeEach(async () => {
     temp = await makeTempDir('octo-quick-e2e');
+    env = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      NO_COLOR: '1',
+      HOME: temp.path,
+      OCTO_HOME: path.join(temp.path, 'data'),
+    };
+    options = { cwd: REPO, env };
   });
   afterEach(async () => {
     await temp.cleanup();
