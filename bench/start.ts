@@ -1,11 +1,11 @@
 /**
  * `octo --version` and `octo --help` in a real terminal (tmux), spawn to exit, against `node -e 0`
  * started the same way in the same runs. Goal: within 1.2× of node -e 0.
- * Run: npm run build && npx tsx bench/start.ts
+ * Run: npm run build && npx tsx bench/start.ts (OCTO_BENCH_BASE=OTHER/bin/octo.js: that build too, interleaved)
  */
 import { makeOctoHome } from '../test/e2e/support.js';
 import { emit, pairedRatio, spread, type Row } from './results.js';
-import { benchRuns, median, octoArgv } from './support.js';
+import { benchRuns, builds, inTurn, median } from './support.js';
 import { Tmux } from './terminal.js';
 
 const RUNS = benchRuns();
@@ -23,13 +23,17 @@ try {
     if (!pane.output.includes(expect)) throw new Error(`${argv.join(' ')} wrote: ${pane.output}`);
     return ms;
   };
+  const all = builds();
   const node: number[] = [];
-  const version: number[] = [];
-  const help: number[] = [];
+  const version = all.map(() => [] as number[]);
+  const help = all.map(() => [] as number[]);
   for (let run = 0; run < RUNS; run += 1) {
     node.push(await exitTime([process.execPath, '-e', '0'], ''));
-    version.push(await exitTime(octoArgv('--version'), '0.'));
-    help.push(await exitTime(octoArgv('--help'), 'Usage'));
+    for (const build of inTurn(all, run)) {
+      const at = all.indexOf(build);
+      version[at]!.push(await exitTime(build.argv('--version'), '0.'));
+      help[at]!.push(await exitTime(build.argv('--help'), 'Usage'));
+    }
   }
   const row = (measure: string, values: number[]): Row => {
     const ratio = pairedRatio(values, node);
@@ -45,8 +49,10 @@ try {
     };
   };
   emit(`octo --version and --help in tmux, spawn to exit, ${RUNS} runs`, [
-    row('`octo --version`', version),
-    row('`octo --help`', help),
+    ...all.flatMap((build, at) => [
+      row(`\`octo --version\`${build.label}`, version[at]!),
+      row(`\`octo --help\`${build.label}`, help[at]!),
+    ]),
   ]);
 } finally {
   await tmux.close();

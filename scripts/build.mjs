@@ -2,7 +2,7 @@
 // Dependencies are bundled too: `openai` alone is ~150 files that took 75 ms to resolve and link, against
 // 9 ms as one chunk. Packages with WebAssembly, data files or dynamic requires (neo-blessed's widgets and
 // terminfo, tiktoken's wasm) stay external and load from node_modules.
-import { rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 import { STAMP } from './ensure-built.mjs';
 
@@ -31,19 +31,44 @@ await build({
   },
   logLevel: 'warning',
 });
-// `octo --version` and `--help` (bin/octo.js): one small file of its own, sharing no chunk with the
-// rest, so answering them loads nothing else.
-await build({
-  entryPoints: ['src/cli/quick.ts'],
-  outdir: 'dist/cli',
+// What bin/octo.js runs, CommonJS so that no ES module loader starts: `--version` and `--help` from one
+// small file of their own (dist/cli/quick.cjs), sharing nothing with the rest; the loader of the command
+// line's bundle with its V8 code cache (dist/cli/boot.cjs, src/cli/code-cache.ts); and that bundle,
+// dist/cjs/octo.js: src/cli/main.ts and everything it may import, as one CommonJS file (esbuild splits
+// ES modules only; what the ES build loads lazily is compiled lazily from the code cache). Their uses of
+// import.meta.url (themes/, package.json, createRequire) become each file's own URL.
+const COMMONJS = {
   bundle: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   sourcemap: true,
   minifyWhitespace: true,
   minifySyntax: true,
+  external: EXTERNAL,
+  define: { 'import.meta.url': '__octoFileUrl' },
+  banner: { js: "const __octoFileUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
-});
+};
+await build({ ...COMMONJS, entryPoints: ['src/cli/quick.ts'], outfile: 'dist/cli/quick.cjs' });
+await build({ ...COMMONJS, entryPoints: ['src/cli/boot.ts'], outfile: 'dist/cli/boot.cjs' });
+await build({ ...COMMONJS, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cjs/octo.js' });
+// A .js file under package.json's "type": "module": CommonJS for node too (`node dist/cjs/octo.js`).
+await writeFile('dist/cjs/package.json', '{ "type": "commonjs" }\n');
+await asciiOnly('dist/cjs/octo.js');
 // Last: dist/ counts as built (scripts/ensure-built.mjs) only once every bundle above was written.
 await writeFile(STAMP, `${new Date().toISOString()}\n`);
+
+/**
+ * esbuild escapes what is not ASCII except in regular expressions: escape those too, each UTF-16 unit
+ * as \uXXXX (the same pattern, with or without the u flag), so the bundle is ASCII and
+ * src/cli/code-cache.ts can decode it as latin1 (half the time of UTF-8) into a string V8 keeps at one
+ * byte per character. The source map's columns move by five per character escaped, on those few lines.
+ */
+async function asciiOnly(file) {
+  const text = await readFile(file, 'utf8');
+  // After a backslash the escape would read differently (a backslash, then `u2022`): none is expected.
+  if (/\\[^\t-\x7f]/.test(text)) throw new Error(`${file}: a backslash before a character that is not ASCII`);
+  const escaped = text.replace(/[^\t-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  await writeFile(file, escaped, 'latin1');
+}

@@ -1,6 +1,6 @@
 /**
- * The octo executable (bin/octo.js imports this). Everything heavy is imported lazily by runCli,
- * so `octo --help` and `octo sessions list` start fast.
+ * The octo executable (bin/octo.js runs its CommonJS bundle, dist/cjs/octo.js, through ./boot.ts).
+ * Everything heavy is imported lazily by runCli, so `octo sessions list` starts fast.
  */
 import { homedir } from 'node:os';
 import type { Writable } from 'node:stream';
@@ -69,14 +69,23 @@ const io: CliIo = {
   forceExit: (code) => process.exit(code),
 };
 
-const code = await runCli(process.argv.slice(2), io);
-await Promise.all([drained(process.stdout), drained(process.stderr)]);
-// After a hangup the terminal is gone, and Node 20's exit aborts (SIGABRT, maybe a core dump) when it
-// cannot restore the terminal's modes (nodejs/node#51519, fixed in later Node): end of the hangup instead,
-// once all is saved, which a shell reports as 129 too.
-if (hungUp && (io.stdinIsTTY || io.stdoutIsTTY || io.stderrIsTTY)) {
-  process.removeAllListeners('SIGHUP');
-  process.kill(process.pid, 'SIGHUP');
+/**
+ * A function rather than top-level await: the command line also runs as a CommonJS bundle (dist/cjs/,
+ * for its code cache: ./code-cache.ts), which has none. A rejection is node's unhandled one: printed,
+ * exit code 1.
+ */
+async function main(): Promise<void> {
+  const code = await runCli(process.argv.slice(2), io);
+  await Promise.all([drained(process.stdout), drained(process.stderr)]);
+  // After a hangup the terminal is gone, and Node 20's exit aborts (SIGABRT, maybe a core dump) when it
+  // cannot restore the terminal's modes (nodejs/node#51519, fixed in later Node): end of the hangup instead,
+  // once all is saved, which a shell reports as 129 too.
+  if (hungUp && (io.stdinIsTTY || io.stdoutIsTTY || io.stderrIsTTY)) {
+    process.removeAllListeners('SIGHUP');
+    process.kill(process.pid, 'SIGHUP');
+  }
+  // Exit explicitly: a keep-alive socket or a watcher left open by a library must not keep octo running.
+  process.exit(code);
 }
-// Exit explicitly: a keep-alive socket or a watcher left open by a library must not keep octo running.
-process.exit(code);
+
+void main();

@@ -56,5 +56,15 @@ export function createModelService(options: ModelServiceOptions): ModelService {
 /** The OpenAI-compatible chat client, imported on demand. */
 export async function loadChatClient(options: ChatClientOptions): Promise<ChatClient> {
   const { createChatClient } = await import('./openai-client.js');
+  if (options.fetch === undefined) warmFetch();
   return createChatClient(options);
+}
+
+/**
+ * Loads node's `fetch` (undici) now. Node loads it on first use, 30-60 ms that no event can interrupt:
+ * here, where the client loads while a turn's first records are flushed, that overlaps the flush rather
+ * than delaying the request. Reading `Headers` is what loads it; nothing is sent.
+ */
+function warmFetch(): void {
+  void globalThis.Headers;
 }
