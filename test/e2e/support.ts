@@ -142,7 +142,7 @@ export async function makeOctoHome(
     },
     run: (args, extra = {}) => runOcto(args, withDefaults(extra)),
     spawn: (args, extra = {}) => new OctoProcess(args, withDefaults(extra)),
-    cleanup: () => rm(root, { recursive: true, force: true }),
+    cleanup: () => rm(root, { recursive: true, force: true, maxRetries: 5 }),
   };
 }
 

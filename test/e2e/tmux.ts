@@ -2,7 +2,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -15,6 +15,54 @@ const run = promisify(execFile);
 const DEADLINE_MS = 10_000;
 /** Between two captures while waiting. */
 const POLL_MS = 40;
+/** How long the pane's programs get to finish after SIGHUP (octo saves and writes its caches) before SIGKILL. */
+const EXIT_GRACE_MS = 15_000;
+
+/** The parent of every process now running, from /proc (a process gone meanwhile is left out). */
+async function parents(): Promise<Map<number, number>> {
+  const result = new Map<number, number>();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so read after the last ')'.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (Number.isInteger(ppid)) result.set(Number(entry), ppid);
+  }
+  return result;
+}
+
+/** `roots` and every process below them. */
+async function processTree(roots: readonly number[]): Promise<number[]> {
+  const tree = await parents();
+  const found = new Set(roots.filter((pid) => tree.has(pid)));
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [pid, ppid] of tree)
+      if (found.has(ppid) && !found.has(pid)) {
+        found.add(pid);
+        grew = true;
+      }
+  }
+  return [...found];
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Waits until none of `pids` runs; SIGKILL to those left after the grace. */
+async function awaitExit(pids: readonly number[]): Promise<void> {
+  const until = Date.now() + EXIT_GRACE_MS;
+  while (pids.some(alive)) {
+    if (Date.now() > until) for (const pid of pids.filter(alive)) process.kill(pid, 'SIGKILL');
+    await delay(POLL_MS);
+  }
+}
 
 export interface TmuxTerminal {
   /** tmux send-keys: key names (Enter, C-c, Right) or literal text. */
@@ -33,7 +81,10 @@ export interface TmuxTerminal {
   waitFor(what: string, test: (screen: string) => boolean, deadlineMs?: number): Promise<string>;
   /** The pid of the pane's first process (the command given to `start`). */
   panePid(): Promise<number>;
-  /** Closes the terminal: the pane's processes get SIGHUP, as when a terminal window is closed. */
+  /**
+   * Closes the terminal: the pane's processes get SIGHUP, as when a terminal window is closed, and are
+   * waited for (SIGKILL after 15 s).
+   */
   close(): Promise<void>;
 }
 
@@ -105,11 +156,16 @@ export async function startTerminal(
     },
     panePid: async () => Number((await tmux('list-panes', '-t', 'octo', '-F', '#{pane_pid}')).trim()),
     close: async () => {
+      // The pane's programs outlive the server by a moment (octo saves and writes its code cache as it
+      // exits on SIGHUP): wait for them, or removing the home races with their last writes.
+      const panes = await tmux('list-panes', '-a', '-F', '#{pane_pid}').catch(() => '');
+      const programs = await processTree(panes.split('\n').filter(Boolean).map(Number));
       await tmux('kill-server').catch((error: unknown) => {
         // The server is gone already when its only program exited; anything else is a real failure.
         if (!String(error).includes('no server running') && !String(error).includes('error connecting'))
           throw error;
       });
+      await awaitExit(programs);
     },
   };
 }
