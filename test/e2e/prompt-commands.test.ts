@@ -118,4 +118,21 @@ describe('slash commands with -p', () => {
     expect(done).toMatchObject({ code: 0, stderr: '' });
     expect(JSON.parse(done.stdout)).toMatchObject({ command: 'done', result: { type: 'checkpoint' } });
   }, 60_000);
+
+  it('/done right after /summarize checkpoints the turn /summarize kept', async () => {
+    await seeded('again');
+    e2e.fake.enqueue((request) => summariserAnswer('json', request));
+    expect((await e2e.home.run(['run', '--resume', 'again', '-p', '/summarize'])).code).toBe(0);
+    const asked = e2e.fake.requests.length;
+    e2e.fake.enqueue((request) => summariserAnswer('json', request));
+    const done = await e2e.home.run(['run', '--resume', 'again', '--json', '-p', '/done']);
+    expect(done).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(done.stdout)).toMatchObject({ command: 'done', result: { type: 'checkpoint' } });
+    // The latest turn, which /summarize keeps whole, is what the checkpoint summarises.
+    expect(e2e.fake.requests.length).toBe(asked + 1);
+    const again = await e2e.home.run(['run', '--resume', 'again', '--json', '-p', '/done']);
+    expect(again).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(again.stdout)).toMatchObject({ result: { type: 'checkpoint', compaction: null } });
+    expect(e2e.fake.requests.length).toBe(asked + 1);
+  }, 60_000);
 });
