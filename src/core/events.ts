@@ -109,7 +109,12 @@ export interface OctoEvents {
   /** `finishReason` of the last model call: `length` and `content_filter` mean the reply is not whole. */
   'turn.finished': { sessionId: string; turnId: string; steps: number; finishReason?: FinishReason | null };
   'turn.failed': { sessionId: string; turnId: string; code: string; message: string };
-  'turn.interrupted': { sessionId: string; turnId: string; reason: 'user' | 'error' | 'budget' };
+  'turn.interrupted': {
+    sessionId: string;
+    turnId: string;
+    /** `closed`: the session was closed under the turn (its holder quit or a server stopped). */
+    reason: 'user' | 'error' | 'budget' | 'closed';
+  };
   'context.changed': { sessionId: string; breakdown: ContextBreakdown };
   /** A summary is being written (a model call: seconds); `level` is the threshold passed, for auto. */
   'context.compacting': {

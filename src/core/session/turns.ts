@@ -40,6 +40,8 @@ export interface TurnsDeps {
 export class Turns {
   private controller: AbortController | null = null;
   private running: Promise<TurnOutcome> | null = null;
+  /** The session is closing: a turn interrupted now was not cancelled by anyone. */
+  private closing = false;
 
   constructor(private readonly deps: TurnsDeps) {}
 
@@ -59,9 +61,10 @@ export class Turns {
     this.deps.ctx.abort();
   }
 
-  /** Interrupts a running turn and waits for it to be saved. */
+  /** Interrupts a running turn as the session closes, and waits for it to be saved. */
   async stop(): Promise<void> {
     if (this.running === null) return;
+    this.closing = true;
     this.interrupt();
     await this.running;
   }
@@ -101,7 +104,7 @@ export class Turns {
         });
         return;
       case 'interrupted':
-        bus.emit('turn.interrupted', { ...base, reason: 'user' });
+        bus.emit('turn.interrupted', { ...base, reason: this.closing ? 'closed' : 'user' });
         return;
       case 'failed':
         if (outcome.error) this.emitFailed(outcome.turnId, outcome.error);

@@ -127,7 +127,9 @@ function turnInterrupted(state: AppState, e: OctoEvents['turn.interrupted']): St
   const text =
     e.reason === 'user'
       ? 'Turn cancelled; the partial reply is kept, marked interrupted.'
-      : `Turn interrupted (${e.reason}).`;
+      : e.reason === 'closed'
+        ? 'Turn stopped: the session was closed by the process holding it; the partial reply is kept, marked interrupted.'
+        : `Turn interrupted (${e.reason}).`;
   return { ...ended, state: withNote(ended.state, text, 'warning', e.sessionId) };
 }
 

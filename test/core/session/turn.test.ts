@@ -155,6 +155,25 @@ describe('the turn loop', () => {
     expect(last).toMatchObject({ role: 'assistant', content: 'Part one. ', interrupted: true });
   });
 
+  it('says a turn was stopped by the session closing, not cancelled by the user', async () => {
+    const t = await workspace();
+    suite.fake.enqueue({ text: ['Part one. ', 'Part two.'], stallAfter: 1 });
+    const handle = await t.ws.sessions.open('closing', { create: true });
+    const ends = collect(t, 'turn.interrupted');
+    const first = new Promise<void>((resolve) => t.ws.on('turn.delta', () => resolve()));
+    const turn = handle.submit('long answer please');
+    await first;
+    await handle.close();
+    expect((await turn).status).toBe('interrupted');
+    expect(ends.map((e) => e.reason)).toEqual(['closed']);
+    // Reopened, a cancel by the user is still a cancel.
+    const again = await t.ws.sessions.open('closing');
+    t.ws.on('turn.delta', () => again.interrupt());
+    suite.fake.enqueue({ text: ['More. ', 'Still more.'], stallAfter: 1 });
+    expect((await again.submit('and again')).status).toBe('interrupted');
+    expect(ends.map((e) => e.reason)).toEqual(['closed', 'user']);
+  });
+
   it('redacts an API key read by a tool from everything stored (docs/faults.md row 28)', async () => {
     const key = 'sk-live-abcdefghijklmnopqrstuvwxyz0123456789';
     const t = await workspace('', { STRIPE_SECRET_KEY: key });
