@@ -14,90 +14,10 @@ import {
 } from '../../../src/core/store/record-schema.js';
 import type { NedbDoc } from '../../../src/core/store/line-parser.js';
 import { INIT, storeFixture, userMessage } from './helpers.js';
+import { EVERY_KIND, SAMPLE_USAGE } from './record-samples.js';
 
 const at = '2025-03-01T10:00:00.000Z';
-const usage = { input: 10, output: 2, cacheRead: 0, cacheWrite: 0, reasoning: 0 };
-const EVERY_KIND: SessionRecord[] = [
-  {
-    kind: 'command',
-    command: 'create',
-    seq: 1,
-    at,
-    id: 's_a',
-    name: 'a',
-    projectDir: '/p',
-    projectId: 'p',
-    model: 'test:m',
-  },
-  { kind: 'command', command: 'model', seq: 2, at, model: 'test:n', previous: 'test:m' },
-  { kind: 'command', command: 'rename', seq: 3, at, name: 'b', previous: 'a' },
-  { kind: 'command', command: 'trash', seq: 4, at },
-  { kind: 'command', command: 'restore', seq: 5, at },
-  { kind: 'message', role: 'user', content: 'hi', inContext: true, seq: 6, at },
-  {
-    kind: 'message',
-    role: 'assistant',
-    content: '',
-    inContext: true,
-    seq: 7,
-    at,
-    model: 'test:m',
-    usage,
-    cost: null,
-    toolCalls: [{ id: 'c1', name: 'list_dir', arguments: '{}' }],
-  },
-  {
-    kind: 'message',
-    role: 'assistant',
-    content: 'Part one. ',
-    inContext: true,
-    seq: 7,
-    at,
-    model: 'test:m',
-    usage: null,
-    cost: null,
-    interrupted: true,
-    reasoning: 'thinking',
-    reasoningSource: 'reasoning_details',
-    reasoningDetails: [{ type: 'reasoning.text', text: 'thinking' }],
-    finishReason: 'error',
-    providerFinishReason: 'model_length',
-  },
-  {
-    kind: 'message',
-    role: 'tool',
-    content: 'a\nb',
-    toolCallId: 'c1',
-    toolName: 'list_dir',
-    inContext: true,
-    seq: 8,
-    at,
-  },
-  {
-    kind: 'compaction',
-    seq: 9,
-    at,
-    summary: 'so far',
-    compactedSeqs: [6, 7, 8],
-    tokensBefore: 100,
-    tokensAfter: 10,
-    model: 'test:m',
-    usage,
-    cost: 0.01,
-  },
-  { kind: 'knowledge', seq: 10, at, op: 'add', entryId: 'k1', category: 'decision', text: 'use zod' },
-  {
-    kind: 'attachment',
-    seq: 11,
-    at,
-    sha256: 'ab',
-    ext: 'png',
-    mime: 'image/png',
-    type: 'image',
-    name: 'x.png',
-    bytes: 3,
-  },
-];
+const usage = SAMPLE_USAGE;
 
 const doc = (record: SessionRecord, extra: Record<string, unknown> = {}): NedbDoc => ({
   _id: `r${record.seq}`,
