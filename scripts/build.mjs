@@ -1,7 +1,8 @@
 // Builds dist/ as a few ESM bundles instead of ~250 modules: loading them is what start-up spends most on.
 // Dependencies are bundled too: `openai` alone is ~150 files that took 75 ms to resolve and link, against
 // 9 ms as one chunk. Packages with WebAssembly, data files or dynamic requires (neo-blessed's widgets and
-// terminfo, tiktoken's wasm) stay external and load from node_modules.
+// terminfo, tiktoken's wasm) stay external and load from node_modules; the CommonJS bundle below takes in
+// the neo-blessed files octo uses.
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 import { STAMP } from './ensure-built.mjs';
@@ -52,12 +53,52 @@ const COMMONJS = {
 };
 await build({ ...COMMONJS, entryPoints: ['src/cli/quick.ts'], outfile: 'dist/cli/quick.cjs' });
 await build({ ...COMMONJS, entryPoints: ['src/cli/boot.ts'], outfile: 'dist/cli/boot.cjs' });
-await build({ ...COMMONJS, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cjs/octo.js' });
+// The neo-blessed files the TUI loads (src/tui/blessed.ts) are in it too, so they come compiled from the
+// code cache instead of being read, wrapped and compiled by node one by one (14 files, ~45 ms a start).
+await build({
+  ...COMMONJS,
+  entryPoints: ['src/cli/main.ts'],
+  outfile: 'dist/cjs/octo.js',
+  external: EXTERNAL.filter((name) => name !== 'neo-blessed'),
+  plugins: [neoBlessedInBundle()],
+  banner: {
+    js: `${COMMONJS.banner.js} function __octoNeoBlessedLib() { return require('node:path').dirname(require.resolve('neo-blessed/lib/tput.js')); }`,
+  },
+});
 // A .js file under package.json's "type": "module": CommonJS for node too (`node dist/cjs/octo.js`).
 await writeFile('dist/cjs/package.json', '{ "type": "commonjs" }\n');
 await asciiOnly('dist/cjs/octo.js');
 // Last: dist/ counts as built (scripts/ensure-built.mjs) only once every bundle above was written.
 await writeFile(STAMP, `${new Date().toISOString()}\n`);
+
+/**
+ * Two spots in neo-blessed that only work from its own folder. Its terminfo fallbacks read files beside
+ * it (`__dirname + '/../usr/xterm'`): in the bundle `__dirname` would be dist/cjs/, so they ask node
+ * where the package is (the banner's function, only when a fallback is read). And a tab's width asks
+ * neo-blessed's index for the current screen (`require('../')`: every widget, some needing optional
+ * packages that are not installed): the screen widget is where that lives.
+ */
+function neoBlessedInBundle() {
+  const patches = {
+    'tput.js': [['__dirname', '__octoNeoBlessedLib()', 4]],
+    'unicode.js': [["require('../')", "{ screen: require('./widgets/screen') }", 1]],
+  };
+  return {
+    name: 'neo-blessed-in-bundle',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]neo-blessed[\\/]lib[\\/](tput|unicode)\.js$/ }, async (args) => {
+        let text = await readFile(args.path, 'utf8');
+        for (const [from, to, count] of patches[args.path.split(/[\\/]/).pop()]) {
+          // A neo-blessed that changed here is not the one these patches were written for.
+          if (text.split(from).length - 1 !== count)
+            throw new Error(`${args.path}: ${count}× ${from} expected`);
+          text = text.replaceAll(from, to);
+        }
+        return { contents: text, loader: 'js' };
+      });
+    },
+  };
+}
 
 /**
  * esbuild escapes what is not ASCII except in regular expressions: escape those too, each UTF-16 unit

@@ -3,7 +3,11 @@
  * patches (emoji width, blessed's own process handlers), and the render scheduler.
  */
 import childProcess from 'node:child_process';
-import { createRequire } from 'node:module';
+import boxModule from 'neo-blessed/lib/widgets/box.js';
+import elementModule from 'neo-blessed/lib/widgets/element.js';
+import screenModule from 'neo-blessed/lib/widgets/screen.js';
+import tputModule from 'neo-blessed/lib/tput.js';
+import unicodeModule from 'neo-blessed/lib/unicode.js';
 import { pointWidth } from './text/width.js';
 
 export type Cell = [attr: number, ch: string];
@@ -115,16 +119,16 @@ interface UnicodeModule {
   chars: { all: unknown };
 }
 
-const requireCjs = createRequire(import.meta.url);
 // The two widgets octo draws with, rather than neo-blessed's index, which loads all forty of them
-// (images, video, forms, a PNG decoder): a third of the screen's start-up time.
+// (images, video, forms, a PNG decoder): a third of the screen's start-up time. The command line's
+// CommonJS bundle holds these files (scripts/build.mjs), so they come compiled from its code cache.
 const blessed: BlessedModule = {
-  screen: requireCjs('neo-blessed/lib/widgets/screen') as BlessedModule['screen'],
-  box: requireCjs('neo-blessed/lib/widgets/box') as BlessedModule['box'],
+  screen: screenModule as BlessedModule['screen'],
+  box: boxModule as BlessedModule['box'],
 };
-const unicode = requireCjs('neo-blessed/lib/unicode') as UnicodeModule;
-const Tput = requireCjs('neo-blessed/lib/tput') as TputModule;
-const Element = requireCjs('neo-blessed/lib/widgets/element') as ElementModule;
+const unicode = unicodeModule as UnicodeModule;
+const Tput = tputModule as TputModule;
+const Element = elementModule as ElementModule;
 
 type CompiledCap = (...args: unknown[]) => unknown;
 

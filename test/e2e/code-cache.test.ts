@@ -1,8 +1,12 @@
 /** The V8 code cache of the command line's bundle (src/cli/code-cache.ts), through the real binary. */
+import { existsSync } from 'node:fs';
 import { readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { runInThisContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { useOctoHome } from './support.js';
+import { BIN, REPO, useOctoHome } from './support.js';
+import { startTerminal } from './tmux.js';
 
 const e2e = useOctoHome();
 
@@ -61,5 +65,38 @@ describe('the code cache', () => {
     const refused = await e2e.home.run(['sessions', 'show', 'nope']);
     expect(refused.code).toBe(1);
     expect(await caches()).toEqual([]);
+  });
+
+  it('holds the neo-blessed files the workspace draws with, so its second start has them compiled', async () => {
+    const bundle = path.join(REPO, 'dist', 'cjs', 'octo.js');
+    const text = await readFile(bundle, 'latin1');
+    // Bundled, not required from node_modules at run time (node would read and compile each file).
+    expect(text).not.toMatch(/require\("neo-blessed/);
+    expect(text).toContain('__octoNeoBlessedLib()+"/../usr/xterm"');
+    // Its terminfo fallbacks read neo-blessed's own files, wherever node finds the package.
+    const [banner = ''] = text.split('\n', 1);
+    const libOf = runInThisContext(
+      `(function (require, __filename) { ${banner}; return __octoNeoBlessedLib(); })`,
+    ) as (require: NodeJS.Require, filename: string) => string;
+    const lib = libOf(createRequire(bundle), bundle);
+    expect(existsSync(path.join(lib, '..', 'usr', 'xterm-256color'))).toBe(true);
+
+    const open = async (): Promise<void> => {
+      const terminal = await startTerminal(e2e.home, ['node', BIN]);
+      try {
+        await terminal.waitFor('the workspace', (screen) => screen.includes('─ Input'));
+      } finally {
+        await terminal.close();
+      }
+    };
+    await open();
+    const [name] = (await caches()).filter((file) => file.startsWith('workspace-'));
+    expect(name).toBeDefined();
+    const file = path.join(e2e.home.dataDir, 'cache', 'code', name ?? '');
+    const before = await stat(file);
+    await open();
+    const after = await stat(file);
+    // Accepted by V8, so not written again.
+    expect([after.ino, after.mtimeMs, after.size]).toEqual([before.ino, before.mtimeMs, before.size]);
   });
 });
