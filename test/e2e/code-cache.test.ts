@@ -81,11 +81,17 @@ describe('the code cache', () => {
     const lib = libOf(createRequire(bundle), bundle);
     expect(existsSync(path.join(lib, '..', 'usr', 'xterm-256color'))).toBe(true);
 
+    // Quit as a user does (Ctrl-C twice): a run that ends by a signal (the terminal closed) writes no
+    // cache, as it did not succeed.
     const open = async (): Promise<void> => {
-      const terminal = await startTerminal(e2e.home, ['node', BIN]);
+      const terminal = await startTerminal(e2e.home);
       try {
+        await terminal.keys(`node ${BIN}; echo EXITED $?`, 'Enter');
         // A first start on a loaded machine compiles everything: give it time (no wall-clock assert).
         await terminal.waitFor('the workspace', (screen) => screen.includes('─ Input'), 60_000);
+        await terminal.keys('C-c');
+        await terminal.keys('C-c');
+        await terminal.waitFor('octo to quit', (screen) => screen.includes('EXITED 0'), 60_000);
       } finally {
         await terminal.close();
       }
