@@ -27,11 +27,50 @@ let lexer: Lex | null = null;
 let loading: Promise<void> | null = null;
 let epoch = 0;
 
+/** A little of every kind of block and span a reply holds, lexed once before the first reply is drawn. */
+const WARM_UP = [
+  '# A heading',
+  'A paragraph with *emphasis*, **strength**, `code`, ~~struck~~ and [a link](https://example.com).',
+  '- an item\n- another\n\n1. first\n2. second',
+  '> a quote',
+  '```ts\nconst a = 1;\n```',
+  '| a | b |\n| - | - |\n| 1 | 2 |',
+].join('\n\n');
+
+/** The next turn of the event loop, after what input arrived meanwhile (a key is echoed in between). */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * V8 compiles a regular expression when it first runs, and again to machine code when it runs again:
+ * marked's block rules are long alternations (HTML tag names among them), and compiling them made the
+ * first render after marked loaded one 50-110 ms piece of CPU on this machine (lheading alone ~25 ms).
+ * Each rule is run here once per turn of the event loop, so keys are echoed in between, before replies
+ * are drawn with them (README, "Performance").
+ */
+async function compileRules(groups: ReadonlyArray<Record<string, unknown>>): Promise<void> {
+  for (const group of groups) {
+    for (const rule of Object.values(group)) {
+      if (!(rule instanceof RegExp)) continue;
+      const { lastIndex } = rule;
+      for (const sample of ['', '\n']) {
+        await nextTurn();
+        rule.exec(sample);
+      }
+      rule.lastIndex = lastIndex;
+    }
+  }
+}
+
 /** Loads marked (once); resolves when replies can be rendered as markdown. */
 export function loadMarkdown(): Promise<void> {
-  loading ??= import('marked').then(({ Lexer }) => {
+  loading ??= import('marked').then(async ({ Lexer }) => {
     // Line breaks inside a paragraph are kept: models break lines on purpose (addresses, verse, steps).
-    lexer = (text) => Lexer.lex(text, { gfm: true, breaks: true });
+    const lex: Lex = (text) => Lexer.lex(text, { gfm: true, breaks: true });
+    // The rules it uses (GFM with line breaks), then the rest of its first run on a sample of each kind.
+    await compileRules([Lexer.rules.block.gfm, Lexer.rules.inline.breaks]);
+    await nextTurn();
+    lex(WARM_UP);
+    lexer = lex;
     epoch += 1;
   });
   return loading;
