@@ -383,20 +383,32 @@ export function screenRow(screen: Screen, y: number): string {
 export const FRAME_MS = 16;
 
 /**
+ * A frame that took long spaces the next ones out: frames (streaming, timers) take at most a quarter
+ * of the screen's thread, so that a key arriving mid-stream seldom waits behind one (README,
+ * "Performance"); never more than FRAME_MAX_MS apart, though, so that the screen stays live.
+ */
+const FRAME_SHARE = 4;
+const FRAME_MAX_MS = 100;
+
+/**
  * Coalesces render requests: panes ask, one render a frame happens. A request for a keystroke is
  * urgent: it is drawn on the next turn of the event loop instead of waiting out a frame of streaming.
+ * Frames are `frameMs` apart, or FRAME_SHARE times as long as the last render took (up to FRAME_MAX_MS).
  */
 export class RenderScheduler {
   private timer: NodeJS.Timeout | null = null;
   private urgentPending = false;
   private last = -Infinity;
+  private gap: number;
   private disposed = false;
 
   constructor(
     private readonly render: () => void,
     private readonly now: () => number = () => performance.now(),
     private readonly frameMs = FRAME_MS,
-  ) {}
+  ) {
+    this.gap = frameMs;
+  }
 
   request(options: { urgent: boolean } = { urgent: false }): void {
     const { urgent } = options;
@@ -406,7 +418,7 @@ export class RenderScheduler {
       clearTimeout(this.timer);
     }
     this.urgentPending = urgent;
-    const wait = urgent ? 0 : Math.max(0, this.last + this.frameMs - this.now());
+    const wait = urgent ? 0 : Math.max(0, this.last + this.gap - this.now());
     this.timer = setTimeout(() => this.flush(), wait);
   }
 
@@ -418,6 +430,8 @@ export class RenderScheduler {
     if (this.disposed) return;
     this.last = this.now();
     this.render();
+    const spent = this.now() - this.last;
+    this.gap = Math.min(Math.max(this.frameMs, spent * FRAME_SHARE), Math.max(this.frameMs, FRAME_MAX_MS));
   }
 
   dispose(): void {

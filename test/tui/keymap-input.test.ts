@@ -202,4 +202,33 @@ describe('render scheduler', () => {
     vi.advanceTimersByTime(100);
     expect(renders).toBe(3);
   });
+
+  it('spaces frames out after a slow render, but not what the user typed', () => {
+    vi.useFakeTimers();
+    let now = 0;
+    let renders = 0;
+    // Each render takes 10 ms: the next frame comes 40 ms after the last began, not 16.
+    const scheduler = new RenderScheduler(
+      () => {
+        renders++;
+        now += 10;
+      },
+      () => now,
+      16,
+    );
+    scheduler.request();
+    vi.advanceTimersByTime(0);
+    expect(renders).toBe(1);
+    scheduler.request();
+    now = 30;
+    vi.advanceTimersByTime(20);
+    expect(renders).toBe(1);
+    now = 40;
+    vi.advanceTimersByTime(10);
+    expect(renders).toBe(2);
+    scheduler.request({ urgent: true });
+    vi.advanceTimersByTime(0);
+    expect(renders).toBe(3);
+    scheduler.dispose();
+  });
 });

@@ -24,8 +24,32 @@ export class LiveLines {
   /** The opening line of a code fence the prefix ends inside. */
   private fence: string | null = null;
   private done: Segment[][] = [];
+  /** The last lines made, for a frame drawn with the reply unchanged (a key typed between chunks). */
+  private last: {
+    text: string;
+    reasoning: string;
+    width: number;
+    epoch: number;
+    lines: StyledLine[];
+  } | null = null;
 
   lines(text: string, reasoning: string, width: number): StyledLine[] {
+    const last = this.last;
+    const epoch = markdownEpoch();
+    if (
+      last !== null &&
+      last.text === text &&
+      last.reasoning === reasoning &&
+      last.width === width &&
+      last.epoch === epoch
+    )
+      return last.lines;
+    const lines = this.make(text, reasoning, width);
+    this.last = { text, reasoning, width, epoch, lines };
+    return lines;
+  }
+
+  private make(text: string, reasoning: string, width: number): StyledLine[] {
     // Thinking-only and capped replies are small or rare: the plain renderer is fine for them.
     if (text === '' || text.length > SCREEN_CAP) return liveLines(text, reasoning, width);
     if (width !== this.width || markdownEpoch() !== this.epoch || !text.startsWith(this.prefix))
