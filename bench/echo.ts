@@ -37,9 +37,22 @@ function percentile(values: readonly number[], p: number): number {
 interface EchoRun {
   warming: number[];
   streaming: number[];
+  /** For each key: ms octo's main thread ran between the key sent and its echo (its own work in the way). */
+  ran: number[];
+  /** The same for the keys typed while the reply streamed. */
+  ranStreaming: number[];
+  /** The same, ms it was ready to run but waited for a CPU (the machine's load). */
+  waited: number[];
   /** From the request reaching the provider to the end of the reply on screen. */
   streamMs: number;
   tokenizerStarted: boolean;
+}
+
+/** Octo's own work in the way of the keys typed while the reply streamed, all runs' keys together. */
+function streamingWork(ran: readonly number[]): string {
+  const mean = ran.reduce((sum, ms) => sum + ms, 0) / Math.max(1, ran.length);
+  const over = ran.filter((ms) => ms > 10).length;
+  return `while streaming, all runs' ${ran.length} keys: it ran ${mean.toFixed(2)} ms on average, p90 ${percentile(ran, 90).toFixed(1)}, p99 ${percentile(ran, 99).toFixed(1)}, over 10 ms for ${over}`;
 }
 
 function echoRows(runs: readonly EchoRun[], label: string): Row[] {
@@ -57,6 +70,8 @@ function echoRows(runs: readonly EchoRun[], label: string): Row[] {
         `while warming ${median(runs.map((r) => percentile(r.warming, 99))).toFixed(1)} ms over ${median(runs.map((r) => r.warming.length))} keys`,
         `while streaming ${median(runs.map((r) => percentile(r.streaming, 99))).toFixed(1)} ms over ${median(runs.map((r) => r.streaming.length))} keys`,
         `p50 ${median(runs.map((r) => percentile([...r.warming, ...r.streaming], 50))).toFixed(1)} ms`,
+        `octo's main thread during an echo: ran p99 ${median(runs.map((r) => percentile(r.ran, 99))).toFixed(1)} ms, waited for a CPU p99 ${median(runs.map((r) => percentile(r.waited, 99))).toFixed(1)} ms`,
+        streamingWork(runs.flatMap((r) => r.ranStreaming)),
         `tokenizer thread started in ${runs.filter((r) => r.tokenizerStarted).length} of ${runs.length} runs`,
       ].join('; '),
     },
@@ -106,14 +121,27 @@ try {
       let maxThreads = threads;
       await pane.keys('stream please', true);
       await pane.keys('Enter');
-      const result: EchoRun = { warming: [], streaming: [], streamMs: 0, tokenizerStarted: false };
+      const result: EchoRun = {
+        warming: [],
+        streaming: [],
+        ran: [],
+        ranStreaming: [],
+        waited: [],
+        streamMs: 0,
+        tokenizerStarted: false,
+      };
       for (let n = 0; !pane.output.includes(end); n += 1) {
         // A turn that failed never streams its end: stop rather than type forever.
         if (pane.output.includes('Turn failed'))
           throw new Error(`run ${run}${build.label}: the turn failed; the screen: ${await pane.capture()}`);
         const sent = performance.now();
         const phase = arrived === 0 ? result.warming : result.streaming;
+        const before = await pane.mainThread();
         phase.push(await pane.echo(LETTERS[n % LETTERS.length] ?? 'α'));
+        const after = await pane.mainThread();
+        result.ran.push(after.ranMs - before.ranMs);
+        if (phase === result.streaming) result.ranStreaming.push(after.ranMs - before.ranMs);
+        result.waited.push(after.waitedMs - before.waitedMs);
         maxThreads = Math.max(maxThreads, await pane.threads());
         const wait = KEY_EVERY_MS - (performance.now() - sent);
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
@@ -130,6 +158,8 @@ try {
   if (all.length > 1) {
     const p99s = runs.map((r) => r.map((run) => percentile([...run.warming, ...run.streaming], 99)));
     rows.push(againstBase('keystroke echo p99', p99s[0] ?? [], p99s[1] ?? []));
+    const ranP99s = runs.map((r) => r.map((run) => percentile(run.ran, 99)));
+    rows.push(againstBase("octo's main thread during an echo, p99", ranP99s[0] ?? [], ranP99s[1] ?? []));
   }
   emit(
     `keystroke echo in tmux 120x40, ${RUNS} runs${all.length > 1 ? ', this build and the base interleaved' : ''}`,

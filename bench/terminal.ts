@@ -110,6 +110,18 @@ export class Pane {
     return (await this.tmux.command(`capture-pane -p -t ${this.id}`)).join('\n');
   }
 
+  /**
+   * The program's main thread so far, from /proc (Linux): ms it ran on a CPU, and ms it was ready to
+   * run but waited for one (other work on the machine). Differences of two readings split a delay
+   * into the program's own work and the machine's load.
+   */
+  async mainThread(): Promise<{ ranMs: number; waitedMs: number }> {
+    const [ran = 0, waited = 0] = (await readFile(`/proc/${this.pid}/task/${this.pid}/schedstat`, 'utf8'))
+      .split(' ')
+      .map(Number);
+    return { ranMs: ran / 1e6, waitedMs: waited / 1e6 };
+  }
+
   /** Resident memory of the program now, from /proc. */
   async rssMb(): Promise<number> {
     const status = await readFile(`/proc/${this.pid}/status`, 'utf8');
