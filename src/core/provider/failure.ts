@@ -9,7 +9,7 @@ import type { ProviderInfo } from './types.js';
 const MAX_QUOTED_CHARS = 300;
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 const AUTH_STATUS = new Set([401, 403]);
-/** Errors undici raises when a connection breaks before or during the body. */
+/** Errors fetch raises when a connection breaks before or during the body. */
 const NETWORK_MESSAGES = new Set(['terminated', 'fetch failed']);
 const NETWORK_ERRNOS = new Set([
   'ECONNREFUSED',
@@ -19,6 +19,7 @@ const NETWORK_ERRNOS = new Set([
   'ENOTFOUND',
   'EAI_AGAIN',
   'UND_ERR_SOCKET',
+  'ERR_CONNECTION_CLOSED',
 ]);
 
 /** One failed attempt, classified: what the user is told and whether trying again may help. */
@@ -241,6 +242,7 @@ const NETWORK_WORDS: Readonly<Record<string, string>> = {
   ECONNREFUSED: 'nothing is listening there (ECONNREFUSED)',
   ECONNRESET: 'the connection was reset (ECONNRESET)',
   UND_ERR_SOCKET: 'the connection closed before the reply ended',
+  ERR_CONNECTION_CLOSED: 'the connection closed before the reply ended',
   EPIPE: 'the connection closed while sending (EPIPE)',
   ETIMEDOUT: 'the connection timed out (ETIMEDOUT)',
   ENOTFOUND: 'the host name does not resolve (ENOTFOUND)',
@@ -259,7 +261,7 @@ function causeCodes(error: unknown): string[] {
   return causeChain(error).flatMap((e) => errnoCode(e) ?? []);
 }
 
-/** undici hides the useful part ("ECONNREFUSED", a socket error) deep in the cause chain. */
+/** fetch hides the useful part ("ECONNREFUSED", a socket error) deep in the cause chain. */
 function networkDetail(error: unknown): string {
   const code = causeCodes(error).at(-1);
   if (code !== undefined) return NETWORK_WORDS[code] ?? code;

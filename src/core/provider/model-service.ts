@@ -61,9 +61,11 @@ export async function loadChatClient(options: ChatClientOptions): Promise<ChatCl
 }
 
 /**
- * Loads node's `fetch` (undici) now. Node loads it on first use, 30-60 ms that no event can interrupt:
- * here, where the client loads while a turn's first records are flushed, that overlaps the flush rather
- * than delaying the request. Reading `Headers` is what loads it; nothing is sent.
+ * Loads undici now: the SDK builds each request's headers with `Headers` and the client's fetch
+ * (http-fetch.ts) answers with a `Response`, both undici's, which node loads on first use, 30-60 ms
+ * that no event can interrupt (and it starts compiling undici's WebAssembly parser, which octo's
+ * fetch never runs). Here, where the client loads while a turn's first records are flushed, that
+ * overlaps the flush rather than delaying the request. Reading `Headers` is what loads it.
  */
 function warmFetch(): void {
   void globalThis.Headers;

@@ -9,6 +9,7 @@ import { CompletionAssembler } from './assembler.js';
 import { realSleep, retryDelay } from './backoff.js';
 import type { OctoConfig } from '../config/index.js';
 import { ExchangeWatch, type WatchLimits } from './exchange-watch.js';
+import { httpFetch } from './http-fetch.js';
 import { classifyFailure, quoteProviderText, type Failure } from './failure.js';
 import { apiKeyFor, unconfiguredMessage } from './resolve.js';
 import { wireMessages } from './round-trip.js';
@@ -50,7 +51,7 @@ type Outcome =
 export function createChatClient(options: ChatClientOptions): ChatClient {
   const deps: ClientDeps = {
     options,
-    fetch: options.fetch ?? globalThis.fetch,
+    fetch: options.fetch ?? httpFetch(),
     sleep: options.sleep ?? realSleep,
     random: options.random ?? Math.random,
     now: options.now ?? (() => performance.now()),
