@@ -65,9 +65,10 @@ await build({
     js: `${COMMONJS.banner.js} function __octoNeoBlessedLib() { return require('node:path').dirname(require.resolve('neo-blessed/lib/tput.js')); }`,
   },
 });
-// A .js file under package.json's "type": "module": CommonJS for node too (`node dist/cjs/octo.js`).
+// A .js file under package.json's "type": "module": CommonJS for node too.
 await writeFile('dist/cjs/package.json', '{ "type": "commonjs" }\n');
 await asciiOnly('dist/cjs/octo.js');
+await wrapModule('dist/cjs/octo.js');
 // Last: dist/ counts as built (scripts/ensure-built.mjs) only once every bundle above was written.
 await writeFile(STAMP, `${new Date().toISOString()}\n`);
 
@@ -98,6 +99,18 @@ function neoBlessedInBundle() {
       });
     },
   };
+}
+
+/**
+ * Writes the bundle as the function node wraps a CommonJS module in, which src/cli/code-cache.ts
+ * compiles as it is (BUNDLE_HEAD and BUNDLE_TAIL there, which it checks): wrapping it at each start
+ * made V8 copy the whole 2 MB string before compiling it. Loaded by node itself it defines that
+ * function and runs nothing: bin/octo.js runs it.
+ */
+async function wrapModule(file) {
+  const text = await readFile(file, 'latin1');
+  const head = "(function (exports, require, module, __filename, __dirname) {'use strict';";
+  await writeFile(file, `${head}${text}${text.endsWith('\n') ? '' : '\n'}})\n`, 'latin1');
 }
 
 /**

@@ -41,6 +41,14 @@ const MAX_BYTES = 64 * 1024 * 1024;
 /** Caches kept beside the one written: the other kinds of run (src/cli/boot.ts), and another build's. */
 const KEEP = 12;
 
+/**
+ * How the build (scripts/build.mjs) wraps the bundle: as the function node would wrap a CommonJS module
+ * in, strict as the ES modules it is built from (a frozen record's assignment throws). Its first line is
+ * the build's banner, so the head moves no column that a source map maps.
+ */
+export const BUNDLE_HEAD = "(function (exports, require, module, __filename, __dirname) {'use strict';";
+export const BUNDLE_TAIL = '\n})\n';
+
 /** The process facts the cache depends on, passed in so tests can vary them. */
 export interface CodeCacheContext {
   /** `<data>`, the data folder (src/core/config/paths.ts); null for no cache. */
@@ -159,12 +167,12 @@ export function compileBundle(bundleFile: string, context: CodeCacheContext): Co
   const file = dataDir === null ? null : cacheFile(dataDir, bytes, context.runtime, context.kind);
   const cached = file === null ? undefined : readCodeCache(file, context.uid);
   // The build keeps the bundle ASCII (scripts/build.mjs): latin1 is the cheap exact decoding, and
-  // V8 keeps one byte per character.
+  // V8 keeps one byte per character. The build wrote the module's function around it too: a wrapper
+  // added here would make a second string V8 copies whole (2 MB) before compiling.
   const source = bytes.toString('latin1');
-  // Strict, as the ES modules it is built from (a frozen record's assignment throws): the bundle's first
-  // line is the build's banner, so the wrapper moves no column that a source map maps.
-  const wrapped = `(function (exports, require, module, __filename, __dirname) {'use strict';${source}\n})`;
-  const script = new Script(wrapped, {
+  if (!source.startsWith(BUNDLE_HEAD) || !source.endsWith(BUNDLE_TAIL))
+    throw new Error(`${bundleFile} is not the module function scripts/build.mjs writes: run npm run build`);
+  const script = new Script(source, {
     filename: bundleFile,
     cachedData: cached,
   });

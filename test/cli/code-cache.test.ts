@@ -5,6 +5,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runKind } from '../../src/cli/boot.js';
 import {
+  BUNDLE_HEAD,
+  BUNDLE_TAIL,
   cacheFile,
   compileBundle,
   readCodeCache,
@@ -15,15 +17,18 @@ import { makeTempDir, type TempDir } from '../support/temp.js';
 import { callUnprivileged, handOver } from '../support/unprivileged.js';
 
 const UID = process.getuid?.();
-/** A bundle as esbuild writes one: module.exports set by code that runs when the module does. */
-const BUNDLE = `"use strict";
+/**
+ * A bundle as scripts/build.mjs writes one: esbuild's output (module.exports set by code that runs when
+ * the module does) in the module function the build writes around it.
+ */
+const BODY = `"use strict";
 function square(n) { return n * n; }
 function sum(list) { let total = 0; for (const n of list) total += square(n); return total; }
 const frozen = Object.freeze({ a: 1 });
 let strict = false;
 try { frozen.a = 2; } catch { strict = true; }
-module.exports = { sum, file: __filename, fromRequire: typeof require('node:path').join, strict };
-`;
+module.exports = { sum, file: __filename, fromRequire: typeof require('node:path').join, strict };`;
+const BUNDLE = `${BUNDLE_HEAD}${BODY}${BUNDLE_TAIL}`;
 
 let temp: TempDir;
 let bundle: string;
@@ -74,6 +79,13 @@ describe('the V8 code cache of the bundle', () => {
     const second = load();
     expect(second.use).toBe('used');
     expect((second.exports.sum as (list: number[]) => number)([3, 4])).toBe(25);
+  });
+
+  it('refuses a bundle that is not in the module function the build writes', async () => {
+    await writeFile(bundle, BODY);
+    expect(() => compileBundle(bundle, context())).toThrow(/not the module function/);
+    await writeFile(bundle, `${BUNDLE_HEAD}${BODY}`);
+    expect(() => compileBundle(bundle, context())).toThrow(/not the module function/);
   });
 
   it('is one per bundle, runtime and kind of run', () => {

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { runInThisContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { BUNDLE_HEAD } from '../../src/cli/code-cache.js';
 import { BIN, REPO, useOctoHome } from './support.js';
 import { startTerminal } from './tmux.js';
 
@@ -74,7 +75,8 @@ describe('the code cache', () => {
     expect(text).not.toMatch(/require\("neo-blessed/);
     expect(text).toContain('__octoNeoBlessedLib()+"/../usr/xterm"');
     // Its terminfo fallbacks read neo-blessed's own files, wherever node finds the package.
-    const [banner = ''] = text.split('\n', 1);
+    expect(text.startsWith(BUNDLE_HEAD)).toBe(true);
+    const [banner = ''] = text.slice(BUNDLE_HEAD.length).split('\n', 1);
     const libOf = runInThisContext(
       `(function (require, __filename) { ${banner}; return __octoNeoBlessedLib(); })`,
     ) as (require: NodeJS.Require, filename: string) => string;
