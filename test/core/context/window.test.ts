@@ -67,7 +67,11 @@ describe(`a ${MESSAGES.toLocaleString('en-US')}-message session against a ${WIND
       const outcome = await handle.submit('Where are we?');
       expect(outcome.status, outcome.error?.message).toBe('finished');
       // A failure says that octo compresses at once: the request would not have fit.
-      expect(failures.map((f) => f.octoNext)).toEqual(form === 'octo' ? [true] : []);
+      const why = failures.map((f) => f.reason).join('; ');
+      expect(
+        failures.map((f) => f.octoNext),
+        why,
+      ).toEqual(form === 'octo' ? [true] : []);
       const sent = suite.fake.requests.slice(from);
       const sizes = sent.map(wireTokens);
       expect(Math.max(...sizes)).toBeLessThanOrEqual(WINDOW);
