@@ -24,7 +24,9 @@ export function modelFacts(modelString: string, models: ModelService, config: Oc
     // An unconfigured provider has no known window; the turn reports the real problem when it sends.
     if (!isOctoError(error)) throw error;
   }
-  return { resolved, window: resolved === null ? null : models.contextWindow(resolved), encoding };
+  // A model that cannot be called yet (no key) still has its window, from the config or the table.
+  const window = resolved === null ? models.windowOf(modelString) : models.contextWindow(resolved);
+  return { resolved, window, encoding };
 }
 
 function configuredEncoding(

@@ -1,5 +1,5 @@
 import { parseModelString, type OctoConfig } from '../config/index.js';
-import type { OctoError } from '../errors.js';
+import { isOctoError, type OctoError } from '../errors.js';
 import type { Env } from '../deps.js';
 import { contextWindowFor, supportsVideo, supportsVision } from './model-info.js';
 import { priceFor, requestCost } from './pricing.js';
@@ -13,6 +13,11 @@ export interface ModelService {
   resolve(modelString: string): ResolvedModel;
   cost(model: ResolvedModel, usage: Usage | null, providerCost: number | null): number | null;
   contextWindow(model: ResolvedModel): number | null;
+  /**
+   * The window of a model that cannot be called yet (its key is not set): from the config and the
+   * table, so the context is measured against it before the first request. Null when unknown.
+   */
+  windowOf(modelString: string): number | null;
   acceptsVideo(model: ResolvedModel): boolean;
   acceptsImages(model: ResolvedModel): boolean;
   /** The chat client, loaded on first use (keeps the openai package off the start-up path). */
@@ -33,11 +38,24 @@ export interface ModelServiceOptions {
 export function createModelService(options: ModelServiceOptions): ModelService {
   const { config, env } = options;
   let client: Promise<ChatClient> | null = null;
+  const refusal = (modelString: string): OctoError | null =>
+    options.refuse?.(parseModelString(modelString.trim())?.provider ?? '') ?? null;
   return {
     resolve: (modelString) => {
-      const refused = options.refuse?.(parseModelString(modelString.trim())?.provider ?? '') ?? null;
+      const refused = refusal(modelString);
       if (refused !== null) throw refused;
       return resolveModel(modelString, config(), env, options.userConfigPath);
+    },
+    windowOf: (modelString) => {
+      if (refusal(modelString) !== null) return null;
+      try {
+        const described = resolveModel(modelString, config(), env, undefined, { requireKey: false });
+        return contextWindowFor(described, config());
+      } catch (error) {
+        // An unknown provider or no base_url: nothing to measure against.
+        if (!isOctoError(error)) throw error;
+        return null;
+      }
     },
     cost: (model, usage, providerCost) => requestCost(usage, providerCost, priceFor(model, config())),
     contextWindow: (model) => contextWindowFor(model, config()),

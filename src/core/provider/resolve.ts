@@ -8,13 +8,15 @@ import type { ProviderInfo, ResolvedModel } from './types.js';
  * Turns "provider:model" into the endpoint and model id to call. Splits on the FIRST colon because
  * model ids carry colons themselves (`ollama:qwen2.5-coder:7b`). Throws provider_unknown for a name
  * octo does not know and provider_unconfigured when the provider cannot be called as configured.
- * `configPath` is only used to tell the user which file to edit.
+ * `configPath` is only used to tell the user which file to edit. With `requireKey: false` a provider
+ * whose key is not set still resolves (to describe the model, never to call it).
  */
 export function resolveModel(
   modelString: string,
   config: OctoConfig,
   env: Env,
   configPath?: string,
+  { requireKey = true }: { requireKey?: boolean } = {},
 ): ResolvedModel {
   const trimmed = modelString.trim();
   const colon = trimmed.indexOf(':');
@@ -45,7 +47,7 @@ export function resolveModel(
     );
   }
   const resolved: ResolvedModel = { modelString: `${name}:${modelId}`, provider, modelId };
-  if (provider.requiresKey && apiKeyFor(resolved, env) === null) {
+  if (requireKey && provider.requiresKey && apiKeyFor(resolved, env) === null) {
     throw new OctoError('provider_unconfigured', unconfiguredMessage(provider, configPath), {
       details: { provider: name, apiKeyEnv: provider.apiKeyEnv },
     });
