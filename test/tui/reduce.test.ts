@@ -289,6 +289,32 @@ describe('reduce: keys', () => {
     expect(settled.state.approvals).toEqual([]);
   });
 
+  it('says how a question ended when another terminal answered it or its turn stopped', () => {
+    const notes = (step: Step): string[] =>
+      step.state.conversations.get('a')?.notes.map((n) => n.item.text) ?? [];
+    const settledAs = (answer: 'once' | 'always' | 'deny' | 'cancelled'): Step =>
+      run(
+        start(),
+        asked(),
+        ws({ name: 'approval.settled', payload: { sessionId: 'a', requestId: 'r1', answer } }),
+      );
+    expect(notes(settledAs('always'))).toEqual([
+      'Approval needed: write_file — x',
+      'Allowed always: write_file — x',
+    ]);
+    expect(notes(settledAs('once')).at(-1)).toBe('Allowed once: write_file — x');
+    expect(notes(settledAs('deny')).at(-1)).toBe('Denied: write_file — x');
+    expect(notes(settledAs('cancelled')).at(-1)).toBe(
+      'Question withdrawn (its turn stopped): write_file — x',
+    );
+    // A question this screen never showed (settled before it was asked here) adds nothing.
+    const unknown = run(
+      start(),
+      ws({ name: 'approval.settled', payload: { sessionId: 'a', requestId: 'zz', answer: 'once' } }),
+    );
+    expect(notes(unknown)).toEqual([]);
+  });
+
   it('takes a choice back when text comes after it, so a pasted line with Enter never answers', () => {
     const chosen = run(start(), asked(), keyAt(later, 'right'));
     expect(chosen.state.questionChoice).toBe('once');

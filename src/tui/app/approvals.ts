@@ -34,10 +34,36 @@ export function approvalAsked(state: AppState, request: ApprovalRequest, at: num
   );
 }
 
-export function approvalSettled(state: AppState, requestId: string, at: number | null): AppState {
+/** How a question ended, as the note under "Approval needed" says it (whichever terminal answered). */
+const OUTCOME = {
+  once: ['Allowed once', 'info'],
+  always: ['Allowed always', 'info'],
+  deny: ['Denied', 'warning'],
+  cancelled: ['Question withdrawn (its turn stopped)', 'info'],
+} as const;
+
+/**
+ * The question is settled: its box goes, and when `answer` is known, a note says how it ended, so an
+ * answer given in another terminal attached to the session is not a question that silently vanished.
+ */
+export function approvalSettled(
+  state: AppState,
+  requestId: string,
+  at: number | null,
+  answer?: keyof typeof OUTCOME,
+): AppState {
+  const request = state.approvals.find((r) => r.requestId === requestId);
   const front = state.approvals[0]?.requestId === requestId;
   const left = { ...state, approvals: state.approvals.filter((r) => r.requestId !== requestId) };
-  return front ? fresh(left, at) : left;
+  const settled = front ? fresh(left, at) : left;
+  if (request === undefined || answer === undefined) return settled;
+  const [said, level] = OUTCOME[answer];
+  return withNote(
+    settled,
+    `${said}: ${request.tool} — ${request.summary}`,
+    level,
+    request.sessionId ?? state.currentId,
+  );
 }
 
 /**

@@ -308,7 +308,7 @@ export function onWorkspaceEvent(state: AppState, event: OctoEvent, at: number):
       return step(approvalAsked(state, { requestId, kind, sessionId, tool, summary, detail }, at));
     }
     case 'approval.settled':
-      return step(approvalSettled(state, event.payload.requestId, at));
+      return step(approvalSettled(state, event.payload.requestId, at, event.payload.answer));
     case 'budget.warning':
       return step(limitNear(state, event.payload));
     case 'budget.exceeded':
