@@ -7,12 +7,19 @@ import { useRealCore } from './support/real-core.js';
 
 const core = useRealCore();
 
-function externalChange(ws: Workspace): Promise<void> {
-  return new Promise((resolve) => {
+/**
+ * The first change another terminal made after which the list is as `settled` wants: one change can
+ * come as several events (a create, then its close), so the next event is not always the next change.
+ */
+function externalChange(ws: Workspace, settled: (names: string[]) => boolean): Promise<void> {
+  return new Promise((resolve, reject) => {
     const off = ws.on('session.listChanged', ({ reason }) => {
       if (reason !== 'external') return;
-      off();
-      resolve();
+      ws.sessions.list().then((list) => {
+        if (!settled(list.map((summary) => summary.name))) return;
+        off();
+        resolve();
+      }, reject);
     });
   });
 }
@@ -25,13 +32,13 @@ describe('sessions of another terminal', () => {
     expect(s.text()).not.toContain('from-elsewhere');
     const other = await makeTestWorkspace({ providerUrl: core.fake.url, root: test.root });
     try {
-      const created = externalChange(test.ws);
+      const created = externalChange(test.ws, (names) => names.includes('from-elsewhere'));
       await (await other.ws.sessions.create('from-elsewhere')).close();
       await created;
       await s.flush();
       expect(s.text()).toContain('from-elsewhere');
 
-      const trashed = externalChange(test.ws);
+      const trashed = externalChange(test.ws, (names) => !names.includes('from-elsewhere'));
       await other.ws.sessions.trash('from-elsewhere');
       await trashed;
       await s.flush();
