@@ -133,25 +133,33 @@ describe('stale locks (docs/faults.md row 11)', () => {
   it.runIf(process.platform === 'linux')(
     'takes over a lock whose owner exited but was not reaped yet (a zombie, just after kill -9)',
     async () => {
-      // sh starts `sleep 0` and becomes `sleep 30`, which never waits for it: a zombie until the end.
-      const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'], {
-        stdio: ['ignore', 'pipe', 'ignore'],
-      });
+      // sh starts `cat` and becomes `sleep 30`, which never waits for it. `cat` ends only when the test
+      // closes its input, after the exec: a `cat` that ended before it could be reaped by sh, which
+      // waits for finished background jobs when it runs the next command (`sleep 0 &` was, once, with the
+      // suite beside). `cat` reads a copy of sh's input, since a background job's own input is /dev/null.
+      const parent = spawn(
+        'sh',
+        ['-c', 'exec 3<&0; cat <&3 >/dev/null & echo $!; exec 3<&-; exec sleep 30'],
+        {
+          stdio: ['pipe', 'pipe', 'ignore'],
+        },
+      );
       try {
         const pid = Number(
           await new Promise<string>((resolve) =>
             parent.stdout.once('data', (d: Buffer) => resolve(d.toString())),
           ),
         );
-        // Within seconds, not vi.waitFor's default second: with the suite beside, `sleep 0` may not
-        // have run by then (this test failed twice so, at 1.04 s, with 53 files in one run).
-        await vi.waitFor(
-          async () => {
-            const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-            expect(stat.slice(stat.lastIndexOf(')') + 2)[0]).toBe('Z');
-          },
-          { timeout: 10_000 },
-        );
+        // Within seconds, not vi.waitFor's default second: the suite beside may hold both back that long.
+        const within = { timeout: 10_000 };
+        await vi.waitFor(async () => {
+          expect((await readFile(`/proc/${parent.pid}/comm`, 'utf8')).trim()).toBe('sleep');
+        }, within);
+        parent.stdin.end();
+        await vi.waitFor(async () => {
+          const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+          expect(stat.slice(stat.lastIndexOf(')') + 2)[0]).toBe('Z');
+        }, within);
         const fx = await storeFixture();
         const store = fx.store();
         const created = await store.create(INIT);
