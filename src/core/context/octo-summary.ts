@@ -5,7 +5,7 @@
  * constraints the developer stated in an explicit form.
  */
 import type { MessageRecord } from '../store/index.js';
-import { sanitizeLine } from '../text/index.js';
+import { parseJson, sanitizeLine } from '../text/index.js';
 import type { NewKnowledge } from './knowledge.js';
 import { knowledgeFromMessages } from './prose-knowledge.js';
 import { capSummary } from './summary-format.js';
@@ -21,13 +21,7 @@ const MAX_FILES = 30;
 function filesOf(messages: readonly MessageRecord[]): string[] {
   const files = new Set<string>();
   for (const call of messages.flatMap((m) => m.toolCalls ?? [])) {
-    let args: unknown;
-    try {
-      args = JSON.parse(call.arguments);
-    } catch (error) {
-      if (error instanceof SyntaxError) continue;
-      throw error;
-    }
+    const args = parseJson(call.arguments);
     if (typeof args !== 'object' || args === null) continue;
     for (const [key, value] of Object.entries(args)) {
       if (!/^(path|file|paths|files|file_path|filename)$/i.test(key)) continue;

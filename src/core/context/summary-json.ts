@@ -3,6 +3,8 @@
  * off at the token limit (then closed at the last complete value).
  */
 
+import { parseJson } from '../text/index.js';
+
 /** Object starts tried as the beginning of a balanced object: a long reply of prose has many braces. */
 const MAX_STARTS = 32;
 /** Cut points tried when closing a truncated object, from the end backwards. */
@@ -13,13 +15,8 @@ const FENCE = /```[A-Za-z]*[ \t]*\n([\s\S]*?)```/g;
 type Json = Record<string, unknown>;
 
 function parseObject(text: string): Json | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
-  } catch (error) {
-    if (error instanceof SyntaxError) return undefined;
-    throw error;
-  }
+  const value = parseJson(text);
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
 }
 
 /** Index of the `}` that closes the object opened at `start`, or -1; braces inside strings do not count. */

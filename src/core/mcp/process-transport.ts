@@ -2,7 +2,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Env } from '../deps.js';
 import { getErrorMessage, OctoError } from '../errors.js';
-import { sanitizeLine } from '../text/index.js';
+import { parseJson, sanitizeLine } from '../text/index.js';
 import { spawnGroup, type ChildNotes, type Exit, type GroupProcess } from '../tools/index.js';
 
 /** A JSON-RPC line longer than this is a runaway server, not a message. */
@@ -123,13 +123,8 @@ export class ProcessTransport implements Transport {
 }
 
 function parseMessage(line: string): JSONRPCMessage | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch (error) {
-    if (error instanceof SyntaxError) return null;
-    throw error;
-  }
+  const value = parseJson(line);
+  if (value === undefined) return null;
   const parsed = JSONRPCMessageSchema.safeParse(value);
   return parsed.success ? parsed.data : null;
 }

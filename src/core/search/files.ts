@@ -3,6 +3,7 @@ import { readFile, rename, stat } from 'node:fs/promises';
 import { errnoCode } from '../errors.js';
 import type { SessionRecord } from '../store/index.js';
 import type { IndexedDoc } from './build.js';
+import { parseJson } from '../text/index.js';
 import { recordText, termCounts } from './text.js';
 
 /** The files of the search index: tail lines, renames that may find nothing, unique names. */
@@ -33,14 +34,7 @@ export async function readDocs(file: string): Promise<IndexedDoc[]> {
 }
 
 function parseDoc(line: string): IndexedDoc | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch (error) {
-    if (error instanceof SyntaxError) return null;
-    throw error;
-  }
-  const doc = value as Partial<IndexedDoc> | null;
+  const doc = parseJson(line) as Partial<IndexedDoc> | null | undefined;
   const valid =
     typeof doc?.s === 'string' &&
     typeof doc.q === 'number' &&

@@ -5,5 +5,5 @@ export { compactNumber, formatCost, formatTotalCost, withThousands, type CostFor
 export { isCount, isString, isStringArray, recordOf } from './record-of.js';
 export { createRedactor, type Redactor } from './redact.js';
 export { StreamRedactor, shownOfCut } from './stream-redact.js';
-export { jsonEscape, toJsonText } from './json-text.js';
+export { jsonEscape, parseJson, toJsonText } from './json-text.js';
 export { plural } from './plural.js';

@@ -12,6 +12,19 @@ export function jsonEscape(char: string): string {
   return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }
 
+/**
+ * The value of a JSON text, or `undefined` when it is not JSON (no JSON text parses to `undefined`):
+ * for what comes from outside (a model's arguments, a file, a pipe), where a broken text is expected.
+ */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    if (error instanceof SyntaxError) return undefined;
+    throw error;
+  }
+}
+
 /** `JSON.stringify(value, null, indent)` with no character a terminal would act on. */
 export function toJsonText(value: unknown, indent?: number): string {
   // Only undefined, a function or a symbol stringify to nothing; as a document they are null.

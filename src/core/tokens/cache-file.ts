@@ -1,7 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OctoError, errnoCode } from '../errors.js';
-import { isCount, recordOf } from '../text/index.js';
+import { isCount, parseJson, recordOf } from '../text/index.js';
 import { replaceFile } from '../replace-file.js';
 
 /**
@@ -24,14 +24,8 @@ export async function readTokenCache(file: string): Promise<Array<[string, numbe
     if (errnoCode(error) === 'ENOENT') return [];
     throw new OctoError('store_io', `Could not read the token cache ${file}.`, { cause: error });
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    // A torn cache is worth nothing and harms nothing: counting again replaces it.
-    if (error instanceof SyntaxError) return [];
-    throw error;
-  }
+  // A torn cache is worth nothing and harms nothing: counting again replaces it.
+  const json = parseJson(text);
   if (typeof json !== 'object' || json === null) return [];
   const { version, counts } = json as Record<string, unknown>;
   const checked = version === CACHE_VERSION ? recordOf(counts, isCount) : null;

@@ -1,5 +1,5 @@
 /** Conversation items to styled screen lines at a given width (the expensive step, hence cached). */
-import { sanitizeLine, sanitizeText } from '../../core/text/index.js';
+import { parseJson, sanitizeLine, sanitizeText } from '../../core/text/index.js';
 import { renderMarkdown, type MdLine } from '../text/markdown.js';
 import { layoutTable } from '../text/md-table.js';
 import {
@@ -87,14 +87,9 @@ function header(role: string, extra: Segment[]): Segment[] {
 
 /** A one-line summary of tool arguments: `path: src/a.ts, limit: 20`. */
 export function argumentsLine(raw: string): string {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch (error) {
-    // Models send half-formed JSON; show it as text rather than hide it.
-    if (error instanceof SyntaxError) return sanitizeLine(raw);
-    throw error;
-  }
+  const parsed = parseJson(raw);
+  // Models send half-formed JSON; show it as text rather than hide it.
+  if (parsed === undefined) return sanitizeLine(raw);
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
     return sanitizeLine(JSON.stringify(parsed));
   return Object.entries(parsed as Record<string, unknown>)
