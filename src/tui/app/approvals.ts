@@ -10,11 +10,12 @@
  * appears are not taken as a choice. Typing after a choice takes the choice back.
  */
 import type { ApprovalRequest } from '../../core/api.js';
+import type { OctoEvents } from '../../core/events.js';
 import { step, type Step } from './actions.js';
 import { answerLimit } from './budget.js';
 import { withHint, withNote } from './notes.js';
 import { freshQuestion as fresh, frontQuestion } from './question.js';
-import type { AppState } from './state.js';
+import type { AppState, Tone } from './state.js';
 
 /** Keys within this long after a question appears were meant for the input, not for the question. */
 export const APPROVAL_GUARD_MS = 800;
@@ -34,13 +35,18 @@ export function approvalAsked(state: AppState, request: ApprovalRequest, at: num
   );
 }
 
-/** How a question ended, as the note under "Approval needed" says it (whichever terminal answered). */
-const OUTCOME = {
+type Answer = OctoEvents['approval.settled']['answer'];
+
+/**
+ * How a question ended, as the note under "Approval needed" says it (whichever terminal answered):
+ * one entry for each answer the event can carry.
+ */
+const OUTCOME: Readonly<Record<Answer, readonly [string, Tone]>> = {
   once: ['Allowed once', 'info'],
   always: ['Allowed always', 'info'],
   deny: ['Denied', 'warning'],
   cancelled: ['Question withdrawn (its turn stopped)', 'info'],
-} as const;
+};
 
 /**
  * The question is settled: its box goes, and when `answer` is known, a note says how it ended, so an
@@ -50,7 +56,7 @@ export function approvalSettled(
   state: AppState,
   requestId: string,
   at: number | null,
-  answer?: keyof typeof OUTCOME,
+  answer?: Answer,
 ): AppState {
   const request = state.approvals.find((r) => r.requestId === requestId);
   const front = state.approvals[0]?.requestId === requestId;
